@@ -1,0 +1,150 @@
+# herd - a parallel test runner for C.
+#
+#	make			libherd (static and shared), the herd controller
+#	make demo		build and run the example suite
+#	make check		herd's whole test suite, plain and under ASan+UBSan
+#	make check SANITIZE=1	the sanitizer build alone
+#	make install PREFIX=...	headers, libraries, herd.pc, herd, man page
+#	make bench		side-by-side benchmarks into docs/benchmarks.md
+#
+# CC, CFLAGS, LDFLAGS, PREFIX and DESTDIR are the user's; WERROR= turns
+# warnings back into warnings.
+
+PREFIX = /usr/local
+BINDIR = $(PREFIX)/bin
+LIBDIR = $(PREFIX)/lib
+INCLUDEDIR = $(PREFIX)/include
+MANDIR = $(PREFIX)/share/man
+PKGCONFIGDIR = $(LIBDIR)/pkgconfig
+CC = cc
+CFLAGS = -O2 -g
+LDFLAGS =
+WERROR = -Werror
+SANITIZE =
+
+VERSION = 0.1.0
+SOVERSION = 0
+
+ifeq ($(SANITIZE),1)
+BUILD = build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD = build
+SANFLAGS =
+endif
+
+WARN = -std=c11 -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes $(WERROR)
+HERD_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -Icommon $(CFLAGS) $(SANFLAGS)
+
+COMMON_SRC = $(wildcard common/*.c)
+LIB_SRC = $(wildcard lib/*.c)
+SRC_SRC = $(wildcard src/*.c)
+COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+SRC_OBJ = $(SRC_SRC:%.c=$(BUILD)/obj/%.o)
+HEADERS = $(wildcard include/*.h common/*.h lib/*.h src/*.h)
+
+LIBHERD_A = $(BUILD)/libherd.a
+LIBHERD_SO = $(BUILD)/libherd.so.$(SOVERSION)
+HERD = $(BUILD)/herd
+TARGETS = $(LIBHERD_A) $(LIBHERD_SO) $(BUILD)/libherd.so $(BUILD)/herd.pc
+ifneq ($(SRC_SRC),)
+TARGETS += $(HERD)
+endif
+
+all: $(TARGETS)
+
+$(BUILD)/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(HERD_CFLAGS) -fPIC -fvisibility=hidden -Ilib -c $< -o $@
+
+# One relocatable object with every internal symbol made local, so nothing
+# but the API in herd.h can clash with a name in the user's program.
+$(LIBHERD_A): $(LIB_OBJ) $(COMMON_OBJ)
+	$(LD) -r -o $(BUILD)/libherd-all.o $(LIB_OBJ) $(COMMON_OBJ)
+	objcopy --localize-hidden $(BUILD)/libherd-all.o
+	rm -f $@
+	$(AR) rcs $@ $(BUILD)/libherd-all.o
+
+$(LIBHERD_SO): $(LIB_OBJ) $(COMMON_OBJ)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -shared -Wl,-soname,libherd.so.$(SOVERSION) \
+		-o $@ $(LIB_OBJ) $(COMMON_OBJ) -lm
+
+$(BUILD)/libherd.so: $(LIBHERD_SO)
+	ln -sf libherd.so.$(SOVERSION) $@
+
+$(HERD): $(SRC_OBJ) $(COMMON_OBJ)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(SRC_OBJ) $(COMMON_OBJ) -lm
+
+$(BUILD)/herd.pc: herd.pc.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' herd.pc.in > $@
+
+# ---- the example suite ----
+
+EXAMPLES = $(BUILD)/examples/test_strbuf $(BUILD)/examples/test_failures
+
+$(BUILD)/examples/test_strbuf: examples/strbuf/test_strbuf.c examples/strbuf/strbuf.c \
+		examples/strbuf/strbuf.h include/herd.h $(LIBHERD_A)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -Iexamples/strbuf -o $@ \
+		examples/strbuf/test_strbuf.c examples/strbuf/strbuf.c $(LIBHERD_A) -lm
+
+$(BUILD)/examples/test_failures: examples/failures/test_failures.c include/herd.h $(LIBHERD_A)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -o $@ examples/failures/test_failures.c \
+		$(LIBHERD_A) -lm
+
+examples: $(EXAMPLES)
+
+demo:
+	@sh scripts/setup build
+	@$(MAKE) --no-print-directory all examples
+	@echo
+	@echo '$$ $(BUILD)/examples/test_strbuf'
+	@$(BUILD)/examples/test_strbuf
+	@echo
+	@echo '$$ $(BUILD)/examples/test_failures --timeout 1   # failures on purpose'
+	@$(BUILD)/examples/test_failures --timeout 1 || true
+
+# ---- herd's own tests ----
+
+check:
+	@sh scripts/setup check
+	@$(MAKE) --no-print-directory all examples
+	@$(MAKE) --no-print-directory SANITIZE=1 all examples
+	@sh tests/run.sh build build-san
+
+check-one:
+	@$(MAKE) --no-print-directory all examples
+	@sh tests/run.sh $(BUILD)
+
+bench:
+	@sh scripts/setup bench
+	@$(MAKE) --no-print-directory all
+	@HERD_BUILD=$(BUILD) sh bench/run.sh
+
+# ---- install ----
+
+install: all
+	mkdir -p $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	cp include/herd.h $(DESTDIR)$(INCLUDEDIR)/herd.h
+	cp $(LIBHERD_A) $(DESTDIR)$(LIBDIR)/libherd.a
+	cp $(LIBHERD_SO) $(DESTDIR)$(LIBDIR)/libherd.so.$(SOVERSION)
+	ln -sf libherd.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libherd.so
+	cp $(BUILD)/herd.pc $(DESTDIR)$(PKGCONFIGDIR)/herd.pc
+	if [ -f $(HERD) ]; then mkdir -p $(DESTDIR)$(BINDIR) && cp $(HERD) $(DESTDIR)$(BINDIR)/herd; fi
+	if [ -f docs/herd.1 ]; then mkdir -p $(DESTDIR)$(MANDIR)/man1 && \
+		cp docs/herd.1 $(DESTDIR)$(MANDIR)/man1/herd.1; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/herd.h $(DESTDIR)$(LIBDIR)/libherd.a \
+	      $(DESTDIR)$(LIBDIR)/libherd.so $(DESTDIR)$(LIBDIR)/libherd.so.$(SOVERSION) \
+	      $(DESTDIR)$(PKGCONFIGDIR)/herd.pc $(DESTDIR)$(BINDIR)/herd \
+	      $(DESTDIR)$(MANDIR)/man1/herd.1
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all examples demo check check-one bench install uninstall clean

@@ -1,0 +1,23 @@
+/*
+ * expr.h - pytest's -k and -m expressions: words combined with and, or, not and
+ * parentheses. What a word means (a substring of the id, a mark) is the
+ * caller's: it passes a match callback.
+ */
+#ifndef HERD_EXPR_H
+#define HERD_EXPR_H
+
+#include <stddef.h>
+
+struct hd_expr;
+
+/*
+ * Compiles s. An empty or blank s matches everything. On a syntax error returns
+ * NULL and writes one line naming the problem and its column into err.
+ */
+struct hd_expr *hd_expr_parse(const char *s, char *err, size_t errlen);
+/* Evaluates e; match(word, len, ctx) says whether one word holds. */
+int hd_expr_eval(const struct hd_expr *e,
+		 int (*match)(const char *word, size_t len, void *ctx), void *ctx);
+void hd_expr_free(struct hd_expr *e);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * util.h - small helpers shared by libherd and the controller: allocation that
+ * cannot return NULL, a growable byte buffer, monotonic time, fd habits.
+ * libc only: this code is linked into every user's test binary.
+ */
+#ifndef HERD_UTIL_H
+#define HERD_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__)
+#define PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define NORETURN __attribute__((noreturn))
+#else
+#define PRINTF(f, a)
+#define NORETURN
+#endif
+
+/* The program name used by warn() and fatal(); set once in main. */
+extern const char *hd_progname;
+
+/* Print "prog: message" to stderr; a format ending in ':' appends strerror(errno). */
+void hd_warn(const char *fmt, ...) PRINTF(1, 2);
+/* As hd_warn, then exit with status code. */
+NORETURN void hd_fatal(int code, const char *fmt, ...) PRINTF(2, 3);
+
+/* Allocation: on failure these print and exit(3); they never return NULL. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) PRINTF(1, 2);
+
+/* A growable byte buffer, always NUL-terminated after len bytes when data != NULL. */
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+#define BUF_INIT { NULL, 0, 0 }
+void buf_grow(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, int c);
+void buf_printf(struct buf *b, const char *fmt, ...) PRINTF(2, 3);
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Hands the data over to the caller (never NULL) and empties b. */
+char *buf_detach(struct buf *b, size_t *len);
+void buf_clear(struct buf *b);
+void buf_reset(struct buf *b);	/* len = 0, keeps the memory */
+
+/* Seconds on CLOCK_MONOTONIC. */
+double hd_now(void);
+
+/* fd habits: close-on-exec, non-blocking, loops over EINTR and short transfers. */
+int hd_cloexec(int fd);
+int hd_nonblock(int fd, int on);
+ssize_t hd_write_all(int fd, const void *p, size_t n);	/* -1 on error */
+ssize_t hd_read_full(int fd, void *p, size_t n);	/* < n only at EOF */
+/* Reads the whole file into a NUL-terminated string; NULL and errno on error. */
+char *hd_read_file(const char *path, size_t *len);
+/* Writes path through a temporary name and rename(2); -1 and errno on error. */
+int hd_write_file_atomic(const char *path, const void *p, size_t n);
+
+/* Signal names: "SIGSEGV", or "signal 42". */
+const char *hd_signame(int sig, char *buf, size_t size);
+
+/* Parses a non-negative decimal duration in seconds ("2", "0.5"); -1 if invalid. */
+double hd_parse_seconds(const char *s);
+
+#endif

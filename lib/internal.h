@@ -1,0 +1,119 @@
+/*
+ * internal.h - libherd's insides: the registry, the item runner and the
+ * per-test record that a forked child shares with its parent.
+ *
+ * Everything here runs inside the user's test binary. Symbols are hidden from
+ * the user's code (the build localizes them), and the code uses libc only.
+ */
+#ifndef HERD_INTERNAL_H
+#define HERD_INTERNAL_H
+
+#include <setjmp.h>
+#include <signal.h>
+
+#include "herd.h"
+#include "report.h"
+#include "util.h"
+
+/* ---- registry.c ---- */
+
+/* One runnable item: a test, or one element of a TEST_P. */
+struct hd_item {
+	const struct herd_test *t;
+	size_t param;		/* element index for TEST_P */
+	char *id;		/* path::suite::name[param] */
+	char *name;		/* name[param] */
+	const char *file;	/* the test's path, without a leading "./" */
+	size_t index;		/* position in the collection */
+};
+
+/* Expands, sorts (file, then line) and names every registered test, once. */
+void hd_collect(struct hd_item **items, size_t *n);
+/* The registered fixture named name (len bytes), or NULL. */
+const struct herd_fixture *hd_fixture_find(const char *name, size_t len);
+size_t hd_fixture_count(void);
+const struct herd_fixture *hd_fixture_at(size_t i);
+/* Index of f in the registry. */
+size_t hd_fixture_index(const struct herd_fixture *f);
+/* Nonzero if the space-separated word list contains word. */
+int hd_has_word(const char *list, const char *word, size_t wlen);
+
+/* ---- assert.c: the record a running test writes ---- */
+
+enum hd_phase { HD_PH_NONE, HD_PH_SETUP, HD_PH_CALL, HD_PH_TEARDOWN, HD_PH_DONE };
+
+#define HD_MSG_MAX (64 * 1024)
+
+/*
+ * The record of one test, in memory shared with the forked child, so that the
+ * parent reads what the child reported even when the child crashed.
+ */
+struct hd_record {
+	volatile int phase;		/* enum hd_phase reached */
+	volatile int failed[5];		/* a failure was recorded in that phase */
+	volatile int skipped;
+	const char *last_file;		/* last assertion: same binary, same address */
+	volatile int last_line;
+	volatile size_t msglen;
+	char msg[HD_MSG_MAX];
+};
+
+/* The state of the running test, in the process that runs it. */
+struct hd_ctx {
+	struct hd_record *rec;
+	const struct hd_item *item;
+	jmp_buf *jb;		/* where REQUIRE and herd_skip go; NULL: nowhere */
+};
+extern struct hd_ctx hd_ctx;
+
+void hd_record_reset(struct hd_record *rec);
+/* Appends a printf-style line to the record's message (truncated when full). */
+void hd_record_add(struct hd_record *rec, const char *fmt, ...) PRINTF(2, 3);
+
+/* ---- run.c ---- */
+
+enum hd_isolation { HD_ISO_FORK, HD_ISO_NONE };
+
+/* What a fixture of suite or worker scope is doing in this process. */
+struct hd_fixstate {
+	int up;			/* set up and not torn down */
+	int failed;		/* setup failed: dependents are errors */
+	char *error;		/* why */
+	char *suite_key;	/* suite scope: file::suite it was set up for */
+};
+
+struct hd_runner {
+	enum hd_isolation isolation;
+	double timeout;		/* default per-item timeout, 0 = none */
+	double grace;		/* TERM to KILL */
+	int capture;		/* 0 with -s */
+	int guard;		/* run alone, no isolation: name a crash or hang, then die */
+	int capfd;		/* where a test's stdout and stderr go */
+	struct hd_record *rec;	/* shared, one page-rounded mapping */
+	struct hd_fixstate *fx;	/* one per registered fixture */
+	size_t *fxorder;	/* set-up order, for teardown in reverse */
+	size_t nfxorder;
+	volatile sig_atomic_t interrupted;	/* the signal that asked us to stop */
+	struct buf warnings;	/* fixture teardown failures, for the summary */
+};
+
+/* The result of one item. */
+struct hd_result {
+	enum hd_outcome outcome;
+	double duration;
+	struct buf msg;
+	struct buf out;
+};
+
+/* Sets up r; fatal on failure. Blocks SIGCHLD, SIGINT and SIGTERM. */
+void hd_runner_init(struct hd_runner *r);
+/* Runs one item and fills res (its buffers are reset first). */
+void hd_run_item(struct hd_runner *r, const struct hd_item *it, struct hd_result *res);
+/* Tears down the suite-scoped fixtures set up for it->file::suite. */
+void hd_runner_suite_done(struct hd_runner *r, const struct hd_item *it);
+/* Tears down every fixture still set up, in reverse order. */
+void hd_runner_finish(struct hd_runner *r);
+/* Takes a pending SIGINT or SIGTERM, if any, into r->interrupted. */
+void hd_runner_poll_signals(struct hd_runner *r);
+
+#endif

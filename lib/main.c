@@ -1,0 +1,446 @@
+/*
+ * main.c - the test binary's own command line: run alone it is a complete
+ * serial runner; started by the herd controller it is a worker (worker.c).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "expr.h"
+#include "internal.h"
+
+struct opts {
+	int list, verbose, quiet, capture, maxfail, durations, color;
+	enum hd_isolation isolation;
+	double timeout, grace;
+	const char *kexpr, *mexpr, *junit;
+};
+
+static const char usage_text[] =
+"usage: %s [options]\n"
+"Runs the herd tests in this binary, one after another, each in its own process.\n"
+"\n"
+"  --list               print the node id of every selected test and exit\n"
+"  -k EXPR              only tests whose id matches EXPR: substrings combined\n"
+"                       with and, or, not and parentheses (case-insensitive)\n"
+"  -m EXPR              only tests whose marks match EXPR\n"
+"  -x, --exitfirst      stop after the first failure\n"
+"  --maxfail N          stop after N failures\n"
+"  -v, --verbose        one line per test; with --list, the tests' options\n"
+"  -q, --quiet          less output\n"
+"  -s                   do not capture output (same as --capture=no)\n"
+"  --isolation MODE     fork (default): each test in a child process;\n"
+"                       none: in this process, fastest, a crash ends the run\n"
+"  --timeout S          seconds a test may take (0: no limit, the default)\n"
+"  --kill-grace S       seconds between SIGTERM and SIGKILL on timeout (1)\n"
+"  --junit-xml FILE     write a JUnit XML report\n"
+"  --durations N        show the N slowest tests (0: all)\n"
+"  --color WHEN         yes, no or auto (default; honours NO_COLOR)\n"
+"  --version            print herd's version\n"
+"  -h, --help           print this help\n"
+"\n"
+"Exit status: 0 all passed, 1 some failed, 2 interrupted, 3 internal error,\n"
+"4 usage error, 5 no tests collected or selected.\n";
+
+static NORETURN void
+usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", hd_progname);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see %s --help)\n", hd_progname);
+	exit(4);
+}
+
+/* Takes the value of an option given as "--opt value" or "--opt=value". */
+static const char *
+optval(int argc, char **argv, int *i, const char *eq)
+{
+	if (eq)
+		return eq + 1;
+	if (*i + 1 >= argc)
+		usage_error("option '%s' needs a value", argv[*i]);
+	return argv[++*i];
+}
+
+static int
+parse_count(const char *opt, const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 1000000000)
+		usage_error("invalid number for %s", opt);
+	return (int)v;
+}
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->capture = 1;
+	o->durations = -1;
+	o->color = -1;
+	o->grace = 1.0;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq = NULL, *v;
+		char name[64];
+
+		if (a[0] == '-' && a[1] == '-' && (eq = strchr(a, '=')))
+			snprintf(name, sizeof(name), "%.*s", (int)(eq - a), a);
+		else
+			snprintf(name, sizeof(name), "%s", a);
+		if (!strcmp(name, "-h") || !strcmp(name, "--help")) {
+			printf(usage_text, hd_progname);
+			exit(0);
+		} else if (!strcmp(name, "--version")) {
+			printf("herd %s\n", HERD_VERSION);
+			exit(0);
+		} else if (!strcmp(name, "--list") || !strcmp(name, "--collect-only")) {
+			o->list = 1;
+		} else if (!strcmp(name, "-v") || !strcmp(name, "--verbose")) {
+			o->verbose++;
+		} else if (!strcmp(name, "-vv")) {
+			o->verbose += 2;
+		} else if (!strcmp(name, "-q") || !strcmp(name, "--quiet")) {
+			o->quiet++;
+		} else if (!strcmp(name, "-s")) {
+			o->capture = 0;
+		} else if (!strcmp(name, "--capture")) {
+			v = optval(argc, argv, &i, eq);
+			if (strcmp(v, "no") && strcmp(v, "fd"))
+				usage_error("--capture takes no or fd, not '%s'", v);
+			o->capture = !strcmp(v, "fd");
+		} else if (!strcmp(name, "-x") || !strcmp(name, "--exitfirst")) {
+			o->maxfail = 1;
+		} else if (!strcmp(name, "--maxfail")) {
+			o->maxfail = parse_count("--maxfail", optval(argc, argv, &i, eq));
+		} else if (!strcmp(name, "--durations")) {
+			o->durations = parse_count("--durations", optval(argc, argv, &i, eq));
+		} else if (!strncmp(a, "-k", 2) && !eq) {
+			o->kexpr = a[2] ? a + 2 : optval(argc, argv, &i, NULL);
+		} else if (!strncmp(a, "-m", 2) && !eq) {
+			o->mexpr = a[2] ? a + 2 : optval(argc, argv, &i, NULL);
+		} else if (!strcmp(name, "--isolation")) {
+			v = optval(argc, argv, &i, eq);
+			if (!strcmp(v, "fork"))
+				o->isolation = HD_ISO_FORK;
+			else if (!strcmp(v, "none"))
+				o->isolation = HD_ISO_NONE;
+			else
+				usage_error("--isolation takes fork or none, not '%s'", v);
+		} else if (!strcmp(name, "--timeout")) {
+			v = optval(argc, argv, &i, eq);
+			if ((o->timeout = hd_parse_seconds(v)) < 0)
+				usage_error("invalid number of seconds for --timeout: '%s'", v);
+		} else if (!strcmp(name, "--kill-grace")) {
+			v = optval(argc, argv, &i, eq);
+			if ((o->grace = hd_parse_seconds(v)) < 0)
+				usage_error("invalid number of seconds for --kill-grace: '%s'", v);
+		} else if (!strcmp(name, "--junit-xml")) {
+			o->junit = optval(argc, argv, &i, eq);
+			if (!*o->junit)
+				usage_error("%s needs a file name", "--junit-xml");
+		} else if (!strcmp(name, "--color")) {
+			v = optval(argc, argv, &i, eq);
+			if (!strcmp(v, "yes"))
+				o->color = 1;
+			else if (!strcmp(v, "no"))
+				o->color = 0;
+			else if (!strcmp(v, "auto"))
+				o->color = -1;
+			else
+				usage_error("--color takes yes, no or auto, not '%s'", v);
+		} else if (a[0] == '-') {
+			usage_error("unknown option '%s'", a);
+		} else {
+			usage_error("unexpected argument '%s'", a);
+		}
+	}
+}
+
+/* -k: a word matches when it is a substring of the id, ignoring case. */
+static int
+match_keyword(const char *w, size_t len, void *ctx)
+{
+	const char *id = ctx;
+	size_t n = strlen(id), i, k;
+
+	for (i = 0; i + len <= n; i++) {
+		for (k = 0; k < len; k++)
+			if (tolower((unsigned char)id[i + k]) != tolower((unsigned char)w[k]))
+				break;
+		if (k == len)
+			return 1;
+	}
+	return 0;
+}
+
+/* -m: a word matches when the test carries that mark. */
+static int
+match_mark(const char *w, size_t len, void *ctx)
+{
+	const struct herd_test *t = ctx;
+
+	return hd_has_word(t->marks, w, len);
+}
+
+static struct hd_expr *
+compile(const char *opt, const char *s)
+{
+	char err[256];
+	struct hd_expr *e;
+
+	if (!s)
+		return NULL;
+	if (!(e = hd_expr_parse(s, err, sizeof(err)))) {
+		fprintf(stderr, "%s: invalid %s expression '%s': %s\n", hd_progname, opt, s, err);
+		exit(4);
+	}
+	return e;
+}
+
+static void
+list_item(const struct hd_item *it, int verbose)
+{
+	const struct herd_test *t = it->t;
+	char tmp[32];
+
+	fputs(it->id, stdout);
+	if (verbose) {
+		if (t->marks && *t->marks)
+			printf("  marks=\"%s\"", t->marks);
+		if (t->timeout > 0)
+			printf("  timeout=%g", t->timeout);
+		if (t->skip)
+			printf("  skip=\"%s\"", t->skip);
+		if (t->xfail)
+			printf("  xfail%s=\"%s\"", t->strict ? "(strict)" : "", t->xfail);
+		if (t->signal)
+			printf("  signal=%s", hd_signame(t->signal, tmp, sizeof(tmp)));
+		if (t->exit_code || t->expect_exit)
+			printf("  exit_code=%d", t->exit_code);
+		if (t->fixtures && *t->fixtures)
+			printf("  fixtures=\"%s\"", t->fixtures);
+		if (t->group)
+			printf("  group=%s", t->group);
+		if (t->strategy)
+			printf("  strategy=%d", (int)t->strategy);
+		if (t->resources && *t->resources)
+			printf("  resources=\"%s\"", t->resources);
+		if (t->exclusive)
+			printf("  exclusive");
+		if (t->reruns)
+			printf("  reruns=%d", t->reruns);
+		printf("  %s:%d", it->file, t->line);
+	}
+	putchar('\n');
+}
+
+struct suite_ref {
+	const struct hd_item *it;
+	size_t pos;
+};
+
+static int
+cmp_suite_ref(const void *pa, const void *pb)
+{
+	const struct suite_ref *a = pa, *b = pb;
+	int c = strcmp(a->it->file, b->it->file);
+
+	if (!c)
+		c = strcmp(a->it->t->suite, b->it->t->suite);
+	return c ? c : a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/*
+ * Marks in last[] the selected items after which their file::suite has no
+ * more items, where its suite fixtures come down.
+ */
+static void
+mark_suite_ends(const struct hd_item *const *sel, size_t n, char *last)
+{
+	struct suite_ref *v = xcalloc(n, sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v[i].it = sel[i], v[i].pos = i;
+	qsort(v, n, sizeof(*v), cmp_suite_ref);
+	for (i = 0; i < n; i++)
+		last[v[i].pos] = i + 1 == n || strcmp(v[i].it->file, v[i + 1].it->file) ||
+				 strcmp(v[i].it->t->suite, v[i + 1].it->t->suite);
+	free(v);
+}
+
+static void
+to_ritem(const struct hd_item *it, const struct hd_result *res, struct hd_ritem *ri)
+{
+	memset(ri, 0, sizeof(*ri));
+	ri->id = it->id;
+	ri->file = it->file;
+	ri->line = it->t->line;
+	ri->suite = it->t->suite;
+	ri->name = it->name;
+	if (!res)
+		return;
+	ri->outcome = res->outcome;
+	ri->duration = res->duration;
+	ri->message = res->msg.len ? xstrdup(res->msg.data) : NULL;
+	if (res->out.len) {
+		char *o = xmalloc(res->out.len + 1);
+
+		memcpy(o, res->out.data, res->out.len + 1);
+		ri->output = o;
+		ri->outlen = res->out.len;
+	}
+}
+
+static int
+run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
+	  size_t ncollected)
+{
+	struct hd_runner r;
+	struct hd_result res = { HD_NONE, 0, BUF_INIT, BUF_INIT };
+	struct hd_ritem *ri = xcalloc(nsel, sizeof(*ri));
+	struct hd_term term;
+	char header[512], stop[128], tmp[32];
+	const char *interrupted = NULL;
+	char *last = xcalloc(nsel, 1);
+	size_t i, failures = 0;
+	double t0 = hd_now();
+	int status;
+
+	mark_suite_ends(sel, nsel, last);
+
+	hd_runner_init(&r);
+	r.isolation = o->isolation;
+	r.timeout = o->timeout;
+	r.grace = o->grace;
+	r.capture = o->capture;
+	r.guard = 1;
+	hd_term_init(&term, stdout);
+	term.verbose = o->verbose;
+	term.quiet = o->quiet;
+	term.durations = o->durations;
+	term.color = o->color >= 0 ? o->color : hd_term_want_color(1);
+	snprintf(header, sizeof(header), "herd %s -- isolation %s%s", HERD_VERSION,
+		 o->isolation == HD_ISO_FORK ? "fork" : "none",
+		 o->capture ? "" : ", no capture");
+	hd_term_header(&term, header, ncollected, ncollected - nsel);
+	stop[0] = '\0';
+	for (i = 0; i < nsel; i++) {
+		hd_runner_poll_signals(&r);
+		if (r.interrupted || (o->maxfail && failures >= (size_t)o->maxfail))
+			break;
+		hd_run_item(&r, sel[i], &res);
+		to_ritem(sel[i], &res, &ri[i]);
+		if (hd_outcome_fails(res.outcome))
+			failures++;
+		if (res.outcome != HD_NOTRUN)
+			hd_term_item(&term, &ri[i]);
+		if (last[i])
+			hd_runner_suite_done(&r, sel[i]);
+	}
+	if (i < nsel && !r.interrupted)
+		snprintf(stop, sizeof(stop), "not run: stopped after %zu failure%s\n",
+			 failures, failures == 1 ? "" : "s");
+	for (; i < nsel; i++) {
+		to_ritem(sel[i], NULL, &ri[i]);
+		ri[i].outcome = HD_NOTRUN;
+		ri[i].message = xstrdup(r.interrupted ? "not run: interrupted\n" : stop);
+	}
+	hd_runner_finish(&r);
+	free(last);
+	if (r.interrupted)
+		interrupted = hd_signame(r.interrupted, tmp, sizeof(tmp));
+	else if (stop[0] && !o->quiet)
+		fprintf(stdout, "\n!!!!!!!!!!!!!!!!!!!! stopping after %zu failure%s !!!!!!!!!!!!!!!!!!!!\n",
+			failures, failures == 1 ? "" : "s");
+	if (r.warnings.len)
+		fprintf(stdout, "\n%s", r.warnings.data);
+	status = hd_term_summary(&term, ri, nsel, hd_now() - t0, interrupted);
+	if (status == 0 && r.warnings.len)
+		status = 1;
+	if (o->junit && hd_junit_write(o->junit, ri, nsel, hd_now() - t0, hd_progname) < 0) {
+		hd_warn("cannot write %s:", o->junit);
+		status = 3;
+	}
+	return status;
+}
+
+int
+herd_main(int argc, char **argv)
+{
+	const char *slash = argv[0] ? strrchr(argv[0], '/') : NULL;
+	struct hd_expr *k, *m;
+	struct hd_item *items;
+	const struct hd_item **sel;
+	struct opts o;
+	size_t n, nsel = 0, i;
+
+	hd_progname = slash ? slash + 1 : argv[0] ? argv[0] : "herd-test";
+	parse_opts(argc, argv, &o);
+	k = compile("-k", o.kexpr);
+	m = compile("-m", o.mexpr);
+	hd_collect(&items, &n);
+	sel = xcalloc(n, sizeof(*sel));
+	for (i = 0; i < n; i++) {
+		if (k && !hd_expr_eval(k, match_keyword, items[i].id))
+			continue;
+		if (m && !hd_expr_eval(m, match_mark, (void *)items[i].t))
+			continue;
+		sel[nsel++] = &items[i];
+	}
+	hd_expr_free(k);
+	hd_expr_free(m);
+	if (o.list) {
+		for (i = 0; i < nsel; i++)
+			list_item(sel[i], o.verbose);
+		fflush(stdout);
+		return nsel ? 0 : 5;
+	}
+	return run_alone(&o, sel, nsel, n);
+}
+
+const char *
+herd_worker_id(void)
+{
+	const char *w = getenv("HERD_WORKER");
+
+	return w && *w ? w : "main";
+}
+
+int
+herd_worker_count(void)
+{
+	const char *c = getenv("HERD_WORKER_COUNT");
+	int n = c ? atoi(c) : 0;
+
+	return n > 0 ? n : 1;
+}
+
+const char *
+herd_testrun_uid(void)
+{
+	static char uid[40];
+	const char *u = getenv("HERD_TESTRUN_UID");
+
+	if (u && *u)
+		return u;
+	if (!uid[0])
+		snprintf(uid, sizeof(uid), "%lx%08lx", (long)getpid(), (long)hd_now());
+	return uid;
+}
+
+/* The binary's main unless the author wrote one: it then may call herd_main. */
+__attribute__((weak, visibility("default"))) int
+main(int argc, char **argv)
+{
+	return herd_main(argc, argv);
+}

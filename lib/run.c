@@ -1,0 +1,768 @@
+/*
+ * run.c - runs one item and decides its outcome.
+ *
+ * With fork isolation the item runs in a child in its own process group, its
+ * stdout and stderr going to a capture file, its record in shared memory; the
+ * parent waits with sigtimedwait() for SIGCHLD, SIGINT, SIGTERM or the
+ * deadline, so there is no race between checking and sleeping and no sleep.
+ * Whatever the child does (crash, exit, hang, fork and linger, close its fds)
+ * the parent learns from the wait status and the record, then kills the whole
+ * group. Fixtures of suite and worker scope run in the parent, before the fork,
+ * so their state is inherited.
+ *
+ * With no isolation the item runs in this process, between a redirect of fds 1
+ * and 2 and its undoing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define OUT_KEEP (512 * 1024)	/* captured output kept from each end */
+#define MAX_TEST_FIXTURES 32
+
+static sigset_t runner_signals;	/* blocked in the runner, taken by sigtimedwait */
+static sigset_t child_mask;	/* the mask the test binary started with */
+static int saved_out = -1, saved_err = -1;
+
+/* For the in-process guards' messages: signal handlers may only read these. */
+static const char *volatile inproc_id;
+static volatile sig_atomic_t inproc_timeout_ms;
+
+static void
+on_sigchld(int sig)
+{
+	(void)sig;
+}
+
+static int
+make_capture_fd(void)
+{
+	char path[] = "/tmp/herd-output-XXXXXX";
+	const char *dir = getenv("TMPDIR");
+	char *tpl;
+	int fd;
+
+#ifdef MFD_CLOEXEC
+	fd = memfd_create("herd-output", MFD_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+#endif
+	tpl = dir && *dir ? xasprintf("%s/herd-output-XXXXXX", dir) : xstrdup(path);
+	fd = mkstemp(tpl);
+	if (fd >= 0) {
+		unlink(tpl);
+		hd_cloexec(fd);
+	}
+	free(tpl);
+	return fd;
+}
+
+void
+hd_runner_init(struct hd_runner *r)
+{
+	struct sigaction sa;
+	size_t nfx = hd_fixture_count();
+	void *p;
+
+	memset(r, 0, sizeof(*r));
+	r->isolation = HD_ISO_FORK;
+	r->grace = 1.0;
+	r->capture = 1;
+	p = mmap(NULL, sizeof(struct hd_record), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		hd_fatal(3, "mmap:");
+	r->rec = p;
+	hd_record_reset(r->rec);
+	r->capfd = make_capture_fd();
+	if (r->capfd < 0)
+		hd_fatal(3, "cannot create a file to capture test output:");
+	r->fx = xcalloc(nfx, sizeof(*r->fx));
+	r->fxorder = xcalloc(nfx, sizeof(*r->fxorder));
+	saved_out = fcntl(1, F_DUPFD_CLOEXEC, 3);
+	saved_err = fcntl(2, F_DUPFD_CLOEXEC, 3);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigchld;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&runner_signals);
+	sigaddset(&runner_signals, SIGCHLD);
+	sigaddset(&runner_signals, SIGINT);
+	sigaddset(&runner_signals, SIGTERM);
+	sigprocmask(SIG_BLOCK, &runner_signals, &child_mask);
+}
+
+void
+hd_runner_poll_signals(struct hd_runner *r)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	while ((sig = sigtimedwait(&set, NULL, &zero)) > 0)
+		r->interrupted = sig;
+}
+
+/* ---- fds ---- */
+
+static void
+capture_on(struct hd_runner *r)
+{
+	if (!r->capture)
+		return;
+	fflush(stdout);
+	fflush(stderr);
+	dup2(r->capfd, 1);
+	dup2(r->capfd, 2);
+}
+
+static void
+capture_off(struct hd_runner *r)
+{
+	if (!r->capture)
+		return;
+	fflush(stdout);
+	fflush(stderr);
+	/* A test may have closed or replaced them: always put ours back. */
+	dup2(saved_out, 1);
+	dup2(saved_err, 2);
+}
+
+/* Moves what the item wrote into res->out, keeping both ends of a flood. */
+static void
+take_output(struct hd_runner *r, struct buf *out)
+{
+	struct stat st;
+	size_t size;
+	ssize_t n;
+
+	if (fstat(r->capfd, &st) < 0 || st.st_size <= 0)
+		goto reset;
+	size = (size_t)st.st_size;
+	if (size <= 2 * OUT_KEEP) {
+		buf_grow(out, size);
+		n = pread(r->capfd, out->data, size, 0);
+		out->len = n > 0 ? (size_t)n : 0;
+	} else {
+		buf_grow(out, 2 * OUT_KEEP + 128);
+		n = pread(r->capfd, out->data, OUT_KEEP, 0);
+		out->len = n > 0 ? (size_t)n : 0;
+		out->data[out->len] = '\0';
+		buf_printf(out, "\n[... %zu bytes of output cut ...]\n", size - 2 * OUT_KEEP);
+		n = pread(r->capfd, out->data + out->len, OUT_KEEP, (off_t)(size - OUT_KEEP));
+		out->len += n > 0 ? (size_t)n : 0;
+	}
+	out->data[out->len] = '\0';
+reset:
+	if (ftruncate(r->capfd, 0) < 0)
+		hd_warn("cannot truncate the capture file:");
+	lseek(r->capfd, 0, SEEK_SET);
+}
+
+/* ---- fixtures ---- */
+
+/* Runs a fixture function in this process with the usual protection. */
+static int
+fixture_call(struct hd_runner *r, const struct herd_fixture *f, int setup,
+	     struct buf *why)
+{
+	struct hd_record *rec = r->rec;
+	void (*fn)(void) = setup ? f->setup : f->teardown;
+	jmp_buf jb;
+	struct buf out = BUF_INIT;
+	int bad;
+
+	if (!fn)
+		return 0;
+	hd_record_reset(rec);
+	rec->phase = setup ? HD_PH_SETUP : HD_PH_TEARDOWN;
+	hd_ctx.rec = rec;
+	hd_ctx.jb = &jb;
+	capture_on(r);
+	if (!setjmp(jb))
+		fn();
+	capture_off(r);
+	hd_ctx.jb = NULL;
+	take_output(r, &out);
+	bad = rec->failed[rec->phase] ? -1 : rec->skipped ? 1 : 0;
+	if (bad) {
+		buf_reset(why);
+		if (bad < 0)
+			buf_printf(why, "fixture '%s' %s failed\n", f->name,
+				   setup ? "setup" : "teardown");
+		buf_add(why, rec->msg, rec->msglen);
+		if (out.len) {
+			buf_adds(why, "---- fixture output ----\n");
+			buf_add(why, out.data, out.len);
+		}
+	}
+	buf_clear(&out);
+	return bad;
+}
+
+static void
+fixture_down(struct hd_runner *r, size_t fi)
+{
+	const struct herd_fixture *f = hd_fixture_at(fi);
+	struct hd_fixstate *s = &r->fx[fi];
+	struct buf why = BUF_INIT;
+	size_t i;
+
+	if (s->up && fixture_call(r, f, 0, &why) < 0)
+		buf_printf(&r->warnings, "%s", why.data);
+	buf_clear(&why);
+	s->up = 0;
+	s->failed = 0;
+	free(s->error), s->error = NULL;
+	free(s->suite_key), s->suite_key = NULL;
+	for (i = 0; i < r->nfxorder; i++)
+		if (r->fxorder[i] == fi) {
+			memmove(&r->fxorder[i], &r->fxorder[i + 1],
+				(r->nfxorder - i - 1) * sizeof(*r->fxorder));
+			r->nfxorder--;
+			break;
+		}
+}
+
+/* Collects the fixtures an item names, wider scopes first, each scope in the order named. */
+static size_t
+item_fixtures(const struct herd_test *t, const struct herd_fixture **out, size_t max)
+{
+	static const int order[] = { HERD_SCOPE_GLOBAL, HERD_SCOPE_WORKER,
+				     HERD_SCOPE_SUITE, HERD_SCOPE_TEST };
+	size_t n = 0, k;
+
+	for (k = 0; k < LEN(order); k++) {
+		const char *p = t->fixtures;
+
+		while (p && *p) {
+			const struct herd_fixture *f;
+			size_t len;
+
+			p += strspn(p, " \t,");
+			len = strcspn(p, " \t,");
+			f = len ? hd_fixture_find(p, len) : NULL;
+			if (f && (int)f->scope == order[k] && n < max)
+				out[n++] = f;
+			p += len;
+		}
+	}
+	return n;
+}
+
+/* The first name in .fixtures that no FIXTURE defines, or NULL. */
+static const char *
+unknown_fixture(const struct herd_test *t, size_t *len)
+{
+	const char *p = t->fixtures;
+	size_t n = 0;
+
+	while (p && *p) {
+		p += strspn(p, " \t,");
+		*len = strcspn(p, " \t,");
+		if (*len && !hd_fixture_find(p, *len))
+			return p;
+		if (*len && ++n > MAX_TEST_FIXTURES) {
+			*len = strlen(p);
+			return p;
+		}
+		p += *len;
+	}
+	return NULL;
+}
+
+/*
+ * Brings up the suite, worker (and, run alone, global) fixtures the item needs.
+ * Returns 0, or sets res to error or skipped and returns -1.
+ */
+static int
+fixtures_up(struct hd_runner *r, const struct hd_item *it, struct hd_result *res)
+{
+	const struct herd_fixture *fs[MAX_TEST_FIXTURES];
+	size_t i, n = item_fixtures(it->t, fs, LEN(fs));
+	const char *unknown;
+	size_t ulen;
+	char *key = NULL;
+
+	if ((unknown = unknown_fixture(it->t, &ulen))) {
+		res->outcome = HD_ERROR;
+		buf_printf(&res->msg, "fixture '%.*s' is not defined\n", (int)ulen, unknown);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		const struct herd_fixture *f = fs[i];
+		size_t fi = hd_fixture_index(f);
+		struct hd_fixstate *s = &r->fx[fi];
+		struct buf why = BUF_INIT;
+		int bad;
+
+		if (f->scope == HERD_SCOPE_TEST)
+			continue;
+		if (f->scope == HERD_SCOPE_SUITE) {
+			free(key);
+			key = xasprintf("%s::%s", it->file, it->t->suite);
+			if ((s->up || s->failed) && strcmp(s->suite_key, key))
+				fixture_down(r, fi);
+		}
+		if (!s->up && !s->failed) {
+			bad = fixture_call(r, f, 1, &why);
+			s->suite_key = key ? xstrdup(key) : NULL;
+			if (bad) {
+				s->failed = bad < 0 ? 1 : 2;
+				s->error = buf_detach(&why, NULL);
+			} else {
+				s->up = 1;
+			}
+			r->fxorder[r->nfxorder++] = fi;
+		}
+		buf_clear(&why);
+		if (s->failed) {
+			res->outcome = s->failed == 1 ? HD_ERROR : HD_SKIPPED;
+			buf_adds(&res->msg, s->error);
+			free(key);
+			return -1;
+		}
+	}
+	free(key);
+	return 0;
+}
+
+void
+hd_runner_suite_done(struct hd_runner *r, const struct hd_item *it)
+{
+	char *key = xasprintf("%s::%s", it->file, it->t->suite);
+	size_t i;
+
+	for (i = r->nfxorder; i-- > 0;) {
+		size_t fi = r->fxorder[i];
+
+		if (r->fx[fi].suite_key && !strcmp(r->fx[fi].suite_key, key))
+			fixture_down(r, fi);
+	}
+	free(key);
+}
+
+void
+hd_runner_finish(struct hd_runner *r)
+{
+	while (r->nfxorder > 0)
+		fixture_down(r, r->fxorder[r->nfxorder - 1]);
+}
+
+/* ---- the item itself ---- */
+
+/* Test fixtures, the test, test fixtures' teardown: in the child, or in-process. */
+static void
+run_body(struct hd_runner *r, const struct hd_item *it)
+{
+	const struct herd_fixture *fs[MAX_TEST_FIXTURES];
+	struct hd_record *rec = r->rec;
+	size_t n = item_fixtures(it->t, fs, LEN(fs));
+	volatile size_t i, up = 0;
+	jmp_buf jb;
+
+	hd_ctx.item = it;
+	hd_ctx.rec = rec;
+	hd_ctx.jb = &jb;
+	rec->phase = HD_PH_SETUP;
+	for (i = 0; i < n && !rec->failed[HD_PH_SETUP] && !rec->skipped; i++) {
+		if (fs[i]->scope != HERD_SCOPE_TEST)
+			continue;
+		if (setjmp(jb))
+			break;
+		if (fs[i]->setup)
+			fs[i]->setup();
+		if (!rec->failed[HD_PH_SETUP] && !rec->skipped)
+			up = i + 1;
+	}
+	if (!rec->failed[HD_PH_SETUP] && !rec->skipped) {
+		rec->phase = HD_PH_CALL;
+		if (!setjmp(jb))
+			it->t->fn();
+	}
+	rec->phase = HD_PH_TEARDOWN;
+	while (up > 0) {
+		up--;
+		if (fs[up]->scope != HERD_SCOPE_TEST || !fs[up]->teardown)
+			continue;
+		if (!setjmp(jb))
+			fs[up]->teardown();
+	}
+	rec->phase = HD_PH_DONE;
+	hd_ctx.jb = NULL;
+}
+
+static void
+child_prepare(struct hd_runner *r)
+{
+	static const int sigs[] = { SIGCHLD, SIGINT, SIGTERM, SIGPIPE, SIGALRM };
+	size_t i;
+	int fd;
+
+	setpgid(0, 0);
+	for (i = 0; i < LEN(sigs); i++)
+		signal(sigs[i], SIG_DFL);
+	sigprocmask(SIG_SETMASK, &child_mask, NULL);
+	if (r->capture) {
+		fd = open("/dev/null", O_RDONLY);
+		if (fd >= 0 && fd != 0) {
+			dup2(fd, 0);
+			close(fd);
+		}
+		dup2(r->capfd, 1);
+		dup2(r->capfd, 2);
+	}
+}
+
+enum { END_EXITED, END_TIMEOUT, END_INTERRUPTED };
+
+/*
+ * Waits for the child, killing its group on timeout or interruption: TERM, then
+ * KILL after the grace period. The leader is reaped only after its group was
+ * killed, so that its pid, the group's id, cannot be reused in between.
+ */
+static int
+wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status)
+{
+	double deadline = timeout > 0 ? hd_now() + timeout : 0;
+	int stage = 0, why = END_EXITED;
+	siginfo_t si;
+
+	for (;;) {
+		struct timespec ts;
+		double left;
+		int sig;
+
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == pid)
+			break;
+		if (deadline > 0 && (left = deadline - hd_now()) <= 0) {
+			kill(-pid, stage == 0 ? SIGTERM : SIGKILL);
+			if (why == END_EXITED)
+				why = END_TIMEOUT;
+			stage++;
+			deadline = stage == 1 ? hd_now() + r->grace : 0;
+			continue;
+		}
+		if (deadline > 0) {
+			ts.tv_sec = (time_t)left;
+			ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+			sig = sigtimedwait(&runner_signals, NULL, &ts);
+		} else {
+			sig = sigwaitinfo(&runner_signals, NULL);
+		}
+		if ((sig == SIGINT || sig == SIGTERM) && why == END_EXITED) {
+			r->interrupted = sig;
+			why = END_INTERRUPTED;
+			kill(-pid, SIGTERM);
+			stage = 1;
+			deadline = hd_now() + r->grace;
+		}
+	}
+	kill(-pid, SIGKILL);	/* whatever the test left behind */
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	return why;
+}
+
+static const char *
+phase_name(int ph)
+{
+	switch (ph) {
+	case HD_PH_SETUP: return "setup";
+	case HD_PH_TEARDOWN: return "teardown";
+	case HD_PH_DONE: return "end";
+	default: return "test";
+	}
+}
+
+/* The outcome of a test that ran to its end (or to an exit it was meant to make). */
+static void
+judge_record(const struct hd_item *it, const struct hd_record *rec, struct hd_result *res)
+{
+	const struct herd_test *t = it->t;
+
+	buf_add(&res->msg, rec->msg, rec->msglen);
+	if (rec->failed[HD_PH_SETUP])
+		res->outcome = HD_ERROR;
+	else if (rec->skipped)
+		res->outcome = HD_SKIPPED;
+	else if (rec->failed[HD_PH_CALL])
+		res->outcome = HD_FAILED;
+	else if (rec->failed[HD_PH_TEARDOWN])
+		res->outcome = HD_ERROR;
+	else
+		res->outcome = HD_PASSED;
+	(void)t;
+}
+
+static void
+add_last_assertion(const struct hd_record *rec, struct hd_result *res)
+{
+	if (rec->last_file)
+		buf_printf(&res->msg, "  last assertion reached: %s:%d\n",
+			   rec->last_file, rec->last_line);
+}
+
+static void
+judge_status(struct hd_runner *r, const struct hd_item *it, int end, int status,
+	     double timeout, struct hd_result *res)
+{
+	const struct herd_test *t = it->t;
+	const struct hd_record *rec = r->rec;
+	int expect_exit = t->exit_code != 0 || t->expect_exit;
+	char tmp[32];
+
+	if (end == END_INTERRUPTED) {
+		res->outcome = HD_NOTRUN;
+		buf_printf(&res->msg, "interrupted by %s\n", hd_signame(r->interrupted, tmp, sizeof(tmp)));
+		return;
+	}
+	if (end == END_TIMEOUT) {
+		res->outcome = HD_TIMEOUT;
+		buf_printf(&res->msg, "timed out after %gs in %s\n", timeout, phase_name(rec->phase));
+		buf_add(&res->msg, rec->msg, rec->msglen);
+		add_last_assertion(rec, res);
+		return;
+	}
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+
+		if (t->signal == sig && rec->phase >= HD_PH_CALL) {
+			judge_record(it, rec, res);
+			return;
+		}
+		res->outcome = t->signal ? HD_FAILED : HD_CRASHED;
+		buf_printf(&res->msg, "%s by %s (%s) in %s", t->signal ? "killed" : "crashed",
+			   hd_signame(sig, tmp, sizeof(tmp)), strsignal(sig), phase_name(rec->phase));
+		if (t->signal)
+			buf_printf(&res->msg, "; expected %s", hd_signame(t->signal, tmp, sizeof(tmp)));
+		buf_addc(&res->msg, '\n');
+		buf_add(&res->msg, rec->msg, rec->msglen);
+		add_last_assertion(rec, res);
+		return;
+	}
+	status = WEXITSTATUS(status);
+	if (rec->phase == HD_PH_DONE && status == 0) {
+		if (t->signal) {
+			res->outcome = HD_FAILED;
+			buf_printf(&res->msg, "expected to die of %s, the test returned\n",
+				   hd_signame(t->signal, tmp, sizeof(tmp)));
+		} else if (expect_exit) {
+			res->outcome = HD_FAILED;
+			buf_printf(&res->msg, "expected exit status %d, the test returned\n", t->exit_code);
+		} else {
+			judge_record(it, rec, res);
+			return;
+		}
+		buf_add(&res->msg, rec->msg, rec->msglen);
+		return;
+	}
+	if (expect_exit && status == t->exit_code && rec->phase >= HD_PH_CALL) {
+		judge_record(it, rec, res);
+		return;
+	}
+	res->outcome = expect_exit || t->signal ? HD_FAILED : HD_CRASHED;
+	buf_printf(&res->msg, "exited with status %d in %s", status, phase_name(rec->phase));
+	if (expect_exit)
+		buf_printf(&res->msg, "; expected status %d", t->exit_code);
+	else if (t->signal)
+		buf_printf(&res->msg, "; expected %s", hd_signame(t->signal, tmp, sizeof(tmp)));
+	buf_addc(&res->msg, '\n');
+	buf_add(&res->msg, rec->msg, rec->msglen);
+	add_last_assertion(rec, res);
+}
+
+static void
+run_forked(struct hd_runner *r, const struct hd_item *it, double timeout,
+	   struct hd_result *res)
+{
+	int status = 0, end;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		res->outcome = HD_ERROR;
+		buf_printf(&res->msg, "cannot fork: %s\n", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		child_prepare(r);
+		run_body(r, it);
+		fflush(NULL);
+		_exit(0);
+	}
+	setpgid(pid, pid);	/* also in the child: whichever runs first */
+	end = wait_child(r, pid, timeout, &status);
+	judge_status(r, it, end, status, timeout, res);
+}
+
+/* ---- in-process guards: run alone with no isolation, a crash or hang ends the run ---- */
+
+static void
+guard_write(const char *s)
+{
+	if (s && write(saved_err, s, strlen(s)) < 0)
+		return;
+}
+
+static void
+on_inproc_crash(int sig)
+{
+	guard_write("\nherd: test ");
+	guard_write(inproc_id);
+	guard_write(" crashed with ");
+	guard_write(sig == SIGSEGV ? "SIGSEGV" : sig == SIGABRT ? "SIGABRT" :
+		    sig == SIGBUS ? "SIGBUS" : sig == SIGFPE ? "SIGFPE" :
+		    sig == SIGILL ? "SIGILL" : "a signal");
+	guard_write("; with --isolation none this ends the run\n");
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+on_inproc_alarm(int sig)
+{
+	(void)sig;
+	guard_write("\nherd: test ");
+	guard_write(inproc_id);
+	guard_write(" timed out; with --isolation none this ends the run\n");
+	_exit(1);
+}
+
+static struct hd_runner *inproc_runner;
+
+static void
+on_inproc_interrupt(int sig)
+{
+	if (inproc_runner)
+		inproc_runner->interrupted = sig;
+}
+
+static void
+guards(struct hd_runner *r, const struct hd_item *it, double timeout, int on)
+{
+	static const int crash[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct itimerval itv;
+	struct sigaction sa;
+	sigset_t ints;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&ints);
+	sigaddset(&ints, SIGINT);
+	sigaddset(&ints, SIGTERM);
+	memset(&itv, 0, sizeof(itv));
+	if (!on) {
+		setitimer(ITIMER_REAL, &itv, NULL);
+		sigprocmask(SIG_BLOCK, &ints, NULL);
+		for (i = 0; i < LEN(crash); i++)
+			signal(crash[i], SIG_DFL);
+		inproc_id = NULL;
+		return;
+	}
+	inproc_id = it->id;
+	inproc_runner = r;
+	inproc_timeout_ms = (sig_atomic_t)(timeout * 1000);
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	sa.sa_handler = on_inproc_crash;
+	for (i = 0; i < LEN(crash); i++)
+		sigaction(crash[i], &sa, NULL);
+	sa.sa_flags = SA_RESTART | SA_RESETHAND;
+	sa.sa_handler = on_inproc_interrupt;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_inproc_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	if (timeout > 0) {
+		itv.it_value.tv_sec = (time_t)timeout;
+		itv.it_value.tv_usec = (suseconds_t)((timeout - (double)(time_t)timeout) * 1e6);
+		if (!itv.it_value.tv_sec && !itv.it_value.tv_usec)
+			itv.it_value.tv_usec = 1;
+		setitimer(ITIMER_REAL, &itv, NULL);
+	}
+	sigprocmask(SIG_UNBLOCK, &ints, NULL);
+}
+
+static void
+run_inproc(struct hd_runner *r, const struct hd_item *it, double timeout,
+	   struct hd_result *res)
+{
+	if (r->guard)
+		guards(r, it, timeout, 1);
+	capture_on(r);
+	run_body(r, it);
+	capture_off(r);
+	if (r->guard)
+		guards(r, it, timeout, 0);
+	judge_record(it, r->rec, res);
+}
+
+/* xfail turns a failure into xfailed and a pass into xpassed (or a strict failure). */
+static void
+apply_xfail(const struct herd_test *t, struct hd_result *res)
+{
+	if (!t->xfail)
+		return;
+	if (res->outcome == HD_FAILED || res->outcome == HD_CRASHED) {
+		res->outcome = HD_XFAILED;
+		buf_reset(&res->msg);
+		buf_printf(&res->msg, "%s\n", t->xfail);
+	} else if (res->outcome == HD_PASSED) {
+		res->outcome = t->strict ? HD_FAILED : HD_XPASSED;
+		buf_reset(&res->msg);
+		buf_printf(&res->msg, "%s%s\n", t->strict ? "[XPASS(strict)] " : "", t->xfail);
+	}
+}
+
+void
+hd_run_item(struct hd_runner *r, const struct hd_item *it, struct hd_result *res)
+{
+	const struct herd_test *t = it->t;
+	double timeout = t->timeout > 0 ? t->timeout : r->timeout, t0;
+	int must_fork = r->isolation == HD_ISO_FORK || t->signal || t->exit_code ||
+			t->expect_exit;
+
+	res->outcome = HD_NONE;
+	res->duration = 0;
+	buf_reset(&res->msg);
+	buf_reset(&res->out);
+	if (t->skip) {
+		res->outcome = HD_SKIPPED;
+		buf_printf(&res->msg, "%s\n", *t->skip ? t->skip : "skipped");
+		return;
+	}
+	t0 = hd_now();
+	if (fixtures_up(r, it, res) < 0) {
+		res->duration = hd_now() - t0;
+		return;
+	}
+	hd_record_reset(r->rec);
+	if (must_fork)
+		run_forked(r, it, timeout, res);
+	else
+		run_inproc(r, it, timeout, res);
+	res->duration = hd_now() - t0;
+	take_output(r, &res->out);
+	apply_xfail(t, res);
+	hd_ctx.item = NULL;
+}
