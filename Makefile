@@ -110,14 +110,25 @@ demo:
 
 # ---- herd's own tests ----
 
+# The unit tests link libherd's objects directly: they reach its internals.
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT = $(BUILD)/tests/unit
+
+$(UNIT): $(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -D_GNU_SOURCE $(CFLAGS) $(SANFLAGS) -Iinclude -Icommon -Ilib -o $@ \
+		$(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) -lm
+
+tests: $(UNIT)
+
 check:
 	@sh scripts/setup check
-	@$(MAKE) --no-print-directory all examples
-	@$(MAKE) --no-print-directory SANITIZE=1 all examples
+	@$(MAKE) --no-print-directory all examples tests
+	@$(MAKE) --no-print-directory SANITIZE=1 all examples tests
 	@sh tests/run.sh build build-san
 
 check-one:
-	@$(MAKE) --no-print-directory all examples
+	@$(MAKE) --no-print-directory all examples tests
 	@sh tests/run.sh $(BUILD)
 
 bench:
@@ -147,4 +158,4 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all examples demo check check-one bench install uninstall clean
+.PHONY: all examples tests demo check check-one bench install uninstall clean
