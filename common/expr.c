@@ -8,6 +8,7 @@
  *	not	:= "not" not | "(" expr ")" | word
  *	word	:= any run of characters other than blanks and parentheses
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,4 +221,37 @@ hd_expr_free(struct hd_expr *e)
 	free(e->text);
 	free(e->code);
 	free(e);
+}
+
+int
+hd_match_id(const char *w, size_t len, void *ctx)
+{
+	const char *id = ctx;
+	size_t n = strlen(id), i, k;
+
+	for (i = 0; i + len <= n; i++) {
+		for (k = 0; k < len; k++)
+			if (tolower((unsigned char)id[i + k]) != tolower((unsigned char)w[k]))
+				break;
+		if (k == len)
+			return 1;
+	}
+	return 0;
+}
+
+int
+hd_match_words(const char *w, size_t len, void *ctx)
+{
+	const char *p = ctx;
+
+	while (p && *p) {
+		size_t n;
+
+		p += strspn(p, " \t,");
+		n = strcspn(p, " \t,");
+		if (n && n == len && !memcmp(p, w, n))
+			return 1;
+		p += n;
+	}
+	return 0;
 }

@@ -20,4 +20,9 @@ int hd_expr_eval(const struct hd_expr *e,
 		 int (*match)(const char *word, size_t len, void *ctx), void *ctx);
 void hd_expr_free(struct hd_expr *e);
 
+/* -k's match: the word is a substring of the node id ctx, ignoring case. */
+int hd_match_id(const char *word, size_t len, void *id);
+/* -m's match: the word is one of the space-separated words in ctx. */
+int hd_match_words(const char *word, size_t len, void *list);
+
 #endif

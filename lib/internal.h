@@ -35,8 +35,6 @@ size_t hd_fixture_count(void);
 const struct herd_fixture *hd_fixture_at(size_t i);
 /* Index of f in the registry. */
 size_t hd_fixture_index(const struct herd_fixture *f);
-/* Nonzero if the space-separated word list contains word. */
-int hd_has_word(const char *list, const char *word, size_t wlen);
 
 /* ---- assert.c: the record a running test writes ---- */
 
@@ -89,6 +87,7 @@ struct hd_runner {
 	int capture;		/* 0 with -s */
 	int guard;		/* run alone, no isolation: name a crash or hang, then die */
 	int capfd;		/* where a test's stdout and stderr go */
+	int protofd;		/* the controller's socket, kept from tests; -1 */
 	struct hd_record *rec;	/* shared, one page-rounded mapping */
 	struct hd_fixstate *fx;	/* one per registered fixture */
 	size_t *fxorder;	/* set-up order, for teardown in reverse */
@@ -115,5 +114,10 @@ void hd_runner_suite_done(struct hd_runner *r, const struct hd_item *it);
 void hd_runner_finish(struct hd_runner *r);
 /* Takes a pending SIGINT or SIGTERM, if any, into r->interrupted. */
 void hd_runner_poll_signals(struct hd_runner *r);
+
+/* ---- worker.c ---- */
+
+/* Serves the controller on fd; capfd (or -1) receives test output. */
+int hd_worker_main(int fd, int capfd);
 
 #endif

@@ -2,7 +2,6 @@
  * main.c - the test binary's own command line: run alone it is a complete
  * serial runner; started by the herd controller it is a worker (worker.c).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,8 @@ struct opts {
 	double timeout, grace;
 	const char *kexpr, *mexpr, *junit;
 };
+
+extern const char hd_binary_marker[];
 
 static const char usage_text[] =
 "usage: %s [options]\n"
@@ -100,7 +101,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 			printf(usage_text, hd_progname);
 			exit(0);
 		} else if (!strcmp(name, "--version")) {
-			printf("herd %s\n", HERD_VERSION);
+			printf("herd %s (%s)\n", HERD_VERSION, hd_binary_marker);
 			exit(0);
 		} else if (!strcmp(name, "--list") || !strcmp(name, "--collect-only")) {
 			o->list = 1;
@@ -165,30 +166,13 @@ parse_opts(int argc, char **argv, struct opts *o)
 	}
 }
 
-/* -k: a word matches when it is a substring of the id, ignoring case. */
-static int
-match_keyword(const char *w, size_t len, void *ctx)
-{
-	const char *id = ctx;
-	size_t n = strlen(id), i, k;
-
-	for (i = 0; i + len <= n; i++) {
-		for (k = 0; k < len; k++)
-			if (tolower((unsigned char)id[i + k]) != tolower((unsigned char)w[k]))
-				break;
-		if (k == len)
-			return 1;
-	}
-	return 0;
-}
-
 /* -m: a word matches when the test carries that mark. */
 static int
 match_mark(const char *w, size_t len, void *ctx)
 {
 	const struct herd_test *t = ctx;
 
-	return hd_has_word(t->marks, w, len);
+	return hd_match_words(w, len, (void *)(t->marks ? t->marks : ""));
 }
 
 static struct hd_expr *
@@ -374,6 +358,28 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 	return status;
 }
 
+/*
+ * Started by the controller: serve it, and keep its fds and variables from
+ * the tests' own child processes.
+ */
+static int
+worker_mode(void)
+{
+	const char *p = getenv("HERD_PROTOCOL_FD"), *c = getenv("HERD_CAPTURE_FD");
+	int fd, capfd;
+
+	if (!p || !*p)
+		return 0;
+	fd = atoi(p);
+	capfd = c && *c ? atoi(c) : -1;
+	unsetenv("HERD_PROTOCOL_FD");
+	unsetenv("HERD_CAPTURE_FD");
+	exit(hd_worker_main(fd, capfd));
+}
+
+/* Lets the controller tell a herd test binary from any other executable. */
+const char hd_binary_marker[] = "herd-test-binary-v1";
+
 int
 herd_main(int argc, char **argv)
 {
@@ -385,13 +391,15 @@ herd_main(int argc, char **argv)
 	size_t n, nsel = 0, i;
 
 	hd_progname = slash ? slash + 1 : argv[0] ? argv[0] : "herd-test";
+	if (worker_mode())
+		return 0;
 	parse_opts(argc, argv, &o);
 	k = compile("-k", o.kexpr);
 	m = compile("-m", o.mexpr);
 	hd_collect(&items, &n);
 	sel = xcalloc(n, sizeof(*sel));
 	for (i = 0; i < n; i++) {
-		if (k && !hd_expr_eval(k, match_keyword, items[i].id))
+		if (k && !hd_expr_eval(k, hd_match_id, items[i].id))
 			continue;
 		if (m && !hd_expr_eval(m, match_mark, (void *)items[i].t))
 			continue;

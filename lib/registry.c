@@ -152,19 +152,3 @@ hd_fixture_index(const struct herd_fixture *f)
 	return i;
 }
 
-int
-hd_has_word(const char *list, const char *word, size_t wlen)
-{
-	const char *p = list;
-
-	while (p && *p) {
-		size_t n;
-
-		p += strspn(p, " \t,");
-		n = strcspn(p, " \t,");
-		if (n && n == wlen && !memcmp(p, word, n))
-			return 1;
-		p += n;
-	}
-	return 0;
-}

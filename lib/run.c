@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -77,6 +80,7 @@ hd_runner_init(struct hd_runner *r)
 	r->isolation = HD_ISO_FORK;
 	r->grace = 1.0;
 	r->capture = 1;
+	r->protofd = -1;
 	p = mmap(NULL, sizeof(struct hd_record), PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
@@ -415,6 +419,12 @@ child_prepare(struct hd_runner *r)
 	int fd;
 
 	setpgid(0, 0);
+#ifdef __linux__
+	/* Die with the worker, should the controller have to kill it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	if (r->protofd >= 0)
+		close(r->protofd);
 	for (i = 0; i < LEN(sigs); i++)
 		signal(sigs[i], SIG_DFL);
 	sigprocmask(SIG_SETMASK, &child_mask, NULL);

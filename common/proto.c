@@ -1,0 +1,215 @@
+/*
+ * proto.c - see proto.h. The decoder unescapes in place, so a message costs no
+ * allocation once the buffers have grown to the size of the traffic.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+
+void
+hd_dec_init(struct hd_dec *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void
+hd_dec_free(struct hd_dec *d)
+{
+	buf_clear(&d->in);
+	free(d->msg.f);
+	free(d->msg.len);
+	memset(d, 0, sizeof(*d));
+}
+
+void
+hd_dec_feed(struct hd_dec *d, const void *p, size_t n)
+{
+	/* Drop what was decoded before growing, so the buffer stays small. */
+	if (d->off && d->off == d->in.len) {
+		d->in.len = 0;
+		d->scan = d->off = 0;
+	} else if (d->off > 65536 && d->off > d->in.len / 2) {
+		memmove(d->in.data, d->in.data + d->off, d->in.len - d->off);
+		d->in.len -= d->off;
+		d->scan -= d->off;
+		d->off = 0;
+	}
+	buf_add(&d->in, p, n);
+}
+
+size_t
+hd_dec_pending(const struct hd_dec *d)
+{
+	return d->in.len - d->off;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void
+add_field(struct hd_msg *m, char *s, size_t len)
+{
+	if (m->nf == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 16;
+		m->f = xreallocarray(m->f, m->cap, sizeof(*m->f));
+		m->len = xreallocarray(m->len, m->cap, sizeof(*m->len));
+	}
+	m->f[m->nf] = s;
+	m->len[m->nf] = len;
+	m->nf++;
+}
+
+int
+hd_dec_next(struct hd_dec *d, struct hd_msg **mp, char *err, size_t errlen)
+{
+	char *line, *nl, *r, *w, *field;
+	size_t avail;
+
+	if (d->scan < d->off)
+		d->scan = d->off;
+	avail = d->in.len - d->scan;
+	nl = avail ? memchr(d->in.data + d->scan, '\n', avail) : NULL;
+	if (!nl) {
+		d->scan = d->in.len;
+		if (d->in.len - d->off > HD_PROTO_MAXLINE) {
+			snprintf(err, errlen, "a message is longer than %u bytes", HD_PROTO_MAXLINE);
+			return -1;
+		}
+		return 0;
+	}
+	line = d->in.data + d->off;
+	*nl = '\0';
+	d->off = (size_t)(nl - d->in.data) + 1;
+	d->scan = d->off;
+	d->msg.nf = 0;
+	if (line == nl) {
+		snprintf(err, errlen, "an empty line");
+		return -1;
+	}
+	/* Split on TAB and unescape each field in place. */
+	for (r = w = field = line;; r++) {
+		if (*r == '\t' || r == nl) {
+			int end = r == nl;
+
+			*w = '\0';
+			add_field(&d->msg, field, (size_t)(w - field));
+			if (end)
+				break;
+			field = w = r + 1;
+			continue;
+		}
+		if (*r == '%') {
+			int hi = r + 2 < nl ? hexval((unsigned char)r[1]) : -1;
+			int lo = hi < 0 ? -1 : hexval((unsigned char)r[2]);
+
+			if (lo < 0) {
+				snprintf(err, errlen, "a bad escape in message '%.20s'", line);
+				return -1;
+			}
+			*w++ = (char)(hi << 4 | lo);
+			r += 2;
+			continue;
+		}
+		if (*r == '\r') {
+			snprintf(err, errlen, "a raw CR in message '%.20s'", line);
+			return -1;
+		}
+		*w++ = *r;
+	}
+	*mp = &d->msg;
+	return 1;
+}
+
+void
+hd_enc_begin(struct buf *b, const char *type)
+{
+	buf_adds(b, type);
+}
+
+void
+hd_enc_mem(struct buf *b, const void *p, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *s = p;
+	size_t i, start = 0;
+
+	buf_grow(b, n + 1);
+	buf_addc(b, '\t');
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (c != '%' && c != '\t' && c != '\n' && c != '\r')
+			continue;
+		buf_add(b, s + start, i - start);
+		buf_addc(b, '%');
+		buf_addc(b, hex[c >> 4]);
+		buf_addc(b, hex[c & 15]);
+		start = i + 1;
+	}
+	buf_add(b, s + start, n - start);
+}
+
+void
+hd_enc_str(struct buf *b, const char *s)
+{
+	hd_enc_mem(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+void
+hd_enc_fmt(struct buf *b, const char *fmt, ...)
+{
+	struct buf tmp = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&tmp, fmt, ap);
+	va_end(ap);
+	hd_enc_mem(b, tmp.data ? tmp.data : "", tmp.len);
+	buf_clear(&tmp);
+}
+
+void
+hd_enc_end(struct buf *b)
+{
+	buf_addc(b, '\n');
+}
+
+const char *
+hd_msg_kv(const struct hd_msg *m, size_t from, const char *key)
+{
+	size_t i, k = strlen(key);
+
+	for (i = from; i < m->nf; i++)
+		if (m->len[i] > k && !memcmp(m->f[i], key, k) && m->f[i][k] == '=')
+			return m->f[i] + k + 1;
+	return NULL;
+}
+
+int
+hd_field_size(const char *s, size_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > (size_t)-1)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}

@@ -1,0 +1,59 @@
+/*
+ * proto.h - the wire codec between the controller and its workers; the
+ * protocol itself is described in docs/protocol.md.
+ *
+ * A message is one line: fields separated by TAB, ended by LF, the first field
+ * naming the message. Inside a field the bytes '%', TAB, LF and CR are written
+ * %25, %09, %0A and %0D, so any bytes travel and any language can split a line.
+ */
+#ifndef HERD_PROTO_H
+#define HERD_PROTO_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+#define HD_PROTO_VERSION 1
+#define HD_PROTO_MAXLINE (64u << 20)	/* a longer line is an error */
+
+/* A decoded message: fields point into the decoder's buffer, NUL-terminated,
+ * valid until the next call on that decoder. */
+struct hd_msg {
+	size_t nf;
+	char **f;
+	size_t *len;
+	size_t cap;
+};
+
+struct hd_dec {
+	struct buf in;
+	size_t off;		/* start of the first undecoded byte */
+	size_t scan;		/* where the search for LF resumes */
+	struct hd_msg msg;
+};
+
+void hd_dec_init(struct hd_dec *d);
+void hd_dec_free(struct hd_dec *d);
+/* Appends received bytes. */
+void hd_dec_feed(struct hd_dec *d, const void *p, size_t n);
+/*
+ * Takes the next whole message: returns 1 and points *m at it, 0 when more
+ * bytes are needed, -1 on a malformed line with a one-line reason in err.
+ */
+int hd_dec_next(struct hd_dec *d, struct hd_msg **m, char *err, size_t errlen);
+/* Bytes received and not yet decoded. */
+size_t hd_dec_pending(const struct hd_dec *d);
+
+/* Encoding: begin with the type, add fields, end. */
+void hd_enc_begin(struct buf *b, const char *type);
+void hd_enc_mem(struct buf *b, const void *p, size_t n);
+void hd_enc_str(struct buf *b, const char *s);	/* NULL is an empty field */
+void hd_enc_fmt(struct buf *b, const char *fmt, ...) PRINTF(2, 3);
+void hd_enc_end(struct buf *b);
+
+/* Field helpers: "key=value" fields after the fixed ones. */
+const char *hd_msg_kv(const struct hd_msg *m, size_t from, const char *key);
+/* Parses a field as a size_t; -1 if it is not a plain decimal. */
+int hd_field_size(const char *s, size_t *out);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * ctl.h - the herd controller: binaries and their items, workers, the
+ * scheduler and the event loop. The controller never runs test code.
+ */
+#ifndef HERD_CTL_H
+#define HERD_CTL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "proto.h"
+#include "report.h"
+#include "util.h"
+
+enum dist { DIST_LOAD, DIST_LOADSCOPE, DIST_LOADFILE, DIST_LOADGROUP,
+	    DIST_WORKSTEAL, DIST_EACH, DIST_NO };
+
+struct binary;
+
+/* One collected item of one binary, and what became of it. */
+struct citem {
+	struct binary *bin;
+	size_t idx;		/* index in the binary's collection */
+	char *id, *file, *suite, *name, *marks, *group, *skip, *xfail;
+	int line;
+	double timeout;
+	int pin;		/* --dist each: the slot it must run on; -1 any */
+	int selected;
+	int queued;		/* sent to a worker, no result yet */
+	enum hd_outcome outcome;
+	double duration;
+	char *message, *output;
+	size_t outlen;
+	const char *worker;
+};
+
+/* Items that go to one worker together, in order (an xdist scope). */
+struct unit {
+	struct citem **v;
+	size_t n;
+};
+
+struct binary {
+	char *path;		/* what is executed */
+	struct citem *items;	/* the reference collection */
+	size_t n;
+	int collected;
+	int collecting;		/* a worker is collecting it */
+	struct unit *pool;	/* units not yet handed out, front first */
+	size_t pool_head, pool_len, pool_cap;
+	size_t workers;		/* live run workers of this binary */
+};
+
+enum wstate { W_HELLO, W_COLLECTING, W_IDLE, W_RUNNING, W_STOPPING, W_DEAD };
+
+struct worker {
+	int slot;
+	char name[16];		/* gw0 ... */
+	struct binary *bin;
+	int collect_only;	/* started to collect, stops after */
+	pid_t pid;
+	int sock, outfd, errfd, capfd;
+	enum wstate state;
+	struct hd_dec dec;
+	struct buf wbuf;	/* to write */
+	struct buf outline, errline;	/* partial lines of stray output */
+	size_t ncollected;
+	struct citem **coll;	/* what this worker collected (run workers) */
+	struct citem **q;	/* handed out, no result yet, in order */
+	size_t qhead, qlen, qcap;
+	double started;		/* when the head item started, roughly */
+	double deadline;	/* kill at; 0: none */
+	int releasing;
+	int timed_out;		/* we killed it for the head item's timeout */
+	int exited, status;
+	char *garbage;		/* why we killed it for a protocol error */
+};
+
+struct ctl {
+	/* options */
+	int nslots;
+	enum dist dist;
+	int isolation_none;
+	double timeout, grace, collect_timeout;
+	int capture;
+	int maxfail;
+	int max_restart;
+	const char *kexpr, *mexpr;
+	int collect_only, verbose, quiet, durations, color, tap;
+	const char *junit, *json;
+	char uid[40];
+	/* state */
+	struct binary *bins;
+	size_t nbins;
+	struct worker *w;	/* one per slot */
+	size_t ndone, nselected;
+	size_t failures, restarts;
+	int stopping;		/* -x, --maxfail, or too many crashes */
+	char *stop_reason;
+	int interrupted;	/* the signal */
+	int aborted;		/* exit 3 after the loop */
+	struct hd_term term;
+	double t0;
+};
+
+/* sched.c */
+/* Builds every binary's pool from its selected items for the --dist mode. */
+void sched_build(struct ctl *c);
+/* Hands w more of its binary's units when it runs short. */
+void sched_fill(struct ctl *c, struct worker *w);
+/* w is idle and its pool is empty: asks the fullest worker to release items. */
+void sched_steal(struct ctl *c, struct worker *w);
+/* Puts items back at the front of their binary's pool. */
+void sched_return(struct binary *b, struct citem **v, size_t n);
+/* Units left in a binary's pool that slot may take. */
+size_t sched_pending(const struct ctl *c, const struct binary *b, int slot);
+
+/* loop.c */
+/* Queues the message "run idx..." for w, recording the items as w's. */
+void worker_send_run(struct ctl *c, struct worker *w, struct citem **v, size_t n);
+void worker_send(struct worker *w, const char *type, const char *arg);
+/* Collects every binary, then runs the selected items; returns when done. */
+int ctl_collect(struct ctl *c);
+void ctl_run(struct ctl *c);
+/* Stops every worker and waits for them (after --collect-only). */
+void ctl_stop_all(struct ctl *c);
+
+#endif

@@ -1,0 +1,1023 @@
+/*
+ * loop.c - worker processes and the controller's event loop.
+ *
+ * One ppoll() waits on every worker's socket and output pipes with SIGCHLD,
+ * SIGINT and SIGTERM unblocked only inside it, so a signal cannot slip in
+ * between a check and the sleep. A worker's death is learnt from SIGCHLD and
+ * waitpid(), never from pipe EOF alone: a lingering grandchild may hold the
+ * pipes open. Each worker and everything it starts is in its own process
+ * group, which is what a kill aims at.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ctl.h"
+
+#define CAPTURE_TAIL 8192	/* bytes of a crashed worker's output shown */
+
+static volatile sig_atomic_t got_chld, got_int;
+
+static void stop_worker(struct worker *w);
+static sigset_t loop_mask;	/* blocked outside ppoll */
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGCHLD)
+		got_chld = 1;
+	else
+		got_int = sig;
+}
+
+static void
+signals_init(void)
+{
+	static int done;
+	struct sigaction sa;
+
+	if (done++)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&loop_mask);
+	sigaddset(&loop_mask, SIGCHLD);
+	sigaddset(&loop_mask, SIGINT);
+	sigaddset(&loop_mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &loop_mask, NULL);
+}
+
+/* ---- starting and talking to workers ---- */
+
+static int
+make_capture(void)
+{
+	int fd = memfd_create("herd-capture", MFD_CLOEXEC);
+
+	if (fd < 0) {
+		char tpl[] = "/tmp/herd-capture-XXXXXX";
+
+		fd = mkstemp(tpl);
+		if (fd >= 0) {
+			unlink(tpl);
+			hd_cloexec(fd);
+		}
+	}
+	return fd;
+}
+
+/* Puts fd at number want in the child, clearing close-on-exec. */
+static void
+child_fd(int fd, int want)
+{
+	if (fd == want)
+		fcntl(fd, F_SETFD, 0);
+	else
+		dup2(fd, want);
+}
+
+static void
+worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only)
+{
+	int sv[2], out[2], err[2];
+	char env[4][64];
+	pid_t pid;
+
+	memset(w->name, 0, sizeof(w->name));
+	snprintf(w->name, sizeof(w->name), "gw%d", w->slot);
+	w->bin = b;
+	w->collect_only = collect_only;
+	w->state = W_HELLO;
+	w->ncollected = 0;
+	w->qhead = w->qlen = 0;
+	w->releasing = w->timed_out = w->exited = w->status = 0;
+	free(w->garbage), w->garbage = NULL;
+	hd_dec_init(&w->dec);
+	buf_reset(&w->wbuf);
+	buf_reset(&w->outline);
+	buf_reset(&w->errline);
+	w->deadline = hd_now() + c->collect_timeout;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+		hd_fatal(3, "cannot create a worker's channels:");
+	w->capfd = make_capture();
+	if (w->capfd < 0)
+		hd_fatal(3, "cannot create a capture file:");
+	snprintf(env[0], sizeof(env[0]), "HERD_WORKER=%s", w->name);
+	snprintf(env[1], sizeof(env[1]), "HERD_WORKER_COUNT=%d", c->nslots);
+	snprintf(env[2], sizeof(env[2]), "HERD_TESTRUN_UID=%s", c->uid);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		hd_fatal(3, "cannot fork a worker:");
+	if (pid == 0) {
+		sigset_t none;
+		int devnull = open("/dev/null", O_RDONLY);
+
+		setpgid(0, 0);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* Move the fds above the ones they are dup2()ed to before placing them. */
+		sv[1] = fcntl(sv[1], F_DUPFD_CLOEXEC, 10);
+		w->capfd = fcntl(w->capfd, F_DUPFD_CLOEXEC, 10);
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		child_fd(sv[1], 3);
+		child_fd(w->capfd, 4);
+		putenv(env[0]);
+		putenv(env[1]);
+		putenv(env[2]);
+		putenv("HERD_PROTOCOL_FD=3");
+		putenv("HERD_CAPTURE_FD=4");
+		execl(b->path, b->path, (char *)NULL);
+		fprintf(stderr, "herd: cannot run %s: %s\n", b->path, strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	close(sv[1]);
+	close(out[1]);
+	close(err[1]);
+	w->pid = pid;
+	w->sock = sv[0];
+	w->outfd = out[0];
+	w->errfd = err[0];
+	hd_nonblock(w->sock, 1);
+	hd_nonblock(w->outfd, 1);
+	hd_nonblock(w->errfd, 1);
+}
+
+void
+worker_send(struct worker *w, const char *type, const char *arg)
+{
+	hd_enc_begin(&w->wbuf, type);
+	if (arg)
+		hd_enc_str(&w->wbuf, arg);
+	hd_enc_end(&w->wbuf);
+}
+
+static void
+q_push(struct worker *w, struct citem *it)
+{
+	if (w->qhead + w->qlen == w->qcap) {
+		if (w->qhead) {
+			memmove(w->q, w->q + w->qhead, w->qlen * sizeof(*w->q));
+			w->qhead = 0;
+		} else {
+			w->qcap = w->qcap ? w->qcap * 2 : 64;
+			w->q = xreallocarray(w->q, w->qcap, sizeof(*w->q));
+		}
+	}
+	w->q[w->qhead + w->qlen++] = it;
+}
+
+void
+worker_send_run(struct ctl *c, struct worker *w, struct citem **v, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	if (!w->qlen) {
+		w->started = hd_now();
+		w->deadline = 0;
+	}
+	hd_enc_begin(&w->wbuf, "run");
+	for (i = 0; i < n; i++) {
+		hd_enc_fmt(&w->wbuf, "%zu", v[i]->idx);
+		v[i]->queued = 1;
+		q_push(w, v[i]);
+	}
+	hd_enc_end(&w->wbuf);
+	w->state = W_RUNNING;
+	(void)c;
+}
+
+static void
+flush_writes(struct worker *w)
+{
+	ssize_t n;
+
+	while (w->wbuf.len) {
+		n = write(w->sock, w->wbuf.data, w->wbuf.len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				buf_reset(&w->wbuf);	/* dead: its death says the rest */
+			return;
+		}
+		memmove(w->wbuf.data, w->wbuf.data + n, w->wbuf.len - (size_t)n);
+		w->wbuf.len -= (size_t)n;
+	}
+}
+
+static void
+kill_worker(struct worker *w)
+{
+	if (w->pid > 0 && !w->exited)
+		kill(-w->pid, SIGKILL);
+}
+
+static void
+protocol_error(struct worker *w, const char *why)
+{
+	if (!w->garbage)
+		w->garbage = xstrdup(why);
+	kill_worker(w);
+}
+
+/* ---- results ---- */
+
+static double
+item_timeout(const struct ctl *c, const struct citem *it)
+{
+	return it->timeout > 0 ? it->timeout : c->timeout;
+}
+
+static void
+finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
+	    const char *msg, size_t msglen, const char *out, size_t outlen,
+	    const struct worker *w)
+{
+	struct hd_ritem ri;
+
+	it->outcome = o;
+	it->duration = duration;
+	it->queued = 0;
+	free(it->message);
+	free(it->output);
+	it->message = msglen ? xstrndup(msg, msglen) : NULL;
+	it->output = outlen ? xstrndup(out, outlen) : NULL;
+	it->outlen = outlen;
+	it->worker = w ? w->name : NULL;
+	c->ndone++;
+	if (hd_outcome_fails(o))
+		c->failures++;
+	if (c->tap || c->collect_only)
+		goto check_stop;
+	memset(&ri, 0, sizeof(ri));
+	ri.id = it->id;
+	ri.file = it->file;
+	ri.outcome = o;
+	ri.worker = c->nslots > 1 ? (w ? w->name : NULL) : NULL;
+	hd_term_item(&c->term, &ri);
+check_stop:
+	if (c->maxfail && c->failures >= (size_t)c->maxfail && !c->stopping) {
+		c->stopping = 1;
+		c->stop_reason = xasprintf("stopping after %zu failure%s", c->failures,
+					   c->failures == 1 ? "" : "s");
+	}
+}
+
+static struct citem *
+head(struct worker *w)
+{
+	return w->qlen ? w->q[w->qhead] : NULL;
+}
+
+static void
+pop_head(struct worker *w)
+{
+	w->qhead++;
+	w->qlen--;
+	w->started = hd_now();
+}
+
+/* ---- messages from a worker ---- */
+
+/* A worker that has collected becomes a run worker: it gets its settings. */
+static void
+promote(struct ctl *c, struct worker *w)
+{
+	hd_enc_begin(&w->wbuf, "config");
+	hd_enc_str(&w->wbuf, c->isolation_none ? "isolation=none" : "isolation=fork");
+	hd_enc_fmt(&w->wbuf, "timeout=%g", c->timeout);
+	hd_enc_fmt(&w->wbuf, "grace=%g", c->grace);
+	hd_enc_str(&w->wbuf, c->capture ? "capture=1" : "capture=0");
+	hd_enc_end(&w->wbuf);
+	w->collect_only = 0;
+	w->bin->workers++;
+}
+
+static int
+add_collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
+{
+	struct binary *b = w->bin;
+	const char *v;
+	size_t i = w->ncollected;
+
+	if (m->nf < 2)
+		return -1;
+	if (b->collected) {
+		/* A run worker: xdist's check that it collected the same list. */
+		if (i >= b->n || strcmp(b->items[i].id, m->f[1]))
+			return 1;
+		w->ncollected++;
+		return 0;
+	}
+	if (i == b->n)
+		b->items = xreallocarray(b->items, b->n = b->n ? b->n * 2 : 64, sizeof(*b->items));
+	memset(&b->items[i], 0, sizeof(b->items[i]));
+	{
+		struct citem *it = &b->items[i];
+
+		it->bin = b;
+		it->idx = i;
+		it->pin = -1;
+		it->id = xstrdup(m->f[1]);
+		it->file = xstrdup((v = hd_msg_kv(m, 2, "file")) ? v : "");
+		it->suite = xstrdup((v = hd_msg_kv(m, 2, "suite")) ? v : "");
+		it->name = xstrdup((v = hd_msg_kv(m, 2, "name")) ? v : it->id);
+		it->marks = xstrdup((v = hd_msg_kv(m, 2, "marks")) ? v : "");
+		it->group = (v = hd_msg_kv(m, 2, "group")) ? xstrdup(v) : NULL;
+		it->skip = (v = hd_msg_kv(m, 2, "skip")) ? xstrdup(v) : NULL;
+		it->xfail = (v = hd_msg_kv(m, 2, "xfail")) ? xstrdup(v) : NULL;
+		it->line = (v = hd_msg_kv(m, 2, "line")) ? atoi(v) : 0;
+		it->timeout = (v = hd_msg_kv(m, 2, "timeout")) ? hd_parse_seconds(v) : 0;
+		if (it->timeout < 0)
+			it->timeout = 0;
+	}
+	w->ncollected++;
+	(void)c;
+	return 0;
+}
+
+/* The difference between a binary's list and what w collected, for the error. */
+static void
+collection_diff(struct ctl *c, struct worker *w, const struct hd_msg *m)
+{
+	struct binary *b = w->bin;
+
+	fprintf(stderr, "herd: Different tests were collected between %s and %s. The difference is:\n"
+		"--- %s\n+++ %s\n", "the first collection", w->name, "the first collection", w->name);
+	if (w->ncollected < b->n)
+		fprintf(stderr, "-%s\n", b->items[w->ncollected].id);
+	if (m && m->nf > 1 && !strcmp(m->f[0], "item"))
+		fprintf(stderr, "+%s\n", m->f[1]);
+	else if (m && !strcmp(m->f[0], "collected"))
+		fprintf(stderr, "(%s listed %zu items, the first collection %zu)\n",
+			w->name, w->ncollected, b->n);
+	c->aborted = 1;
+}
+
+static void
+handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
+{
+	struct citem *it = head(w);
+	enum hd_outcome o;
+	size_t idx;
+	double d;
+
+	if (m->nf < 6 || hd_field_size(m->f[1], &idx) < 0 || !it || it->idx != idx ||
+	    (o = hd_outcome_parse(m->f[2])) == HD_NONE) {
+		protocol_error(w, "a result for an item it was not running");
+		return;
+	}
+	d = hd_parse_seconds(m->f[3]);
+	pop_head(w);
+	finish_item(c, it, o, d < 0 ? 0 : d, m->f[4], m->len[4], m->f[5], m->len[5], w);
+}
+
+static void
+handle_released(struct ctl *c, struct worker *w, const struct hd_msg *m)
+{
+	struct citem **back = xcalloc(m->nf, sizeof(*back));
+	size_t i, n = 0, idx;
+
+	w->releasing = 0;
+	/* Released from the tail, last first. */
+	for (i = 1; i < m->nf; i++) {
+		struct citem *tail = w->qlen > 1 ? w->q[w->qhead + w->qlen - 1] : NULL;
+
+		if (hd_field_size(m->f[i], &idx) < 0 || !tail || tail->idx != idx) {
+			protocol_error(w, "released items it did not hold");
+			break;
+		}
+		tail->queued = 0;
+		back[n++] = tail;
+		w->qlen--;
+	}
+	/* back[] is in reverse order: restore the original order. */
+	for (i = 0; i < n / 2; i++) {
+		struct citem *t = back[i];
+
+		back[i] = back[n - 1 - i];
+		back[n - 1 - i] = t;
+	}
+	sched_return(w->bin, back, n);
+	free(back);
+	(void)c;
+}
+
+static void
+handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
+{
+	const char *type = m->f[0];
+	int r;
+
+	if (w->state == W_HELLO) {
+		if (strcmp(type, "hello") || m->nf < 2) {
+			protocol_error(w, "it did not start with hello");
+			return;
+		}
+		if (strcmp(m->f[1], "1")) {
+			protocol_error(w, "it speaks another protocol version");
+			return;
+		}
+		w->state = W_COLLECTING;
+		return;
+	}
+	if (!strcmp(type, "item") && w->state == W_COLLECTING) {
+		r = add_collected(c, w, m);
+		if (r > 0)
+			collection_diff(c, w, m);
+		else if (r < 0)
+			protocol_error(w, "an item without an id");
+	} else if (!strcmp(type, "collected") && w->state == W_COLLECTING) {
+		struct binary *b = w->bin;
+
+		if (!b->collected) {
+			b->n = w->ncollected;
+			b->collected = 1;
+			b->collecting = 0;
+		} else if (w->ncollected != b->n) {
+			collection_diff(c, w, m);
+			return;
+		}
+		w->state = W_IDLE;
+		w->deadline = 0;
+		if (!w->collect_only)
+			promote(c, w);
+	} else if (!strcmp(type, "result") && w->state == W_RUNNING) {
+		handle_result(c, w, m);
+	} else if (!strcmp(type, "released")) {
+		handle_released(c, w, m);
+	} else if (!strcmp(type, "warning")) {
+		fprintf(stderr, "[%s] warning: %.*s", w->name, (int)m->len[1], m->nf > 1 ? m->f[1] : "");
+	} else if (!strcmp(type, "bye")) {
+		w->state = W_STOPPING;
+	} else {
+		char why[128];
+
+		snprintf(why, sizeof(why), "an unexpected message '%.40s'", type);
+		protocol_error(w, why);
+	}
+}
+
+static void
+read_sock(struct ctl *c, struct worker *w)
+{
+	char tmp[65536], err[160];
+	struct hd_msg *m;
+	ssize_t n;
+	int r;
+
+	for (;;) {
+		n = read(w->sock, tmp, sizeof(tmp));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0 || errno != EAGAIN) {
+				close(w->sock);
+				w->sock = -1;
+			}
+			return;
+		}
+		hd_dec_feed(&w->dec, tmp, (size_t)n);
+		while (!w->garbage && !c->aborted &&
+		       (r = hd_dec_next(&w->dec, &m, err, sizeof(err))) != 0) {
+			if (r < 0) {
+				protocol_error(w, err);
+				break;
+			}
+			handle(c, w, m);
+		}
+		if (w->garbage || c->aborted)
+			return;
+	}
+}
+
+/* Stray output of a worker: shown a line at a time, prefixed by its name. */
+static void
+read_output(struct ctl *c, struct worker *w, int *fd, struct buf *line, FILE *to)
+{
+	char tmp[65536];
+	ssize_t n;
+	char *nl;
+
+	for (;;) {
+		n = read(*fd, tmp, sizeof(tmp));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0 || errno != EAGAIN) {
+				if (line->len)
+					fprintf(to, "[%s] %s\n", w->name, line->data);
+				buf_reset(line);
+				close(*fd);
+				*fd = -1;
+			}
+			break;
+		}
+		buf_add(line, tmp, (size_t)n);
+		while ((nl = memchr(line->data, '\n', line->len))) {
+			size_t k = (size_t)(nl - line->data) + 1;
+
+			fprintf(to, "[%s] %.*s", w->name, (int)k, line->data);
+			memmove(line->data, line->data + k, line->len - k);
+			line->len -= k;
+			line->data[line->len] = '\0';
+		}
+	}
+	fflush(to);
+	(void)c;
+}
+
+/* ---- deaths ---- */
+
+static void
+capture_tail(struct worker *w, struct buf *out)
+{
+	struct stat st;
+	off_t from;
+	ssize_t n;
+
+	if (w->capfd < 0 || fstat(w->capfd, &st) < 0 || st.st_size <= 0)
+		return;
+	from = st.st_size > CAPTURE_TAIL ? st.st_size - CAPTURE_TAIL : 0;
+	buf_grow(out, CAPTURE_TAIL);
+	n = pread(w->capfd, out->data + out->len, (size_t)(st.st_size - from), from);
+	if (n > 0)
+		out->len += (size_t)n;
+	out->data[out->len] = '\0';
+}
+
+static void
+describe_status(int status, struct buf *b)
+{
+	char tmp[32];
+
+	if (WIFSIGNALED(status))
+		buf_printf(b, "killed by %s (%s)", hd_signame(WTERMSIG(status), tmp, sizeof(tmp)),
+			   strsignal(WTERMSIG(status)));
+	else
+		buf_printf(b, "exited with status %d", WEXITSTATUS(status));
+}
+
+static void
+close_worker(struct worker *w)
+{
+	if (w->sock >= 0)
+		close(w->sock);
+	if (w->outfd >= 0)
+		close(w->outfd);
+	if (w->errfd >= 0)
+		close(w->errfd);
+	if (w->capfd >= 0)
+		close(w->capfd);
+	w->sock = w->outfd = w->errfd = w->capfd = -1;
+	hd_dec_free(&w->dec);
+	if (w->bin && w->state != W_HELLO && w->state != W_COLLECTING && !w->collect_only &&
+	    w->bin->workers)
+		w->bin->workers--;
+	w->state = W_DEAD;
+	w->pid = 0;
+}
+
+/* A worker is gone: account for its items; say why if it was not asked to go. */
+static void
+worker_died(struct ctl *c, struct worker *w)
+{
+	struct citem *it = head(w);
+	struct buf msg = BUF_INIT, out = BUF_INIT;
+
+	if (w->sock >= 0)
+		read_sock(c, w);	/* results it wrote before dying */
+	if (w->outfd >= 0)
+		read_output(c, w, &w->outfd, &w->outline, c->capture ? stderr : stdout);
+	if (w->errfd >= 0)
+		read_output(c, w, &w->errfd, &w->errline, stderr);
+	it = head(w);
+	if (w->state == W_HELLO || w->state == W_COLLECTING) {
+		if (!c->aborted && !c->interrupted) {
+			buf_printf(&msg, "%s: ", w->bin->path);
+			if (w->garbage)
+				buf_printf(&msg, "spoke garbage while listing its tests: %s", w->garbage);
+			else if (w->timed_out)
+				buf_printf(&msg, "did not list its tests within %gs", c->collect_timeout);
+			else {
+				describe_status(w->status, &msg);
+				buf_adds(&msg, w->state == W_HELLO ?
+					 " before speaking the herd protocol" : " while listing its tests");
+			}
+			hd_warn("%s", msg.data);
+			c->aborted = 1;
+		}
+	} else if (it && !c->interrupted) {
+		enum hd_outcome o = HD_CRASHED;
+
+		if (w->timed_out) {
+			o = HD_TIMEOUT;
+			buf_printf(&msg, "timed out after %gs (worker %s was killed)\n",
+				   item_timeout(c, it), w->name);
+		} else if (w->garbage) {
+			buf_printf(&msg, "worker '%s' spoke garbage while running '%s': %s\n",
+				   w->name, it->id, w->garbage);
+		} else {
+			buf_printf(&msg, "worker '%s' crashed while running '%s': ", w->name, it->id);
+			describe_status(w->status, &msg);
+			buf_addc(&msg, '\n');
+		}
+		capture_tail(w, &out);
+		pop_head(w);
+		finish_item(c, it, o, hd_now() - w->started, msg.data, msg.len, out.data, out.len, w);
+		if (!w->timed_out) {
+			c->restarts++;
+			if (c->max_restart >= 0 && c->restarts > (size_t)c->max_restart && !c->stopping) {
+				c->stopping = 1;
+				c->stop_reason = xasprintf("maximum crashed workers reached: %d",
+							   c->max_restart);
+			} else if (!c->quiet && !c->tap) {
+				fprintf(stderr, "\nreplacing crashed worker %s\n", w->name);
+			}
+		}
+	}
+	/* What it held and had not started goes back to the pool. */
+	if (w->qlen) {
+		size_t i;
+
+		for (i = 0; i < w->qlen; i++)
+			w->q[w->qhead + i]->queued = 0;
+		sched_return(w->bin, w->q + w->qhead, w->qlen);
+		w->qlen = 0;
+	}
+	buf_clear(&msg);
+	buf_clear(&out);
+	close_worker(w);
+}
+
+static void
+reap(struct ctl *c)
+{
+	int status, i;
+	pid_t pid;
+
+	got_chld = 0;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < c->nslots; i++) {
+			struct worker *w = &c->w[i];
+
+			if (w->pid == pid && !w->exited) {
+				w->exited = 1;
+				w->status = status;
+				kill(-pid, SIGKILL);	/* whatever it left behind */
+			}
+		}
+	}
+}
+
+/* ---- the loop ---- */
+
+static void
+interrupt(struct ctl *c, int sig)
+{
+	int i;
+
+	if (c->interrupted) {
+		for (i = 0; i < c->nslots; i++)
+			kill_worker(&c->w[i]);
+		return;
+	}
+	c->interrupted = sig;
+	c->stopping = 1;
+	for (i = 0; i < c->nslots; i++) {
+		struct worker *w = &c->w[i];
+
+		if (w->pid > 0 && !w->exited) {
+			kill(w->pid, SIGTERM);
+			w->deadline = hd_now() + c->grace + 1;
+		}
+	}
+}
+
+/* Deadlines: collection, a hung item, a worker slow to stop. */
+static void
+check_deadlines(struct ctl *c, double now)
+{
+	int i;
+
+	for (i = 0; i < c->nslots; i++) {
+		struct worker *w = &c->w[i];
+		struct citem *it = head(w);
+		double t;
+
+		if (w->pid <= 0 || w->exited)
+			continue;
+		if (w->deadline > 0 && now >= w->deadline) {
+			w->timed_out = w->state == W_HELLO || w->state == W_COLLECTING;
+			kill_worker(w);
+			continue;
+		}
+		if (w->state != W_RUNNING || !it || c->interrupted)
+			continue;
+		t = item_timeout(c, it);
+		if (t <= 0)
+			continue;
+		/* Fork isolation: the worker enforces it; this only backs it up. */
+		if (!c->isolation_none)
+			t += c->grace + 30;
+		if (now >= w->started + t) {
+			w->timed_out = 1;
+			kill_worker(w);
+		}
+	}
+}
+
+static double
+next_deadline(struct ctl *c)
+{
+	double next = 0;
+	int i;
+
+	for (i = 0; i < c->nslots; i++) {
+		struct worker *w = &c->w[i];
+		struct citem *it = head(w);
+		double d = w->deadline, t;
+
+		if (w->pid <= 0 || w->exited)
+			continue;
+		if (w->state == W_RUNNING && it && (t = item_timeout(c, it)) > 0) {
+			t = w->started + t + (c->isolation_none ? 0 : c->grace + 30);
+			if (!d || t < d)
+				d = t;
+		}
+		if (d && (!next || d < next))
+			next = d;
+	}
+	return next;
+}
+
+/* One round: wait for something, then handle all of it. */
+static void
+poll_once(struct ctl *c)
+{
+	struct pollfd *pfd = xcalloc((size_t)c->nslots * 3, sizeof(*pfd));
+	struct worker **who = xcalloc((size_t)c->nslots * 3, sizeof(*who));
+	sigset_t none;
+	struct timespec ts, *tsp = NULL;
+	double next = next_deadline(c), now;
+	nfds_t n = 0, k;
+	int i;
+
+	for (i = 0; i < c->nslots; i++) {
+		struct worker *w = &c->w[i];
+
+		if (w->pid <= 0)
+			continue;
+		flush_writes(w);
+		if (w->sock >= 0) {
+			pfd[n].fd = w->sock;
+			pfd[n].events = POLLIN | (w->wbuf.len ? POLLOUT : 0);
+			who[n++] = w;
+		}
+		if (w->outfd >= 0) {
+			pfd[n].fd = w->outfd;
+			pfd[n].events = POLLIN;
+			who[n++] = w;
+		}
+		if (w->errfd >= 0) {
+			pfd[n].fd = w->errfd;
+			pfd[n].events = POLLIN;
+			who[n++] = w;
+		}
+	}
+	if (next > 0) {
+		double left = next - hd_now();
+
+		if (left < 0)
+			left = 0;
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+		tsp = &ts;
+	}
+	sigemptyset(&none);
+	if (!got_chld && !got_int && ppoll(pfd, n, tsp, &none) < 0 && errno != EINTR)
+		hd_fatal(3, "poll:");
+	for (k = 0; k < n; k++) {
+		struct worker *w = who[k];
+
+		if (!pfd[k].revents)
+			continue;
+		if (pfd[k].fd == w->sock && w->sock >= 0) {
+			if (pfd[k].revents & POLLOUT)
+				flush_writes(w);
+			if (pfd[k].revents & (POLLIN | POLLHUP | POLLERR))
+				read_sock(c, w);
+		} else if (pfd[k].fd == w->outfd && w->outfd >= 0) {
+			read_output(c, w, &w->outfd, &w->outline, c->capture ? stderr : stdout);
+		} else if (pfd[k].fd == w->errfd && w->errfd >= 0) {
+			read_output(c, w, &w->errfd, &w->errline, stderr);
+		}
+	}
+	free(pfd);
+	free(who);
+	if (got_int) {
+		int sig = got_int;
+
+		got_int = 0;
+		interrupt(c, sig);
+	}
+	if (got_chld)
+		reap(c);
+	for (i = 0; i < c->nslots; i++)
+		if (c->w[i].pid > 0 && c->w[i].exited)
+			worker_died(c, &c->w[i]);
+	now = hd_now();
+	check_deadlines(c, now);
+}
+
+static int
+live_workers(const struct ctl *c)
+{
+	int i, n = 0;
+
+	for (i = 0; i < c->nslots; i++)
+		n += c->w[i].pid > 0;
+	return n;
+}
+
+static void
+stop_all(struct ctl *c)
+{
+	int i;
+
+	for (i = 0; i < c->nslots; i++) {
+		struct worker *w = &c->w[i];
+
+		if (w->pid > 0 && !w->exited && w->state != W_STOPPING) {
+			stop_worker(w);
+			/* It drops what it has not started: only the head stays ours. */
+			while (w->qlen > 1)
+				w->q[w->qhead + --w->qlen]->queued = 0;
+		}
+	}
+}
+
+static void
+stop_worker(struct worker *w)
+{
+	if (w->pid > 0 && !w->exited && w->state != W_STOPPING) {
+		worker_send(w, "stop", NULL);
+		w->state = W_STOPPING;
+	}
+}
+
+int
+ctl_collect(struct ctl *c)
+{
+	size_t next = 0, done;
+	int i;
+
+	signals_init();
+	for (;;) {
+		for (i = 0; i < c->nslots && next < c->nbins; i++) {
+			struct worker *w = &c->w[i];
+
+			/* A slot whose binary is listed moves on to the next one. */
+			if (w->pid > 0 && w->state == W_IDLE)
+				stop_worker(w);
+			if (w->pid <= 0)
+				worker_start(c, w, &c->bins[next++], 1);
+		}
+		for (done = 0; done < c->nbins && c->bins[done].collected; done++)
+			;
+		if (done == c->nbins || c->aborted || c->interrupted)
+			break;
+		poll_once(c);
+	}
+	/* The last collectors stay: the run takes them over as workers. */
+	while (live_workers(c) && (c->aborted || c->interrupted)) {
+		for (i = 0; i < c->nslots; i++)
+			kill_worker(&c->w[i]);
+		poll_once(c);
+	}
+	return c->aborted ? 3 : c->interrupted ? 2 : 0;
+}
+
+void
+ctl_stop_all(struct ctl *c)
+{
+	int i;
+
+	for (i = 0; i < c->nslots; i++)
+		stop_worker(&c->w[i]);
+	while (live_workers(c))
+		poll_once(c);
+}
+
+/* Whether another worker of w's binary holds items w might yet steal. */
+static int
+stealable(const struct ctl *c, const struct worker *w)
+{
+	int i;
+
+	if (c->dist != DIST_LOAD && c->dist != DIST_WORKSTEAL && c->dist != DIST_NO)
+		return 0;
+	for (i = 0; i < c->nslots; i++)
+		if (&c->w[i] != w && c->w[i].bin == w->bin && c->w[i].releasing)
+			return 1;
+	return 0;
+}
+
+/* The binary a free slot should work on: most pending work per worker. */
+static struct binary *
+pick_binary(struct ctl *c, int slot)
+{
+	struct binary *best = NULL;
+	double score = 0;
+	size_t i;
+
+	for (i = 0; i < c->nbins; i++) {
+		struct binary *b = &c->bins[i];
+		size_t p = sched_pending(c, b, slot);
+		double s = (double)p / (double)(b->workers + 1);
+
+		if (p && s > score)
+			best = b, score = s;
+	}
+	return best;
+}
+
+void
+ctl_run(struct ctl *c)
+{
+	int i;
+
+	signals_init();
+	sched_build(c);
+	for (;;) {
+		int busy = 0;
+
+		if (c->stopping)
+			stop_all(c);
+		for (i = 0; i < c->nslots; i++) {
+			struct worker *w = &c->w[i];
+			struct binary *b;
+
+			if (c->stopping || c->aborted)
+				break;
+			if (w->pid > 0 && w->state == W_STOPPING)
+				continue;
+			if (w->pid > 0 && w->state == W_IDLE && w->collect_only) {
+				if (sched_pending(c, w->bin, w->slot))
+					promote(c, w);
+				else
+					stop_worker(w);
+			}
+			if (w->pid > 0 && (w->state == W_IDLE || w->state == W_RUNNING)) {
+				sched_fill(c, w);
+				if (!w->qlen)
+					sched_steal(c, w);
+				if (!w->qlen && !sched_pending(c, w->bin, w->slot) && !w->releasing &&
+				    !stealable(c, w)) {
+					/* Nothing left here: free the slot for another binary. */
+					stop_worker(w);
+				} else if (!w->qlen && w->state == W_RUNNING) {
+					w->state = W_IDLE;
+				}
+				continue;
+			}
+			if (w->pid <= 0 && (b = pick_binary(c, w->slot)))
+				worker_start(c, w, b, 0);
+		}
+		for (i = 0; i < c->nslots; i++)
+			busy |= c->w[i].pid > 0;
+		if (!busy)
+			break;
+		poll_once(c);
+		if (c->aborted)
+			for (i = 0; i < c->nslots; i++)
+				kill_worker(&c->w[i]);
+	}
+}

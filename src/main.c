@@ -1,0 +1,718 @@
+/*
+ * main.c - the herd controller's command line, herd.ini, finding the test
+ * binaries, selecting items, and the reports at the end.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "expr.h"
+#include "ini.h"
+#include "report_json.h"
+#include "report_tap.h"
+
+#define VERSION "0.1.0"
+
+static const char usage_text[] =
+"usage: herd [options] [paths]\n"
+"Runs herd test binaries (or the folders holding them) across worker processes.\n"
+"Without paths, the testpaths of herd.ini's [herd] section.\n"
+"\n"
+"distribution:\n"
+"  -n N|auto|logical    number of workers (auto: physical cores; logical: CPUs;\n"
+"                       HERD_NUM_WORKERS overrides auto); -n 0 runs one worker\n"
+"  --maxprocesses N     at most N workers\n"
+"  --dist MODE          load (default), loadscope, loadfile, loadgroup,\n"
+"                       worksteal, each or no\n"
+"  --isolation MODE     fork (default): each test in its own process;\n"
+"                       none: tests run in the worker, a crash replaces it\n"
+"  --max-worker-restart N  workers replaced after crashes (default 4 x workers)\n"
+"selection:\n"
+"  -k EXPR              tests whose node id matches EXPR (and, or, not, ())\n"
+"  -m EXPR              tests whose marks match EXPR\n"
+"  --collect-only       list the selected node ids and exit\n"
+"running:\n"
+"  -x, --exitfirst      stop at the first failure\n"
+"  --maxfail N          stop after N failures\n"
+"  --timeout S          seconds an item may take (0: no limit, the default)\n"
+"  --kill-grace S       seconds between SIGTERM and SIGKILL (1)\n"
+"  --collect-timeout S  seconds a binary may take to list its tests (60)\n"
+"  -s                   no capture: test output is shown live, by worker\n"
+"reporting:\n"
+"  -v, -q               more or less output\n"
+"  --durations N        the N slowest items (0: all)\n"
+"  --junit-xml FILE     JUnit XML report\n"
+"  --json FILE          JSON report of every item\n"
+"  --tap                TAP version 13 on stdout instead of the report\n"
+"  --color WHEN         yes, no or auto (honours NO_COLOR)\n"
+"  --version, -h/--help\n"
+"\n"
+"Exit status: 0 all passed, 1 some failed, 2 interrupted, 3 internal error,\n"
+"4 usage error, 5 no tests collected or selected.\n";
+
+static NORETURN void
+usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "herd: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see herd --help)\n");
+	exit(4);
+}
+
+/* ---- worker counts ---- */
+
+static int
+count_logical(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
+/* Physical cores among the CPUs we may use: distinct (package, core) pairs. */
+static int
+count_physical(void)
+{
+	cpu_set_t set;
+	long seen[1024][2];
+	int n = 0, cpu, k;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return count_logical();
+	for (cpu = 0; cpu < CPU_SETSIZE && n < 1024; cpu++) {
+		char path[128], *s;
+		long core, pkg;
+
+		if (!CPU_ISSET(cpu, &set))
+			continue;
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/topology/core_id", cpu);
+		if (!(s = hd_read_file(path, NULL)))
+			return count_logical();
+		core = atol(s);
+		free(s);
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
+		pkg = (s = hd_read_file(path, NULL)) ? atol(s) : 0;
+		free(s);
+		for (k = 0; k < n; k++)
+			if (seen[k][0] == pkg && seen[k][1] == core)
+				break;
+		if (k == n) {
+			seen[n][0] = pkg;
+			seen[n][1] = core;
+			n++;
+		}
+	}
+	return n > 0 ? n : count_logical();
+}
+
+static int
+parse_workers(const char *s)
+{
+	const char *env = getenv("HERD_NUM_WORKERS");
+	char *end;
+	long v;
+
+	if (!strcmp(s, "auto")) {
+		if (env && *env) {
+			v = strtol(env, &end, 10);
+			if (*end || v < 1 || v > 4096)
+				usage_error("HERD_NUM_WORKERS must be a number from 1, not '%s'", env);
+			return (int)v;
+		}
+		return count_physical();
+	}
+	if (!strcmp(s, "logical"))
+		return count_logical();
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 4096)
+		usage_error("-n takes a number, auto or logical, not '%s'", s);
+	return (int)v;
+}
+
+static int
+parse_count(const char *opt, const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 1000000000)
+		usage_error("invalid number for %s", opt);
+	return (int)v;
+}
+
+static double
+parse_secs(const char *opt, const char *s)
+{
+	double d = hd_parse_seconds(s);
+
+	if (d < 0)
+		usage_error("invalid number of seconds for %s", opt);
+	return d;
+}
+
+/* ---- options ---- */
+
+struct args {
+	char **paths;
+	size_t npaths;
+	int nworkers, maxprocesses;
+};
+
+static const char *
+optval(int argc, char **argv, int *i, const char *eq)
+{
+	if (eq)
+		return eq + 1;
+	if (*i + 1 >= argc)
+		usage_error("option '%s' needs a value", argv[*i]);
+	return argv[++*i];
+}
+
+static void
+parse_args(struct ctl *c, struct args *a, int argc, char **argv)
+{
+	static const char *const dists[] = {
+		"load", "loadscope", "loadfile", "loadgroup", "worksteal", "each", "no"
+	};
+	int i, k;
+
+	for (i = 0; i < argc; i++) {
+		const char *arg = argv[i], *eq = NULL, *v;
+		char name[64];
+
+		if (arg[0] == '-' && arg[1] == '-' && (eq = strchr(arg, '=')))
+			snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
+		else
+			snprintf(name, sizeof(name), "%s", arg);
+		if (!strcmp(name, "-h") || !strcmp(name, "--help")) {
+			fputs(usage_text, stdout);
+			exit(0);
+		} else if (!strcmp(name, "--version")) {
+			printf("herd %s\n", VERSION);
+			exit(0);
+		} else if (!strncmp(arg, "-n", 2) && !eq && strcmp(arg, "--")) {
+			a->nworkers = parse_workers(arg[2] ? arg + 2 : optval(argc, argv, &i, NULL));
+		} else if (!strcmp(name, "--numprocesses")) {
+			a->nworkers = parse_workers(optval(argc, argv, &i, eq));
+		} else if (!strcmp(name, "--maxprocesses")) {
+			a->maxprocesses = parse_count("--maxprocesses", optval(argc, argv, &i, eq));
+		} else if (!strcmp(name, "--dist")) {
+			v = optval(argc, argv, &i, eq);
+			for (k = 0; k < (int)LEN(dists) && strcmp(dists[k], v); k++)
+				;
+			if (k == (int)LEN(dists))
+				usage_error("unknown --dist mode '%s'", v);
+			c->dist = (enum dist)k;
+		} else if (!strcmp(name, "--isolation")) {
+			v = optval(argc, argv, &i, eq);
+			if (strcmp(v, "fork") && strcmp(v, "none"))
+				usage_error("--isolation takes fork or none, not '%s'", v);
+			c->isolation_none = !strcmp(v, "none");
+		} else if (!strcmp(name, "--max-worker-restart")) {
+			c->max_restart = parse_count("--max-worker-restart", optval(argc, argv, &i, eq));
+		} else if (!strncmp(arg, "-k", 2) && !eq) {
+			c->kexpr = arg[2] ? arg + 2 : optval(argc, argv, &i, NULL);
+		} else if (!strncmp(arg, "-m", 2) && !eq && strncmp(arg, "--", 2)) {
+			c->mexpr = arg[2] ? arg + 2 : optval(argc, argv, &i, NULL);
+		} else if (!strcmp(name, "--collect-only") || !strcmp(name, "--co")) {
+			c->collect_only = 1;
+		} else if (!strcmp(name, "-x") || !strcmp(name, "--exitfirst")) {
+			c->maxfail = 1;
+		} else if (!strcmp(name, "--maxfail")) {
+			c->maxfail = parse_count("--maxfail", optval(argc, argv, &i, eq));
+		} else if (!strcmp(name, "--timeout")) {
+			c->timeout = parse_secs("--timeout", optval(argc, argv, &i, eq));
+		} else if (!strcmp(name, "--kill-grace")) {
+			c->grace = parse_secs("--kill-grace", optval(argc, argv, &i, eq));
+		} else if (!strcmp(name, "--collect-timeout")) {
+			c->collect_timeout = parse_secs("--collect-timeout", optval(argc, argv, &i, eq));
+		} else if (!strcmp(name, "-s")) {
+			c->capture = 0;
+		} else if (!strcmp(name, "--capture")) {
+			v = optval(argc, argv, &i, eq);
+			if (strcmp(v, "no") && strcmp(v, "fd"))
+				usage_error("--capture takes no or fd, not '%s'", v);
+			c->capture = !strcmp(v, "fd");
+		} else if (!strcmp(name, "-v") || !strcmp(name, "--verbose")) {
+			c->verbose++;
+		} else if (!strcmp(name, "-vv")) {
+			c->verbose += 2;
+		} else if (!strcmp(name, "-q") || !strcmp(name, "--quiet")) {
+			c->quiet++;
+		} else if (!strcmp(name, "--durations")) {
+			c->durations = parse_count("--durations", optval(argc, argv, &i, eq));
+		} else if (!strcmp(name, "--junit-xml")) {
+			c->junit = optval(argc, argv, &i, eq);
+		} else if (!strcmp(name, "--json")) {
+			c->json = optval(argc, argv, &i, eq);
+		} else if (!strcmp(name, "--tap")) {
+			c->tap = 1;
+		} else if (!strcmp(name, "--color")) {
+			v = optval(argc, argv, &i, eq);
+			if (!strcmp(v, "yes"))
+				c->color = 1;
+			else if (!strcmp(v, "no"))
+				c->color = 0;
+			else if (!strcmp(v, "auto"))
+				c->color = -1;
+			else
+				usage_error("--color takes yes, no or auto, not '%s'", v);
+		} else if (!strcmp(arg, "--")) {
+			for (i++; i < argc; i++)
+				a->paths[a->npaths++] = argv[i];
+		} else if (arg[0] == '-' && arg[1]) {
+			usage_error("unknown option '%s'", arg);
+		} else {
+			a->paths[a->npaths++] = argv[i];
+		}
+	}
+}
+
+/* ---- herd.ini ---- */
+
+/* Finds herd.ini here or in a parent folder; NULL if none. */
+static char *
+find_ini(void)
+{
+	char dir[4096], *p;
+
+	if (!getcwd(dir, sizeof(dir) - 16))
+		return NULL;
+	for (;;) {
+		char *path = xasprintf("%s/herd.ini", strcmp(dir, "/") ? dir : "");
+
+		if (access(path, F_OK) == 0)
+			return path;
+		free(path);
+		if (!strcmp(dir, "/") || !(p = strrchr(dir, '/')))
+			return NULL;
+		if (p == dir)
+			p[1] = '\0';
+		else
+			*p = '\0';
+	}
+}
+
+struct ini {
+	char **addopts;
+	size_t naddopts;
+	char **testpaths;
+	size_t ntestpaths;
+};
+
+static void
+load_ini(struct ini *ini)
+{
+	struct hd_ini_entry *e = NULL;
+	char err[512], *path = find_ini(), *text;
+	const char *v;
+	size_t n = 0, len, i;
+
+	memset(ini, 0, sizeof(*ini));
+	if (!path)
+		return;
+	if (!(text = hd_read_file(path, &len)))
+		hd_fatal(4, "cannot read %s:", path);
+	if (hd_ini_parse(text, len, path, &e, &n, err, sizeof(err)) < 0) {
+		fprintf(stderr, "herd: %s\n", err);
+		exit(4);
+	}
+	for (i = 0; i < n; i++)
+		if (!strcmp(e[i].section, "herd") && strcmp(e[i].key, "addopts") &&
+		    strcmp(e[i].key, "testpaths")) {
+			fprintf(stderr, "herd: %s:%d: unknown key '%s' in [herd] (known: addopts, testpaths)\n",
+				path, e[i].line, e[i].key);
+			exit(4);
+		}
+	if ((v = hd_ini_get(e, n, "herd", "addopts")) &&
+	    hd_split_args(v, &ini->addopts, &ini->naddopts, err, sizeof(err)) < 0) {
+		fprintf(stderr, "herd: %s: addopts: %s\n", path, err);
+		exit(4);
+	}
+	if ((v = hd_ini_get(e, n, "herd", "testpaths")) &&
+	    hd_split_args(v, &ini->testpaths, &ini->ntestpaths, err, sizeof(err)) < 0) {
+		fprintf(stderr, "herd: %s: testpaths: %s\n", path, err);
+		exit(4);
+	}
+	hd_ini_free(e, n);
+	free(text);
+	free(path);
+}
+
+/* ---- finding test binaries ---- */
+
+/* Whether path is an executable linked with libherd (it carries the marker). */
+static int
+is_herd_binary(const char *path)
+{
+	char marker[32];
+	struct stat st;
+	void *p;
+	int fd, found;
+
+	/* Built at run time, so the controller itself does not carry it. */
+	snprintf(marker, sizeof(marker), "%s-%s-%s", "herd", "test-binary", "v1");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+		close(fd);
+		return 0;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return 0;
+	found = memmem(p, (size_t)st.st_size, marker, strlen(marker)) != NULL;
+	munmap(p, (size_t)st.st_size);
+	return found;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+add_binary(struct ctl *c, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < c->nbins; i++)
+		if (!strcmp(c->bins[i].path, path))
+			return;	/* named twice: run once */
+	c->bins = xreallocarray(c->bins, c->nbins + 1, sizeof(*c->bins));
+	memset(&c->bins[c->nbins], 0, sizeof(c->bins[0]));
+	c->bins[c->nbins++].path = xstrdup(path);
+}
+
+/* Every herd binary under dir, in name order, skipping hidden folders. */
+static void
+scan_dir(struct ctl *c, const char *dir, int depth)
+{
+	char **names = NULL;
+	size_t n = 0, i;
+	struct dirent *de;
+	DIR *d;
+
+	if (depth > 16 || !(d = opendir(dir)))
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n++] = xasprintf("%s/%s", dir, de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		struct stat st;
+
+		if (stat(names[i], &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				scan_dir(c, names[i], depth + 1);
+			else if (S_ISREG(st.st_mode) && (st.st_mode & 0111) && is_herd_binary(names[i]))
+				add_binary(c, names[i]);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void
+find_binaries(struct ctl *c, char **paths, size_t n)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *p = paths[i];
+		char *exec_path;
+
+		if (stat(p, &st) < 0) {
+			fprintf(stderr, "herd: %s: %s\n", p, strerror(errno));
+			exit(4);
+		}
+		if (S_ISDIR(st.st_mode)) {
+			size_t before = c->nbins;
+
+			scan_dir(c, p, 0);
+			if (c->nbins == before)
+				fprintf(stderr, "herd: warning: no herd test binaries in %s\n", p);
+			continue;
+		}
+		if (!(st.st_mode & 0111) || access(p, X_OK) < 0) {
+			fprintf(stderr, "herd: %s: not executable\n", p);
+			exit(4);
+		}
+		if (!is_herd_binary(p)) {
+			fprintf(stderr, "herd: %s: not a herd test binary (it is not linked with libherd)\n", p);
+			exit(4);
+		}
+		/* exec without a slash searches PATH: make it a path. */
+		exec_path = strchr(p, '/') ? xstrdup(p) : xasprintf("./%s", p);
+		add_binary(c, exec_path);
+		free(exec_path);
+	}
+}
+
+/* ---- selection and reports ---- */
+
+static struct hd_expr *
+compile(const char *opt, const char *s)
+{
+	char err[256];
+	struct hd_expr *e;
+
+	if (!s)
+		return NULL;
+	if (!(e = hd_expr_parse(s, err, sizeof(err)))) {
+		fprintf(stderr, "herd: invalid %s expression '%s': %s\n", opt, s, err);
+		exit(4);
+	}
+	return e;
+}
+
+static void
+select_items(struct ctl *c, size_t *collected)
+{
+	struct hd_expr *k = compile("-k", c->kexpr), *m = compile("-m", c->mexpr);
+	size_t i, j;
+
+	*collected = 0;
+	for (i = 0; i < c->nbins; i++) {
+		struct binary *b = &c->bins[i];
+
+		for (j = 0; j < b->n; j++) {
+			struct citem *it = &b->items[j];
+
+			(*collected)++;
+			it->selected = (!k || hd_expr_eval(k, hd_match_id, it->id)) &&
+				       (!m || hd_expr_eval(m, hd_match_words, it->marks));
+			c->nselected += it->selected;
+		}
+	}
+	hd_expr_free(k);
+	hd_expr_free(m);
+}
+
+/* --dist each: one copy of every selected item per worker, pinned to it. */
+static void
+expand_each(struct ctl *c)
+{
+	size_t i, j;
+	int s;
+
+	for (i = 0; i < c->nbins; i++) {
+		struct binary *b = &c->bins[i];
+		size_t n = b->n;
+
+		b->items = xreallocarray(b->items, n * (size_t)c->nslots, sizeof(*b->items));
+		for (j = 0; j < n; j++)
+			b->items[j].pin = 0;
+		for (s = 1; s < c->nslots; s++)
+			for (j = 0; j < n; j++) {
+				b->items[(size_t)s * n + j] = b->items[j];
+				b->items[(size_t)s * n + j].pin = s;
+			}
+		for (j = n; j < n * (size_t)c->nslots; j++)
+			c->nselected += b->items[j].selected;
+	}
+}
+
+static struct hd_ritem *
+ritems(struct ctl *c, size_t *count)
+{
+	struct hd_ritem *r = xcalloc(c->nselected, sizeof(*r));
+	size_t i, j, n = 0, total;
+
+	for (i = 0; i < c->nbins; i++) {
+		struct binary *b = &c->bins[i];
+
+		total = c->dist == DIST_EACH ? b->n * (size_t)c->nslots : b->n;
+		for (j = 0; j < total; j++) {
+			struct citem *it = &b->items[j];
+			struct hd_ritem *ri;
+
+			if (!it->selected)
+				continue;
+			ri = &r[n++];
+			ri->id = it->id;
+			ri->file = it->file;
+			ri->line = it->line;
+			ri->suite = it->suite;
+			ri->name = it->name;
+			ri->outcome = it->outcome == HD_NONE ? HD_NOTRUN : it->outcome;
+			ri->duration = it->duration;
+			ri->message = it->message;
+			ri->output = it->output;
+			ri->outlen = it->outlen;
+			ri->worker = it->worker;
+			if (it->outcome == HD_NONE)
+				ri->message = c->interrupted ? "not run: interrupted\n" :
+					      c->stop_reason ? c->stop_reason : "not run\n";
+		}
+	}
+	*count = n;
+	return r;
+}
+
+static int
+report(struct ctl *c, double elapsed)
+{
+	struct hd_ritem *r;
+	struct hd_counts counts;
+	const char *intr = NULL;
+	char tmp[32];
+	size_t n;
+	int status;
+
+	r = ritems(c, &n);
+	if (c->interrupted)
+		intr = hd_signame(c->interrupted, tmp, sizeof(tmp));
+	if (c->tap) {
+		hd_tap_write(stdout, r, n);
+		hd_count(&counts, r, n);
+		counts.deselected = c->term.counts.deselected;
+		status = hd_exit_status(&counts, c->interrupted);
+	} else {
+		if (c->stop_reason && !c->interrupted)
+			fprintf(stdout, "\n!!!!!!!!!!!!!!!!!!!! %s !!!!!!!!!!!!!!!!!!!!\n", c->stop_reason);
+		status = hd_term_summary(&c->term, r, n, elapsed, intr);
+		counts = c->term.counts;
+	}
+	if (c->junit && hd_junit_write(c->junit, r, n, elapsed, "herd") < 0) {
+		hd_warn("cannot write %s:", c->junit);
+		status = 3;
+	}
+	if (c->json && hd_json_write(c->json, r, n, elapsed, &counts, NULL) < 0) {
+		hd_warn("cannot write %s:", c->json);
+		status = 3;
+	}
+	free(r);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctl c;
+	struct args a;
+	struct ini ini;
+	char **all, header[256];
+	size_t nall = 0, i, collected;
+	int status;
+	const char *env;
+
+	hd_progname = "herd";
+	memset(&c, 0, sizeof(c));
+	memset(&a, 0, sizeof(a));
+	c.dist = DIST_LOAD;
+	c.grace = 1.0;
+	c.collect_timeout = 60;
+	c.capture = 1;
+	c.max_restart = -1;
+	c.durations = -1;
+	c.color = -1;
+	a.nworkers = -1;
+	load_ini(&ini);
+	/* herd.ini's addopts, then HERD_ADDOPTS, then the command line. */
+	all = xcalloc(ini.naddopts + (size_t)argc + 64, sizeof(*all));
+	for (i = 0; i < ini.naddopts; i++)
+		all[nall++] = ini.addopts[i];
+	if ((env = getenv("HERD_ADDOPTS")) && *env) {
+		char err[256], **extra;
+		size_t nextra;
+
+		if (hd_split_args(env, &extra, &nextra, err, sizeof(err)) < 0) {
+			fprintf(stderr, "herd: HERD_ADDOPTS: %s\n", err);
+			return 4;
+		}
+		all = xreallocarray(all, nall + nextra + (size_t)argc + 1, sizeof(*all));
+		for (i = 0; i < nextra; i++)
+			all[nall++] = extra[i];
+	}
+	for (i = 1; i < (size_t)argc; i++)
+		all[nall++] = argv[i];
+	a.paths = xcalloc(nall + ini.ntestpaths + 1, sizeof(*a.paths));
+	parse_args(&c, &a, (int)nall, all);
+	if (!a.npaths)
+		for (i = 0; i < ini.ntestpaths; i++)
+			a.paths[a.npaths++] = ini.testpaths[i];
+	if (!a.npaths) {
+		fprintf(stderr, "herd: no test binaries given, and no testpaths in herd.ini (see herd --help)\n");
+		return 4;
+	}
+	c.nslots = a.nworkers < 0 ? 1 : a.nworkers == 0 ? 1 : a.nworkers;
+	if (c.dist == DIST_NO)
+		c.nslots = 1;
+	if (a.maxprocesses > 0 && c.nslots > a.maxprocesses)
+		c.nslots = a.maxprocesses;
+	if (c.max_restart < 0)
+		c.max_restart = 4 * c.nslots;
+	snprintf(c.uid, sizeof(c.uid), "%08lx%08lx", (unsigned long)time(NULL),
+		 (unsigned long)getpid() ^ (unsigned long)(hd_now() * 1e6));
+	c.w = xcalloc((size_t)c.nslots, sizeof(*c.w));
+	for (i = 0; i < (size_t)c.nslots; i++) {
+		c.w[i].slot = (int)i;
+		c.w[i].sock = c.w[i].outfd = c.w[i].errfd = c.w[i].capfd = -1;
+	}
+	find_binaries(&c, a.paths, a.npaths);
+	if (!c.nbins) {
+		fprintf(stderr, "herd: no herd test binaries found\n");
+		return 5;
+	}
+	c.t0 = hd_now();
+	status = ctl_collect(&c);
+	if (status)
+		return status;
+	select_items(&c, &collected);
+	if (c.collect_only) {
+		size_t j;
+
+		ctl_stop_all(&c);
+		for (i = 0; i < c.nbins; i++)
+			for (j = 0; j < c.bins[i].n; j++)
+				if (c.bins[i].items[j].selected)
+					printf("%s\n", c.bins[i].items[j].id);
+		return c.nselected ? 0 : 5;
+	}
+	if (c.dist == DIST_EACH)
+		expand_each(&c);
+	hd_term_init(&c.term, stdout);
+	c.term.verbose = c.verbose;
+	c.term.quiet = c.quiet;
+	c.term.durations = c.durations;
+	c.term.color = c.color >= 0 ? c.color : hd_term_want_color(1);
+	snprintf(header, sizeof(header), "herd %s -- %d worker%s, --dist %s, isolation %s",
+		 VERSION, c.nslots, c.nslots == 1 ? "" : "s",
+		 (const char *[]){ "load", "loadscope", "loadfile", "loadgroup", "worksteal",
+				   "each", "no" }[c.dist], c.isolation_none ? "none" : "fork");
+	if (!c.tap)
+		hd_term_header(&c.term, header, collected, collected - (c.dist == DIST_EACH ?
+				 c.nselected / (size_t)c.nslots : c.nselected));
+	c.term.total = c.nselected;
+	c.term.counts.deselected = collected - (c.dist == DIST_EACH ?
+				   c.nselected / (size_t)c.nslots : c.nselected);
+	ctl_run(&c);
+	status = report(&c, hd_now() - c.t0);
+	if (c.aborted)
+		status = 3;
+	return status;
+}
