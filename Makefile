@@ -34,7 +34,7 @@ SANFLAGS =
 endif
 
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes $(WERROR)
-HERD_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -Icommon $(CFLAGS) $(SANFLAGS)
+HERD_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -Icommon -Isrc $(CFLAGS) $(SANFLAGS)
 
 COMMON_SRC = $(wildcard common/*.c)
 LIB_SRC = $(wildcard lib/*.c)
@@ -114,10 +114,13 @@ demo:
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT = $(BUILD)/tests/unit
 
-$(UNIT): $(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) $(HEADERS)
+# ... and the controller's modules, all but its main.
+CTL_OBJ = $(filter-out $(BUILD)/obj/src/main.o,$(SRC_OBJ))
+
+$(UNIT): $(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) -D_GNU_SOURCE $(CFLAGS) $(SANFLAGS) -Iinclude -Icommon -Ilib -o $@ \
-		$(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) -lm
+	$(CC) $(WARN) -D_GNU_SOURCE $(CFLAGS) $(SANFLAGS) -Iinclude -Icommon -Ilib -Isrc -o $@ \
+		$(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) -lm
 
 tests: $(UNIT)
 

@@ -76,18 +76,23 @@ hd_term_want_color(int fd)
 	return isatty(fd) && !(term && !strcmp(term, "dumb"));
 }
 
+/* Asked once: the report is not redrawn when the window changes. */
 static size_t
 term_width(FILE *out)
 {
+	static size_t width;
 	struct winsize ws;
 	const char *c = getenv("COLUMNS");
 	long n;
 
+	if (width)
+		return width;
+	width = 80;
 	if (isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
-		return ws.ws_col;
-	if (c && (n = strtol(c, NULL, 10)) >= 40 && n < 1000)
-		return (size_t)n;
-	return 80;
+		width = ws.ws_col;
+	else if (c && (n = strtol(c, NULL, 10)) >= 40 && n < 1000)
+		width = (size_t)n;
+	return width;
 }
 
 static void
@@ -197,7 +202,11 @@ hd_term_item(struct hd_term *t, const struct hd_ritem *it)
 	t->col++;
 	if (t->done == t->total)
 		close_progress_line(t);
-	fflush(t->out);
+	/* A flush per item costs a write per item: a few per second suffice. */
+	if (hd_now() - t->flushed > 0.1) {
+		fflush(t->out);
+		t->flushed = hd_now();
+	}
 }
 
 void

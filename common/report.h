@@ -64,6 +64,7 @@ struct hd_term {
 	size_t col;		/* characters on the open progress line */
 	int durations;		/* --durations N; -1: off */
 	double durations_min;
+	double flushed;		/* when progress was last flushed */
 	struct hd_counts counts;
 };
 

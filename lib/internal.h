@@ -112,6 +112,8 @@ void hd_run_item(struct hd_runner *r, const struct hd_item *it, struct hd_result
 void hd_runner_suite_done(struct hd_runner *r, const struct hd_item *it);
 /* Tears down every fixture still set up, in reverse order. */
 void hd_runner_finish(struct hd_runner *r);
+/* Frees what hd_runner_init took. */
+void hd_runner_free(struct hd_runner *r);
 /* Takes a pending SIGINT or SIGTERM, if any, into r->interrupted. */
 void hd_runner_poll_signals(struct hd_runner *r);
 

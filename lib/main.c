@@ -355,6 +355,14 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 		hd_warn("cannot write %s:", o->junit);
 		status = 3;
 	}
+	for (i = 0; i < nsel; i++) {
+		free((char *)ri[i].message);
+		free((char *)ri[i].output);
+	}
+	free(ri);
+	buf_clear(&res.msg);
+	buf_clear(&res.out);
+	hd_runner_free(&r);
 	return status;
 }
 
@@ -411,9 +419,12 @@ herd_main(int argc, char **argv)
 		for (i = 0; i < nsel; i++)
 			list_item(sel[i], o.verbose);
 		fflush(stdout);
+		free(sel);
 		return nsel ? 0 : 5;
 	}
-	return run_alone(&o, sel, nsel, n);
+	i = (size_t)run_alone(&o, sel, nsel, n);
+	free(sel);
+	return (int)i;
 }
 
 const char *

@@ -776,3 +776,21 @@ hd_run_item(struct hd_runner *r, const struct hd_item *it, struct hd_result *res
 	apply_xfail(t, res);
 	hd_ctx.item = NULL;
 }
+
+void
+hd_runner_free(struct hd_runner *r)
+{
+	size_t i;
+
+	for (i = 0; i < hd_fixture_count(); i++) {
+		free(r->fx[i].error);
+		free(r->fx[i].suite_key);
+	}
+	free(r->fx);
+	free(r->fxorder);
+	buf_clear(&r->warnings);
+	munmap(r->rec, sizeof(struct hd_record));
+	r->rec = NULL;
+	hd_ctx.rec = NULL;
+	close(r->capfd);
+}

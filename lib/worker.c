@@ -284,5 +284,11 @@ hd_worker_main(int fd, int capfd)
 			break;
 	}
 	finish(&w);
+	buf_clear(&res.msg);
+	buf_clear(&res.out);
+	buf_clear(&w.out);
+	hd_dec_free(&w.dec);
+	free(w.queue);
+	hd_runner_free(&w.r);
 	return 0;
 }
