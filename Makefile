@@ -147,7 +147,9 @@ install: all
 	cp $(LIBHERD_A) $(DESTDIR)$(LIBDIR)/libherd.a
 	cp $(LIBHERD_SO) $(DESTDIR)$(LIBDIR)/libherd.so.$(SOVERSION)
 	ln -sf libherd.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libherd.so
-	cp $(BUILD)/herd.pc $(DESTDIR)$(PKGCONFIGDIR)/herd.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    herd.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/herd.pc
 	if [ -f $(HERD) ]; then mkdir -p $(DESTDIR)$(BINDIR) && cp $(HERD) $(DESTDIR)$(BINDIR)/herd; fi
 	if [ -f docs/herd.1 ]; then mkdir -p $(DESTDIR)$(MANDIR)/man1 && \
 		cp docs/herd.1 $(DESTDIR)$(MANDIR)/man1/herd.1; fi

@@ -78,8 +78,6 @@ hd_dec_next(struct hd_dec *d, struct hd_msg **mp, char *err, size_t errlen)
 	char *line, *nl, *r, *w, *field;
 	size_t avail;
 
-	if (d->scan < d->off)
-		d->scan = d->off;
 	avail = d->in.len - d->scan;
 	nl = avail ? memchr(d->in.data + d->scan, '\n', avail) : NULL;
 	if (!nl) {
@@ -91,6 +89,10 @@ hd_dec_next(struct hd_dec *d, struct hd_msg **mp, char *err, size_t errlen)
 		return 0;
 	}
 	line = d->in.data + d->off;
+	if ((size_t)(nl - line) > HD_PROTO_MAXLINE) {
+		snprintf(err, errlen, "a message is longer than %u bytes", HD_PROTO_MAXLINE);
+		return -1;
+	}
 	*nl = '\0';
 	d->off = (size_t)(nl - d->in.data) + 1;
 	d->scan = d->off;
@@ -116,7 +118,8 @@ hd_dec_next(struct hd_dec *d, struct hd_msg **mp, char *err, size_t errlen)
 			int lo = hi < 0 ? -1 : hexval((unsigned char)r[2]);
 
 			if (lo < 0) {
-				snprintf(err, errlen, "a bad escape in message '%.20s'", line);
+				snprintf(err, errlen, "a bad escape at byte %zu of a message",
+					 (size_t)(r - line));
 				return -1;
 			}
 			*w++ = (char)(hi << 4 | lo);
@@ -124,10 +127,14 @@ hd_dec_next(struct hd_dec *d, struct hd_msg **mp, char *err, size_t errlen)
 			continue;
 		}
 		if (*r == '\r') {
-			snprintf(err, errlen, "a raw CR in message '%.20s'", line);
+			snprintf(err, errlen, "a raw CR at byte %zu of a message", (size_t)(r - line));
 			return -1;
 		}
 		*w++ = *r;
+	}
+	if (strlen(d->msg.f[0]) != d->msg.len[0]) {
+		snprintf(err, errlen, "a NUL byte in a message type");
+		return -1;
 	}
 	*mp = &d->msg;
 	return 1;
@@ -196,6 +203,14 @@ hd_msg_kv(const struct hd_msg *m, size_t from, const char *key)
 		if (m->len[i] > k && !memcmp(m->f[i], key, k) && m->f[i][k] == '=')
 			return m->f[i] + k + 1;
 	return NULL;
+}
+
+int
+hd_msg_size(const struct hd_msg *m, size_t i, size_t *out)
+{
+	if (i >= m->nf || strlen(m->f[i]) != m->len[i])
+		return -1;
+	return hd_field_size(m->f[i], out);
 }
 
 int

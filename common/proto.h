@@ -44,7 +44,7 @@ int hd_dec_next(struct hd_dec *d, struct hd_msg **m, char *err, size_t errlen);
 /* Bytes received and not yet decoded. */
 size_t hd_dec_pending(const struct hd_dec *d);
 
-/* Encoding: begin with the type, add fields, end. */
+/* Encoding: begin with the type (a plain word, written as is), add fields, end. */
 void hd_enc_begin(struct buf *b, const char *type);
 void hd_enc_mem(struct buf *b, const void *p, size_t n);
 void hd_enc_str(struct buf *b, const char *s);	/* NULL is an empty field */
@@ -55,5 +55,7 @@ void hd_enc_end(struct buf *b);
 const char *hd_msg_kv(const struct hd_msg *m, size_t from, const char *key);
 /* Parses a field as a size_t; -1 if it is not a plain decimal. */
 int hd_field_size(const char *s, size_t *out);
+/* Field i of m as a size_t; -1 if absent, not a plain decimal, or holding a NUL. */
+int hd_msg_size(const struct hd_msg *m, size_t i, size_t *out);
 
 #endif

@@ -168,6 +168,27 @@ close_progress_line(struct hd_term *t)
 	t->col = 0;
 }
 
+static const char *
+first_line(const char *s, size_t *len)
+{
+	const char *nl;
+
+	if (!s) {
+		*len = 0;
+		return "";
+	}
+	nl = strchr(s, '\n');
+	*len = nl ? (size_t)(nl - s) : strlen(s);
+	return s;
+}
+
+void
+hd_term_end_progress(struct hd_term *t)
+{
+	close_progress_line(t);
+	fflush(t->out);
+}
+
 void
 hd_term_item(struct hd_term *t, const struct hd_ritem *it)
 {
@@ -182,7 +203,15 @@ hd_term_item(struct hd_term *t, const struct hd_ritem *it)
 		color_on(t, c);
 		fputs(words[it->outcome], t->out);
 		color_off(t, c);
-		fprintf(t->out, " %s\n", it->id);
+		fprintf(t->out, " %s", it->id);
+		if (it->message && (it->outcome == HD_SKIPPED || it->outcome == HD_XFAILED ||
+				    it->outcome == HD_XPASSED)) {
+			size_t len;
+			const char *m = first_line(it->message, &len);
+
+			fprintf(t->out, " (%.*s)", (int)len, m);
+		}
+		fputc('\n', t->out);
 		fflush(t->out);
 		return;
 	}
@@ -262,19 +291,6 @@ hd_counts_text(const struct hd_counts *c, char *buf, size_t size)
 		snprintf(buf, size, "no tests ran");
 }
 
-static const char *
-first_line(const char *s, size_t *len)
-{
-	const char *nl;
-
-	if (!s) {
-		*len = 0;
-		return "";
-	}
-	nl = strchr(s, '\n');
-	*len = nl ? (size_t)(nl - s) : strlen(s);
-	return s;
-}
 
 static void
 failure_section(struct hd_term *t, const struct hd_ritem *items, size_t n, int errors)

@@ -74,6 +74,8 @@ void hd_term_init(struct hd_term *t, FILE *out);
 /* The "test session starts" header; extra is a line of context (may be NULL). */
 void hd_term_header(struct hd_term *t, const char *extra, size_t collected,
 		    size_t deselected);
+/* Ends an open progress line with its percentage (before a banner). */
+void hd_term_end_progress(struct hd_term *t);
 /* One finished item: a progress character, or a line with -v. */
 void hd_term_item(struct hd_term *t, const struct hd_ritem *it);
 /*

@@ -343,7 +343,8 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 	free(last);
 	if (r.interrupted)
 		interrupted = hd_signame(r.interrupted, tmp, sizeof(tmp));
-	else if (stop[0] && !o->quiet)
+	hd_term_end_progress(&term);
+	if (!r.interrupted && stop[0] && !o->quiet)
 		fprintf(stdout, "\n!!!!!!!!!!!!!!!!!!!! stopping after %zu failure%s !!!!!!!!!!!!!!!!!!!!\n",
 			failures, failures == 1 ? "" : "s");
 	if (r.warnings.len)

@@ -377,7 +377,7 @@ run_body(struct hd_runner *r, const struct hd_item *it)
 	const struct herd_fixture *fs[MAX_TEST_FIXTURES];
 	struct hd_record *rec = r->rec;
 	size_t n = item_fixtures(it->t, fs, LEN(fs));
-	volatile size_t i, up = 0;
+	volatile size_t i, up = 0, cur = 0;
 	jmp_buf jb;
 
 	hd_ctx.item = it;
@@ -389,11 +389,14 @@ run_body(struct hd_runner *r, const struct hd_item *it)
 			continue;
 		if (setjmp(jb))
 			break;
+		cur = i;
 		if (fs[i]->setup)
 			fs[i]->setup();
 		if (!rec->failed[HD_PH_SETUP] && !rec->skipped)
 			up = i + 1;
 	}
+	if (rec->failed[HD_PH_SETUP])
+		hd_record_add(rec, "(in the setup of fixture '%s')\n", fs[cur]->name);
 	if (!rec->failed[HD_PH_SETUP] && !rec->skipped) {
 		rec->phase = HD_PH_CALL;
 		if (!setjmp(jb))
@@ -436,6 +439,8 @@ child_prepare(struct hd_runner *r)
 		}
 		dup2(r->capfd, 1);
 		dup2(r->capfd, 2);
+		/* Line by line, so stdout and stderr interleave as written. */
+		setvbuf(stdout, NULL, _IOLBF, 0);
 	}
 }
 

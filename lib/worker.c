@@ -147,12 +147,12 @@ handle(struct worker *w, const struct hd_msg *m)
 
 	if (!strcmp(type, "run")) {
 		for (i = 1; i < m->nf; i++) {
-			if (hd_field_size(m->f[i], &n) < 0 || n >= w->nitems)
+			if (hd_msg_size(m, i, &n) < 0 || n >= w->nitems)
 				die("the controller sent a bad item index '%s'", m->f[i]);
 			push(w, n);
 		}
 	} else if (!strcmp(type, "release")) {
-		if (m->nf < 2 || hd_field_size(m->f[1], &n) < 0)
+		if (m->nf < 2 || hd_msg_size(m, 1, &n) < 0)
 			die("the controller sent a bad release%s", "");
 		/* Never the head: it may be the item about to start. */
 		hd_enc_begin(&w->out, "released");

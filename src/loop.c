@@ -389,7 +389,7 @@ handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	size_t idx;
 	double d;
 
-	if (m->nf < 6 || hd_field_size(m->f[1], &idx) < 0 || !it || it->idx != idx ||
+	if (m->nf < 6 || hd_msg_size(m, 1, &idx) < 0 || !it || it->idx != idx ||
 	    (o = hd_outcome_parse(m->f[2])) == HD_NONE) {
 		protocol_error(w, "a result for an item it was not running");
 		return;
@@ -410,7 +410,7 @@ handle_released(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	for (i = 1; i < m->nf; i++) {
 		struct citem *tail = w->qlen > 1 ? w->q[w->qhead + w->qlen - 1] : NULL;
 
-		if (hd_field_size(m->f[i], &idx) < 0 || !tail || tail->idx != idx) {
+		if (hd_msg_size(m, i, &idx) < 0 || !tail || tail->idx != idx) {
 			protocol_error(w, "released items it did not hold");
 			break;
 		}

@@ -533,6 +533,7 @@ expand_each(struct ctl *c)
 			}
 		for (j = n; j < n * (size_t)c->nslots; j++)
 			c->nselected += b->items[j].selected;
+		b->ntotal = n * (size_t)c->nslots;
 	}
 }
 
@@ -545,7 +546,7 @@ ritems(struct ctl *c, size_t *count)
 	for (i = 0; i < c->nbins; i++) {
 		struct binary *b = &c->bins[i];
 
-		total = c->dist == DIST_EACH ? b->n * (size_t)c->nslots : b->n;
+		total = b->ntotal;
 		for (j = 0; j < total; j++) {
 			struct citem *it = &b->items[j];
 			struct hd_ritem *ri;
@@ -592,6 +593,7 @@ report(struct ctl *c, double elapsed)
 		counts.deselected = c->term.counts.deselected;
 		status = hd_exit_status(&counts, c->interrupted);
 	} else {
+		hd_term_end_progress(&c->term);
 		if (c->stop_reason && !c->interrupted)
 			fprintf(stdout, "\n!!!!!!!!!!!!!!!!!!!! %s !!!!!!!!!!!!!!!!!!!!\n", c->stop_reason);
 		status = hd_term_summary(&c->term, r, n, elapsed, intr);
@@ -682,6 +684,8 @@ main(int argc, char **argv)
 	status = ctl_collect(&c);
 	if (status)
 		return status;
+	for (i = 0; i < c.nbins; i++)
+		c.bins[i].ntotal = c.bins[i].n;
 	select_items(&c, &collected);
 	if (c.collect_only) {
 		size_t j;
