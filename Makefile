@@ -21,6 +21,7 @@ CFLAGS = -O2 -g
 LDFLAGS =
 WERROR = -Werror
 SANITIZE =
+FUZZ_SECONDS = 60
 
 VERSION = 0.1.0
 SOVERSION = 0
@@ -134,6 +135,9 @@ check-one:
 	@$(MAKE) --no-print-directory all examples tests
 	@sh tests/run.sh $(BUILD)
 
+fuzz:
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 bench:
 	@sh scripts/setup bench
 	@$(MAKE) --no-print-directory all
@@ -163,4 +167,4 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all examples tests demo check check-one bench install uninstall clean
+.PHONY: all examples tests fuzz demo check check-one bench install uninstall clean

@@ -32,6 +32,7 @@ herd_counts() {
 	}'
 }
 
+CC_=${CC:-cc}
 for build in "$@"; do
 	case $build in
 	*san*)
@@ -49,6 +50,18 @@ for build in "$@"; do
 	if [ "$status" -ne 0 ]; then
 		failed_what="$failed_what $build:unit"
 		case $line in *failed=0) failed=$((failed + 1)) ;; esac
+	fi
+	# The fuzz corpus, replayed through the decoder's invariants.
+	if $CC_ $cflags -D_GNU_SOURCE -Icommon -o "$scratch/replay" tests/fuzz/replay.c \
+		tests/fuzz/fuzz_proto.c common/proto.c common/util.c 2>"$scratch/replay.out" &&
+	   "$scratch/replay" tests/fuzz/corpus >>"$scratch/replay.out" 2>&1; then
+		echo "ok - fuzz corpus replayed ($build)"
+		passed=$((passed + 1))
+	else
+		cat "$scratch/replay.out"
+		echo "not ok - fuzz corpus replay ($build)"
+		failed=$((failed + 1))
+		failed_what="$failed_what $build:fuzz-replay"
 	fi
 	for script in tests/e2e/*.sh; do
 		[ -f "$script" ] || continue
