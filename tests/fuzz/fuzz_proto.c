@@ -102,6 +102,7 @@ model_line(const uint8_t *p, size_t n, struct trace *t)
 {
 	struct buf msg = BUF_INIT, field = BUF_INIT;
 	size_t i, nf = 1;
+	int first = 1;
 
 	if (n == 0)
 		return -1;
@@ -110,6 +111,10 @@ model_line(const uint8_t *p, size_t n, struct trace *t)
 	flat_size(&msg, nf);
 	for (i = 0; i <= n; i++) {
 		if (i == n || p[i] == '\t') {
+			/* The type must be a plain word: no NUL, raw or escaped. */
+			if (first && field.len && memchr(field.data, '\0', field.len))
+				goto bad;
+			first = 0;
 			flat_size(&msg, field.len);
 			buf_add(&msg, field.data ? field.data : "", field.len);
 			buf_reset(&field);
