@@ -78,23 +78,32 @@ passed_at(const char *file, int line)
 	r->last_line = line;
 }
 
-/* Adds the author's message, if any, indented; marks the failure; stops if asked. */
+/* Marks the failure in the phase it happened in; REQUIRE leaves the test. */
+static void
+failed(int stop)
+{
+	struct hd_record *r = rec();
+	int ph = r->phase;
+
+	if (ph < 0 || ph >= (int)LEN(r->failed))
+		ph = HD_PH_CALL;
+	r->failed[ph] = 1;
+	if (stop && hd_ctx.jb)
+		longjmp(*hd_ctx.jb, 1);
+}
+
+/* Adds the author's message, if any, indented; then fails. */
 static int
 finish(int stop, const char *fmt, va_list ap)
 {
 	struct hd_record *r = rec();
-	int ph = r->phase;
 
 	if (fmt && *fmt) {
 		hd_record_add(r, "  ");
 		record_vadd(r, fmt, ap);
 		hd_record_add(r, "\n");
 	}
-	if (ph < 0 || ph >= (int)LEN(r->failed))
-		ph = HD_PH_CALL;
-	r->failed[ph] = 1;
-	if (stop && hd_ctx.jb)
-		longjmp(*hd_ctx.jb, 1);
+	failed(stop);
 	return 0;
 }
 
@@ -122,10 +131,13 @@ herd_fail_at(int stop, const char *file, int line, const char *fmt, ...)
 	va_list ap;
 
 	passed_at(file, line);
-	hd_record_add(rec(), "%s:%d: FAIL\n", file, line);
+	/* The message on the first line: it is what the short summary shows. */
+	hd_record_add(rec(), "%s:%d: FAIL: ", file, line);
 	va_start(ap, fmt);
-	finish(stop, fmt, ap);
+	record_vadd(rec(), fmt, ap);
 	va_end(ap);
+	hd_record_add(rec(), "\n");
+	failed(stop);
 }
 
 /* Compares a and b as the mathematical integers they stand for. */

@@ -91,7 +91,8 @@ hd_collect(struct hd_item **itemsp, size_t *np)
 		*itemsp = items, *np = n;
 		return;
 	}
-	qsort(tests, ntests, sizeof(*tests), cmp_test);
+	if (ntests)
+		qsort(tests, ntests, sizeof(*tests), cmp_test);
 	for (i = 0; i < ntests; i++)
 		total += tests[i]->params ? tests[i]->param_count : 1;
 	items = xcalloc(total, sizeof(*items));

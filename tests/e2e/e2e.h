@@ -1,0 +1,77 @@
+/*
+ * e2e.h - helpers for the C sources of the end-to-end tests. A test records
+ * what it did (which fixture ran, its pid, a child's pid) in small files under
+ * $E2E_DIR, the scratch directory of the script that runs it; the script reads
+ * them back after the run.
+ */
+#ifndef E2E_H
+#define E2E_H
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#if defined(__GNUC__)
+#define E2E_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define E2E_PRINTF(f, a)
+#endif
+
+/*
+ * Appends one formatted line to $E2E_DIR/name with a single write(2) on an
+ * O_APPEND descriptor, so lines written by several processes never interleave.
+ */
+static inline void e2e_log(const char *name, const char *fmt, ...) E2E_PRINTF(2, 3);
+static inline void e2e_log(const char *name, const char *fmt, ...)
+{
+	char path[4096], line[1024];
+	const char *dir = getenv("E2E_DIR");
+	va_list ap;
+	int n, fd;
+
+	snprintf(path, sizeof path, "%s/%s", dir ? dir : ".", name);
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof line)
+		n = (int)sizeof line - 1;
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (write(fd, line, (size_t)n) < 0)
+		n = -1;
+	close(fd);
+}
+
+/* A real segmentation fault: a store to an unmapped page the compiler
+ * cannot see coming. */
+static inline void e2e_segfault(void)
+{
+	volatile uintptr_t addr = 16;
+
+	*(volatile int *)addr = 1;
+}
+
+/* Burns CPU until killed. */
+static inline void e2e_spin(void)
+{
+	volatile unsigned long n = 0;
+
+	for (;;)
+		n++;
+}
+
+/* Sleeps until killed. */
+static inline void e2e_block(void)
+{
+	for (;;)
+		pause();
+}
+
+#endif
