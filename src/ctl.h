@@ -44,6 +44,7 @@ struct binary {
 	char *path;		/* what is executed */
 	struct citem *items;	/* the reference collection */
 	size_t n;
+	size_t ntotal;		/* n, or n per worker with --dist each */
 	int collected;
 	int collecting;		/* a worker is collecting it */
 	struct unit *pool;	/* units not yet handed out, front first */

@@ -160,12 +160,11 @@ sched_build(struct ctl *c)
 			build_scoped(b);
 			continue;
 		}
-		for (j = 0; j < b->n; j++) {
+		for (j = 0; j < b->ntotal; j++) {
 			struct citem *it = &b->items[j];
 
-			if (it->selected) {
+			if (it->selected)
 				pool_push_back(b, &it, 1);
-			}
 		}
 	}
 }
