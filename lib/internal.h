@@ -88,6 +88,9 @@ struct hd_runner {
 	int guard;		/* run alone, no isolation: name a crash or hang, then die */
 	int capfd;		/* where a test's stdout and stderr go */
 	int protofd;		/* the controller's socket, kept from tests; -1 */
+	int input_fd;		/* watched while a forked test runs; -1 */
+	void (*on_input)(void *arg);	/* called when input_fd is readable */
+	void *input_arg;
 	struct hd_record *rec;	/* shared, one page-rounded mapping */
 	struct hd_fixstate *fx;	/* one per registered fixture */
 	size_t *fxorder;	/* set-up order, for teardown in reverse */

@@ -3,8 +3,9 @@
  *
  * With fork isolation the item runs in a child in its own process group, its
  * stdout and stderr going to a capture file, its record in shared memory; the
- * parent waits with sigtimedwait() for SIGCHLD, SIGINT, SIGTERM or the
- * deadline, so there is no race between checking and sleeping and no sleep.
+ * parent waits in ppoll() with SIGCHLD, SIGINT and SIGTERM unblocked only
+ * there, so there is no race between checking and sleeping and no sleep; a
+ * worker also hears its controller meanwhile (a release, a stop).
  * Whatever the child does (crash, exit, hang, fork and linger, close its fds)
  * the parent learns from the wait status and the record, then kills the whole
  * group. Fixtures of suite and worker scope run in the parent, before the fork,
@@ -15,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +34,10 @@
 #define OUT_KEEP (512 * 1024)	/* captured output kept from each end */
 #define MAX_TEST_FIXTURES 32
 
-static sigset_t runner_signals;	/* blocked in the runner, taken by sigtimedwait */
+static sigset_t runner_signals;	/* blocked in the runner but inside ppoll */
 static sigset_t child_mask;	/* the mask the test binary started with */
+static sigset_t wait_mask;	/* child_mask less runner_signals: ppoll's */
+static volatile sig_atomic_t stop_signal;	/* SIGINT or SIGTERM arrived */
 static int saved_out = -1, saved_err = -1;
 
 /* For the in-process guards' messages: signal handlers may only read these. */
@@ -44,6 +48,24 @@ static void
 on_sigchld(int sig)
 {
 	(void)sig;
+}
+
+static void
+on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void
+install_stop_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 static int
@@ -106,6 +128,12 @@ hd_runner_init(struct hd_runner *r)
 	sigaddset(&runner_signals, SIGINT);
 	sigaddset(&runner_signals, SIGTERM);
 	sigprocmask(SIG_BLOCK, &runner_signals, &child_mask);
+	wait_mask = child_mask;
+	sigdelset(&wait_mask, SIGCHLD);
+	sigdelset(&wait_mask, SIGINT);
+	sigdelset(&wait_mask, SIGTERM);
+	install_stop_handlers();
+	r->input_fd = -1;
 }
 
 void
@@ -120,6 +148,8 @@ hd_runner_poll_signals(struct hd_runner *r)
 	sigaddset(&set, SIGTERM);
 	while ((sig = sigtimedwait(&set, NULL, &zero)) > 0)
 		r->interrupted = sig;
+	if (stop_signal)
+		r->interrupted = stop_signal;
 }
 
 /* ---- fds ---- */
@@ -459,14 +489,22 @@ wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status)
 	siginfo_t si;
 
 	for (;;) {
+		struct pollfd p = { r->input_fd, POLLIN, 0 };
 		struct timespec ts;
-		double left;
-		int sig;
+		double left = 0;
 
 		memset(&si, 0, sizeof(si));
 		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
 		    si.si_pid == pid)
 			break;
+		if (stop_signal && why == END_EXITED) {
+			r->interrupted = stop_signal;
+			why = END_INTERRUPTED;
+			kill(-pid, SIGTERM);
+			stage = 1;
+			deadline = hd_now() + r->grace;
+			continue;
+		}
 		if (deadline > 0 && (left = deadline - hd_now()) <= 0) {
 			kill(-pid, stage == 0 ? SIGTERM : SIGKILL);
 			if (why == END_EXITED)
@@ -475,20 +513,12 @@ wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status)
 			deadline = stage == 1 ? hd_now() + r->grace : 0;
 			continue;
 		}
-		if (deadline > 0) {
-			ts.tv_sec = (time_t)left;
-			ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
-			sig = sigtimedwait(&runner_signals, NULL, &ts);
-		} else {
-			sig = sigwaitinfo(&runner_signals, NULL);
-		}
-		if ((sig == SIGINT || sig == SIGTERM) && why == END_EXITED) {
-			r->interrupted = sig;
-			why = END_INTERRUPTED;
-			kill(-pid, SIGTERM);
-			stage = 1;
-			deadline = hd_now() + r->grace;
-		}
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+		/* SIGCHLD, SIGINT and SIGTERM interrupt this ppoll and only it. */
+		if (ppoll(&p, r->input_fd >= 0, deadline > 0 ? &ts : NULL, &wait_mask) > 0 &&
+		    (p.revents & (POLLIN | POLLHUP | POLLERR)) && r->on_input)
+			r->on_input(r->input_arg);
 	}
 	kill(-pid, SIGKILL);	/* whatever the test left behind */
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
@@ -690,6 +720,7 @@ guards(struct hd_runner *r, const struct hd_item *it, double timeout, int on)
 	if (!on) {
 		setitimer(ITIMER_REAL, &itv, NULL);
 		sigprocmask(SIG_BLOCK, &ints, NULL);
+		install_stop_handlers();
 		for (i = 0; i < LEN(crash); i++)
 			signal(crash[i], SIG_DFL);
 		inproc_id = NULL;

@@ -154,9 +154,9 @@ handle(struct worker *w, const struct hd_msg *m)
 	} else if (!strcmp(type, "release")) {
 		if (m->nf < 2 || hd_msg_size(m, 1, &n) < 0)
 			die("the controller sent a bad release%s", "");
-		/* Never the head: it may be the item about to start. */
+		/* The queue holds only unstarted items: the running one left it. */
 		hd_enc_begin(&w->out, "released");
-		while (n-- > 0 && w->qlen > 1) {
+		while (n-- > 0 && w->qlen > 0) {
 			w->qlen--;
 			hd_enc_fmt(&w->out, "%zu", w->queue[w->qhead + w->qlen]);
 		}
@@ -202,6 +202,13 @@ receive(struct worker *w, int block)
 		if (block)
 			return;
 	}
+}
+
+/* While a forked test runs: answer release and stop at once. */
+static void
+on_input(void *arg)
+{
+	receive(arg, 0);
 }
 
 static void
@@ -255,6 +262,9 @@ hd_worker_main(int fd, int capfd)
 		w.r.capfd = capfd;
 	}
 	w.r.protofd = fd;
+	w.r.input_fd = fd;
+	w.r.on_input = on_input;
+	w.r.input_arg = &w;
 	hd_collect(&w.items, &w.nitems);
 	send_items(&w);
 	while (!w.stopping || w.qlen) {
@@ -273,12 +283,12 @@ hd_worker_main(int fd, int capfd)
 			continue;
 		idx = w.queue[w.qhead];
 		it = &w.items[idx];
+		w.qhead++, w.qlen--;
 		/* Suite fixtures come down when the stream moves to another suite. */
 		if (prev && (strcmp(prev->file, it->file) || strcmp(prev->t->suite, it->t->suite)))
 			hd_runner_suite_done(&w.r, prev);
 		hd_run_item(&w.r, it, &res);
 		prev = it;
-		w.qhead++, w.qlen--;
 		send_result(&w, idx, &res);
 		if (w.r.interrupted)
 			break;

@@ -72,8 +72,11 @@ struct worker {
 	double started;		/* when the head item started, roughly */
 	double deadline;	/* kill at; 0: none */
 	int releasing;
+	int thief;		/* slot that asked for what we release; -1 */
 	int timed_out;		/* we killed it for the head item's timeout */
 	int exited, status;
+	int said_bye;		/* left cleanly: what it held was not started */
+	int fed;		/* has been sent items */
 	char *garbage;		/* why we killed it for a protocol error */
 };
 
@@ -102,6 +105,7 @@ struct ctl {
 	int aborted;		/* exit 3 after the loop */
 	struct hd_term term;
 	double t0;
+	double status_at;	/* when the live status was last drawn */
 };
 
 /* sched.c */

@@ -105,7 +105,7 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	w->state = W_HELLO;
 	w->ncollected = 0;
 	w->qhead = w->qlen = 0;
-	w->releasing = w->timed_out = w->exited = w->status = 0;
+	w->releasing = w->timed_out = w->exited = w->status = w->said_bye = w->fed = 0;
 	free(w->garbage), w->garbage = NULL;
 	hd_dec_init(&w->dec);
 	buf_reset(&w->wbuf);
@@ -202,6 +202,7 @@ worker_send_run(struct ctl *c, struct worker *w, struct citem **v, size_t n)
 		w->started = hd_now();
 		w->deadline = 0;
 	}
+	w->fed = 1;
 	hd_enc_begin(&w->wbuf, "run");
 	for (i = 0; i < n; i++) {
 		hd_enc_fmt(&w->wbuf, "%zu", v[i]->idx);
@@ -425,9 +426,15 @@ handle_released(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		back[i] = back[n - 1 - i];
 		back[n - 1 - i] = t;
 	}
-	sched_return(w->bin, back, n);
+	/* Straight to the worker that asked, or it would go back to w. */
+	if (w->thief >= 0 && w->thief < c->nslots && !c->stopping &&
+	    c->w[w->thief].pid > 0 && c->w[w->thief].bin == w->bin &&
+	    (c->w[w->thief].state == W_IDLE || c->w[w->thief].state == W_RUNNING))
+		worker_send_run(c, &c->w[w->thief], back, n);
+	else
+		sched_return(w->bin, back, n);
+	w->thief = -1;
 	free(back);
-	(void)c;
 }
 
 static void
@@ -469,7 +476,7 @@ handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		w->deadline = 0;
 		if (!w->collect_only)
 			promote(c, w);
-	} else if (!strcmp(type, "result") && w->state == W_RUNNING) {
+	} else if (!strcmp(type, "result") && (w->state == W_RUNNING || w->state == W_STOPPING)) {
 		handle_result(c, w, m);
 	} else if (!strcmp(type, "released")) {
 		handle_released(c, w, m);
@@ -477,6 +484,7 @@ handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		fprintf(stderr, "[%s] warning: %.*s", w->name, (int)m->len[1], m->nf > 1 ? m->f[1] : "");
 	} else if (!strcmp(type, "bye")) {
 		w->state = W_STOPPING;
+		w->said_bye = 1;
 	} else {
 		char why[128];
 
@@ -634,7 +642,7 @@ worker_died(struct ctl *c, struct worker *w)
 			hd_warn("%s", msg.data);
 			c->aborted = 1;
 		}
-	} else if (it && !c->interrupted) {
+	} else if (it && !c->interrupted && !w->said_bye) {
 		enum hd_outcome o = HD_CRASHED;
 
 		if (w->timed_out) {
@@ -778,6 +786,38 @@ next_deadline(struct ctl *c)
 	return next;
 }
 
+/*
+ * The live status on a terminal, for runs longer than a second: how far the
+ * run is, and the item that has been running longest.
+ */
+static void
+show_status(struct ctl *c, double now)
+{
+	const struct worker *oldest = NULL;
+	char text[512];
+	int i, running = 0;
+
+	if (!c->term.live || now - c->t0 < 1 || now - c->status_at < 0.5)
+		return;
+	c->status_at = now;
+	for (i = 0; i < c->nslots; i++) {
+		const struct worker *w = &c->w[i];
+
+		if (w->pid > 0 && w->state == W_RUNNING && w->qlen) {
+			running++;
+			if (!oldest || w->started < oldest->started)
+				oldest = w;
+		}
+	}
+	if (oldest)
+		snprintf(text, sizeof(text), "%zu/%zu, %d running, %.0fs; %s: %s (%.0fs)",
+			 c->ndone, c->nselected, running, now - c->t0, oldest->name,
+			 oldest->q[oldest->qhead]->id, now - oldest->started);
+	else
+		snprintf(text, sizeof(text), "%zu/%zu, %.0fs", c->ndone, c->nselected, now - c->t0);
+	hd_term_status(&c->term, text);
+}
+
 /* One round: wait for something, then handle all of it. */
 static void
 poll_once(struct ctl *c)
@@ -789,6 +829,10 @@ poll_once(struct ctl *c)
 	double next = next_deadline(c), now;
 	nfds_t n = 0, k;
 	int i;
+
+	/* Wake for the live status too. */
+	if (c->term.live && (!next || next > hd_now() + 0.5))
+		next = hd_now() + 0.5;
 
 	for (i = 0; i < c->nslots; i++) {
 		struct worker *w = &c->w[i];
@@ -855,6 +899,7 @@ poll_once(struct ctl *c)
 			worker_died(c, &c->w[i]);
 	now = hd_now();
 	check_deadlines(c, now);
+	show_status(c, now);
 }
 
 static int
@@ -876,10 +921,8 @@ stop_all(struct ctl *c)
 		struct worker *w = &c->w[i];
 
 		if (w->pid > 0 && !w->exited && w->state != W_STOPPING) {
+			/* It drops what it has not started and says bye after its item. */
 			stop_worker(w);
-			/* It drops what it has not started: only the head stays ours. */
-			while (w->qlen > 1)
-				w->q[w->qhead + --w->qlen]->queued = 0;
 		}
 	}
 }

@@ -350,6 +350,16 @@ load_ini(struct ini *ini)
 		fprintf(stderr, "herd: %s: testpaths: %s\n", path, err);
 		exit(4);
 	}
+	/* testpaths are relative to the folder holding herd.ini, as in pytest. */
+	if (ini->ntestpaths && strchr(path, '/')) {
+		char cwd[4096], *dir = xstrndup(path, (size_t)(strrchr(path, '/') - path));
+
+		if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, dir))
+			for (i = 0; i < ini->ntestpaths; i++)
+				if (ini->testpaths[i][0] != '/')
+					ini->testpaths[i] = xasprintf("%s/%s", dir, ini->testpaths[i]);
+		free(dir);
+	}
 	hd_ini_free(e, n);
 	free(text);
 	free(path);
@@ -704,6 +714,7 @@ main(int argc, char **argv)
 	c.term.quiet = c.quiet;
 	c.term.durations = c.durations;
 	c.term.color = c.color >= 0 ? c.color : hd_term_want_color(1);
+	c.term.live = isatty(1) && !c.tap && !c.quiet && getenv("TERM") && strcmp(getenv("TERM"), "dumb");
 	snprintf(header, sizeof(header), "herd %s -- %d worker%s, --dist %s, isolation %s",
 		 VERSION, c.nslots, c.nslots == 1 ? "" : "s",
 		 (const char *[]){ "load", "loadscope", "loadfile", "loadgroup", "worksteal",

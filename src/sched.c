@@ -6,7 +6,8 @@
  * .group). Each binary keeps a pool of units; a worker is topped up when it
  * runs short, and where items are independent (load, worksteal) a worker that
  * runs dry steals half the unstarted tail of the fullest worker, so no worker
- * sits idle while another holds more than one unstarted item.
+ * sits idle while another holds an unstarted item (xdist lets a worker keep
+ * one back, so a long test can strand the next item behind it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -219,8 +220,9 @@ want_depth(const struct ctl *c, const struct binary *b, const struct worker *w)
 	size_t pending = pool_items(b), d;
 	size_t nw = b->workers ? b->workers : 1;
 
-	if (mode == DIST_WORKSTEAL && w->qlen == 0 && !w->ncollected)
-		return pending / nw + 1;
+	/* worksteal: the first batch is an even share of everything. */
+	if (mode == DIST_WORKSTEAL && !w->fed)
+		return (pending + nw - 1) / nw;
 	d = pending / (nw * 4);
 	(void)c;
 	return d < 2 ? 2 : d > 1024 ? 1024 : d;
@@ -268,7 +270,7 @@ void
 sched_steal(struct ctl *c, struct worker *w)
 {
 	struct worker *victim = NULL;
-	size_t i, best = 1;
+	size_t i, best = 0;
 	char num[32];
 
 	if (!independent() || c->stopping || w->bin->pool_len)
@@ -288,6 +290,7 @@ sched_steal(struct ctl *c, struct worker *w)
 	snprintf(num, sizeof(num), "%zu", (best + 1) / 2);
 	worker_send(victim, "release", num);
 	victim->releasing = 1;
+	victim->thief = w->slot;
 }
 
 void
