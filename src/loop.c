@@ -642,7 +642,7 @@ worker_died(struct ctl *c, struct worker *w)
 			hd_warn("%s", msg.data);
 			c->aborted = 1;
 		}
-	} else if (it && !c->interrupted && !w->said_bye) {
+	} else if (it && !c->interrupted && !c->aborted && !w->said_bye) {
 		enum hd_outcome o = HD_CRASHED;
 
 		if (w->timed_out) {
