@@ -182,9 +182,39 @@ first_line(const char *s, size_t *len)
 	return s;
 }
 
+/* Takes the live status off the screen, so that output can follow. */
+static void
+status_clear(struct hd_term *t)
+{
+	if (!t->status_len)
+		return;
+	fprintf(t->out, "\033[%zuD\033[K", t->status_len);
+	t->status_len = 0;
+}
+
+void
+hd_term_status(struct hd_term *t, const char *text)
+{
+	size_t w = term_width(t->out), room, n = strlen(text);
+
+	if (!t->live || t->verbose)
+		return;
+	status_clear(t);
+	/* On the open progress line, after its characters, within the width. */
+	room = t->col + 9 < w ? w - t->col - 9 : 0;
+	if (room < 12)
+		return;
+	if (n > room)
+		n = room;
+	fprintf(t->out, "\033[2m %.*s\033[0m", (int)(n - 1), text);
+	t->status_len = n;
+	fflush(t->out);
+}
+
 void
 hd_term_end_progress(struct hd_term *t)
 {
+	status_clear(t);
 	close_progress_line(t);
 	fflush(t->out);
 }
@@ -195,6 +225,7 @@ hd_term_item(struct hd_term *t, const struct hd_ritem *it)
 	size_t w = term_width(t->out);
 	int c = outcome_color(it->outcome);
 
+	status_clear(t);
 	t->done++;
 	if (t->verbose) {
 		if (it->worker)
@@ -370,6 +401,7 @@ hd_term_summary(struct hd_term *t, const struct hd_ritem *items, size_t n,
 	char text[512], line[640];
 	int c;
 
+	status_clear(t);
 	close_progress_line(t);
 	hd_count(&t->counts, items, n);
 	failure_section(t, items, n, 1);

@@ -65,6 +65,8 @@ struct hd_term {
 	int durations;		/* --durations N; -1: off */
 	double durations_min;
 	double flushed;		/* when progress was last flushed */
+	int live;		/* a terminal: a status may be shown */
+	size_t status_len;	/* columns of status on the screen */
 	struct hd_counts counts;
 };
 
@@ -74,6 +76,8 @@ void hd_term_init(struct hd_term *t, FILE *out);
 /* The "test session starts" header; extra is a line of context (may be NULL). */
 void hd_term_header(struct hd_term *t, const char *extra, size_t collected,
 		    size_t deselected);
+/* Shows text as the live status at the end of the progress line (terminals only). */
+void hd_term_status(struct hd_term *t, const char *text);
 /* Ends an open progress line with its percentage (before a banner). */
 void hd_term_end_progress(struct hd_term *t);
 /* One finished item: a progress character, or a line with -v. */

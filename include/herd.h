@@ -102,6 +102,20 @@ const char *herd_worker_id(void);	/* "gw0", ... or "main" when run alone */
 int herd_worker_count(void);
 const char *herd_testrun_uid(void);
 
+/*
+ * Across every worker of a run (and, run alone, across the tests of this
+ * binary): a named mutex, a key-value message board, and pytest-mp's trails.
+ * A lock still held when its test ends, dies or times out is released.
+ */
+void herd_lock(const char *name);
+void herd_unlock(const char *name);
+void herd_board_set(const char *key, const char *value);
+void herd_board_set_bytes(const char *key, const void *value, size_t len);
+char *herd_board_get(const char *key);	/* malloc()ed copy, NULL if unset */
+void *herd_board_get_bytes(const char *key, size_t *len);	/* same, any bytes */
+int herd_trail_start(const char *name);	/* nonzero for the first start */
+int herd_trail_finish(const char *name);	/* nonzero when back to zero */
+
 /* Assertion back ends: use the macros below. */
 enum herd_op { HERD_OP_EQ, HERD_OP_NE, HERD_OP_LT, HERD_OP_LE, HERD_OP_GT, HERD_OP_GE };
 int herd_assert_true(int stop, int ok, const char *file, int line,

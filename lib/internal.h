@@ -12,7 +12,9 @@
 #include <signal.h>
 
 #include "herd.h"
+#include "proto.h"
 #include "report.h"
+#include "sync.h"
 #include "util.h"
 
 /* ---- registry.c ---- */
@@ -25,10 +27,19 @@ struct hd_item {
 	char *name;		/* name[param] */
 	const char *file;	/* the test's path, without a leading "./" */
 	size_t index;		/* position in the collection */
+	const char *group;	/* .group, or the id when only .strategy is set */
+	enum herd_strategy strategy;	/* the group's, whichever test declared it */
 };
 
 /* Expands, sorts (file, then line) and names every registered test, once. */
 void hd_collect(struct hd_item **items, size_t *n);
+/*
+ * Gives each item its group's strategy; a group declared with two strategies
+ * is an error naming both places (-1, err filled).
+ */
+int hd_check_groups(struct hd_item *items, size_t n, char *err, size_t errlen);
+/* Nonzero when the item's group runs in one process. */
+int hd_item_serial(const struct hd_item *it);
 /* The registered fixture named name (len bytes), or NULL. */
 const struct herd_fixture *hd_fixture_find(const char *name, size_t len);
 size_t hd_fixture_count(void);
@@ -57,10 +68,14 @@ struct hd_record {
 };
 
 /* The state of the running test, in the process that runs it. */
+struct hd_runner;
+
 struct hd_ctx {
 	struct hd_record *rec;
 	const struct hd_item *item;
 	jmp_buf *jb;		/* where REQUIRE and herd_skip go; NULL: nowhere */
+	int chan_fd;		/* in a forked test: the runner's ear; else -1 */
+	struct hd_runner *runner;	/* in the runner's own process */
 };
 extern struct hd_ctx hd_ctx;
 
@@ -96,6 +111,18 @@ struct hd_runner {
 	size_t *fxorder;	/* set-up order, for teardown in reverse */
 	size_t nfxorder;
 	volatile sig_atomic_t interrupted;	/* the signal that asked us to stop */
+	int chan[2];		/* requests of a forked test: [0] ours, [1] its */
+	struct hd_dec *chan_dec;
+	size_t chan_waiting;	/* forwarded requests of the running test */
+	size_t chan_stale;	/* replies still due to tests that ended */
+	struct hd_sync *sync;	/* run alone: locks, board, trails served here */
+	/*
+	 * Worker mode: where a test's request goes (the controller), and how a
+	 * request from this very process is answered (it waits for the reply).
+	 */
+	void (*forward)(void *arg, const struct hd_msg *m);
+	void (*ask)(void *arg, const struct buf *req, struct buf *reply);
+	void *worker;
 	struct buf warnings;	/* fixture teardown failures, for the summary */
 };
 
@@ -111,6 +138,14 @@ struct hd_result {
 void hd_runner_init(struct hd_runner *r);
 /* Runs one item and fills res (its buffers are reset first). */
 void hd_run_item(struct hd_runner *r, const struct hd_item *it, struct hd_result *res);
+/*
+ * Runs the items of a serial group in one process, in order (one forked
+ * child with fork isolation; a fresh one for the rest after a crash), calling
+ * report for each item in order.
+ */
+void hd_run_group(struct hd_runner *r, const struct hd_item *const *items, size_t n,
+		  void (*report)(void *arg, const struct hd_item *it, struct hd_result *res),
+		  void *arg);
 /* Tears down the suite-scoped fixtures set up for it->file::suite. */
 void hd_runner_suite_done(struct hd_runner *r, const struct hd_item *it);
 /* Tears down every fixture still set up, in reverse order. */
@@ -119,6 +154,19 @@ void hd_runner_finish(struct hd_runner *r);
 void hd_runner_free(struct hd_runner *r);
 /* Takes a pending SIGINT or SIGTERM, if any, into r->interrupted. */
 void hd_runner_poll_signals(struct hd_runner *r);
+
+/* ---- sync.c ---- */
+
+/* Serves one request of a test (lock, board, trail) from r->sync: run alone. */
+void hd_serve_local(struct hd_runner *r, const struct hd_msg *m, struct buf *reply);
+/* Reads what the forked test sent on the channel and answers or forwards it. */
+void hd_chan_input(struct hd_runner *r);
+/* Hands a reply from the controller to the test waiting for it, if any. */
+void hd_chan_reply(struct hd_runner *r, const struct hd_msg *m);
+/* After an item: stale bytes out of the channel, locks the test still held. */
+void hd_chan_reset(struct hd_runner *r, struct buf *held);
+/* Sends a request from this process and waits for the reply line. */
+void hd_request(struct buf *req, struct buf *reply);
 
 /* ---- worker.c ---- */
 

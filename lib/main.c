@@ -285,6 +285,52 @@ to_ritem(const struct hd_item *it, const struct hd_result *res, struct hd_ritem 
 	}
 }
 
+struct alone {
+	struct hd_ritem *ri;
+	struct hd_term *term;
+	size_t *failures;
+	size_t next;		/* where the next result goes */
+};
+
+static void
+report_alone(void *arg, const struct hd_item *it, struct hd_result *res)
+{
+	struct alone *a = arg;
+	struct hd_ritem *ri = &a->ri[a->next++];
+
+	to_ritem(it, res, ri);
+	if (hd_outcome_fails(res->outcome))
+		(*a->failures)++;
+	if (res->outcome != HD_NOTRUN)
+		hd_term_item(a->term, ri);
+}
+
+/* Moves the members of each serial group up to its first member, in order. */
+static void
+gather_groups(const struct hd_item **sel, size_t n)
+{
+	const struct hd_item **out = xcalloc(n, sizeof(*out));
+	char *taken = xcalloc(n, 1);
+	size_t i, k, m = 0;
+
+	for (i = 0; i < n; i++) {
+		if (taken[i])
+			continue;
+		out[m++] = sel[i];
+		taken[i] = 1;
+		if (!hd_item_serial(sel[i]))
+			continue;
+		for (k = i + 1; k < n; k++)
+			if (!taken[k] && sel[k]->group && !strcmp(sel[k]->group, sel[i]->group)) {
+				out[m++] = sel[k];
+				taken[k] = 1;
+			}
+	}
+	memcpy(sel, out, n * sizeof(*sel));
+	free(out);
+	free(taken);
+}
+
 static int
 run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 	  size_t ncollected)
@@ -296,6 +342,7 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 	char header[512], stop[128], tmp[32];
 	const char *interrupted = NULL;
 	char *last = xcalloc(nsel, 1);
+	struct alone ctx;
 	size_t i, failures = 0;
 	double t0 = hd_now();
 	int status;
@@ -318,18 +365,31 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 		 o->capture ? "" : ", no capture");
 	hd_term_header(&term, header, ncollected, ncollected - nsel);
 	stop[0] = '\0';
-	for (i = 0; i < nsel; i++) {
+	ctx.ri = ri;
+	ctx.term = &term;
+	ctx.failures = &failures;
+	for (i = 0; i < nsel;) {
+		size_t n = 1, k;
+
 		hd_runner_poll_signals(&r);
 		if (r.interrupted || (o->maxfail && failures >= (size_t)o->maxfail))
 			break;
-		hd_run_item(&r, sel[i], &res);
-		to_ritem(sel[i], &res, &ri[i]);
-		if (hd_outcome_fails(res.outcome))
-			failures++;
-		if (res.outcome != HD_NOTRUN)
-			hd_term_item(&term, &ri[i]);
-		if (last[i])
-			hd_runner_suite_done(&r, sel[i]);
+		if (o->isolation == HD_ISO_FORK && hd_item_serial(sel[i])) {
+			/* sel holds a serial group's members together. */
+			while (i + n < nsel && sel[i + n]->group &&
+			       !strcmp(sel[i + n]->group, sel[i]->group))
+				n++;
+			ctx.next = i;
+			hd_run_group(&r, sel + i, n, report_alone, &ctx);
+		} else {
+			hd_run_item(&r, sel[i], &res);
+			ctx.next = i;
+			report_alone(&ctx, sel[i], &res);
+		}
+		for (k = i; k < i + n; k++)
+			if (last[k])
+				hd_runner_suite_done(&r, sel[k]);
+		i += n;
 	}
 	if (i < nsel && !r.interrupted)
 		snprintf(stop, sizeof(stop), "not run: stopped after %zu failure%s\n",
@@ -398,6 +458,7 @@ herd_main(int argc, char **argv)
 	const struct hd_item **sel;
 	struct opts o;
 	size_t n, nsel = 0, i;
+	char err[512];
 
 	hd_progname = slash ? slash + 1 : argv[0] ? argv[0] : "herd-test";
 	if (worker_mode())
@@ -406,6 +467,10 @@ herd_main(int argc, char **argv)
 	k = compile("-k", o.kexpr);
 	m = compile("-m", o.mexpr);
 	hd_collect(&items, &n);
+	if (hd_check_groups(items, n, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", hd_progname, err);
+		return 4;
+	}
 	sel = xcalloc(n, sizeof(*sel));
 	for (i = 0; i < n; i++) {
 		if (k && !hd_expr_eval(k, hd_match_id, items[i].id))
@@ -416,6 +481,7 @@ herd_main(int argc, char **argv)
 	}
 	hd_expr_free(k);
 	hd_expr_free(m);
+	gather_groups(sel, nsel);
 	if (o.list) {
 		for (i = 0; i < nsel; i++)
 			list_item(sel[i], o.verbose);

@@ -153,3 +153,58 @@ hd_fixture_index(const struct herd_fixture *f)
 	return i;
 }
 
+
+static const char *const strategy_names[] = {
+	"free", "serial", "isolated_free", "isolated_serial"
+};
+
+int
+hd_check_groups(struct hd_item *items, size_t n, char *err, size_t errlen)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		const struct herd_test *t = items[i].t;
+
+		items[i].group = t->group && *t->group ? t->group : t->strategy ? items[i].id : NULL;
+		items[i].strategy = HERD_FREE;
+	}
+	/* Groups are few and small next to the items: quadratic in group members only. */
+	for (i = 0; i < n; i++) {
+		const struct hd_item *decl = NULL;
+
+		if (!items[i].group || items[i].strategy != HERD_FREE)
+			continue;
+		for (k = i; k < n; k++) {
+			const struct herd_test *t = items[k].t;
+
+			if (!items[k].group || strcmp(items[k].group, items[i].group) || !t->strategy)
+				continue;
+			if ((unsigned)t->strategy >= LEN(strategy_names)) {
+				snprintf(err, errlen, "%s:%d: group '%s': unknown strategy %d",
+					 items[k].file, t->line, items[k].group, (int)t->strategy);
+				return -1;
+			}
+			if (decl && decl->t->strategy != t->strategy) {
+				snprintf(err, errlen, "group '%s' is declared %s at %s:%d and %s at %s:%d",
+					 items[i].group, strategy_names[decl->t->strategy],
+					 decl->file, decl->t->line, strategy_names[t->strategy],
+					 items[k].file, t->line);
+				return -1;
+			}
+			decl = &items[k];
+		}
+		if (!decl)
+			continue;
+		for (k = i; k < n; k++)
+			if (items[k].group && !strcmp(items[k].group, items[i].group))
+				items[k].strategy = decl->t->strategy;
+	}
+	return 0;
+}
+
+int
+hd_item_serial(const struct hd_item *it)
+{
+	return it->strategy == HERD_SERIAL || it->strategy == HERD_ISOLATED_SERIAL;
+}

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
@@ -114,6 +115,12 @@ hd_runner_init(struct hd_runner *r)
 		hd_fatal(3, "cannot create a file to capture test output:");
 	r->fx = xcalloc(nfx, sizeof(*r->fx));
 	r->fxorder = xcalloc(nfx, sizeof(*r->fxorder));
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->chan) < 0)
+		hd_fatal(3, "socketpair:");
+	r->chan_dec = xcalloc(1, sizeof(*r->chan_dec));
+	hd_dec_init(r->chan_dec);
+	hd_ctx.chan_fd = -1;
+	hd_ctx.runner = r;
 	saved_out = fcntl(1, F_DUPFD_CLOEXEC, 3);
 	saved_err = fcntl(2, F_DUPFD_CLOEXEC, 3);
 
@@ -458,6 +465,8 @@ child_prepare(struct hd_runner *r)
 #endif
 	if (r->protofd >= 0)
 		close(r->protofd);
+	close(r->chan[0]);
+	hd_ctx.chan_fd = r->chan[1];
 	for (i = 0; i < LEN(sigs); i++)
 		signal(sigs[i], SIG_DFL);
 	sigprocmask(SIG_SETMASK, &child_mask, NULL);
@@ -477,19 +486,44 @@ child_prepare(struct hd_runner *r)
 enum { END_EXITED, END_TIMEOUT, END_INTERRUPTED };
 
 /*
+ * A serial group runs in one child, one item after another: the child writes
+ * a byte on done after each item and waits for a byte on go, so the parent
+ * can take the item's record and output and report it first.
+ */
+struct group_wait {
+	int fd;			/* done: the child's end of item; -1 */
+	int go;
+	const struct hd_item *const *items;
+	struct hd_result *res;	/* one per item */
+	char *final;		/* res[k] is decided */
+	size_t n;
+	size_t *run;		/* the items the child runs, in order */
+	size_t nrun, cur;	/* run[cur] is running */
+	size_t emit;		/* next item to report */
+	double timeout;		/* of run[cur] */
+	double started;
+	int advanced;
+	void (*report)(void *arg, const struct hd_item *it, struct hd_result *res);
+	void *arg;
+};
+
+static void group_input(struct hd_runner *r, struct group_wait *g);
+
+/*
  * Waits for the child, killing its group on timeout or interruption: TERM, then
  * KILL after the grace period. The leader is reaped only after its group was
  * killed, so that its pid, the group's id, cannot be reused in between.
  */
 static int
-wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status)
+wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status, struct group_wait *g)
 {
 	double deadline = timeout > 0 ? hd_now() + timeout : 0;
 	int stage = 0, why = END_EXITED;
 	siginfo_t si;
 
 	for (;;) {
-		struct pollfd p = { r->input_fd, POLLIN, 0 };
+		struct pollfd p[3] = { { r->chan[0], POLLIN, 0 }, { g ? g->fd : -1, POLLIN, 0 },
+				       { r->input_fd, POLLIN, 0 } };
 		struct timespec ts;
 		double left = 0;
 
@@ -516,9 +550,21 @@ wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status)
 		ts.tv_sec = (time_t)left;
 		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
 		/* SIGCHLD, SIGINT and SIGTERM interrupt this ppoll and only it. */
-		if (ppoll(&p, r->input_fd >= 0, deadline > 0 ? &ts : NULL, &wait_mask) > 0 &&
-		    (p.revents & (POLLIN | POLLHUP | POLLERR)) && r->on_input)
-			r->on_input(r->input_arg);
+		/* A negative fd is skipped by ppoll: the array needs no compaction. */
+		if (ppoll(p, 3, deadline > 0 ? &ts : NULL, &wait_mask) > 0) {
+			if (p[0].revents & POLLIN)
+				hd_chan_input(r);
+			if (p[1].revents & (POLLIN | POLLHUP))
+				group_input(r, g);
+			if ((p[2].revents & (POLLIN | POLLHUP | POLLERR)) && r->on_input)
+				r->on_input(r->input_arg);
+		}
+		if (g && g->advanced && why == END_EXITED) {
+			/* The next item of a serial group has its own time. */
+			g->advanced = 0;
+			deadline = g->timeout > 0 ? hd_now() + g->timeout : 0;
+			stage = 0;
+		}
 	}
 	kill(-pid, SIGKILL);	/* whatever the test left behind */
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
@@ -656,7 +702,7 @@ run_forked(struct hd_runner *r, const struct hd_item *it, double timeout,
 		_exit(0);
 	}
 	setpgid(pid, pid);	/* also in the child: whichever runs first */
-	end = wait_child(r, pid, timeout, &status);
+	end = wait_child(r, pid, timeout, &status, NULL);
 	judge_status(r, it, end, status, timeout, res);
 }
 
@@ -780,6 +826,178 @@ apply_xfail(const struct herd_test *t, struct hd_result *res)
 	}
 }
 
+/* ---- serial groups ---- */
+
+static double
+item_timeout(const struct hd_runner *r, const struct hd_item *it)
+{
+	return it->t->timeout > 0 ? it->t->timeout : r->timeout;
+}
+
+/* Notes the locks a test still held, then frees them for others. */
+static void
+release_held(struct hd_runner *r, struct hd_result *res)
+{
+	struct buf held = BUF_INIT;
+
+	hd_chan_reset(r, &held);
+	if (held.len)
+		buf_printf(&res->msg, "the test ended holding lock(s): %.*s\n",
+			   (int)held.len - 1, held.data);
+	buf_clear(&held);
+}
+
+/* Reports, in order, every item whose result is decided. */
+static void
+group_emit(struct group_wait *g)
+{
+	while (g->emit < g->n && g->final[g->emit]) {
+		g->report(g->arg, g->items[g->emit], &g->res[g->emit]);
+		g->emit++;
+	}
+}
+
+static void
+group_finish_item(struct hd_runner *r, struct group_wait *g, size_t k)
+{
+	struct hd_result *res = &g->res[k];
+
+	res->duration = hd_now() - g->started;
+	take_output(r, &res->out);
+	release_held(r, res);
+	apply_xfail(g->items[k]->t, res);
+	g->final[k] = 1;
+	group_emit(g);
+}
+
+static void
+group_input(struct hd_runner *r, struct group_wait *g)
+{
+	char tmp[64];
+	ssize_t n, i;
+
+	if (!g || g->fd < 0)
+		return;
+	n = read(g->fd, tmp, sizeof(tmp));
+	for (i = 0; i < n && g->cur < g->nrun; i++) {
+		size_t k = g->run[g->cur];
+
+		judge_record(g->items[k], r->rec, &g->res[k]);
+		group_finish_item(r, g, k);
+		hd_record_reset(r->rec);
+		g->cur++;
+		if (g->cur < g->nrun) {
+			g->timeout = item_timeout(r, g->items[g->run[g->cur]]);
+			g->started = hd_now();
+			g->advanced = 1;
+		}
+		if (write(g->go, "g", 1) < 0)
+			break;	/* the child is gone: its exit says the rest */
+	}
+}
+
+/* The child: every item of run[from..], each reported on done. */
+static NORETURN void
+group_child(struct hd_runner *r, struct group_wait *g, int done, int go)
+{
+	size_t c;
+	char b;
+
+	child_prepare(r);
+	for (c = g->cur; c < g->nrun; c++) {
+		hd_record_reset(r->rec);
+		run_body(r, g->items[g->run[c]]);
+		fflush(NULL);
+		if (write(done, "d", 1) < 0 || (c + 1 < g->nrun && read(go, &b, 1) != 1))
+			break;
+	}
+	_exit(0);
+}
+
+void
+hd_run_group(struct hd_runner *r, const struct hd_item *const *items, size_t n,
+	     void (*report)(void *arg, const struct hd_item *it, struct hd_result *res),
+	     void *arg)
+{
+	struct group_wait g;
+	size_t k;
+
+	memset(&g, 0, sizeof(g));
+	g.items = items;
+	g.n = n;
+	g.res = xcalloc(n, sizeof(*g.res));
+	g.final = xcalloc(n, 1);
+	g.run = xcalloc(n, sizeof(*g.run));
+	g.report = report;
+	g.arg = arg;
+	/* Wider fixtures first, in this process, so the child inherits them. */
+	for (k = 0; k < n; k++) {
+		if (items[k]->t->skip) {
+			g.res[k].outcome = HD_SKIPPED;
+			buf_printf(&g.res[k].msg, "%s\n", *items[k]->t->skip ? items[k]->t->skip : "skipped");
+			g.final[k] = 1;
+		} else if (fixtures_up(r, items[k], &g.res[k]) < 0) {
+			g.final[k] = 1;
+		} else {
+			g.run[g.nrun++] = k;
+		}
+	}
+	group_emit(&g);
+	while (g.cur < g.nrun && !r->interrupted) {
+		int done[2], go[2], status = 0, end;
+		size_t cur;
+		pid_t pid;
+
+		if (pipe2(done, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0)
+			hd_fatal(3, "pipe:");
+		g.fd = done[0];
+		g.go = go[1];
+		g.timeout = item_timeout(r, items[g.run[g.cur]]);
+		g.started = hd_now();
+		hd_record_reset(r->rec);
+		fflush(stdout);
+		fflush(stderr);
+		pid = fork();
+		if (pid < 0)
+			hd_fatal(3, "fork:");
+		if (pid == 0) {
+			close(done[0]);
+			close(go[1]);
+			group_child(r, &g, done[1], go[0]);
+		}
+		setpgid(pid, pid);
+		close(done[1]);
+		close(go[0]);
+		end = wait_child(r, pid, g.timeout, &status, &g);
+		group_input(r, &g);	/* ends reported just before the exit */
+		close(g.fd);
+		close(g.go);
+		g.fd = -1;
+		if (g.cur >= g.nrun)
+			break;
+		/* The child died in run[cur]: that item's outcome is its death. */
+		cur = g.run[g.cur];
+		judge_status(r, items[cur], end, status, g.timeout, &g.res[cur]);
+		group_finish_item(r, &g, cur);
+		g.cur++;
+	}
+	for (k = 0; k < n; k++)
+		if (!g.final[k]) {
+			g.res[k].outcome = HD_NOTRUN;
+			buf_printf(&g.res[k].msg, "not run: interrupted\n");
+			g.final[k] = 1;
+		}
+	group_emit(&g);
+	for (k = 0; k < n; k++) {
+		buf_clear(&g.res[k].msg);
+		buf_clear(&g.res[k].out);
+	}
+	free(g.res);
+	free(g.final);
+	free(g.run);
+	hd_ctx.item = NULL;
+}
+
 void
 hd_run_item(struct hd_runner *r, const struct hd_item *it, struct hd_result *res)
 {
@@ -809,6 +1027,7 @@ hd_run_item(struct hd_runner *r, const struct hd_item *it, struct hd_result *res
 		run_inproc(r, it, timeout, res);
 	res->duration = hd_now() - t0;
 	take_output(r, &res->out);
+	release_held(r, res);
 	apply_xfail(t, res);
 	hd_ctx.item = NULL;
 }
