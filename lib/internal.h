@@ -91,6 +91,7 @@ enum hd_isolation { HD_ISO_FORK, HD_ISO_NONE };
 struct hd_fixstate {
 	int up;			/* set up and not torn down */
 	int failed;		/* setup failed: dependents are errors */
+	int remote;		/* global: set up by another worker */
 	char *error;		/* why */
 	char *suite_key;	/* suite scope: file::suite it was set up for */
 };
@@ -148,6 +149,8 @@ void hd_run_group(struct hd_runner *r, const struct hd_item *const *items, size_
 		  void *arg);
 /* Tears down the suite-scoped fixtures set up for it->file::suite. */
 void hd_runner_suite_done(struct hd_runner *r, const struct hd_item *it);
+/* Runs the teardown of global fixture name when the controller asks; -1 if it failed. */
+int hd_runner_global_teardown(struct hd_runner *r, const char *name, struct buf *why);
 /* Tears down every fixture still set up, in reverse order. */
 void hd_runner_finish(struct hd_runner *r);
 /* Frees what hd_runner_init took. */

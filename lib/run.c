@@ -306,6 +306,86 @@ item_fixtures(const struct herd_test *t, const struct herd_fixture **out, size_t
 	return n;
 }
 
+/* Sends type name [a b] to the controller; the reply's fields into *m. */
+static struct hd_msg *
+ask_controller(struct hd_runner *r, struct hd_dec *d, const char *type, const char *name,
+	       const char *a, const struct buf *b)
+{
+	struct buf req = BUF_INIT, reply = BUF_INIT;
+	struct hd_msg *m = NULL;
+	char err[64];
+
+	hd_enc_begin(&req, type);
+	hd_enc_str(&req, name);
+	if (a)
+		hd_enc_str(&req, a);
+	if (b)
+		hd_enc_mem(&req, b->data ? b->data : "", b->len);
+	hd_enc_end(&req);
+	r->ask(r->worker, &req, &reply);
+	hd_dec_feed(d, reply.data ? reply.data : "", reply.len);
+	if (hd_dec_next(d, &m, err, sizeof(err)) <= 0)
+		m = NULL;
+	buf_clear(&req);
+	buf_clear(&reply);
+	return m;
+}
+
+/*
+ * A global fixture under the controller: the first worker to need it runs its
+ * setup and says how it went; the others wait for that and take its verdict.
+ */
+static void
+global_up(struct hd_runner *r, const struct herd_fixture *f, struct hd_fixstate *s)
+{
+	struct hd_dec d;
+	struct hd_msg *m;
+	struct buf why = BUF_INIT;
+	int bad;
+
+	hd_dec_init(&d);
+	m = ask_controller(r, &d, "fixture-setup", f->name, NULL, NULL);
+	if (!m || m->nf < 2 || strcmp(m->f[0], "fixture")) {
+		s->failed = 1;
+		s->error = xasprintf("fixture '%s': no answer from the controller\n", f->name);
+	} else if (!strcmp(m->f[1], "ready")) {
+		s->up = 1;
+		s->remote = 1;
+	} else if (!strcmp(m->f[1], "failed")) {
+		s->failed = 1;
+		s->error = xstrdup(m->nf > 2 && m->len[2] ? m->f[2] : "global fixture setup failed\n");
+	} else {
+		bad = fixture_call(r, f, 1, &why);
+		if (bad) {
+			s->failed = bad < 0 ? 1 : 2;
+			s->error = xstrdup(why.data ? why.data : "");
+		} else {
+			s->up = 1;
+		}
+		hd_dec_free(&d);
+		hd_dec_init(&d);
+		ask_controller(r, &d, "fixture-done", f->name, bad ? "failed" : "ok", &why);
+	}
+	hd_dec_free(&d);
+	buf_clear(&why);
+}
+
+int
+hd_runner_global_teardown(struct hd_runner *r, const char *name, struct buf *why)
+{
+	const struct herd_fixture *f = hd_fixture_find(name, strlen(name));
+	size_t fi;
+	int bad;
+
+	if (!f)
+		return 0;
+	fi = hd_fixture_index(f);
+	bad = fixture_call(r, f, 0, why) < 0 ? -1 : 0;
+	r->fx[fi].up = 0;
+	r->fx[fi].remote = 0;
+	return bad;
+}
+
 /* The first name in .fixtures that no FIXTURE defines, or NULL. */
 static const char *
 unknown_fixture(const struct herd_test *t, size_t *len)
@@ -360,6 +440,11 @@ fixtures_up(struct hd_runner *r, const struct hd_item *it, struct hd_result *res
 			if ((s->up || s->failed) && strcmp(s->suite_key, key))
 				fixture_down(r, fi);
 		}
+		if (!s->up && !s->failed && f->scope == HERD_SCOPE_GLOBAL && r->ask) {
+			global_up(r, f, s);
+			if (s->up || s->failed)
+				r->fxorder[r->nfxorder++] = fi;
+		}
 		if (!s->up && !s->failed) {
 			bad = fixture_call(r, f, 1, &why);
 			s->suite_key = key ? xstrdup(key) : NULL;
@@ -401,8 +486,14 @@ hd_runner_suite_done(struct hd_runner *r, const struct hd_item *it)
 void
 hd_runner_finish(struct hd_runner *r)
 {
-	while (r->nfxorder > 0)
-		fixture_down(r, r->fxorder[r->nfxorder - 1]);
+	while (r->nfxorder > 0) {
+		size_t fi = r->fxorder[r->nfxorder - 1];
+
+		/* Under the controller a global fixture comes down when it says. */
+		if (r->ask && hd_fixture_at(fi)->scope == HERD_SCOPE_GLOBAL)
+			r->fx[fi].up = 0;
+		fixture_down(r, fi);
+	}
 }
 
 /* ---- the item itself ---- */

@@ -20,6 +20,10 @@ struct worker {
 	size_t *queue;		/* item indices to run, in order */
 	size_t qhead, qlen, qcap;
 	int stopping;
+	int asking;		/* this process waits for a reply */
+	int eof;
+	struct buf reply;	/* ... and here it is */
+	int replied;
 	struct hd_item *items;
 	size_t nitems;
 	struct hd_runner r;
@@ -87,10 +91,10 @@ send_items(struct worker *w)
 			hd_enc_fmt(b, "exit_code=%d", t->exit_code);
 		if (t->fixtures && *t->fixtures)
 			hd_enc_fmt(b, "fixtures=%s", t->fixtures);
-		if (t->group && *t->group)
-			hd_enc_fmt(b, "group=%s", t->group);
-		if (t->strategy && (unsigned)t->strategy < LEN(strategy_names))
-			hd_enc_fmt(b, "strategy=%s", strategy_names[t->strategy]);
+		if (it->group)
+			hd_enc_fmt(b, "group=%s", it->group);
+		if (it->strategy && (unsigned)it->strategy < LEN(strategy_names))
+			hd_enc_fmt(b, "strategy=%s", strategy_names[it->strategy]);
 		if (t->resources && *t->resources)
 			hd_enc_fmt(b, "resources=%s", t->resources);
 		if (t->exclusive)
@@ -101,6 +105,13 @@ send_items(struct worker *w)
 		if (b->len > 65536)
 			flush_out(w);
 	}
+	for (i = 0; i < hd_fixture_count(); i++)
+		if (hd_fixture_at(i)->scope == HERD_SCOPE_GLOBAL) {
+			hd_enc_begin(b, "fixture");
+			hd_enc_str(b, hd_fixture_at(i)->name);
+			hd_enc_str(b, "scope=global");
+			hd_enc_end(b);
+		}
 	hd_enc_begin(b, "collected");
 	hd_enc_fmt(b, "%zu", w->nitems);
 	hd_enc_end(b);
@@ -121,6 +132,19 @@ push(struct worker *w, size_t idx)
 		}
 	}
 	w->queue[w->qhead + w->qlen++] = idx;
+}
+
+/* The controller's answers to requests of tests and of fixtures. */
+static int
+is_reply(const char *type)
+{
+	static const char *const replies[] = { "ok", "locked", "fail", "board", "trail", "fixture" };
+	size_t i;
+
+	for (i = 0; i < LEN(replies); i++)
+		if (!strcmp(type, replies[i]))
+			return 1;
+	return 0;
 }
 
 static void
@@ -167,6 +191,28 @@ handle(struct worker *w, const struct hd_msg *m)
 	} else if (!strcmp(type, "stop")) {
 		w->stopping = 1;
 		w->qlen = 0;
+	} else if (is_reply(type)) {
+		if (w->asking && !w->replied) {
+			buf_reset(&w->reply);
+			hd_enc_begin(&w->reply, type);
+			for (i = 1; i < m->nf; i++)
+				hd_enc_mem(&w->reply, m->f[i], m->len[i]);
+			hd_enc_end(&w->reply);
+			w->replied = 1;
+		} else {
+			hd_chan_reply(&w->r, m);
+		}
+	} else if (!strcmp(type, "fixture-teardown") && m->nf > 1) {
+		struct buf why = BUF_INIT;
+		int bad = hd_runner_global_teardown(&w->r, m->f[1], &why);
+
+		hd_enc_begin(&w->out, "fixture-torn");
+		hd_enc_str(&w->out, m->f[1]);
+		hd_enc_str(&w->out, bad ? "failed" : "ok");
+		hd_enc_mem(&w->out, why.data ? why.data : "", why.len);
+		hd_enc_end(&w->out);
+		flush_out(w);
+		buf_clear(&why);
 	} else {
 		die("the controller sent an unknown message '%s'", type);
 	}
@@ -191,7 +237,10 @@ receive(struct worker *w, int block)
 			continue;
 		if (n <= 0) {
 			w->stopping = 1;	/* EOF: the controller wants us gone */
+			w->eof = 1;
 			w->qlen = 0;
+			if (w->asking)
+				_exit(0);	/* nobody will answer */
 			return;
 		}
 		hd_dec_feed(&w->dec, tmp, (size_t)n);
@@ -202,6 +251,43 @@ receive(struct worker *w, int block)
 		if (block)
 			return;
 	}
+}
+
+/* A forked test's request, passed on as it came. */
+static void
+forward(void *arg, const struct hd_msg *m)
+{
+	struct worker *w = arg;
+	size_t i;
+
+	hd_enc_begin(&w->out, m->f[0]);
+	for (i = 1; i < m->nf; i++)
+		hd_enc_mem(&w->out, m->f[i], m->len[i]);
+	hd_enc_end(&w->out);
+	flush_out(w);
+}
+
+/* A request from this process: sent, then the channel is read until the reply. */
+static void
+ask(void *arg, const struct buf *req, struct buf *reply)
+{
+	struct worker *w = arg;
+
+	buf_add(&w->out, req->data, req->len);
+	flush_out(w);
+	w->asking = 1;
+	w->replied = 0;
+	while (!w->replied) {
+		receive(w, 1);
+		if (w->stopping && !w->replied && w->dec.in.len == 0 && !w->qlen) {
+			/* EOF: the controller is gone; nothing will answer. */
+			if (w->eof)
+				_exit(0);
+		}
+	}
+	w->asking = 0;
+	buf_reset(reply);
+	buf_add(reply, w->reply.data, w->reply.len);
 }
 
 /* While a forked test runs: answer release and stop at once. */
@@ -231,6 +317,14 @@ send_result(struct worker *w, size_t idx, const struct hd_result *res)
 }
 
 static void
+report_group(void *arg, const struct hd_item *it, struct hd_result *res)
+{
+	struct worker *w = arg;
+
+	send_result(w, it->index, res);
+}
+
+static void
 finish(struct worker *w)
 {
 	hd_runner_finish(&w->r);
@@ -249,7 +343,8 @@ hd_worker_main(int fd, int capfd)
 {
 	struct worker w;
 	struct hd_result res = { HD_NONE, 0, BUF_INIT, BUF_INIT };
-	const struct hd_item *prev = NULL;
+	const struct hd_item *prev = NULL, **group = NULL;
+	char err[512];
 
 	memset(&w, 0, sizeof(w));
 	w.fd = fd;
@@ -265,7 +360,14 @@ hd_worker_main(int fd, int capfd)
 	w.r.input_fd = fd;
 	w.r.on_input = on_input;
 	w.r.input_arg = &w;
+	w.r.forward = forward;
+	w.r.ask = ask;
+	w.r.worker = &w;
 	hd_collect(&w.items, &w.nitems);
+	if (hd_check_groups(w.items, w.nitems, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", hd_progname, err);
+		_exit(4);
+	}
 	send_items(&w);
 	while (!w.stopping || w.qlen) {
 		const struct hd_item *it;
@@ -287,9 +389,24 @@ hd_worker_main(int fd, int capfd)
 		/* Suite fixtures come down when the stream moves to another suite. */
 		if (prev && (strcmp(prev->file, it->file) || strcmp(prev->t->suite, it->t->suite)))
 			hd_runner_suite_done(&w.r, prev);
-		hd_run_item(&w.r, it, &res);
-		prev = it;
-		send_result(&w, idx, &res);
+		if (w.r.isolation == HD_ISO_FORK && hd_item_serial(it)) {
+			/* The group's items sent with it: one process for all. */
+			size_t n = 1;
+
+			group = xreallocarray(group, w.qlen + 1, sizeof(*group));
+			group[0] = it;
+			while (w.qlen && w.items[w.queue[w.qhead]].group &&
+			       !strcmp(w.items[w.queue[w.qhead]].group, it->group)) {
+				group[n++] = &w.items[w.queue[w.qhead]];
+				w.qhead++, w.qlen--;
+			}
+			hd_run_group(&w.r, group, n, report_group, &w);
+			prev = group[n - 1];
+		} else {
+			hd_run_item(&w.r, it, &res);
+			prev = it;
+			send_result(&w, idx, &res);
+		}
 		if (w.r.interrupted)
 			break;
 	}
@@ -299,6 +416,8 @@ hd_worker_main(int fd, int capfd)
 	buf_clear(&w.out);
 	hd_dec_free(&w.dec);
 	free(w.queue);
+	free(group);
+	buf_clear(&w.reply);
 	hd_runner_free(&w.r);
 	return 0;
 }

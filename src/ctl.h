@@ -9,8 +9,12 @@
 #include <sys/types.h>
 
 #include "proto.h"
+#include "sync.h"
 #include "report.h"
 #include "util.h"
+
+/* Group strategies, as herd.h numbers them. */
+enum { HD_ST_FREE, HD_ST_SERIAL, HD_ST_ISOLATED_FREE, HD_ST_ISOLATED_SERIAL };
 
 enum dist { DIST_LOAD, DIST_LOADSCOPE, DIST_LOADFILE, DIST_LOADGROUP,
 	    DIST_WORKSTEAL, DIST_EACH, DIST_NO };
@@ -21,9 +25,14 @@ struct binary;
 struct citem {
 	struct binary *bin;
 	size_t idx;		/* index in the binary's collection */
-	char *id, *file, *suite, *name, *marks, *group, *skip, *xfail;
+	char *id, *file, *suite, *name, *marks, *group, *skip, *xfail, *fixtures;
 	int line;
 	double timeout;
+	int strategy;		/* HD_ST_* of its group */
+	int iso;		/* its isolated group's number; 0 none */
+	int exclusive;
+	struct demand *need;	/* resources: name and tokens */
+	size_t nneed;
 	int pin;		/* --dist each: the slot it must run on; -1 any */
 	int selected;
 	int queued;		/* sent to a worker, no result yet */
@@ -34,10 +43,37 @@ struct citem {
 	const char *worker;
 };
 
+struct demand {
+	int res;		/* index into ctl.res */
+	long n;
+};
+
 /* Items that go to one worker together, in order (an xdist scope). */
 struct unit {
 	struct citem **v;
 	size_t n;
+	int iso;		/* isolated group: its number from 1; 0 none */
+	int serial;		/* one process: stealing must not split it */
+};
+
+/* A resource's capacity and the tokens running items hold. */
+struct resource {
+	char *name;
+	long cap, used;
+};
+
+enum gstate { G_NONE, G_SETTING, G_READY, G_FAILED, G_DONE };
+
+/* A global fixture: set up once per run, torn down once after its last user. */
+struct gfix {
+	char *name;
+	enum gstate state;
+	int owner;		/* slot that runs or ran the setup */
+	int *waiters;		/* slots waiting for the setup's verdict */
+	size_t nwait;
+	char *reason;		/* G_FAILED */
+	size_t users;		/* selected items using it, not yet finished */
+	int teardown_sent;
 };
 
 struct binary {
@@ -76,6 +112,10 @@ struct worker {
 	int timed_out;		/* we killed it for the head item's timeout */
 	int exited, status;
 	int said_bye;		/* left cleanly: what it held was not started */
+	struct demand *held;	/* tokens its running unit holds */
+	size_t nheld;
+	size_t held_left;	/* items of that unit still to finish */
+	int held_excl;		/* that unit is exclusive */
 	int fed;		/* has been sent items */
 	char *garbage;		/* why we killed it for a protocol error */
 };
@@ -96,6 +136,15 @@ struct ctl {
 	/* state */
 	struct binary *bins;
 	size_t nbins;
+	struct hd_sync *sync;	/* locks, board, trails of the run */
+	struct resource *res;
+	size_t nres;
+	struct gfix *gfix;
+	size_t ngfix;
+	int iso_groups;		/* isolated groups, numbered from 1 */
+	int iso_cur;		/* the one running now; 0 none */
+	int exclusive;		/* an exclusive item runs: nothing else starts */
+	struct buf warnings;	/* said again at the end */
 	struct worker *w;	/* one per slot */
 	size_t ndone, nselected;
 	size_t failures, restarts;
@@ -115,12 +164,18 @@ void sched_build(struct ctl *c);
 void sched_fill(struct ctl *c, struct worker *w);
 /* w is idle and its pool is empty: asks the fullest worker to release items. */
 void sched_steal(struct ctl *c, struct worker *w);
+/* An item of w finished: gives back the tokens of its unit when it was the last. */
+void sched_item_done(struct ctl *c, struct worker *w);
+/* Gives back whatever w held (it died). */
+void sched_release(struct ctl *c, struct worker *w);
 /* Puts items back at the front of their binary's pool. */
 void sched_return(struct binary *b, struct citem **v, size_t n);
 /* Units left in a binary's pool that slot may take. */
 size_t sched_pending(const struct ctl *c, const struct binary *b, int slot);
 
 /* loop.c */
+/* The index of resource name (len bytes), added with capacity 1 if new. */
+int ctl_resource(struct ctl *c, const char *name, size_t len);
 /* Queues the message "run idx..." for w, recording the items as w's. */
 void worker_send_run(struct ctl *c, struct worker *w, struct citem **v, size_t n);
 void worker_send(struct worker *w, const char *type, const char *arg);

@@ -22,12 +22,16 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "expr.h"
 
 #define CAPTURE_TAIL 8192	/* bytes of a crashed worker's output shown */
 
 static volatile sig_atomic_t got_chld, got_int;
 
 static void stop_worker(struct worker *w);
+static void grant(void *cookie, const char *name, int owner);
+static void gfix_item_done(struct ctl *c, const struct citem *it, struct worker *w);
+static void gfix_settled(struct ctl *c, struct gfix *g);
 static sigset_t loop_mask;	/* blocked outside ppoll */
 
 static void
@@ -322,6 +326,84 @@ promote(struct ctl *c, struct worker *w)
 }
 
 static int
+strategy_of(const char *v)
+{
+	static const char *const names[] = { "free", "serial", "isolated_free", "isolated_serial" };
+	int i;
+
+	for (i = 0; v && i < 4; i++)
+		if (!strcmp(v, names[i]))
+			return i;
+	return HD_ST_FREE;
+}
+
+int
+ctl_resource(struct ctl *c, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < c->nres; i++)
+		if (strlen(c->res[i].name) == len && !memcmp(c->res[i].name, name, len))
+			return (int)i;
+	c->res = xreallocarray(c->res, c->nres + 1, sizeof(*c->res));
+	c->res[c->nres].name = xstrndup(name, len);
+	c->res[c->nres].cap = 1;	/* unless --resource says otherwise */
+	c->res[c->nres].used = 0;
+	return (int)c->nres++;
+}
+
+/* .resources = "pg gpu:2": one token of pg, two of gpu. */
+static void
+parse_demands(struct ctl *c, struct citem *it, const char *v)
+{
+	while (*v) {
+		size_t len, name;
+		const char *colon;
+		long n = 1;
+
+		v += strspn(v, " \t,");
+		len = strcspn(v, " \t,");
+		if (!len)
+			break;
+		colon = memchr(v, ':', len);
+		name = colon ? (size_t)(colon - v) : len;
+		if (colon && (n = strtol(colon + 1, NULL, 10)) < 1)
+			n = 1;
+		it->need = xreallocarray(it->need, it->nneed + 1, sizeof(*it->need));
+		it->need[it->nneed].res = ctl_resource(c, v, name);
+		it->need[it->nneed].n = n;
+		it->nneed++;
+		v += len;
+	}
+}
+
+static void
+add_gfix(struct ctl *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->ngfix; i++)
+		if (!strcmp(c->gfix[i].name, name))
+			return;
+	c->gfix = xreallocarray(c->gfix, c->ngfix + 1, sizeof(*c->gfix));
+	memset(&c->gfix[c->ngfix], 0, sizeof(*c->gfix));
+	c->gfix[c->ngfix].name = xstrdup(name);
+	c->gfix[c->ngfix].owner = -1;
+	c->ngfix++;
+}
+
+static struct gfix *
+find_gfix(struct ctl *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->ngfix; i++)
+		if (!strcmp(c->gfix[i].name, name))
+			return &c->gfix[i];
+	return NULL;
+}
+
+static int
 add_collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 {
 	struct binary *b = w->bin;
@@ -358,9 +440,13 @@ add_collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		it->timeout = (v = hd_msg_kv(m, 2, "timeout")) ? hd_parse_seconds(v) : 0;
 		if (it->timeout < 0)
 			it->timeout = 0;
+		it->fixtures = (v = hd_msg_kv(m, 2, "fixtures")) ? xstrdup(v) : NULL;
+		it->exclusive = (v = hd_msg_kv(m, 2, "exclusive")) && strcmp(v, "0");
+		it->strategy = strategy_of(hd_msg_kv(m, 2, "strategy"));
+		if ((v = hd_msg_kv(m, 2, "resources")))
+			parse_demands(c, it, v);
 	}
 	w->ncollected++;
-	(void)c;
 	return 0;
 }
 
@@ -382,6 +468,27 @@ collection_diff(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	c->aborted = 1;
 }
 
+/*
+ * An item of w is over, however it ended: its tokens, the locks its test
+ * still held, its global fixtures. Returns a note on the locks, or NULL.
+ */
+static char *
+after_item(struct ctl *c, struct worker *w, struct citem *it)
+{
+	struct buf held = BUF_INIT;
+	char *note = NULL;
+
+	sched_item_done(c, w);
+	hd_sync_release_all(c->sync, w->slot, &held, grant, c);
+	if (held.len) {
+		held.data[held.len - 1] = '\0';
+		note = xasprintf("the test ended holding lock(s), now released: %s\n", held.data);
+	}
+	buf_clear(&held);
+	gfix_item_done(c, it, w);
+	return note;
+}
+
 static void
 handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
 {
@@ -389,6 +496,7 @@ handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	enum hd_outcome o;
 	size_t idx;
 	double d;
+	char *held;
 
 	if (m->nf < 6 || hd_msg_size(m, 1, &idx) < 0 || !it || it->idx != idx ||
 	    (o = hd_outcome_parse(m->f[2])) == HD_NONE) {
@@ -397,7 +505,18 @@ handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	}
 	d = hd_parse_seconds(m->f[3]);
 	pop_head(w);
-	finish_item(c, it, o, d < 0 ? 0 : d, m->f[4], m->len[4], m->f[5], m->len[5], w);
+	held = after_item(c, w, it);
+	if (held) {
+		struct buf msg = BUF_INIT;
+
+		buf_add(&msg, m->f[4], m->len[4]);
+		buf_adds(&msg, held);
+		finish_item(c, it, o, d < 0 ? 0 : d, msg.data, msg.len, m->f[5], m->len[5], w);
+		buf_clear(&msg);
+		free(held);
+	} else {
+		finish_item(c, it, o, d < 0 ? 0 : d, m->f[4], m->len[4], m->f[5], m->len[5], w);
+	}
 }
 
 static void
@@ -435,6 +554,147 @@ handle_released(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		sched_return(w->bin, back, n);
 	w->thief = -1;
 	free(back);
+}
+
+static void
+reply(struct worker *w, const char *type, const char *a, const char *b, size_t blen)
+{
+	hd_enc_begin(&w->wbuf, type);
+	if (a)
+		hd_enc_str(&w->wbuf, a);
+	if (b)
+		hd_enc_mem(&w->wbuf, b, blen);
+	hd_enc_end(&w->wbuf);
+}
+
+static void
+grant(void *cookie, const char *name, int owner)
+{
+	struct ctl *c = cookie;
+
+	(void)name;
+	if (owner >= 0 && owner < c->nslots && c->w[owner].pid > 0)
+		reply(&c->w[owner], "locked", NULL, NULL, 0);
+}
+
+/* A global fixture's setup is over: tell everyone who waited. */
+static void
+gfix_settled(struct ctl *c, struct gfix *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nwait; i++) {
+		struct worker *o = &c->w[g->waiters[i]];
+
+		if (o->pid <= 0)
+			continue;
+		if (g->state == G_READY)
+			reply(o, "fixture", "ready", NULL, 0);
+		else
+			reply(o, "fixture", "failed", g->reason, strlen(g->reason));
+	}
+	g->nwait = 0;
+}
+
+/* Locks, board, trails and global fixtures: 1 if m was such a request. */
+static int
+serve(struct ctl *c, struct worker *w, const struct hd_msg *m)
+{
+	const char *type = m->f[0], *name = m->nf > 1 ? m->f[1] : "", *v;
+	struct gfix *g;
+	size_t len;
+	int r;
+
+	if (!strcmp(type, "lock")) {
+		r = hd_sync_lock(c->sync, name, w->slot);
+		if (r > 0)
+			reply(w, "locked", NULL, NULL, 0);
+		else if (r < 0)
+			reply(w, "fail", "the lock is already held or awaited by this worker", NULL, 0);
+	} else if (!strcmp(type, "unlock")) {
+		r = hd_sync_unlock(c->sync, name, w->slot);
+		reply(w, "ok", NULL, NULL, 0);
+		if (r >= 0)
+			grant(c, name, r);
+	} else if (!strcmp(type, "board-set") && m->nf > 2) {
+		hd_sync_board_set(c->sync, name, m->f[2], m->len[2]);
+		reply(w, "ok", NULL, NULL, 0);
+	} else if (!strcmp(type, "board-get")) {
+		v = hd_sync_board_get(c->sync, name, &len);
+		reply(w, "board", v ? "1" : "0", v ? v : "", v ? len : 0);
+	} else if (!strcmp(type, "trail-start") || !strcmp(type, "trail-finish")) {
+		reply(w, "trail", hd_sync_trail(c->sync, name, type[6] == 's') ? "1" : "0", NULL, 0);
+	} else if (!strcmp(type, "fixture-setup")) {
+		if (!(g = find_gfix(c, name))) {
+			reply(w, "fixture", "run", NULL, 0);	/* not global here: its own */
+		} else if (g->state == G_NONE) {
+			g->state = G_SETTING;
+			g->owner = w->slot;
+			reply(w, "fixture", "run", NULL, 0);
+		} else if (g->state == G_SETTING) {
+			g->waiters = xreallocarray(g->waiters, g->nwait + 1, sizeof(*g->waiters));
+			g->waiters[g->nwait++] = w->slot;
+		} else if (g->state == G_FAILED) {
+			reply(w, "fixture", "failed", g->reason, strlen(g->reason));
+		} else {
+			reply(w, "fixture", "ready", NULL, 0);
+		}
+	} else if (!strcmp(type, "fixture-done")) {
+		reply(w, "ok", NULL, NULL, 0);
+		if ((g = find_gfix(c, name)) && g->state == G_SETTING && g->owner == w->slot) {
+			int ok = m->nf > 2 && !strcmp(m->f[2], "ok");
+
+			g->state = ok ? G_READY : G_FAILED;
+			if (!ok)
+				g->reason = xasprintf("global fixture '%s' setup failed (in %s)\n%.*s", name,
+						      w->name, m->nf > 3 ? (int)m->len[3] : 0,
+						      m->nf > 3 ? m->f[3] : "");
+			gfix_settled(c, g);
+		}
+	} else if (!strcmp(type, "fixture-torn")) {
+		if (m->nf > 2 && strcmp(m->f[2], "ok"))
+			buf_printf(&c->warnings, "global fixture '%s' teardown failed (in %s)\n%.*s",
+				   name, w->name, m->nf > 3 ? (int)m->len[3] : 0, m->nf > 3 ? m->f[3] : "");
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* One fewer user of each global fixture it; the last one's worker tears it down. */
+static void
+gfix_item_done(struct ctl *c, const struct citem *it, struct worker *w)
+{
+	size_t i;
+
+	if (!it->fixtures || !c->ngfix)
+		return;
+	for (i = 0; i < c->ngfix; i++) {
+		struct gfix *g = &c->gfix[i];
+		struct worker *to = NULL;
+		int k;
+
+		if (!hd_match_words(g->name, strlen(g->name), it->fixtures) || !g->users)
+			continue;
+		if (--g->users || g->state != G_READY || g->teardown_sent)
+			continue;
+		/* Where it ran last, else where it was set up, else any live worker. */
+		if (w && w->pid > 0 && !w->exited)
+			to = w;
+		else if (g->owner >= 0 && c->w[g->owner].pid > 0 && !c->w[g->owner].exited)
+			to = &c->w[g->owner];
+		for (k = 0; !to && k < c->nslots; k++)
+			if (c->w[k].pid > 0 && !c->w[k].exited && c->w[k].state != W_HELLO &&
+			    c->w[k].state != W_COLLECTING)
+				to = &c->w[k];
+		g->teardown_sent = 1;
+		g->state = G_DONE;
+		if (to)
+			reply(to, "fixture-teardown", g->name, NULL, 0);
+		else
+			buf_printf(&c->warnings, "global fixture '%s' was not torn down: no worker left\n",
+				   g->name);
+	}
 }
 
 static void
@@ -478,6 +738,11 @@ handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 			promote(c, w);
 	} else if (!strcmp(type, "result") && (w->state == W_RUNNING || w->state == W_STOPPING)) {
 		handle_result(c, w, m);
+	} else if (!strcmp(type, "fixture") && w->state == W_COLLECTING) {
+		if (m->nf > 1 && !w->bin->collected)
+			add_gfix(c, m->f[1]);
+	} else if (serve(c, w, m)) {
+		/* a request of a test or of a fixture, answered */
 	} else if (!strcmp(type, "released")) {
 		handle_released(c, w, m);
 	} else if (!strcmp(type, "warning")) {
@@ -613,12 +878,26 @@ close_worker(struct worker *w)
 	w->pid = 0;
 }
 
+/* The global fixture w was setting up, if any. */
+static struct gfix *
+owned_setup(struct ctl *c, const struct worker *w)
+{
+	size_t i;
+
+	for (i = 0; i < c->ngfix; i++)
+		if (c->gfix[i].state == G_SETTING && c->gfix[i].owner == w->slot)
+			return &c->gfix[i];
+	return NULL;
+}
+
 /* A worker is gone: account for its items; say why if it was not asked to go. */
 static void
 worker_died(struct ctl *c, struct worker *w)
 {
 	struct citem *it = head(w);
 	struct buf msg = BUF_INIT, out = BUF_INIT;
+	struct gfix *g;
+	char *held;
 
 	if (w->sock >= 0)
 		read_sock(c, w);	/* results it wrote before dying */
@@ -659,6 +938,20 @@ worker_died(struct ctl *c, struct worker *w)
 		}
 		capture_tail(w, &out);
 		pop_head(w);
+		if ((g = owned_setup(c, w))) {
+			/* It died setting up a global fixture: that is the fixture's failure. */
+			o = HD_ERROR;
+			g->state = G_FAILED;
+			g->reason = xasprintf("global fixture '%s' setup crashed (in %s): %s%.*s",
+					      g->name, w->name, msg.data, (int)out.len, out.data ? out.data : "");
+			gfix_settled(c, g);
+			buf_reset(&msg);
+			buf_adds(&msg, g->reason);
+		}
+		held = after_item(c, w, it);
+		if (held)
+			buf_adds(&msg, held);
+		free(held);
 		finish_item(c, it, o, hd_now() - w->started, msg.data, msg.len, out.data, out.len, w);
 		if (!w->timed_out) {
 			c->restarts++;
@@ -679,6 +972,15 @@ worker_died(struct ctl *c, struct worker *w)
 			w->q[w->qhead + i]->queued = 0;
 		sched_return(w->bin, w->q + w->qhead, w->qlen);
 		w->qlen = 0;
+	}
+	/* Whatever it held is free again; a setup it never finished failed. */
+	sched_release(c, w);
+	hd_sync_release_all(c->sync, w->slot, NULL, grant, c);
+	if ((g = owned_setup(c, w))) {
+		g->state = G_FAILED;
+		g->reason = xasprintf("global fixture '%s' setup did not finish: %s died\n",
+				      g->name, w->name);
+		gfix_settled(c, g);
 	}
 	buf_clear(&msg);
 	buf_clear(&out);

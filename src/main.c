@@ -36,6 +36,7 @@ static const char usage_text[] =
 "  --isolation MODE     fork (default): each test in its own process;\n"
 "                       none: tests run in the worker, a crash replaces it\n"
 "  --max-worker-restart N  workers replaced after crashes (default 4 x workers)\n"
+"  --resource NAME=N    N tokens of resource NAME (default 1 each)\n"
 "selection:\n"
 "  -k EXPR              tests whose node id matches EXPR (and, or, not, ())\n"
 "  -m EXPR              tests whose marks match EXPR\n"
@@ -168,6 +169,22 @@ parse_secs(const char *opt, const char *s)
 
 /* ---- options ---- */
 
+/* --resource NAME=N: N tokens of NAME (a name not given has 1). */
+static void
+add_capacity(struct ctl *c, const char *spec)
+{
+	const char *eq = strchr(spec, '=');
+	char *end;
+	long n;
+
+	if (!eq || eq == spec)
+		usage_error("--resource takes NAME=N, not '%s'", spec);
+	n = strtol(eq + 1, &end, 10);
+	if (*end || end == eq + 1 || n < 1 || n > 1000000)
+		usage_error("--resource takes NAME=N with N from 1, not '%s'", spec);
+	c->res[ctl_resource(c, spec, (size_t)(eq - spec))].cap = n;
+}
+
 struct args {
 	char **paths;
 	size_t npaths;
@@ -224,6 +241,8 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			if (strcmp(v, "fork") && strcmp(v, "none"))
 				usage_error("--isolation takes fork or none, not '%s'", v);
 			c->isolation_none = !strcmp(v, "none");
+		} else if (!strcmp(name, "--resource")) {
+			add_capacity(c, optval(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--max-worker-restart")) {
 			c->max_restart = parse_count("--max-worker-restart", optval(argc, argv, &i, eq));
 		} else if (!strncmp(arg, "-k", 2) && !eq) {
@@ -314,6 +333,8 @@ struct ini {
 	size_t naddopts;
 	char **testpaths;
 	size_t ntestpaths;
+	char **resources;	/* NAME=N, overridden by --resource */
+	size_t nresources;
 };
 
 static void
@@ -335,14 +356,19 @@ load_ini(struct ini *ini)
 	}
 	for (i = 0; i < n; i++)
 		if (!strcmp(e[i].section, "herd") && strcmp(e[i].key, "addopts") &&
-		    strcmp(e[i].key, "testpaths")) {
-			fprintf(stderr, "herd: %s:%d: unknown key '%s' in [herd] (known: addopts, testpaths)\n",
-				path, e[i].line, e[i].key);
+		    strcmp(e[i].key, "testpaths") && strcmp(e[i].key, "resources")) {
+			fprintf(stderr, "herd: %s:%d: unknown key '%s' in [herd] (known: addopts, "
+				"testpaths, resources)\n", path, e[i].line, e[i].key);
 			exit(4);
 		}
 	if ((v = hd_ini_get(e, n, "herd", "addopts")) &&
 	    hd_split_args(v, &ini->addopts, &ini->naddopts, err, sizeof(err)) < 0) {
 		fprintf(stderr, "herd: %s: addopts: %s\n", path, err);
+		exit(4);
+	}
+	if ((v = hd_ini_get(e, n, "herd", "resources")) &&
+	    hd_split_args(v, &ini->resources, &ini->nresources, err, sizeof(err)) < 0) {
+		fprintf(stderr, "herd: %s: resources: %s\n", path, err);
 		exit(4);
 	}
 	if ((v = hd_ini_get(e, n, "herd", "testpaths")) &&
@@ -547,6 +573,46 @@ expand_each(struct ctl *c)
 	}
 }
 
+/* An item asking more than a capacity could never run: say so before starting. */
+static int
+check_demands(struct ctl *c)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].n; j++) {
+			const struct citem *it = &c->bins[i].items[j];
+
+			for (k = 0; it->selected && k < it->nneed; k++) {
+				const struct resource *r = &c->res[it->need[k].res];
+
+				if (it->need[k].n > r->cap) {
+					fprintf(stderr, "herd: %s needs %ld of resource '%s', whose capacity "
+						"is %ld (see --resource %s=N)\n", it->id, it->need[k].n,
+						r->name, r->cap, r->name);
+					return -1;
+				}
+			}
+		}
+	return 0;
+}
+
+static void
+count_gfix_users(struct ctl *c)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].ntotal; j++) {
+			const struct citem *it = &c->bins[i].items[j];
+
+			for (k = 0; it->selected && it->fixtures && k < c->ngfix; k++)
+				if (hd_match_words(c->gfix[k].name, strlen(c->gfix[k].name),
+						   it->fixtures))
+					c->gfix[k].users++;
+		}
+}
+
 static struct hd_ritem *
 ritems(struct ctl *c, size_t *count)
 {
@@ -648,6 +714,9 @@ main(int argc, char **argv)
 	c.color = -1;
 	a.nworkers = -1;
 	load_ini(&ini);
+	c.sync = hd_sync_new();
+	for (i = 0; i < ini.nresources; i++)
+		add_capacity(&c, ini.resources[i]);
 	/* herd.ini's addopts, then HERD_ADDOPTS, then the command line. */
 	all = xcalloc(ini.naddopts + (size_t)argc + 64, sizeof(*all));
 	for (i = 0; i < ini.naddopts; i++)
@@ -713,8 +782,11 @@ main(int argc, char **argv)
 					printf("%s\n", c.bins[i].items[j].id);
 		return c.nselected ? 0 : 5;
 	}
+	if (check_demands(&c) < 0)
+		return 4;
 	if (c.dist == DIST_EACH)
 		expand_each(&c);
+	count_gfix_users(&c);
 	hd_term_init(&c.term, stdout);
 	c.term.verbose = c.verbose;
 	c.term.quiet = c.quiet;
@@ -733,6 +805,11 @@ main(int argc, char **argv)
 				   c.nselected / (size_t)c.nslots : c.nselected);
 	ctl_run(&c);
 	status = report(&c, hd_now() - c.t0);
+	if (c.warnings.len) {
+		fprintf(stdout, "%s", c.warnings.data);
+		if (status == 0)
+			status = 1;
+	}
 	if (c.aborted)
 		status = 3;
 	return status;

@@ -22,6 +22,12 @@ independent(void)
 	return mode == DIST_LOAD || mode == DIST_WORKSTEAL || mode == DIST_NO;
 }
 
+static int
+grouped(const struct citem *it)
+{
+	return it->group && it->strategy != HD_ST_FREE;
+}
+
 static void
 pool_reserve(struct binary *b, size_t extra)
 {
@@ -37,6 +43,15 @@ pool_reserve(struct binary *b, size_t extra)
 }
 
 static void
+unit_flags(struct unit *u)
+{
+	int st = u->v[0]->strategy;
+
+	u->serial = st == HD_ST_SERIAL || st == HD_ST_ISOLATED_SERIAL;
+	u->iso = 0;
+}
+
+static void
 pool_push_back(struct binary *b, struct citem **v, size_t n)
 {
 	struct unit *u;
@@ -46,6 +61,7 @@ pool_push_back(struct binary *b, struct citem **v, size_t n)
 	u->v = xcalloc(n, sizeof(*u->v));
 	memcpy(u->v, v, n * sizeof(*v));
 	u->n = n;
+	unit_flags(u);
 }
 
 static void
@@ -63,6 +79,8 @@ pool_push_front(struct binary *b, struct citem **v, size_t n)
 	u->v = xcalloc(n, sizeof(*u->v));
 	memcpy(u->v, v, n * sizeof(*v));
 	u->n = n;
+	unit_flags(u);
+	u->iso = v[0]->iso;
 }
 
 /* The scope key of an item for the scoped modes, into buf. */
@@ -112,10 +130,10 @@ build_scoped(struct binary *b)
 	size_t ns = 0, cap = 0, i, k;
 	struct buf key = BUF_INIT;
 
-	for (i = 0; i < b->n; i++) {
+	for (i = 0; i < b->ntotal; i++) {
 		struct citem *it = &b->items[i];
 
-		if (!it->selected)
+		if (!it->selected || grouped(it))
 			continue;
 		scope_of(it, &key);
 		/* Items of a scope are mostly adjacent: look at the last scope first. */
@@ -148,12 +166,57 @@ build_scoped(struct binary *b)
 	buf_clear(&key);
 }
 
+/* Units of the items whose group decides: one per serial group, one per item otherwise. */
+static void
+build_groups(struct ctl *c, struct binary *b, int pass)
+{
+	static const int want[] = { HD_ST_ISOLATED_SERIAL, HD_ST_ISOLATED_FREE, HD_ST_SERIAL };
+	struct citem **v = xcalloc(b->ntotal + 1, sizeof(*v));
+	char *done = xcalloc(b->ntotal + 1, 1);
+	size_t i, j, n;
+
+	for (i = 0; i < b->ntotal; i++) {
+		struct citem *it = &b->items[i];
+
+		if (done[i] || !it->selected || !grouped(it) || it->strategy != want[pass])
+			continue;
+		for (n = 0, j = i; j < b->ntotal; j++)
+			if (!done[j] && b->items[j].selected && grouped(&b->items[j]) &&
+			    b->items[j].pin == it->pin && !strcmp(b->items[j].group, it->group)) {
+				v[n++] = &b->items[j];
+				done[j] = 1;
+			}
+		if (want[pass] != HD_ST_SERIAL) {
+			int iso = ++c->iso_groups;
+
+			for (j = 0; j < n; j++)
+				v[j]->iso = iso;
+		}
+		if (want[pass] == HD_ST_ISOLATED_FREE) {
+			for (j = 0; j < n; j++) {
+				pool_push_back(b, &v[j], 1);
+				b->pool[b->pool_head + b->pool_len - 1].iso = v[j]->iso;
+			}
+		} else {
+			pool_push_back(b, v, n);
+			b->pool[b->pool_head + b->pool_len - 1].iso = v[0]->iso;
+		}
+	}
+	free(v);
+	free(done);
+}
+
 void
 sched_build(struct ctl *c)
 {
 	size_t i, j;
+	int pass;
 
 	mode = c->dist;
+	/* pytest-mp's order: isolated serial, isolated free, serial, then the rest. */
+	for (pass = 0; pass < 3; pass++)
+		for (i = 0; i < c->nbins; i++)
+			build_groups(c, &c->bins[i], pass);
 	for (i = 0; i < c->nbins; i++) {
 		struct binary *b = &c->bins[i];
 
@@ -164,7 +227,7 @@ sched_build(struct ctl *c)
 		for (j = 0; j < b->ntotal; j++) {
 			struct citem *it = &b->items[j];
 
-			if (it->selected)
+			if (it->selected && !grouped(it))
 				pool_push_back(b, &it, 1);
 		}
 	}
@@ -228,31 +291,137 @@ want_depth(const struct ctl *c, const struct binary *b, const struct worker *w)
 	return d < 2 ? 2 : d > 1024 ? 1024 : d;
 }
 
+/* Nothing queued or running on any worker. */
+static int
+all_idle(const struct ctl *c)
+{
+	int i;
+
+	for (i = 0; i < c->nslots; i++)
+		if (c->w[i].pid > 0 && c->w[i].qlen)
+			return 0;
+	return 1;
+}
+
+/* The demand of a unit: for a serial group, the most any of its items needs. */
+static size_t
+unit_demand(const struct unit *u, struct demand *out, size_t max, int *excl)
+{
+	size_t i, k, j, n = 0;
+
+	*excl = 0;
+	for (i = 0; i < u->n; i++) {
+		const struct citem *it = u->v[i];
+
+		*excl |= it->exclusive;
+		for (k = 0; k < it->nneed; k++) {
+			for (j = 0; j < n && out[j].res != it->need[k].res; j++)
+				;
+			if (j == n && n < max)
+				out[n++] = it->need[k];
+			else if (j < n && out[j].n < it->need[k].n)
+				out[j].n = it->need[k].n;
+		}
+	}
+	return n;
+}
+
+static int
+fits(const struct ctl *c, const struct demand *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (c->res[d[i].res].used + d[i].n > c->res[d[i].res].cap)
+			return 0;
+	return 1;
+}
+
+/* Isolated groups go one at a time, on an idle run, before anything else. */
+static int
+iso_allows(struct ctl *c, const struct unit *u)
+{
+	size_t i, k;
+
+	if (c->iso_cur && u->iso == c->iso_cur)
+		return 1;
+	if (c->iso_cur) {
+		/* Still pending or running: wait. */
+		for (i = 0; i < c->nbins; i++)
+			for (k = 0; k < c->bins[i].pool_len; k++)
+				if (c->bins[i].pool[c->bins[i].pool_head + k].iso == c->iso_cur)
+					return 0;
+		if (!all_idle(c))
+			return 0;
+		c->iso_cur = 0;
+	}
+	if (!u->iso)
+		return 1;
+	if (!all_idle(c))
+		return 0;
+	c->iso_cur = u->iso;
+	return 1;
+}
+
+/*
+ * Picks the pool position of the next unit w may start, or -1. Units that
+ * need resources go only to an idle worker and only when their tokens are
+ * free; one that does not fit blocks the later ones wanting the same
+ * resources, so a large demand is not starved by small ones.
+ */
+static long
+next_unit(struct ctl *c, struct binary *b, struct worker *w, struct demand *d, size_t *nd,
+	  int *excl)
+{
+	char blocked[64];
+	size_t i, k;
+
+	memset(blocked, 0, sizeof(blocked));
+	if (c->exclusive)
+		return -1;
+	for (i = 0; i < b->pool_len; i++) {
+		const struct unit *u = &b->pool[b->pool_head + i];
+		int clash = 0;
+
+		if (mode == DIST_EACH && u->v[0]->pin != w->slot)
+			continue;
+		if (!iso_allows(c, u))
+			return -1;
+		*nd = unit_demand(u, d, 16, excl);
+		if (!*nd && !*excl)
+			return (long)i;
+		for (k = 0; k < *nd; k++)
+			clash |= d[k].res < 64 && blocked[d[k].res];
+		if (!clash && !w->qlen && (*excl ? all_idle(c) : fits(c, d, *nd)))
+			return (long)i;
+		for (k = 0; k < *nd; k++)
+			if (d[k].res < 64)
+				blocked[d[k].res] = 1;
+		if (*excl)
+			return -1;	/* nothing jumps an exclusive item */
+	}
+	return -1;
+}
+
 void
 sched_fill(struct ctl *c, struct worker *w)
 {
 	struct binary *b = w->bin;
 	struct citem **batch = NULL;
-	size_t nb = 0, cap = 0, want, i;
+	struct demand d[16];
+	size_t nb = 0, cap = 0, want, nd, k;
+	long pos;
+	int excl;
 
 	if (c->stopping || !b || (w->state != W_IDLE && w->state != W_RUNNING))
 		return;
-	if (mode == DIST_EACH) {
-		for (i = 0; i < b->pool_len;) {
-			if (b->pool[b->pool_head + i].v[0]->pin != w->slot) {
-				i++;
-				continue;
-			}
-			struct unit u = pool_take(b, i);
-			worker_send_run(c, w, u.v, u.n);
-			free(u.v);
-		}
-		return;
-	}
-	want = independent() ? want_depth(c, b, w) : 2;
-	while (b->pool_len && w->qlen + nb < want) {
-		struct unit u = pool_take(b, 0);
+	want = mode == DIST_EACH ? (size_t)-1 : independent() ? want_depth(c, b, w) : 2;
+	while (w->qlen + nb < want && (pos = next_unit(c, b, w, d, &nd, &excl)) >= 0) {
+		struct unit u;
 
+		if ((nd || excl) && nb)
+			break;	/* it must start on an idle worker: next round */
+		u = pool_take(b, (size_t)pos);
 		if (nb + u.n > cap) {
 			cap = (nb + u.n) * 2;
 			batch = xreallocarray(batch, cap, sizeof(*batch));
@@ -260,10 +429,52 @@ sched_fill(struct ctl *c, struct worker *w)
 		memcpy(batch + nb, u.v, u.n * sizeof(*u.v));
 		nb += u.n;
 		free(u.v);
+		if (nd || excl) {
+			for (k = 0; k < nd; k++)
+				c->res[d[k].res].used += d[k].n;
+			w->held = xreallocarray(w->held, nd + 1, sizeof(*w->held));
+			memcpy(w->held, d, nd * sizeof(*d));
+			w->nheld = nd;
+			w->held_left = u.n;
+			w->held_excl = excl;
+			c->exclusive |= excl;
+			break;
+		}
+		/* A serial group or an isolated item goes alone in its batch. */
+		if (u.n > 1 || c->iso_cur)
+			break;
 	}
 	if (nb)
 		worker_send_run(c, w, batch, nb);
 	free(batch);
+}
+
+void
+sched_release(struct ctl *c, struct worker *w)
+{
+	size_t k;
+
+	for (k = 0; k < w->nheld; k++)
+		c->res[w->held[k].res].used -= w->held[k].n;
+	if (w->held_excl)
+		c->exclusive = 0;
+	w->nheld = 0;
+	w->held_left = 0;
+	w->held_excl = 0;
+}
+
+void
+sched_item_done(struct ctl *c, struct worker *w)
+{
+	if (w->held_left && --w->held_left == 0)
+		sched_release(c, w);
+}
+
+static int
+unstealable(const struct citem *it)
+{
+	return it->iso || it->nneed || it->exclusive ||
+	       (it->group && it->strategy != HD_ST_FREE);
 }
 
 void
@@ -273,15 +484,20 @@ sched_steal(struct ctl *c, struct worker *w)
 	size_t i, best = 0;
 	char num[32];
 
-	if (!independent() || c->stopping || w->bin->pool_len)
+	if (!independent() || c->stopping || w->bin->pool_len || c->iso_cur || c->exclusive)
 		return;
 	for (i = 0; i < (size_t)c->nslots; i++) {
 		struct worker *v = &c->w[i];
 
+		size_t k = 0;
+
 		if (v == w || v->bin != w->bin || v->state != W_RUNNING || v->releasing)
 			continue;
-		if (v->qlen > 0 && v->qlen - 1 > best) {
-			best = v->qlen - 1;
+		/* Only plain items from the tail: a group must stay whole. */
+		while (k + 1 < v->qlen && !unstealable(v->q[v->qhead + v->qlen - 1 - k]))
+			k++;
+		if (k > best) {
+			best = k;
 			victim = v;
 		}
 	}

@@ -1,0 +1,617 @@
+/*
+ * cache.c - see cache.h.
+ *
+ * The table is an insertion-ordered hash (an entry array plus an index of
+ * slots, linear probing, load at most 1/2): lookups are O(1) for the million
+ * ids of a big suite, and the files come out in a stable order that diffs
+ * well from run to run. Entries are never removed: an id whose failed mark
+ * is cleared and whose duration is unknown is simply not written.
+ *
+ * Reading is strict and all-or-nothing per file: the whole file is checked
+ * before anything goes into the table, so a file damaged halfway through
+ * does not leave half of its lines behind.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "json_read.h"
+#include "report_json.h"
+#include "util.h"
+
+struct hd_centry {
+	char *id;
+	size_t hash;
+	double secs;	/* < 0: unknown */
+	int failed;
+};
+
+#define LASTFAILED "v1/lastfailed"
+#define DURATIONS "v1/durations"
+
+/* The standard signature line comes first: https://bford.info/cachedir/ */
+static const char cachedir_tag[] =
+	"Signature: 8a477f597d28d172789f06886806bc55\n"
+	"# This file is a cache directory tag created by herd.\n"
+	"# For information about cache directory tags, see:\n"
+	"#\thttps://bford.info/cachedir/\n";
+
+static const char readme[] =
+	"# herd cache directory\n"
+	"\n"
+	"This folder is written by herd, the parallel test runner. It keeps the\n"
+	"ids that failed in the last run (for --lf and --ff) and each item's last\n"
+	"duration (to run the longest items first and to balance --shard).\n"
+	"\n"
+	"It is safe to delete: `herd --cache-clear` does so, and `herd --cache-show`\n"
+	"prints what it holds. Do not commit it to version control.\n";
+
+static const char gitignore[] = "# Created by herd automatically.\n*\n";
+
+/* FNV-1a: short, and good enough for ids that share long prefixes. */
+static size_t
+hash_id(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3u;
+	}
+	return (size_t)(h ^ h >> 32);
+}
+
+/* The entry index of id, or SIZE_MAX. */
+static size_t
+find(const struct hd_cache *c, const char *id, size_t h)
+{
+	size_t mask = c->nslot - 1, i;
+
+	if (!c->nslot)
+		return SIZE_MAX;
+	for (i = h & mask; c->slot[i]; i = (i + 1) & mask) {
+		const struct hd_centry *e = &c->ent[c->slot[i] - 1];
+
+		if (e->hash == h && !strcmp(e->id, id))
+			return c->slot[i] - 1;
+	}
+	return SIZE_MAX;
+}
+
+static void
+place(struct hd_cache *c, size_t idx)
+{
+	size_t mask = c->nslot - 1, i;
+
+	for (i = c->ent[idx].hash & mask; c->slot[i]; i = (i + 1) & mask)
+		;
+	c->slot[i] = idx + 1;
+}
+
+static void
+rehash(struct hd_cache *c, size_t nslot)
+{
+	size_t i;
+
+	free(c->slot);
+	c->slot = xcalloc(nslot, sizeof(*c->slot));
+	c->nslot = nslot;
+	for (i = 0; i < c->n; i++)
+		place(c, i);
+}
+
+/* The entry for id, added (unknown, not failed) when absent. */
+static struct hd_centry *
+entry(struct hd_cache *c, const char *id)
+{
+	size_t h = hash_id(id), i = find(c, id, h);
+	struct hd_centry *e;
+
+	if (i != SIZE_MAX)
+		return &c->ent[i];
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->ent = xreallocarray(c->ent, c->cap, sizeof(*c->ent));
+	}
+	e = &c->ent[c->n];
+	e->id = xstrdup(id);
+	e->hash = h;
+	e->secs = -1;
+	e->failed = 0;
+	c->n++;
+	if (2 * c->n > c->nslot)
+		rehash(c, c->nslot ? c->nslot * 2 : 128);
+	else
+		place(c, c->n - 1);
+	return e;
+}
+
+void
+hd_cache_init(struct hd_cache *c, const char *dir)
+{
+	memset(c, 0, sizeof(*c));
+	c->dir = xstrdup(dir);
+}
+
+void
+hd_cache_free(struct hd_cache *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->ent[i].id);
+	free(c->ent);
+	free(c->slot);
+	free(c->dir);
+	memset(c, 0, sizeof(*c));
+}
+
+double
+hd_cache_duration(const struct hd_cache *c, const char *id)
+{
+	size_t i = find(c, id, hash_id(id));
+
+	return i == SIZE_MAX ? -1 : c->ent[i].secs;
+}
+
+int
+hd_cache_failed(const struct hd_cache *c, const char *id)
+{
+	size_t i = find(c, id, hash_id(id));
+
+	return i != SIZE_MAX && c->ent[i].failed;
+}
+
+size_t
+hd_cache_nfailed(const struct hd_cache *c)
+{
+	return c->nfailed;
+}
+
+static void
+set_failed(struct hd_cache *c, struct hd_centry *e, int failed)
+{
+	failed = !!failed;
+	if (e->failed != failed)
+		c->nfailed += failed ? 1 : (size_t)-1;
+	e->failed = failed;
+}
+
+void
+hd_cache_record(struct hd_cache *c, const char *id, int failed, double seconds)
+{
+	struct hd_centry *e;
+
+	/* Clearing the mark of an unknown id with no duration adds nothing. */
+	if (!failed && !(seconds >= 0) && find(c, id, hash_id(id)) == SIZE_MAX)
+		return;
+	e = entry(c, id);
+	set_failed(c, e, failed);
+	if (seconds >= 0 && isfinite(seconds))
+		e->secs = seconds;
+}
+
+/* Why the n bytes at s cannot be an id, or NULL when they can. */
+static const char *
+bad_id(const char *s, size_t n, char *why, size_t size)
+{
+	size_t i = 0, k;
+
+	if (n == 0)
+		return "empty id";
+	while (i < n) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '\0')
+			return "binary data (a NUL byte)";
+		if (ch < 0x20 || ch == 0x7f) {
+			snprintf(why, size, "control character 0x%02x", ch);
+			return why;
+		}
+		if (ch < 0x80) {
+			i++;
+			continue;
+		}
+		if (!(k = hd_utf8_len(s + i, n - i)))
+			return "binary data (invalid UTF-8)";
+		i += k;
+	}
+	return NULL;
+}
+
+static int
+storable(const char *id)
+{
+	char why[64];
+
+	return !bad_id(id, strlen(id), why, sizeof(why));
+}
+
+/* "SECONDS": digits, an optional fraction and exponent, finite, >= 0. */
+static int
+parse_secs(const char *s, size_t n, double *out)
+{
+	char tmp[64], *end;
+	size_t i;
+
+	if (n == 0 || n >= sizeof(tmp) || s[0] < '0' || s[0] > '9')
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!strchr("0123456789.eE+-", s[i]) || !s[i])
+			return -1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	*out = strtod(tmp, &end);
+	return *end || !isfinite(*out) || *out < 0 ? -1 : 0;
+}
+
+/* One parsed line: the id (NUL-terminated in place) and its seconds. */
+struct line {
+	const char *id;
+	double secs;
+};
+
+/*
+ * Checks every line of a cache file, text[len] being a NUL, and collects
+ * them; with_secs for the durations format. Returns NULL, or the reason.
+ */
+static const char *
+parse_lines(char *text, size_t len, int with_secs, struct line **out, size_t *nout,
+	    char *why, size_t size)
+{
+	struct line *v = NULL;
+	size_t n = 0, cap = 0, lineno = 0;
+	char *p = text, *end = text + len, detail[64];
+
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *id = p, *tab;
+		const char *bad;
+		double secs = -1;
+
+		lineno++;
+		if (!nl) {
+			snprintf(why, size, "truncated: line %zu has no newline", lineno);
+			goto fail;
+		}
+		*nl = '\0';
+		if (with_secs) {
+			/* memchr, not strchr: a NUL before the tab is junk, not the end. */
+			tab = memchr(p, '\t', (size_t)(nl - p));
+			if (!tab) {
+				snprintf(why, size, "line %zu: no tab between seconds and id", lineno);
+				goto fail;
+			}
+			if (parse_secs(p, (size_t)(tab - p), &secs) < 0) {
+				snprintf(why, size, "line %zu: bad number of seconds", lineno);
+				goto fail;
+			}
+			id = tab + 1;
+		}
+		if ((bad = bad_id(id, (size_t)(nl - id), detail, sizeof(detail)))) {
+			snprintf(why, size, "line %zu: %s", lineno, bad);
+			goto fail;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n].id = id;
+		v[n].secs = secs;
+		n++;
+		p = nl + 1;
+	}
+	*out = v;
+	*nout = n;
+	return NULL;
+fail:
+	free(v);
+	return why;
+}
+
+static void
+load_file(struct hd_cache *c, const char *name, int with_secs, struct buf *warnings)
+{
+	char *path = xasprintf("%s/%s", c->dir, name), *text, why[128];
+	const char *bad;
+	struct line *v;
+	size_t len, n, i;
+
+	text = hd_read_file(path, &len);
+	if (!text) {
+		if (errno != ENOENT && warnings)
+			buf_printf(warnings, "herd: warning: ignoring corrupt cache file %s: %s\n",
+				   path, strerror(errno));
+		free(path);
+		return;
+	}
+	bad = parse_lines(text, len, with_secs, &v, &n, why, sizeof(why));
+	if (bad) {
+		if (warnings)
+			buf_printf(warnings, "herd: warning: ignoring corrupt cache file %s: %s\n",
+				   path, bad);
+	} else {
+		for (i = 0; i < n; i++) {
+			struct hd_centry *e = entry(c, v[i].id);
+
+			if (with_secs)
+				e->secs = v[i].secs;
+			else
+				set_failed(c, e, 1);
+		}
+		free(v);
+	}
+	free(text);
+	free(path);
+}
+
+int
+hd_cache_load(struct hd_cache *c, const char *dir, struct buf *warnings)
+{
+	hd_cache_init(c, dir);
+	load_file(c, LASTFAILED, 0, warnings);
+	load_file(c, DURATIONS, 1, warnings);
+	return 0;
+}
+
+static int
+make_dir(const char *path, struct buf *err)
+{
+	if (mkdir(path, 0777) == 0 || errno == EEXIST)
+		return 0;
+	if (err)
+		buf_printf(err, "cannot create %s: %s\n", path, strerror(errno));
+	return -1;
+}
+
+static int
+write_file(const char *path, const char *text, size_t len, struct buf *err)
+{
+	if (hd_write_file_atomic(path, text, len) == 0)
+		return 0;
+	if (err)
+		buf_printf(err, "cannot write %s: %s\n", path, strerror(errno));
+	return -1;
+}
+
+/* Writes dir/name with text unless the file is already there. */
+static int
+write_once(const char *dir, const char *name, const char *text, struct buf *err)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	struct stat st;
+	int r = 0;
+
+	if (lstat(path, &st) < 0)
+		r = write_file(path, text, strlen(text), err);
+	free(path);
+	return r;
+}
+
+int
+hd_cache_save(const struct hd_cache *c, struct buf *err)
+{
+	struct buf lf = BUF_INIT, du = BUF_INIT;
+	char *v1 = xasprintf("%s/v1", c->dir), *p1 = NULL, *p2 = NULL;
+	size_t i;
+	int r = -1;
+
+	if (make_dir(c->dir, err) < 0 || make_dir(v1, err) < 0)
+		goto out;
+	if (write_once(c->dir, "CACHEDIR.TAG", cachedir_tag, err) < 0 ||
+	    write_once(c->dir, "README.md", readme, err) < 0 ||
+	    write_once(c->dir, ".gitignore", gitignore, err) < 0)
+		goto out;
+	for (i = 0; i < c->n; i++) {
+		const struct hd_centry *e = &c->ent[i];
+
+		if (!storable(e->id))
+			continue;
+		if (e->failed)
+			buf_printf(&lf, "%s\n", e->id);
+		if (e->secs >= 0)
+			buf_printf(&du, "%.6f\t%s\n", e->secs, e->id);
+	}
+	p1 = xasprintf("%s/%s", c->dir, LASTFAILED);
+	p2 = xasprintf("%s/%s", c->dir, DURATIONS);
+	if (write_file(p1, lf.data ? lf.data : "", lf.len, err) < 0 ||
+	    write_file(p2, du.data ? du.data : "", du.len, err) < 0)
+		goto out;
+	r = 0;
+out:
+	free(p1);
+	free(p2);
+	free(v1);
+	buf_clear(&lf);
+	buf_clear(&du);
+	return r;
+}
+
+int
+hd_cache_clear(const char *dir, struct buf *err)
+{
+	static const char *const files[] = {
+		LASTFAILED, DURATIONS, "CACHEDIR.TAG", "README.md", ".gitignore"
+	};
+	static const char *const dirs[] = { "/v1", "" };
+	size_t i;
+
+	for (i = 0; i < LEN(files); i++) {
+		char *path = xasprintf("%s/%s", dir, files[i]);
+
+		if (unlink(path) < 0 && errno != ENOENT && errno != ENOTDIR) {
+			if (err)
+				buf_printf(err, "cannot remove %s: %s\n", path, strerror(errno));
+			free(path);
+			return -1;
+		}
+		free(path);
+	}
+	/* The folders go only when empty: something else may live there. */
+	for (i = 0; i < LEN(dirs); i++) {
+		char *path = xasprintf("%s%s", dir, dirs[i]);
+
+		rmdir(path);
+		free(path);
+	}
+	return 0;
+}
+
+static int
+by_secs_desc(const void *a, const void *b)
+{
+	const struct hd_centry *x = *(const struct hd_centry *const *)a;
+	const struct hd_centry *y = *(const struct hd_centry *const *)b;
+
+	if (x->secs != y->secs)
+		return x->secs > y->secs ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	const struct hd_centry *x = *(const struct hd_centry *const *)a;
+	const struct hd_centry *y = *(const struct hd_centry *const *)b;
+
+	return strcmp(x->id, y->id);
+}
+
+/* The entries with a known duration, sorted by cmp; *n set to their count. */
+static const struct hd_centry **
+timed(const struct hd_cache *c, int (*cmp)(const void *, const void *), size_t *n)
+{
+	const struct hd_centry **v = xreallocarray(NULL, c->n, sizeof(*v));
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < c->n; i++)
+		if (c->ent[i].secs >= 0)
+			v[(*n)++] = &c->ent[i];
+	qsort(v, *n, sizeof(*v), cmp);
+	return v;
+}
+
+void
+hd_cache_show(FILE *out, const struct hd_cache *c)
+{
+	const struct hd_centry **v;
+	size_t i, n;
+
+	fprintf(out, "cachedir: %s\n", c->dir);
+	fprintf(out, "lastfailed: %zu id%s\n", c->nfailed, c->nfailed == 1 ? "" : "s");
+	for (i = 0; i < c->n; i++)
+		if (c->ent[i].failed)
+			fprintf(out, "  %s\n", c->ent[i].id);
+	v = timed(c, by_secs_desc, &n);
+	fprintf(out, "durations: %zu id%s, longest first\n", n, n == 1 ? "" : "s");
+	for (i = 0; i < n; i++)
+		fprintf(out, "  %10.6fs  %s\n", v[i]->secs, v[i]->id);
+	free(v);
+}
+
+/* The shortest %g form that reads back as d exactly, with a ".0" on whole
+ * numbers as Python's float repr writes them. */
+static void
+number(struct buf *b, double d)
+{
+	char tmp[64];
+	int prec;
+
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
+	buf_adds(b, tmp);
+	if (!strpbrk(tmp, ".e"))
+		buf_adds(b, ".0");
+}
+
+int
+hd_durations_import(struct hd_cache *c, const char *path, struct buf *err)
+{
+	struct buf why = BUF_INIT;
+	struct hd_jval root;
+	char *text;
+	size_t len, i;
+	int r = -1;
+
+	if (!(text = hd_read_file(path, &len))) {
+		if (err)
+			buf_printf(err, "cannot read %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (hd_json_parse(&root, text, len, &why) < 0) {
+		if (err)
+			buf_printf(err, "%s: %s", path, why.data);
+		goto out;
+	}
+	if (root.type != HD_JOBJECT) {
+		buf_printf(&why, "at byte %zu: expected an object of id: seconds, found %s %s\n",
+			   root.off, root.type == HD_JARRAY ? "an" : "a", hd_json_type_name(root.type));
+		goto bad;
+	}
+	/* Checked whole before anything changes, so a bad file leaves c alone. */
+	for (i = 0; i < root.n; i++) {
+		const struct hd_jval *m = &root.v[i];
+
+		if (memchr(m->key, '\0', m->keylen)) {
+			buf_printf(&why, "at byte %zu: an id holds a NUL character\n", m->keyoff);
+			goto bad;
+		}
+		if (m->type != HD_JNUMBER) {
+			buf_printf(&why, "at byte %zu: expected a number of seconds, found %s %s\n",
+				   m->off, m->type == HD_JARRAY || m->type == HD_JOBJECT ?
+				   "an" : "a", hd_json_type_name(m->type));
+			goto bad;
+		}
+		if (m->num < 0) {
+			buf_printf(&why, "at byte %zu: negative duration\n", m->off);
+			goto bad;
+		}
+	}
+	for (i = 0; i < root.n; i++)
+		entry(c, root.v[i].key)->secs = root.v[i].num;
+	r = 0;
+	goto out;
+bad:
+	if (err)
+		buf_printf(err, "%s: %s", path, why.data);
+out:
+	hd_json_free(&root);
+	buf_clear(&why);
+	free(text);
+	return r;
+}
+
+int
+hd_durations_export(const struct hd_cache *c, const char *path, struct buf *err)
+{
+	struct buf b = BUF_INIT;
+	const struct hd_centry **v;
+	size_t i, n;
+	int r;
+
+	/* pytest-split writes json.dump(..., sort_keys=True, indent=4): so do we,
+	 * so that a committed file diffs the same whichever tool wrote it. */
+	v = timed(c, by_id, &n);
+	buf_adds(&b, n ? "{\n" : "{}\n");
+	for (i = 0; i < n; i++) {
+		buf_adds(&b, "    ");
+		hd_json_string(&b, v[i]->id, strlen(v[i]->id));
+		buf_adds(&b, ": ");
+		number(&b, v[i]->secs);
+		buf_adds(&b, i + 1 < n ? ",\n" : "\n}\n");
+	}
+	free(v);
+	r = write_file(path, b.data, b.len, err);
+	buf_clear(&b);
+	return r;
+}

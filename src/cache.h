@@ -1,0 +1,88 @@
+/*
+ * cache.h - what herd learns from past runs, kept in a cache folder
+ * (.herd_cache/ by default):
+ *
+ *	DIR/v1/lastfailed	the ids that failed last time, one per line
+ *	DIR/v1/durations	"SECONDS<TAB>ID" lines, for longest-first scheduling
+ *	DIR/CACHEDIR.TAG	so that backup and archiving tools skip the folder
+ *	DIR/README.md		says what the folder is
+ *	DIR/.gitignore		"*", so that the folder is never committed
+ *
+ * The files are rewritten whole, through a temporary name, so a reader sees
+ * the old or the new version, never a mix. A damaged file is ignored with a
+ * warning: a cache may only make a run faster, never stop it.
+ *
+ * An id is stored only when it is non-empty valid UTF-8 without control
+ * characters (it could not be read back otherwise); hd_cache_save skips others.
+ */
+#ifndef HERD_CACHE_H
+#define HERD_CACHE_H
+
+#include <stdio.h>
+#include <stddef.h>
+
+struct buf;
+struct hd_centry;
+
+/* The cache in memory: one hash table of ids, each with a duration and a
+ * failed flag, iterated in insertion order. Owns all its memory. */
+struct hd_cache {
+	char *dir;
+	struct hd_centry *ent;	/* entries, in the order first seen */
+	size_t n, cap;
+	size_t *slot;		/* open addressing: entry index + 1, 0 = free */
+	size_t nslot;		/* a power of two, at least 2n */
+	size_t nfailed;
+};
+
+/* An empty cache that will be saved in dir (copied). */
+void hd_cache_init(struct hd_cache *c, const char *dir);
+
+/*
+ * Initialises c and reads the cache in dir. A missing folder or file is an
+ * empty cache. A file that cannot be read or does not parse counts as empty,
+ * and one line "herd: warning: ignoring corrupt cache file PATH: reason" is
+ * appended to warnings. Returns 0.
+ */
+int hd_cache_load(struct hd_cache *c, const char *dir, struct buf *warnings);
+
+/* The last recorded duration of id in seconds, or -1 when unknown. */
+double hd_cache_duration(const struct hd_cache *c, const char *id);
+/* Nonzero when id failed in the last run that recorded it. */
+int hd_cache_failed(const struct hd_cache *c, const char *id);
+/* How many ids are marked failed. */
+size_t hd_cache_nfailed(const struct hd_cache *c);
+
+/* Records one item's result: failed sets or clears its mark; seconds >= 0
+ * replaces its duration, a negative value leaves the duration alone. */
+void hd_cache_record(struct hd_cache *c, const char *id, int failed, double seconds);
+
+/* Writes the cache to its folder, creating it as needed. Returns 0, or -1
+ * with a one-line reason appended to err (which may be NULL). */
+int hd_cache_save(const struct hd_cache *c, struct buf *err);
+
+/* Removes the files herd writes in dir (and dir and dir/v1 when that leaves
+ * them empty); anything else is left alone. A missing dir is not an error.
+ * Returns 0, or -1 with a one-line reason appended to err. */
+int hd_cache_clear(const char *dir, struct buf *err);
+
+/* Prints the cache for --cache-show: its folder, the last-failed ids, and
+ * the durations, longest first. */
+void hd_cache_show(FILE *out, const struct hd_cache *c);
+
+/* Frees everything c holds; c may be initialised again. */
+void hd_cache_free(struct hd_cache *c);
+
+/*
+ * pytest-split's .test_durations: one JSON object, node id -> seconds.
+ * Import sets the duration of every id in the file and leaves other ids
+ * alone; the file must be exactly that shape (strict JSON, string keys, finite
+ * numbers >= 0). Returns 0, or -1 with c unchanged and a one-line reason
+ * naming the byte offset appended to err.
+ */
+int hd_durations_import(struct hd_cache *c, const char *path, struct buf *err);
+/* Writes every known duration to path as that object, sorted by id, one
+ * entry per line, through a temporary name. Returns 0, or -1 and a reason. */
+int hd_durations_export(const struct hd_cache *c, const char *path, struct buf *err);
+
+#endif

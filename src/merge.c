@@ -1,0 +1,766 @@
+/*
+ * merge.c - see merge.h.
+ *
+ * Both formats are handled the same way: each input is read into a list of
+ * items (the id, the outcome and the item's exact text), the inputs are
+ * checked against each other, and the output is the items' texts under a
+ * recomputed header. Copying the items' text rather than rebuilding it keeps
+ * every field a later herd version may add.
+ *
+ * JUnit is read textually, not with an XML parser: herd writes it, one
+ * <testcase> element per item, and escapes every '<' and '>' that is not
+ * markup, so finding a tag is finding its name after a '<'.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <herd.h>
+
+#include "json_read.h"
+#include "merge.h"
+#include "report.h"
+#include "report_json.h"
+#include "shard.h"
+#include "util.h"
+
+enum kind { K_JSON, K_JUNIT };
+
+struct mtest {
+	char *id;
+	const char *text;	/* the item's text in its input */
+	size_t len;
+	enum hd_outcome outcome;	/* JSON */
+	int fail, err, skip;	/* JUnit: which child elements it has */
+};
+
+struct input {
+	const char *path;
+	char *text;
+	size_t len;
+	struct mtest *t;
+	size_t nt, capt;
+	int meta;		/* carries shard metadata */
+	unsigned shard, shards;
+	size_t selected;
+	char *collection;
+	double duration;	/* < 0: unknown */
+	double created;		/* JSON; < 0: unknown */
+	char *version;		/* JSON */
+	size_t deselected;	/* JSON */
+	char *suite, *timestamp, *hostname;	/* JUnit */
+};
+
+static const char usage[] =
+	"usage: herd merge OUT IN...\n"
+	"Combines the reports of the shards of one run (herd --shard K/N) into one.\n"
+	"OUT and every IN are JUnit files (.xml) or herd JSON reports (.json).\n"
+	"Fails when the shards overlap, one is missing, or they come from different\n"
+	"runs. Exit status: 0 merged, 1 the inputs do not make one run, 4 usage.\n";
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && !strcmp(s + n - k, suffix);
+}
+
+static int
+kind_of(const char *path)
+{
+	if (ends_with(path, ".json"))
+		return K_JSON;
+	if (ends_with(path, ".xml"))
+		return K_JUNIT;
+	return -1;
+}
+
+static struct mtest *
+add_test(struct input *in)
+{
+	if (in->nt == in->capt) {
+		in->capt = in->capt ? in->capt * 2 : 64;
+		in->t = xreallocarray(in->t, in->capt, sizeof(*in->t));
+	}
+	memset(&in->t[in->nt], 0, sizeof(in->t[0]));
+	return &in->t[in->nt++];
+}
+
+/* Checks shard metadata once its fields are read. */
+static int
+check_meta_fields(const struct input *in, struct buf *why)
+{
+	if (in->shards < 1 || in->shards > HD_SHARD_MAX)
+		buf_printf(why, "bad shard metadata: shards must be 1 to %d", HD_SHARD_MAX);
+	else if (in->shard < 1 || in->shard > in->shards)
+		buf_printf(why, "bad shard metadata: shard must be 1 to %u", in->shards);
+	else if (!in->collection || !*in->collection)
+		buf_adds(why, "bad shard metadata: no collection hash");
+	else
+		return 0;
+	return -1;
+}
+
+/* ---- JSON ---- */
+
+/* A whole number 0..max, as JSON reports carry counts. */
+static int
+json_count(const struct hd_jval *v, double max, size_t *out)
+{
+	if (!v || v->type != HD_JNUMBER || v->num < 0 || v->num > max || v->num != floor(v->num))
+		return -1;
+	*out = (size_t)v->num;
+	return 0;
+}
+
+static int
+json_meta(struct input *in, const struct hd_jval *m, struct buf *why)
+{
+	const struct hd_jval *col = hd_json_get(m, "collection");
+	size_t k, n, sel;
+
+	if (!hd_json_get(m, "shard") && !hd_json_get(m, "shards"))
+		return 0;	/* metadata, but not about shards */
+	if (json_count(hd_json_get(m, "shard"), HD_SHARD_MAX, &k) < 0 ||
+	    json_count(hd_json_get(m, "shards"), HD_SHARD_MAX, &n) < 0 ||
+	    json_count(hd_json_get(m, "selected"), 9007199254740992.0, &sel) < 0 ||
+	    !col || col->type != HD_JSTRING) {
+		buf_adds(why, "bad shard metadata: shard, shards, selected and collection "
+			 "must be whole numbers and a string");
+		return -1;
+	}
+	in->meta = 1;
+	in->shard = (unsigned)k;
+	in->shards = (unsigned)n;
+	in->selected = sel;
+	in->collection = xstrdup(col->str);
+	return check_meta_fields(in, why);
+}
+
+static int
+read_json(struct input *in, struct buf *why)
+{
+	const struct hd_jval *tests, *v;
+	struct hd_jval root;
+	size_t i;
+	int r = -1;
+
+	if (hd_json_parse(&root, in->text, in->len, why) < 0) {
+		if (why->len && why->data[why->len - 1] == '\n')
+			why->data[--why->len] = '\0';
+		return -1;
+	}
+	if (!(tests = hd_json_get(&root, "tests")) || tests->type != HD_JARRAY) {
+		buf_adds(why, "no \"tests\" array");
+		goto out;
+	}
+	for (i = 0; i < tests->n; i++) {
+		const struct hd_jval *el = &tests->v[i], *id, *oc;
+		struct mtest *t;
+
+		id = hd_json_get(el, "id");
+		oc = hd_json_get(el, "outcome");
+		if (!id || id->type != HD_JSTRING || !oc || oc->type != HD_JSTRING ||
+		    hd_outcome_parse(oc->str) == HD_NONE) {
+			buf_printf(why, "at byte %zu: an item without an id or a valid outcome",
+				   el->off);
+			goto out;
+		}
+		t = add_test(in);
+		t->id = xstrdup(id->str);
+		t->outcome = hd_outcome_parse(oc->str);
+		t->text = in->text + el->off;
+		t->len = el->end - el->off;
+	}
+	in->duration = -1;
+	if ((v = hd_json_get(&root, "duration")) && v->type == HD_JNUMBER && v->num >= 0)
+		in->duration = v->num;
+	in->created = -1;
+	if ((v = hd_json_get(&root, "created")) && v->type == HD_JNUMBER && v->num >= 0)
+		in->created = v->num;
+	if ((v = hd_json_get(&root, "herd_version")) && v->type == HD_JSTRING)
+		in->version = xstrdup(v->str);
+	if ((v = hd_json_get(&root, "summary")))
+		json_count(hd_json_get(v, "deselected"), 9007199254740992.0, &in->deselected);
+	if ((v = hd_json_get(&root, "meta")) && v->type == HD_JOBJECT && json_meta(in, v, why) < 0)
+		goto out;
+	r = 0;
+out:
+	hd_json_free(&root);
+	return r;
+}
+
+static void
+write_json(struct buf *b, struct input *const *in, size_t n)
+{
+	struct hd_counts c;
+	size_t i, j, total = 0, first = 1;
+	double created = -1, duration = -1;
+	int o;
+
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < in[i]->nt; j++)
+			c.n[in[i]->t[j].outcome]++;
+		if (in[i]->created > created)
+			created = in[i]->created;
+		if (in[i]->duration > duration)
+			duration = in[i]->duration;
+		/* Shards of one run were all deselected alike; separate runs add up. */
+		if (in[i]->meta)
+			c.deselected = in[i]->deselected > c.deselected ? in[i]->deselected : c.deselected;
+		else
+			c.deselected += in[i]->deselected;
+	}
+	buf_adds(b, "{\n  \"herd_version\": ");
+	hd_json_string(b, in[0]->version ? in[0]->version : HERD_VERSION,
+		       strlen(in[0]->version ? in[0]->version : HERD_VERSION));
+	/* The newest input's time, not now: the same inputs give the same file. */
+	buf_printf(b, ",\n  \"created\": %lld,\n  \"duration\": ",
+		   created >= 0 ? (long long)created : (long long)time(NULL));
+	if (duration >= 0)
+		buf_printf(b, "%.6f", duration);
+	else
+		buf_adds(b, "null");
+	buf_adds(b, ",\n  \"summary\": {");
+	for (o = HD_PASSED; o < HD_NOUTCOMES; o++) {
+		buf_printf(b, "\"%s\": %zu, ", hd_outcome_name((enum hd_outcome)o), c.n[o]);
+		total += c.n[o];
+	}
+	buf_printf(b, "\"deselected\": %zu, \"total\": %zu},\n", c.deselected, total);
+	buf_adds(b, "  \"tests\": [");
+	for (i = 0; i < n; i++)
+		for (j = 0; j < in[i]->nt; j++) {
+			buf_adds(b, first ? "\n    " : ",\n    ");
+			buf_add(b, in[i]->t[j].text, in[i]->t[j].len);
+			first = 0;
+		}
+	buf_adds(b, first ? "]\n}\n" : "\n  ]\n}\n");
+}
+
+/* ---- JUnit ---- */
+
+/* The first tag named name in [p, end): '<', the name, then a space, '>' or
+ * '/' (so that "testsuite" does not find <testsuites>). */
+static const char *
+find_tag(const char *p, const char *end, const char *name)
+{
+	size_t n = strlen(name);
+
+	while (p < end && (p = memchr(p, '<', (size_t)(end - p)))) {
+		if ((size_t)(end - p) > n + 1 && !memcmp(p + 1, name, n) &&
+		    strchr(" \t\n>/", p[n + 1]))
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+/* XML text back to what it stands for: the five entities and &#N; forms. */
+static char *
+unescape(const char *s, size_t n)
+{
+	static const struct { const char *ent; char c; } ents[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
+		{ "&quot;", '"' }, { "&apos;", '\'' },
+	};
+	struct buf b = BUF_INIT;
+	size_t i = 0, k;
+
+	while (i < n) {
+		if (s[i] != '&')
+			goto plain;
+		for (k = 0; k < LEN(ents); k++) {
+			size_t len = strlen(ents[k].ent);
+
+			if (n - i >= len && !memcmp(s + i, ents[k].ent, len)) {
+				buf_addc(&b, ents[k].c);
+				i += len;
+				break;
+			}
+		}
+		if (k < LEN(ents))
+			continue;
+		if (n - i > 3 && s[i + 1] == '#') {
+			int hex = s[i + 2] == 'x';
+			char *end;
+			unsigned long cp = strtoul(s + i + 2 + hex, &end, hex ? 16 : 10);
+
+			if (end < s + n && *end == ';' && cp > 0 && cp < 0x80) {
+				buf_addc(&b, (int)cp);
+				i = (size_t)(end - s) + 1;
+				continue;
+			}
+		}
+plain:
+		buf_addc(&b, s[i++]);
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* The value of attribute name in the tag [tag, tagend), or NULL. */
+static char *
+attr_get(const char *tag, const char *tagend, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = tag + 1, *v, *q;
+
+	while ((p = memmem(p, (size_t)(tagend - p), name, n))) {
+		if (strchr(" \t\n", p[-1]) && tagend - p > (ptrdiff_t)n + 1 &&
+		    p[n] == '=' && p[n + 1] == '"') {
+			v = p + n + 2;
+			if (!(q = memchr(v, '"', (size_t)(tagend - v))))
+				return NULL;
+			return unescape(v, (size_t)(q - v));
+		}
+		p += n;
+	}
+	return NULL;
+}
+
+/* A count in an attribute: decimal digits only. */
+static int
+parse_count(const char *s, size_t max, size_t *out)
+{
+	size_t v = 0;
+
+	if (!s || !*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (max - (size_t)(*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (size_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* <property name="herd.*" value="..."/> elements between p and end. */
+static int
+junit_meta(struct input *in, const char *p, const char *end, struct buf *why)
+{
+	char *val[4] = { NULL, NULL, NULL, NULL };
+	static const char *const keys[4] = {
+		"herd.shard", "herd.shards", "herd.selected", "herd.collection"
+	};
+	size_t k = 0, n = 0, i;
+	int r = 0, any = 0;
+
+	while ((p = find_tag(p, end, "property"))) {
+		const char *tagend = memchr(p, '>', (size_t)(end - p));
+		char *name;
+
+		if (!tagend)
+			break;
+		name = attr_get(p, tagend, "name");
+		for (i = 0; name && i < LEN(keys); i++)
+			if (!strcmp(name, keys[i])) {
+				free(val[i]);
+				val[i] = attr_get(p, tagend, "value");
+				any = 1;
+			}
+		free(name);
+		p = tagend;
+	}
+	if (!any)
+		return 0;
+	if (parse_count(val[0], HD_SHARD_MAX, &k) < 0 ||
+	    parse_count(val[1], HD_SHARD_MAX, &n) < 0 ||
+	    parse_count(val[2], (size_t)-1, &in->selected) < 0 || !val[3]) {
+		buf_adds(why, "bad shard metadata: herd.shard, herd.shards, herd.selected "
+			 "and herd.collection must all be there, the first three numbers");
+		r = -1;
+	} else {
+		in->meta = 1;
+		in->shard = (unsigned)k;
+		in->shards = (unsigned)n;
+		in->collection = xstrdup(val[3]);
+		r = check_meta_fields(in, why);
+	}
+	for (i = 0; i < LEN(val); i++)
+		free(val[i]);
+	return r;
+}
+
+/* The node id of a <testcase>: junit.c writes the file, and a classname that
+ * is the file dotted (without ".c") then the suite. */
+static char *
+testcase_id(const char *tag, const char *tagend)
+{
+	char *file = attr_get(tag, tagend, "file"), *cls = attr_get(tag, tagend, "classname");
+	char *name = attr_get(tag, tagend, "name"), *id;
+	struct buf dotted = BUF_INIT;
+	size_t n, i;
+
+	if (file && cls) {
+		n = strlen(file);
+		if (n > 2 && !strcmp(file + n - 2, ".c"))
+			n -= 2;
+		for (i = 0; i < n; i++)
+			buf_addc(&dotted, file[i] == '/' ? '.' : file[i]);
+	}
+	if (dotted.len && !strncmp(cls, dotted.data, dotted.len) && cls[dotted.len] == '.')
+		id = xasprintf("%s::%s::%s", file, cls + dotted.len + 1, name ? name : "");
+	else
+		id = xasprintf("%s::%s", cls ? cls : "", name ? name : "");
+	buf_clear(&dotted);
+	free(file);
+	free(cls);
+	free(name);
+	return id;
+}
+
+static int
+read_junit(struct input *in, struct buf *why)
+{
+	const char *end = in->text + in->len, *suite, *suite_end, *p, *first;
+	char *time_;
+
+	if (!(suite = find_tag(in->text, end, "testsuite")) ||
+	    !(suite_end = memchr(suite, '>', (size_t)(end - suite)))) {
+		buf_adds(why, "no <testsuite> element");
+		return -1;
+	}
+	in->suite = attr_get(suite, suite_end, "name");
+	in->timestamp = attr_get(suite, suite_end, "timestamp");
+	in->hostname = attr_get(suite, suite_end, "hostname");
+	in->duration = -1;
+	if ((time_ = attr_get(suite, suite_end, "time"))) {
+		in->duration = hd_parse_seconds(time_);
+		free(time_);
+	}
+	p = suite_end + 1;
+	first = find_tag(p, end, "testcase");
+	if (junit_meta(in, p, first ? first : end, why) < 0)
+		return -1;
+	while ((first = find_tag(p, end, "testcase"))) {
+		const char *tagend = memchr(first, '>', (size_t)(end - first)), *close, *start, *nl;
+		struct mtest *t;
+
+		if (!tagend) {
+			buf_printf(why, "at byte %zu: unterminated <testcase>", (size_t)(first - in->text));
+			return -1;
+		}
+		if (tagend[-1] == '/') {
+			close = tagend + 1;
+		} else if ((close = memmem(tagend, (size_t)(end - tagend), "</testcase>", 11))) {
+			close += 11;
+		} else {
+			buf_printf(why, "at byte %zu: <testcase> without </testcase>",
+				   (size_t)(first - in->text));
+			return -1;
+		}
+		/* The block runs from the start of the tag's line to the end of the
+		 * closing tag's line, so that the indentation comes along. */
+		for (start = first; start > p && start[-1] != '\n'; start--)
+			;
+		nl = memchr(close, '\n', (size_t)(end - close));
+		t = add_test(in);
+		t->id = testcase_id(first, tagend);
+		t->text = start;
+		t->len = (size_t)((nl ? nl + 1 : end) - start);
+		t->fail = find_tag(tagend, close, "failure") != NULL;
+		t->err = find_tag(tagend, close, "error") != NULL;
+		t->skip = find_tag(tagend, close, "skipped") != NULL;
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+static void
+write_junit(struct buf *b, struct input *const *in, size_t n)
+{
+	size_t i, j, tests = 0, fail = 0, err = 0, skip = 0;
+	double duration = 0;
+	struct buf counts = BUF_INIT;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < in[i]->nt; j++) {
+			tests++;
+			fail += in[i]->t[j].fail;
+			err += in[i]->t[j].err;
+			skip += in[i]->t[j].skip;
+		}
+		if (in[i]->duration > duration)
+			duration = in[i]->duration;
+	}
+	buf_printf(&counts, "tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
+		   "time=\"%.3f\"", tests, fail, err, skip, duration);
+	buf_adds(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+	buf_printf(b, "<testsuites name=\"herd\" %s>\n", counts.data);
+	buf_adds(b, "  <testsuite name=\"");
+	hd_xml_escape(b, in[0]->suite ? in[0]->suite : "herd",
+		      strlen(in[0]->suite ? in[0]->suite : "herd"));
+	buf_printf(b, "\" %s", counts.data);
+	if (in[0]->timestamp) {
+		buf_adds(b, " timestamp=\"");
+		hd_xml_escape(b, in[0]->timestamp, strlen(in[0]->timestamp));
+		buf_addc(b, '"');
+	}
+	if (in[0]->hostname) {
+		buf_adds(b, " hostname=\"");
+		hd_xml_escape(b, in[0]->hostname, strlen(in[0]->hostname));
+		buf_addc(b, '"');
+	}
+	buf_adds(b, ">\n");
+	for (i = 0; i < n; i++)
+		for (j = 0; j < in[i]->nt; j++) {
+			const struct mtest *t = &in[i]->t[j];
+
+			buf_add(b, t->text, t->len);
+			if (!t->len || t->text[t->len - 1] != '\n')
+				buf_addc(b, '\n');
+		}
+	buf_adds(b, "  </testsuite>\n</testsuites>\n");
+	buf_clear(&counts);
+}
+
+/* ---- checks across inputs ---- */
+
+static int
+by_shard(const void *a, const void *b)
+{
+	const struct input *x = *(struct input *const *)a, *y = *(struct input *const *)b;
+
+	return x->shard < y->shard ? -1 : x->shard > y->shard;
+}
+
+/* Metadata present in all inputs or none, agreeing, each shard once. Sorts
+ * the inputs by shard number. */
+static int
+check_shards(struct input **in, size_t n, struct buf *err)
+{
+	struct buf list = BUF_INIT;
+	size_t i, missing = 0;
+	unsigned k;
+
+	for (i = 1; i < n; i++) {
+		const struct input *a = in[0], *b = in[i];
+
+		if (a->meta != b->meta) {
+			buf_printf(err, "%s has shard metadata and %s has none\n",
+				   (a->meta ? a : b)->path, (a->meta ? b : a)->path);
+			return -1;
+		}
+		if (!a->meta)
+			continue;
+		if (a->shards != b->shards) {
+			buf_printf(err, "%s and %s are shards of different runs: %u shards vs %u\n",
+				   a->path, b->path, a->shards, b->shards);
+			return -1;
+		}
+		if (a->selected != b->selected) {
+			buf_printf(err, "%s and %s are shards of different runs: "
+				   "%zu selected ids vs %zu\n", a->path, b->path, a->selected, b->selected);
+			return -1;
+		}
+		if (strcmp(a->collection, b->collection)) {
+			buf_printf(err, "%s and %s are shards of different runs: "
+				   "collection %s vs %s\n", a->path, b->path, a->collection, b->collection);
+			return -1;
+		}
+	}
+	if (!in[0]->meta)
+		return 0;
+	/* A stable sort would do as well: equal shard numbers fail just below. */
+	qsort(in, n, sizeof(*in), by_shard);
+	for (i = 1; i < n; i++)
+		if (in[i]->shard == in[i - 1]->shard) {
+			buf_printf(err, "shard %u/%u is given twice: %s and %s\n", in[i]->shard,
+				   in[i]->shards, in[i - 1]->path, in[i]->path);
+			return -1;
+		}
+	if (n == in[0]->shards)
+		return 0;
+	for (k = 1, i = 0; k <= in[0]->shards; k++) {
+		if (i < n && in[i]->shard == k) {
+			i++;
+			continue;
+		}
+		/* Name a few: 10000 shards need not be spelt out. */
+		if (missing < 5)
+			buf_printf(&list, "%s%u/%u", missing ? ", " : "", k, in[0]->shards);
+		missing++;
+	}
+	if (missing > 5)
+		buf_printf(&list, " and %zu more", missing - 5);
+	buf_printf(err, "shard%s %s %s missing\n", missing > 1 ? "s" : "", list.data,
+		   missing > 1 ? "are" : "is");
+	buf_clear(&list);
+	return -1;
+}
+
+struct owner {
+	const char *id;
+	size_t in;
+};
+
+static int
+by_id_then_input(const void *a, const void *b)
+{
+	const struct owner *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : x->in < y->in ? -1 : x->in > y->in;
+}
+
+/* No id in two inputs. Sorting names the smallest overlapping id, the same
+ * whatever the order of the arguments. */
+static int
+check_overlap(struct input *const *in, size_t n, struct buf *err)
+{
+	struct owner *v;
+	size_t i, j, total = 0, k = 0;
+	int r = 0;
+
+	for (i = 0; i < n; i++)
+		total += in[i]->nt;
+	v = xreallocarray(NULL, total, sizeof(*v));
+	for (i = 0; i < n; i++)
+		for (j = 0; j < in[i]->nt; j++) {
+			v[k].id = in[i]->t[j].id;
+			v[k++].in = i;
+		}
+	qsort(v, total, sizeof(*v), by_id_then_input);
+	for (i = 1; i < total; i++) {
+		if (strcmp(v[i].id, v[i - 1].id))
+			continue;
+		/* Within a run of one id, the inputs ascend: compare with its first. */
+		for (j = i - 1; j > 0 && !strcmp(v[j - 1].id, v[i].id); j--)
+			;
+		if (v[j].in != v[i].in) {
+			buf_printf(err, "shards overlap: %s is in %s and %s\n", v[i].id,
+				   in[v[j].in]->path, in[v[i].in]->path);
+			r = -1;
+			break;
+		}
+	}
+	free(v);
+	return r;
+}
+
+static void
+free_input(struct input *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->nt; i++)
+		free(in->t[i].id);
+	free(in->t);
+	free(in->text);
+	free(in->collection);
+	free(in->version);
+	free(in->suite);
+	free(in->timestamp);
+	free(in->hostname);
+}
+
+int
+hd_merge(const char *out, const char *const *ins, size_t n, struct buf *err)
+{
+	struct input *v = xcalloc(n ? n : 1, sizeof(*v)), **order;
+	struct buf why = BUF_INIT, doc = BUF_INIT, sink = BUF_INIT;
+	int kind = kind_of(out), r = 4;
+	size_t i, total = 0;
+
+	if (!err)
+		err = &sink;
+	order = xcalloc(n ? n : 1, sizeof(*order));
+	if (n == 0) {
+		buf_adds(err, "no input reports\n");
+		goto out;
+	}
+	if (kind < 0) {
+		buf_printf(err, "%s: the output must end in .xml (JUnit) or .json\n", out);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (kind_of(ins[i]) != kind) {
+			buf_printf(err, "%s: not a %s report like %s\n", ins[i],
+				   kind == K_JSON ? ".json" : ".xml", out);
+			goto out;
+		}
+	for (i = 0; i < n; i++) {
+		v[i].path = ins[i];
+		order[i] = &v[i];
+		if (!(v[i].text = hd_read_file(ins[i], &v[i].len))) {
+			buf_printf(err, "cannot read %s: %s\n", ins[i], strerror(errno));
+			goto out;
+		}
+	}
+	r = 1;
+	for (i = 0; i < n; i++) {
+		buf_reset(&why);
+		if ((kind == K_JSON ? read_json : read_junit)(&v[i], &why) < 0) {
+			buf_printf(err, "%s: not a herd %s report: %s\n", ins[i],
+				   kind == K_JSON ? "JSON" : "JUnit", why.data);
+			goto out;
+		}
+		total += v[i].nt;
+	}
+	if (check_shards(order, n, err) < 0 || check_overlap(order, n, err) < 0)
+		goto out;
+	if (order[0]->meta && total != order[0]->selected) {
+		if (total < order[0]->selected)
+			buf_printf(err, "%zu ids missing: the shards hold %zu of the %zu selected\n",
+				   order[0]->selected - total, total, order[0]->selected);
+		else
+			buf_printf(err, "the shards hold %zu ids, more than the %zu selected\n",
+				   total, order[0]->selected);
+		goto out;
+	}
+	if (kind == K_JSON)
+		write_json(&doc, order, n);
+	else
+		write_junit(&doc, order, n);
+	if (hd_write_file_atomic(out, doc.data, doc.len) < 0) {
+		buf_printf(err, "cannot write %s: %s\n", out, strerror(errno));
+		goto out;
+	}
+	r = 0;
+out:
+	for (i = 0; i < n; i++)
+		free_input(&v[i]);
+	free(v);
+	free(order);
+	buf_clear(&why);
+	buf_clear(&doc);
+	buf_clear(&sink);
+	return r;
+}
+
+int
+hd_merge_main(int argc, char **argv)
+{
+	struct buf err = BUF_INIT;
+	int i, r;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(usage, stdout);
+			return 0;
+		}
+		hd_warn("merge: unknown option %s (see herd merge --help)", argv[i]);
+		return 4;
+	}
+	if (argc - i < 2) {
+		hd_warn("merge: usage: herd merge OUT IN... (see herd merge --help)");
+		return 4;
+	}
+	r = hd_merge(argv[i], (const char *const *)(argv + i + 1), (size_t)(argc - i - 1), &err);
+	if (r) {
+		if (err.len && err.data[err.len - 1] == '\n')
+			err.data[--err.len] = '\0';
+		hd_warn("merge: %s", err.data ? err.data : "failed");
+	}
+	buf_clear(&err);
+	return r;
+}
