@@ -121,12 +121,34 @@ child(struct buf *b, const char *tag, const char *type, const struct hd_ritem *i
 	buf_clear(&msg);
 }
 
+static void
+attempt(struct buf *b, const char *tag, const struct hd_attempt *a)
+{
+	const char *m = a->message ? a->message : "";
+	size_t first = strcspn(m, "\n");
+	struct buf msg = BUF_INIT;
+
+	buf_add(&msg, m, first);
+	buf_printf(b, "      <%s", tag);
+	attr(b, "type", hd_outcome_name(a->outcome));
+	attr(b, "message", msg.data);
+	buf_adds(b, ">");
+	hd_xml_escape(b, m, strlen(m));
+	if (a->outlen) {
+		buf_adds(b, "<system-out>");
+		hd_xml_escape(b, a->output, a->outlen);
+		buf_adds(b, "</system-out>");
+	}
+	buf_printf(b, "</%s>\n", tag);
+	buf_clear(&msg);
+}
+
 int
 hd_junit_write(const char *path, const struct hd_ritem *items, size_t n,
 	       double elapsed, const char *suite_name)
 {
 	struct buf b = BUF_INIT;
-	size_t i, fail = 0, err = 0, skip = 0;
+	size_t i, k, fail = 0, err = 0, skip = 0;
 	char host[256] = "localhost", stamp[64], num[64];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -175,6 +197,10 @@ hd_junit_write(const char *path, const struct hd_ritem *items, size_t n,
 		case HD_NOTRUN: case HD_NONE: child(&b, "skipped", "not-run", it); break;
 		default: break;
 		}
+		/* Earlier tries, as Jenkins and surefire name them. */
+		for (k = 0; k < it->nattempts; k++)
+			attempt(&b, it->outcome == HD_FLAKY ? "flakyFailure" : "rerunFailure",
+				&it->attempts[k]);
 		if (it->outlen) {
 			buf_adds(&b, "      <system-out>");
 			hd_xml_escape(&b, it->output, it->outlen);

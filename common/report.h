@@ -31,6 +31,15 @@ enum hd_outcome hd_outcome_parse(const char *name);
 /* Nonzero for the outcomes that make the run fail. */
 int hd_outcome_fails(enum hd_outcome o);
 
+/* One earlier, failed try of an item that was rerun. */
+struct hd_attempt {
+	enum hd_outcome outcome;
+	double duration;
+	char *message;
+	char *output;
+	size_t outlen;
+};
+
 /* What a reporter knows of one item. Strings are borrowed. */
 struct hd_ritem {
 	const char *id;		/* node id */
@@ -45,6 +54,8 @@ struct hd_ritem {
 	size_t outlen;
 	const char *worker;	/* "gw0", or NULL */
 	int reruns;		/* how many times it was rerun */
+	const struct hd_attempt *attempts;	/* the failed tries before the last */
+	size_t nattempts;
 };
 
 struct hd_counts {

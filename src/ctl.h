@@ -41,6 +41,10 @@ struct citem {
 	char *message, *output;
 	size_t outlen;
 	const char *worker;
+	int reruns;		/* .reruns: tries left after a failure */
+	int tries;		/* failed tries so far */
+	struct hd_attempt *attempts;
+	double not_before;	/* a rerun waits for --reruns-delay */
 };
 
 struct demand {
@@ -131,6 +135,11 @@ struct ctl {
 	int max_restart;
 	const char *kexpr, *mexpr;
 	int collect_only, verbose, quiet, durations, color, tap;
+	int reruns;		/* --reruns */
+	double reruns_delay;
+	int flaky_fails;
+	struct citem **delayed;	/* reruns waiting for their delay */
+	size_t ndelayed;
 	const char *junit, *json;
 	char uid[40];
 	/* state */
@@ -182,6 +191,8 @@ void worker_send(struct worker *w, const char *type, const char *arg);
 /* Collects every binary, then runs the selected items; returns when done. */
 int ctl_collect(struct ctl *c);
 void ctl_run(struct ctl *c);
+/* Reruns whose --reruns-delay is over go back to their pools. */
+void ctl_wake_delayed(struct ctl *c, double now);
 /* Stops every worker and waits for them (after --collect-only). */
 void ctl_stop_all(struct ctl *c);
 

@@ -260,12 +260,67 @@ item_timeout(const struct ctl *c, const struct citem *it)
 	return it->timeout > 0 ? it->timeout : c->timeout;
 }
 
+/*
+ * A failed try with tries left is kept as an attempt and the item goes back
+ * to the pool (after --reruns-delay); returns 1 then.
+ */
+static int
+rerun(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
+      const char *msg, size_t msglen, const char *out, size_t outlen)
+{
+	int allowed = it->reruns >= 0 ? it->reruns : c->reruns;
+	struct hd_attempt *a;
+
+	if ((o != HD_FAILED && o != HD_CRASHED && o != HD_TIMEOUT) || it->tries >= allowed ||
+	    c->stopping || it->xfail)
+		return 0;
+	it->attempts = xreallocarray(it->attempts, (size_t)it->tries + 1, sizeof(*it->attempts));
+	a = &it->attempts[it->tries++];
+	a->outcome = o;
+	a->duration = duration;
+	a->message = xstrndup(msg ? msg : "", msglen);
+	a->output = outlen ? xstrndup(out, outlen) : NULL;
+	a->outlen = outlen;
+	it->queued = 0;
+	if (c->reruns_delay > 0) {
+		it->not_before = hd_now() + c->reruns_delay;
+		c->delayed = xreallocarray(c->delayed, c->ndelayed + 1, sizeof(*c->delayed));
+		c->delayed[c->ndelayed++] = it;
+	} else {
+		sched_return(it->bin, &it, 1);
+	}
+	return 1;
+}
+
+/* Reruns whose delay is over go back to their pools. */
+void
+ctl_wake_delayed(struct ctl *c, double now)
+{
+	size_t i = 0;
+
+	while (i < c->ndelayed) {
+		struct citem *it = c->delayed[i];
+
+		if (it->not_before > now) {
+			i++;
+			continue;
+		}
+		sched_return(it->bin, &it, 1);
+		c->delayed[i] = c->delayed[--c->ndelayed];
+	}
+}
+
 static void
 finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	    const char *msg, size_t msglen, const char *out, size_t outlen,
 	    const struct worker *w)
 {
 	struct hd_ritem ri;
+
+	if (rerun(c, it, o, duration, msg, msglen, out, outlen))
+		return;
+	if (o == HD_PASSED && it->tries)
+		o = HD_FLAKY;
 
 	it->outcome = o;
 	it->duration = duration;
@@ -441,6 +496,7 @@ add_collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		if (it->timeout < 0)
 			it->timeout = 0;
 		it->fixtures = (v = hd_msg_kv(m, 2, "fixtures")) ? xstrdup(v) : NULL;
+		it->reruns = (v = hd_msg_kv(m, 2, "reruns")) ? atoi(v) : -1;
 		it->exclusive = (v = hd_msg_kv(m, 2, "exclusive")) && strcmp(v, "0");
 		it->strategy = strategy_of(hd_msg_kv(m, 2, "strategy"));
 		if ((v = hd_msg_kv(m, 2, "resources")))
@@ -1068,7 +1124,12 @@ static double
 next_deadline(struct ctl *c)
 {
 	double next = 0;
+	size_t k;
 	int i;
+
+	for (k = 0; k < c->ndelayed; k++)
+		if (!next || c->delayed[k]->not_before < next)
+			next = c->delayed[k]->not_before;
 
 	for (i = 0; i < c->nslots; i++) {
 		struct worker *w = &c->w[i];
@@ -1201,6 +1262,7 @@ poll_once(struct ctl *c)
 			worker_died(c, &c->w[i]);
 	now = hd_now();
 	check_deadlines(c, now);
+	ctl_wake_delayed(c, now);
 	show_status(c, now);
 }
 
@@ -1358,7 +1420,7 @@ ctl_run(struct ctl *c)
 		}
 		for (i = 0; i < c->nslots; i++)
 			busy |= c->w[i].pid > 0;
-		if (!busy)
+		if (!busy && (!c->ndelayed || c->stopping))
 			break;
 		poll_once(c);
 		if (c->aborted)

@@ -45,6 +45,10 @@ static const char usage_text[] =
 "  -x, --exitfirst      stop at the first failure\n"
 "  --maxfail N          stop after N failures\n"
 "  --timeout S          seconds an item may take (0: no limit, the default)\n"
+"  --reruns N           rerun a failed, crashed or timed-out item up to N times;\n"
+"                       passing on a rerun is 'flaky' (.reruns sets it per test)\n"
+"  --reruns-delay S     wait S seconds before each rerun\n"
+"  --flaky-fails        flaky items make the run fail\n"
 "  --kill-grace S       seconds between SIGTERM and SIGKILL (1)\n"
 "  --collect-timeout S  seconds a binary may take to list its tests (60)\n"
 "  -s                   no capture: test output is shown live, by worker\n"
@@ -255,6 +259,12 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			c->maxfail = 1;
 		} else if (!strcmp(name, "--maxfail")) {
 			c->maxfail = parse_count("--maxfail", optval(argc, argv, &i, eq));
+		} else if (!strcmp(name, "--reruns")) {
+			c->reruns = parse_count("--reruns", optval(argc, argv, &i, eq));
+		} else if (!strcmp(name, "--reruns-delay")) {
+			c->reruns_delay = parse_secs("--reruns-delay", optval(argc, argv, &i, eq));
+		} else if (!strcmp(name, "--flaky-fails")) {
+			c->flaky_fails = 1;
 		} else if (!strcmp(name, "--timeout")) {
 			c->timeout = parse_secs("--timeout", optval(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--kill-grace")) {
@@ -641,6 +651,9 @@ ritems(struct ctl *c, size_t *count)
 			ri->output = it->output;
 			ri->outlen = it->outlen;
 			ri->worker = it->worker;
+			ri->reruns = it->tries;
+			ri->attempts = it->attempts;
+			ri->nattempts = (size_t)it->tries;
 			if (it->outcome == HD_NONE)
 				ri->message = c->interrupted ? "not run: interrupted\n" :
 					      c->stop_reason ? c->stop_reason : "not run\n";
@@ -679,6 +692,8 @@ report(struct ctl *c, double elapsed)
 		hd_warn("cannot write %s:", c->junit);
 		status = 3;
 	}
+	if (c->flaky_fails && counts.n[HD_FLAKY] && status == 0)
+		status = 1;
 	if (c->json && hd_json_write(c->json, r, n, elapsed, &counts, NULL) < 0) {
 		hd_warn("cannot write %s:", c->json);
 		status = 3;
