@@ -147,6 +147,14 @@ int
 hd_junit_write(const char *path, const struct hd_ritem *items, size_t n,
 	       double elapsed, const char *suite_name)
 {
+	return hd_junit_write_props(path, items, n, elapsed, suite_name, NULL, 0);
+}
+
+int
+hd_junit_write_props(const char *path, const struct hd_ritem *items, size_t n,
+		     double elapsed, const char *suite_name, const char *const *props,
+		     size_t nprops)
+{
 	struct buf b = BUF_INIT;
 	size_t i, k, fail = 0, err = 0, skip = 0;
 	char host[256] = "localhost", stamp[64], num[64];
@@ -176,6 +184,16 @@ hd_junit_write(const char *path, const struct hd_ritem *items, size_t n,
 	attr(&b, "timestamp", stamp);
 	attr(&b, "hostname", host);
 	buf_adds(&b, ">\n");
+	if (nprops) {
+		buf_adds(&b, "    <properties>\n");
+		for (k = 0; k + 1 < nprops * 2; k += 2) {
+			buf_adds(&b, "      <property");
+			attr(&b, "name", props[k]);
+			attr(&b, "value", props[k + 1]);
+			buf_adds(&b, "/>\n");
+		}
+		buf_adds(&b, "    </properties>\n");
+	}
 	for (i = 0; i < n; i++) {
 		const struct hd_ritem *it = &items[i];
 

@@ -115,6 +115,11 @@ void hd_counts_text(const struct hd_counts *c, char *buf, size_t size);
 int hd_junit_write(const char *path, const struct hd_ritem *items, size_t n,
 		   double elapsed, const char *suite_name);
 
+/* The same with <properties>: props holds nprops name, value pairs. */
+int hd_junit_write_props(const char *path, const struct hd_ritem *items, size_t n,
+			 double elapsed, const char *suite_name, const char *const *props,
+			 size_t nprops);
+
 /* Appends s to buf escaped for XML text and attributes: control characters and
  * invalid UTF-8 become \xNN, the five specials entities. */
 struct buf;

@@ -45,6 +45,9 @@ struct citem {
 	int tries;		/* failed tries so far */
 	struct hd_attempt *attempts;
 	double not_before;	/* a rerun waits for --reruns-delay */
+	double est;		/* expected seconds: cached, or the mean */
+	unsigned char lastfailed, isnew;
+	unsigned rank;		/* --random-order */
 };
 
 struct demand {
@@ -138,6 +141,8 @@ struct ctl {
 	int reruns;		/* --reruns */
 	double reruns_delay;
 	int flaky_fails;
+	int lf, ff, nf, random_order, order_by_time;
+	unsigned long random_seed;
 	struct citem **delayed;	/* reruns waiting for their delay */
 	size_t ndelayed;
 	const char *junit, *json;
@@ -167,6 +172,8 @@ struct ctl {
 };
 
 /* sched.c */
+/* Sorts every pool: --ff, --nf, then longest first (or --random-order). */
+void sched_order(struct ctl *c);
 /* Builds every binary's pool from its selected items for the --dist mode. */
 void sched_build(struct ctl *c);
 /* Hands w more of its binary's units when it runs short. */

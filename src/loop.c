@@ -1383,6 +1383,7 @@ ctl_run(struct ctl *c)
 
 	signals_init();
 	sched_build(c);
+	sched_order(c);
 	for (;;) {
 		int busy = 0;
 

@@ -11,14 +11,20 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
 #include "expr.h"
 #include "ini.h"
+#include "cache.h"
+#include "merge.h"
 #include "report_json.h"
 #include "report_tap.h"
+#include "shard.h"
+#include "watch.h"
 
 #define VERSION "0.1.0"
 
@@ -49,6 +55,18 @@ static const char usage_text[] =
 "                       passing on a rerun is 'flaky' (.reruns sets it per test)\n"
 "  --reruns-delay S     wait S seconds before each rerun\n"
 "  --flaky-fails        flaky items make the run fail\n"
+"history (the cache, .herd_cache/ in the project root):\n"
+"  --lf, --last-failed  run only the items that failed last time (all if none)\n"
+"  --ff, --failed-first run those first, then the rest\n"
+"  --nf, --new-first    run items the cache has never seen first\n"
+"  --cache-dir DIR      the cache's folder; --cache-clear empties it first;\n"
+"                       --cache-show prints it and exits\n"
+"  --store-durations    also write the durations as pytest-split's JSON\n"
+"  --durations-path F   that file (default .test_durations); read when present\n"
+"  --random-order       shuffle the order; --random-seed N replays a shuffle\n"
+"  --shard K/N          run the K-th of N parts, balanced by known durations\n"
+"  -f, --looponfail     rerun the failing items whenever a binary changes\n"
+"  herd merge OUT IN... merge shard reports (.xml or .json) into one\n"
 "  --kill-grace S       seconds between SIGTERM and SIGKILL (1)\n"
 "  --collect-timeout S  seconds a binary may take to list its tests (60)\n"
 "  -s                   no capture: test output is shown live, by worker\n"
@@ -173,6 +191,11 @@ parse_secs(const char *opt, const char *s)
 
 /* ---- options ---- */
 
+static const char *opt_cache_dir, *opt_durations_path;
+static int opt_cache_clear, opt_cache_show, opt_store_durations, opt_loop;
+static unsigned opt_shard_k, opt_shard_n;
+static char *ini_dir;		/* where herd.ini is: the project root */
+
 /* --resource NAME=N: N tokens of NAME (a name not given has 1). */
 static void
 add_capacity(struct ctl *c, const char *spec)
@@ -259,6 +282,34 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			c->maxfail = 1;
 		} else if (!strcmp(name, "--maxfail")) {
 			c->maxfail = parse_count("--maxfail", optval(argc, argv, &i, eq));
+		} else if (!strcmp(name, "--lf") || !strcmp(name, "--last-failed")) {
+			c->lf = 1;
+		} else if (!strcmp(name, "--ff") || !strcmp(name, "--failed-first")) {
+			c->ff = 1;
+		} else if (!strcmp(name, "--nf") || !strcmp(name, "--new-first")) {
+			c->nf = 1;
+		} else if (!strcmp(name, "--cache-dir")) {
+			opt_cache_dir = optval(argc, argv, &i, eq);
+		} else if (!strcmp(name, "--cache-clear")) {
+			opt_cache_clear = 1;
+		} else if (!strcmp(name, "--cache-show")) {
+			opt_cache_show = 1;
+		} else if (!strcmp(name, "--store-durations")) {
+			opt_store_durations = 1;
+		} else if (!strcmp(name, "--durations-path")) {
+			opt_durations_path = optval(argc, argv, &i, eq);
+		} else if (!strcmp(name, "--random-order")) {
+			c->random_order = 1;
+		} else if (!strcmp(name, "--random-seed")) {
+			v = optval(argc, argv, &i, eq);
+			c->random_seed = (unsigned long)parse_count("--random-seed", v);
+			c->random_order = 2;
+		} else if (!strcmp(name, "--shard")) {
+			v = optval(argc, argv, &i, eq);
+			if (hd_shard_parse(v, &opt_shard_k, &opt_shard_n) < 0)
+				usage_error("--shard takes K/N with 1 <= K <= N, not '%s'", v);
+		} else if (!strcmp(name, "-f") || !strcmp(name, "--looponfail")) {
+			opt_loop = 1;
 		} else if (!strcmp(name, "--reruns")) {
 			c->reruns = parse_count("--reruns", optval(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--reruns-delay")) {
@@ -345,6 +396,7 @@ struct ini {
 	size_t ntestpaths;
 	char **resources;	/* NAME=N, overridden by --resource */
 	size_t nresources;
+	char *cache_dir;
 };
 
 static void
@@ -358,6 +410,7 @@ load_ini(struct ini *ini)
 	memset(ini, 0, sizeof(*ini));
 	if (!path)
 		return;
+	ini_dir = strrchr(path, '/') ? xstrndup(path, (size_t)(strrchr(path, '/') - path)) : NULL;
 	if (!(text = hd_read_file(path, &len)))
 		hd_fatal(4, "cannot read %s:", path);
 	if (hd_ini_parse(text, len, path, &e, &n, err, sizeof(err)) < 0) {
@@ -366,9 +419,10 @@ load_ini(struct ini *ini)
 	}
 	for (i = 0; i < n; i++)
 		if (!strcmp(e[i].section, "herd") && strcmp(e[i].key, "addopts") &&
-		    strcmp(e[i].key, "testpaths") && strcmp(e[i].key, "resources")) {
+		    strcmp(e[i].key, "testpaths") && strcmp(e[i].key, "resources") &&
+		    strcmp(e[i].key, "cache_dir")) {
 			fprintf(stderr, "herd: %s:%d: unknown key '%s' in [herd] (known: addopts, "
-				"testpaths, resources)\n", path, e[i].line, e[i].key);
+				"testpaths, resources, cache_dir)\n", path, e[i].line, e[i].key);
 			exit(4);
 		}
 	if ((v = hd_ini_get(e, n, "herd", "addopts")) &&
@@ -376,6 +430,8 @@ load_ini(struct ini *ini)
 		fprintf(stderr, "herd: %s: addopts: %s\n", path, err);
 		exit(4);
 	}
+	if ((v = hd_ini_get(e, n, "herd", "cache_dir")))
+		ini->cache_dir = xstrdup(v);
 	if ((v = hd_ini_get(e, n, "herd", "resources")) &&
 	    hd_split_args(v, &ini->resources, &ini->nresources, err, sizeof(err)) < 0) {
 		fprintf(stderr, "herd: %s: resources: %s\n", path, err);
@@ -583,6 +639,205 @@ expand_each(struct ctl *c)
 	}
 }
 
+static char *shard_meta;		/* --shard: the JSON report's meta */
+static char *shard_props[8];	/* ... and the JUnit properties */
+
+static struct hd_cache cache;
+static char *cache_dir;
+
+/* The cache's folder: --cache-dir, herd.ini's cache_dir, else the project root's. */
+static void
+resolve_cache_dir(const struct ini *i)
+{
+	const char *d = opt_cache_dir ? opt_cache_dir : i->cache_dir ? i->cache_dir : ".herd_cache";
+
+	if (d[0] != '/' && !opt_cache_dir && ini_dir)
+		cache_dir = xasprintf("%s/%s", ini_dir, d);
+	else
+		cache_dir = xstrdup(d);
+}
+
+static unsigned
+mix(unsigned long seed, const char *id)
+{
+	unsigned long h = 1469598103934665603ul ^ seed;
+
+	while (*id)
+		h = (h ^ (unsigned char)*id++) * 1099511628211ul;
+	return (unsigned)(h ^ (h >> 32));
+}
+
+/*
+ * What history says of the selected items: --lf narrows the selection; every
+ * item gets its expected duration (unknown ones the mean of the known), its
+ * last-failed and new flags, and its shuffle rank.
+ */
+static void
+apply_history(struct ctl *c)
+{
+	struct buf warn = BUF_INIT, err = BUF_INIT;
+	double sum = 0;
+	size_t i, j, known = 0, failed = 0;
+
+	hd_cache_load(&cache, cache_dir, &warn);
+	if (warn.len)
+		fputs(warn.data, stderr);
+	if (opt_durations_path && access(opt_durations_path, F_OK) == 0 &&
+	    hd_durations_import(&cache, opt_durations_path, &err) < 0)
+		fprintf(stderr, "herd: warning: %s\n", err.data);
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].n; j++) {
+			struct citem *it = &c->bins[i].items[j];
+			double d = hd_cache_duration(&cache, it->id);
+
+			it->lastfailed = (unsigned char)hd_cache_failed(&cache, it->id);
+			it->isnew = d < 0 && !it->lastfailed;
+			it->est = d;
+			it->rank = mix(c->random_seed, it->id);
+			if (d >= 0 && it->selected)
+				sum += d, known++;
+			failed += it->selected && it->lastfailed;
+		}
+	c->order_by_time = known > 0;
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].n; j++) {
+			struct citem *it = &c->bins[i].items[j];
+
+			if (it->est < 0)
+				it->est = known ? sum / (double)known : 1;
+			if (c->lf && failed && it->selected && !it->lastfailed) {
+				it->selected = 0;
+				c->nselected--;
+			}
+		}
+	if (c->lf && !failed)
+		fprintf(stderr, "herd: --lf: no previously failed tests, running all %zu\n",
+			c->nselected);
+	buf_clear(&warn);
+	buf_clear(&err);
+}
+
+/* --shard K/N: keeps the K-th part, the same on every machine for the same inputs. */
+static void
+apply_shard(struct ctl *c)
+{
+	size_t i, j, n = 0, k = 0;
+	const char **ids = xcalloc(c->nselected + 1, sizeof(*ids));
+	double *secs = xcalloc(c->nselected + 1, sizeof(*secs));
+	unsigned *to = xcalloc(c->nselected + 1, sizeof(*to));
+	char hash[17];
+
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].n; j++)
+			if (c->bins[i].items[j].selected) {
+				ids[n] = c->bins[i].items[j].id;
+				secs[n++] = hd_cache_duration(&cache, c->bins[i].items[j].id);
+			}
+	hd_collection_hash(ids, n, hash);
+	hd_shard_split(secs, n, opt_shard_n, to);
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].n; j++)
+			if (c->bins[i].items[j].selected && to[k++] != opt_shard_k - 1) {
+				c->bins[i].items[j].selected = 0;
+				c->nselected--;
+			}
+	shard_meta = xasprintf("{\"shard\": %u, \"shards\": %u, \"selected\": %zu, "
+			       "\"collection\": \"%s\"}", opt_shard_k, opt_shard_n, n, hash);
+	shard_props[0] = "herd.shard";
+	shard_props[1] = xasprintf("%u", opt_shard_k);
+	shard_props[2] = "herd.shards";
+	shard_props[3] = xasprintf("%u", opt_shard_n);
+	shard_props[4] = "herd.selected";
+	shard_props[5] = xasprintf("%zu", n);
+	shard_props[6] = "herd.collection";
+	shard_props[7] = xstrdup(hash);
+	free(ids);
+	free(secs);
+	free(to);
+}
+
+/* Remembers what failed and how long each item took. */
+static void
+save_history(struct ctl *c)
+{
+	struct buf err = BUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].ntotal; j++) {
+			const struct citem *it = &c->bins[i].items[j];
+			int ran = it->outcome != HD_NONE && it->outcome != HD_NOTRUN &&
+				  it->outcome != HD_SKIPPED;
+
+			if (it->selected && it->outcome != HD_NONE && it->outcome != HD_NOTRUN)
+				hd_cache_record(&cache, it->id, hd_outcome_fails(it->outcome),
+						ran ? it->duration : -1);
+		}
+	if (hd_cache_save(&cache, &err) < 0)
+		fprintf(stderr, "herd: warning: cannot save the cache: %s\n", err.data);
+	buf_reset(&err);
+	if (opt_store_durations &&
+	    hd_durations_export(&cache, opt_durations_path ? opt_durations_path : ".test_durations",
+				&err) < 0)
+		fprintf(stderr, "herd: warning: %s\n", err.data);
+	buf_clear(&err);
+}
+
+/*
+ * -f: runs herd again and again, without -f: after a failing run, waits for a
+ * test binary to change and reruns the failures (--lf); once they pass, runs
+ * everything once more, then waits again. Ctrl-C leaves.
+ */
+static int
+loop_on_fail(struct ctl *c, int argc, char **argv)
+{
+	char **args = xcalloc((size_t)argc + 2, sizeof(*args));
+	const char **paths = xcalloc(c->nbins + 1, sizeof(*paths));
+	int i, n = 0, status = 0, lf = 0;
+	size_t k;
+
+	for (k = 0; k < c->nbins; k++)
+		paths[k] = c->bins[k].path;
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], "-f") && strcmp(argv[i], "--looponfail"))
+			args[n++] = argv[i];
+	for (;;) {
+		struct hd_watch *w;
+		pid_t pid;
+
+		args[n] = lf ? "--lf" : NULL;
+		args[n + 1] = NULL;
+		fflush(NULL);
+		if ((pid = fork()) == 0) {
+			signal(SIGINT, SIG_DFL);
+			execv("/proc/self/exe", args);
+			execvp(argv[0], args);
+			_exit(127);
+		}
+		signal(SIGINT, SIG_IGN);	/* the run takes Ctrl-C and says so */
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		signal(SIGINT, SIG_DFL);
+		if (WIFSIGNALED(status) || WEXITSTATUS(status) == 2 || WEXITSTATUS(status) >= 3)
+			return WIFSIGNALED(status) ? 2 : WEXITSTATUS(status);
+		/* Failures: rerun them; all passed after reruns: everything once more. */
+		if (WEXITSTATUS(status) == 1 || lf) {
+			lf = WEXITSTATUS(status) == 1;
+			if (!lf)
+				continue;
+		}
+		printf("\n######## waiting for a change in %zu test binar%s (Ctrl-C leaves) ########\n",
+		       c->nbins, c->nbins == 1 ? "y" : "ies");
+		fflush(stdout);
+		if (!(w = hd_watch_open(paths, c->nbins)))
+			hd_fatal(3, "cannot watch the test binaries:");
+		i = hd_watch_next(w, -1);
+		hd_watch_close(w);
+		if (i <= 0)
+			return 2;
+	}
+}
+
 /* An item asking more than a capacity could never run: say so before starting. */
 static int
 check_demands(struct ctl *c)
@@ -688,13 +943,14 @@ report(struct ctl *c, double elapsed)
 		status = hd_term_summary(&c->term, r, n, elapsed, intr);
 		counts = c->term.counts;
 	}
-	if (c->junit && hd_junit_write(c->junit, r, n, elapsed, "herd") < 0) {
+	if (c->junit && hd_junit_write_props(c->junit, r, n, elapsed, "herd",
+					     (const char *const *)shard_props, shard_meta ? 4 : 0) < 0) {
 		hd_warn("cannot write %s:", c->junit);
 		status = 3;
 	}
 	if (c->flaky_fails && counts.n[HD_FLAKY] && status == 0)
 		status = 1;
-	if (c->json && hd_json_write(c->json, r, n, elapsed, &counts, NULL) < 0) {
+	if (c->json && hd_json_write(c->json, r, n, elapsed, &counts, shard_meta) < 0) {
 		hd_warn("cannot write %s:", c->json);
 		status = 3;
 	}
@@ -720,6 +976,8 @@ main(int argc, char **argv)
 	const char *env;
 
 	hd_progname = "herd";
+	if (argc > 1 && !strcmp(argv[1], "merge"))
+		return hd_merge_main(argc - 1, argv + 1);
 	c.dist = DIST_LOAD;
 	c.grace = 1.0;
 	c.collect_timeout = 60;
@@ -755,6 +1013,22 @@ main(int argc, char **argv)
 	if (!a.npaths)
 		for (i = 0; i < ini.ntestpaths; i++)
 			a.paths[a.npaths++] = ini.testpaths[i];
+	resolve_cache_dir(&ini);
+	if (opt_cache_clear) {
+		struct buf err = BUF_INIT;
+
+		if (hd_cache_clear(cache_dir, &err) < 0)
+			hd_fatal(3, "cannot clear the cache: %s", err.data);
+		buf_clear(&err);
+	}
+	if (opt_cache_show) {
+		struct buf warn = BUF_INIT;
+
+		hd_cache_load(&cache, cache_dir, &warn);
+		fputs(warn.data ? warn.data : "", stderr);
+		hd_cache_show(stdout, &cache);
+		return 0;
+	}
 	if (!a.npaths) {
 		fprintf(stderr, "herd: no test binaries given, and no testpaths in herd.ini (see herd --help)\n");
 		return 4;
@@ -780,6 +1054,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "herd: no herd test binaries found\n");
 		return 5;
 	}
+	if (opt_loop)
+		return loop_on_fail(&c, argc, argv);
+	if (c.random_order == 1)
+		c.random_seed = (unsigned long)time(NULL) % 100000;
 	c.t0 = hd_now();
 	status = ctl_collect(&c);
 	if (status)
@@ -797,6 +1075,9 @@ main(int argc, char **argv)
 					printf("%s\n", c.bins[i].items[j].id);
 		return c.nselected ? 0 : 5;
 	}
+	apply_history(&c);
+	if (opt_shard_n)
+		apply_shard(&c);
 	if (check_demands(&c) < 0)
 		return 4;
 	if (c.dist == DIST_EACH)
@@ -812,6 +1093,12 @@ main(int argc, char **argv)
 		 VERSION, c.nslots, c.nslots == 1 ? "" : "s",
 		 (const char *[]){ "load", "loadscope", "loadfile", "loadgroup", "worksteal",
 				   "each", "no" }[c.dist], c.isolation_none ? "none" : "fork");
+	if (c.random_order)
+		snprintf(header + strlen(header), sizeof(header) - strlen(header),
+			 ", random order (--random-seed %lu)", c.random_seed);
+	if (opt_shard_n)
+		snprintf(header + strlen(header), sizeof(header) - strlen(header),
+			 ", shard %u/%u", opt_shard_k, opt_shard_n);
 	if (!c.tap)
 		hd_term_header(&c.term, header, collected, collected - (c.dist == DIST_EACH ?
 				 c.nselected / (size_t)c.nslots : c.nselected));
@@ -819,6 +1106,7 @@ main(int argc, char **argv)
 	c.term.counts.deselected = collected - (c.dist == DIST_EACH ?
 				   c.nselected / (size_t)c.nslots : c.nselected);
 	ctl_run(&c);
+	save_history(&c);
 	status = report(&c, hd_now() - c.t0);
 	if (c.warnings.len) {
 		fprintf(stdout, "%s", c.warnings.data);

@@ -233,6 +233,75 @@ sched_build(struct ctl *c)
 	}
 }
 
+static const struct ctl *order_ctl;
+
+static double
+unit_est(const struct unit *u)
+{
+	double t = 0;
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		t += u->v[i]->est;
+	return t;
+}
+
+static int
+unit_flag(const struct unit *u, int failed)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		if (failed ? u->v[i]->lastfailed : u->v[i]->isnew)
+			return 1;
+	return 0;
+}
+
+static int
+cmp_units(const void *pa, const void *pb)
+{
+	const struct unit *a = pa, *b = pb;
+	const struct ctl *c = order_ctl;
+	double ta, tb;
+	int fa, fb;
+
+	/* Isolated groups keep their place: they run first, in their order. */
+	if (a->iso != b->iso) {
+		if (!a->iso || !b->iso)
+			return a->iso ? -1 : 1;
+		return a->iso < b->iso ? -1 : 1;
+	}
+	if (c->ff && (fa = unit_flag(a, 1)) != (fb = unit_flag(b, 1)))
+		return fa ? -1 : 1;
+	if (c->nf && (fa = unit_flag(a, 0)) != (fb = unit_flag(b, 0)))
+		return fa ? -1 : 1;
+	if (c->random_order)
+		return a->v[0]->rank < b->v[0]->rank ? -1 : a->v[0]->rank > b->v[0]->rank;
+	if (c->order_by_time) {
+		ta = unit_est(a);
+		tb = unit_est(b);
+		if (ta != tb)
+			return ta > tb ? -1 : 1;
+	}
+	return a->v[0]->idx < b->v[0]->idx ? -1 : a->v[0]->idx > b->v[0]->idx;
+}
+
+void
+sched_order(struct ctl *c)
+{
+	size_t i;
+
+	if (!c->ff && !c->nf && !c->random_order && !c->order_by_time)
+		return;
+	order_ctl = c;
+	for (i = 0; i < c->nbins; i++) {
+		struct binary *b = &c->bins[i];
+
+		/* qsort is not stable; cmp_units ends on the collection index. */
+		qsort(b->pool + b->pool_head, b->pool_len, sizeof(*b->pool), cmp_units);
+	}
+}
+
 size_t
 sched_pending(const struct ctl *c, const struct binary *b, int slot)
 {
