@@ -178,8 +178,10 @@ static void
 set_failed(struct hd_cache *c, struct hd_centry *e, int failed)
 {
 	failed = !!failed;
-	if (e->failed != failed)
-		c->nfailed += failed ? 1 : (size_t)-1;
+	if (failed && !e->failed)
+		c->nfailed++;
+	else if (!failed && e->failed)
+		c->nfailed--;
 	e->failed = failed;
 }
 
@@ -243,7 +245,7 @@ parse_secs(const char *s, size_t n, double *out)
 	if (n == 0 || n >= sizeof(tmp) || s[0] < '0' || s[0] > '9')
 		return -1;
 	for (i = 0; i < n; i++)
-		if (!strchr("0123456789.eE+-", s[i]) || !s[i])
+		if (!s[i] || !strchr("0123456789.eE+-", s[i]))
 			return -1;
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';
@@ -359,14 +361,30 @@ hd_cache_load(struct hd_cache *c, const char *dir, struct buf *warnings)
 	return 0;
 }
 
+/* mkdir -p: --cache-dir may name a folder whose parents do not exist yet. */
 static int
-make_dir(const char *path, struct buf *err)
+make_dirs(const char *path, struct buf *err)
 {
-	if (mkdir(path, 0777) == 0 || errno == EEXIST)
-		return 0;
-	if (err)
-		buf_printf(err, "cannot create %s: %s\n", path, strerror(errno));
-	return -1;
+	char *p = xstrdup(path), *s, c;
+	int r = 0;
+
+	for (s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		c = *s;
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			if (err)
+				buf_printf(err, "cannot create %s: %s", p, strerror(errno));
+			r = -1;
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return r;
 }
 
 static int
@@ -375,7 +393,7 @@ write_file(const char *path, const char *text, size_t len, struct buf *err)
 	if (hd_write_file_atomic(path, text, len) == 0)
 		return 0;
 	if (err)
-		buf_printf(err, "cannot write %s: %s\n", path, strerror(errno));
+		buf_printf(err, "cannot write %s: %s", path, strerror(errno));
 	return -1;
 }
 
@@ -401,7 +419,7 @@ hd_cache_save(const struct hd_cache *c, struct buf *err)
 	size_t i;
 	int r = -1;
 
-	if (make_dir(c->dir, err) < 0 || make_dir(v1, err) < 0)
+	if (make_dirs(v1, err) < 0)
 		goto out;
 	if (write_once(c->dir, "CACHEDIR.TAG", cachedir_tag, err) < 0 ||
 	    write_once(c->dir, "README.md", readme, err) < 0 ||
@@ -446,7 +464,7 @@ hd_cache_clear(const char *dir, struct buf *err)
 
 		if (unlink(path) < 0 && errno != ENOENT && errno != ENOTDIR) {
 			if (err)
-				buf_printf(err, "cannot remove %s: %s\n", path, strerror(errno));
+				buf_printf(err, "cannot remove %s: %s", path, strerror(errno));
 			free(path);
 			return -1;
 		}
@@ -545,7 +563,7 @@ hd_durations_import(struct hd_cache *c, const char *path, struct buf *err)
 
 	if (!(text = hd_read_file(path, &len))) {
 		if (err)
-			buf_printf(err, "cannot read %s: %s\n", path, strerror(errno));
+			buf_printf(err, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (hd_json_parse(&root, text, len, &why) < 0) {
@@ -554,7 +572,7 @@ hd_durations_import(struct hd_cache *c, const char *path, struct buf *err)
 		goto out;
 	}
 	if (root.type != HD_JOBJECT) {
-		buf_printf(&why, "at byte %zu: expected an object of id: seconds, found %s %s\n",
+		buf_printf(&why, "at byte %zu: expected an object of id: seconds, found %s %s",
 			   root.off, root.type == HD_JARRAY ? "an" : "a", hd_json_type_name(root.type));
 		goto bad;
 	}
@@ -563,17 +581,17 @@ hd_durations_import(struct hd_cache *c, const char *path, struct buf *err)
 		const struct hd_jval *m = &root.v[i];
 
 		if (memchr(m->key, '\0', m->keylen)) {
-			buf_printf(&why, "at byte %zu: an id holds a NUL character\n", m->keyoff);
+			buf_printf(&why, "at byte %zu: an id holds a NUL character", m->keyoff);
 			goto bad;
 		}
 		if (m->type != HD_JNUMBER) {
-			buf_printf(&why, "at byte %zu: expected a number of seconds, found %s %s\n",
+			buf_printf(&why, "at byte %zu: expected a number of seconds, found %s %s",
 				   m->off, m->type == HD_JARRAY || m->type == HD_JOBJECT ?
 				   "an" : "a", hd_json_type_name(m->type));
 			goto bad;
 		}
 		if (m->num < 0) {
-			buf_printf(&why, "at byte %zu: negative duration\n", m->off);
+			buf_printf(&why, "at byte %zu: negative duration", m->off);
 			goto bad;
 		}
 	}

@@ -12,6 +12,9 @@
  * the old or the new version, never a mix. A damaged file is ignored with a
  * warning: a cache may only make a run faster, never stop it.
  *
+ * Errors are one line appended to a caller's buffer, without a newline, to
+ * be printed as the caller sees fit: library code does not print.
+ *
  * An id is stored only when it is non-empty valid UTF-8 without control
  * characters (it could not be read back otherwise); hd_cache_save skips others.
  */
@@ -41,8 +44,8 @@ void hd_cache_init(struct hd_cache *c, const char *dir);
 /*
  * Initialises c and reads the cache in dir. A missing folder or file is an
  * empty cache. A file that cannot be read or does not parse counts as empty,
- * and one line "herd: warning: ignoring corrupt cache file PATH: reason" is
- * appended to warnings. Returns 0.
+ * and one line "herd: warning: ignoring corrupt cache file PATH: reason\n"
+ * is appended to warnings (which may be NULL). Returns 0.
  */
 int hd_cache_load(struct hd_cache *c, const char *dir, struct buf *warnings);
 

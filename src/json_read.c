@@ -36,7 +36,6 @@ fail(struct reader *r, size_t off, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(r->err, fmt, ap);
 	va_end(ap);
-	buf_addc(r->err, '\n');
 	return -1;
 }
 

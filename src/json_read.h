@@ -47,7 +47,7 @@ struct hd_jval {
 /*
  * Parses the len bytes at text as one JSON value, with only whitespace around
  * it. Returns 0 and fills *out (free it with hd_json_free), or -1 with *out
- * empty and one line "at byte N: reason" appended to err (which may be NULL).
+ * empty and "at byte N: reason" (no newline) appended to err (may be NULL).
  */
 int hd_json_parse(struct hd_jval *out, const char *text, size_t len, struct buf *err);
 

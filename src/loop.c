@@ -932,6 +932,8 @@ close_worker(struct worker *w)
 		w->bin->workers--;
 	w->state = W_DEAD;
 	w->pid = 0;
+	w->releasing = 0;
+	w->thief = -1;
 }
 
 /* The global fixture w was setting up, if any. */
@@ -1352,7 +1354,7 @@ stealable(const struct ctl *c, const struct worker *w)
 	if (c->dist != DIST_LOAD && c->dist != DIST_WORKSTEAL && c->dist != DIST_NO)
 		return 0;
 	for (i = 0; i < c->nslots; i++)
-		if (&c->w[i] != w && c->w[i].bin == w->bin && c->w[i].releasing)
+		if (&c->w[i] != w && c->w[i].pid > 0 && c->w[i].bin == w->bin && c->w[i].releasing)
 			return 1;
 	return 0;
 }

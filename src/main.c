@@ -59,6 +59,7 @@ static const char usage_text[] =
 "  --lf, --last-failed  run only the items that failed last time (all if none)\n"
 "  --ff, --failed-first run those first, then the rest\n"
 "  --nf, --new-first    run items the cache has never seen first\n"
+"  --no-cache           neither read nor write the cache\n"
 "  --cache-dir DIR      the cache's folder; --cache-clear empties it first;\n"
 "                       --cache-show prints it and exits\n"
 "  --store-durations    also write the durations as pytest-split's JSON\n"
@@ -192,7 +193,7 @@ parse_secs(const char *opt, const char *s)
 /* ---- options ---- */
 
 static const char *opt_cache_dir, *opt_durations_path;
-static int opt_cache_clear, opt_cache_show, opt_store_durations, opt_loop;
+static int opt_cache_clear, opt_cache_show, opt_store_durations, opt_loop, opt_no_cache;
 static unsigned opt_shard_k, opt_shard_n;
 static char *ini_dir;		/* where herd.ini is: the project root */
 
@@ -290,6 +291,8 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			c->nf = 1;
 		} else if (!strcmp(name, "--cache-dir")) {
 			opt_cache_dir = optval(argc, argv, &i, eq);
+		} else if (!strcmp(name, "--no-cache")) {
+			opt_no_cache = 1;
 		} else if (!strcmp(name, "--cache-clear")) {
 			opt_cache_clear = 1;
 		} else if (!strcmp(name, "--cache-show")) {
@@ -679,7 +682,8 @@ apply_history(struct ctl *c)
 	double sum = 0;
 	size_t i, j, known = 0, failed = 0;
 
-	hd_cache_load(&cache, cache_dir, &warn);
+	if (!opt_no_cache)
+		hd_cache_load(&cache, cache_dir, &warn);
 	if (warn.len)
 		fputs(warn.data, stderr);
 	if (opt_durations_path && access(opt_durations_path, F_OK) == 0 &&
@@ -773,7 +777,7 @@ save_history(struct ctl *c)
 				hd_cache_record(&cache, it->id, hd_outcome_fails(it->outcome),
 						ran ? it->duration : -1);
 		}
-	if (hd_cache_save(&cache, &err) < 0)
+	if (!opt_no_cache && hd_cache_save(&cache, &err) < 0)
 		fprintf(stderr, "herd: warning: cannot save the cache: %s\n", err.data);
 	buf_reset(&err);
 	if (opt_store_durations &&

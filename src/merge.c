@@ -149,11 +149,8 @@ read_json(struct input *in, struct buf *why)
 	size_t i;
 	int r = -1;
 
-	if (hd_json_parse(&root, in->text, in->len, why) < 0) {
-		if (why->len && why->data[why->len - 1] == '\n')
-			why->data[--why->len] = '\0';
+	if (hd_json_parse(&root, in->text, in->len, why) < 0)
 		return -1;
-	}
 	if (!(tests = hd_json_get(&root, "tests")) || tests->type != HD_JARRAY) {
 		buf_adds(why, "no \"tests\" array");
 		goto out;
@@ -210,11 +207,17 @@ write_json(struct buf *b, struct input *const *in, size_t n)
 			created = in[i]->created;
 		if (in[i]->duration > duration)
 			duration = in[i]->duration;
-		/* Shards of one run were all deselected alike; separate runs add up. */
-		if (in[i]->meta)
-			c.deselected = in[i]->deselected > c.deselected ? in[i]->deselected : c.deselected;
-		else
+		/* A shard counts the other shards' items as deselected, as
+		 * pytest-split does: what it collected, less the whole run's
+		 * selection, is what the run deselected. Separate runs add up. */
+		if (in[i]->meta) {
+			size_t collected = in[i]->deselected + in[i]->nt;
+
+			if (collected > in[i]->selected && collected - in[i]->selected > c.deselected)
+				c.deselected = collected - in[i]->selected;
+		} else {
 			c.deselected += in[i]->deselected;
+		}
 	}
 	buf_adds(b, "{\n  \"herd_version\": ");
 	hd_json_string(b, in[0]->version ? in[0]->version : HERD_VERSION,
@@ -526,7 +529,11 @@ by_shard(const void *a, const void *b)
 {
 	const struct input *x = *(struct input *const *)a, *y = *(struct input *const *)b;
 
-	return x->shard < y->shard ? -1 : x->shard > y->shard;
+	if (x->shard != y->shard)
+		return x->shard < y->shard ? -1 : 1;
+	/* The inputs are one array in argument order: ties keep that order, so
+	 * a repeated shard is reported the same way every time. */
+	return x < y ? -1 : x > y;
 }
 
 /* Metadata present in all inputs or none, agreeing, each shard once. Sorts
@@ -542,35 +549,34 @@ check_shards(struct input **in, size_t n, struct buf *err)
 		const struct input *a = in[0], *b = in[i];
 
 		if (a->meta != b->meta) {
-			buf_printf(err, "%s has shard metadata and %s has none\n",
+			buf_printf(err, "%s has shard metadata and %s has none",
 				   (a->meta ? a : b)->path, (a->meta ? b : a)->path);
 			return -1;
 		}
 		if (!a->meta)
 			continue;
 		if (a->shards != b->shards) {
-			buf_printf(err, "%s and %s are shards of different runs: %u shards vs %u\n",
+			buf_printf(err, "%s and %s are shards of different runs: %u shards vs %u",
 				   a->path, b->path, a->shards, b->shards);
 			return -1;
 		}
 		if (a->selected != b->selected) {
 			buf_printf(err, "%s and %s are shards of different runs: "
-				   "%zu selected ids vs %zu\n", a->path, b->path, a->selected, b->selected);
+				   "%zu selected ids vs %zu", a->path, b->path, a->selected, b->selected);
 			return -1;
 		}
 		if (strcmp(a->collection, b->collection)) {
 			buf_printf(err, "%s and %s are shards of different runs: "
-				   "collection %s vs %s\n", a->path, b->path, a->collection, b->collection);
+				   "collection %s vs %s", a->path, b->path, a->collection, b->collection);
 			return -1;
 		}
 	}
 	if (!in[0]->meta)
 		return 0;
-	/* A stable sort would do as well: equal shard numbers fail just below. */
 	qsort(in, n, sizeof(*in), by_shard);
 	for (i = 1; i < n; i++)
 		if (in[i]->shard == in[i - 1]->shard) {
-			buf_printf(err, "shard %u/%u is given twice: %s and %s\n", in[i]->shard,
+			buf_printf(err, "shard %u/%u is given twice: %s and %s", in[i]->shard,
 				   in[i]->shards, in[i - 1]->path, in[i]->path);
 			return -1;
 		}
@@ -588,7 +594,7 @@ check_shards(struct input **in, size_t n, struct buf *err)
 	}
 	if (missing > 5)
 		buf_printf(&list, " and %zu more", missing - 5);
-	buf_printf(err, "shard%s %s %s missing\n", missing > 1 ? "s" : "", list.data,
+	buf_printf(err, "shard%s %s %s missing", missing > 1 ? "s" : "", list.data,
 		   missing > 1 ? "are" : "is");
 	buf_clear(&list);
 	return -1;
@@ -633,7 +639,7 @@ check_overlap(struct input *const *in, size_t n, struct buf *err)
 		for (j = i - 1; j > 0 && !strcmp(v[j - 1].id, v[i].id); j--)
 			;
 		if (v[j].in != v[i].in) {
-			buf_printf(err, "shards overlap: %s is in %s and %s\n", v[i].id,
+			buf_printf(err, "shards overlap: %s is in %s and %s", v[i].id,
 				   in[v[j].in]->path, in[v[i].in]->path);
 			r = -1;
 			break;
@@ -671,16 +677,16 @@ hd_merge(const char *out, const char *const *ins, size_t n, struct buf *err)
 		err = &sink;
 	order = xcalloc(n ? n : 1, sizeof(*order));
 	if (n == 0) {
-		buf_adds(err, "no input reports\n");
+		buf_adds(err, "no input reports");
 		goto out;
 	}
 	if (kind < 0) {
-		buf_printf(err, "%s: the output must end in .xml (JUnit) or .json\n", out);
+		buf_printf(err, "%s: the output must end in .xml (JUnit) or .json", out);
 		goto out;
 	}
 	for (i = 0; i < n; i++)
 		if (kind_of(ins[i]) != kind) {
-			buf_printf(err, "%s: not a %s report like %s\n", ins[i],
+			buf_printf(err, "%s: not a %s report like %s", ins[i],
 				   kind == K_JSON ? ".json" : ".xml", out);
 			goto out;
 		}
@@ -688,7 +694,7 @@ hd_merge(const char *out, const char *const *ins, size_t n, struct buf *err)
 		v[i].path = ins[i];
 		order[i] = &v[i];
 		if (!(v[i].text = hd_read_file(ins[i], &v[i].len))) {
-			buf_printf(err, "cannot read %s: %s\n", ins[i], strerror(errno));
+			buf_printf(err, "cannot read %s: %s", ins[i], strerror(errno));
 			goto out;
 		}
 	}
@@ -696,7 +702,7 @@ hd_merge(const char *out, const char *const *ins, size_t n, struct buf *err)
 	for (i = 0; i < n; i++) {
 		buf_reset(&why);
 		if ((kind == K_JSON ? read_json : read_junit)(&v[i], &why) < 0) {
-			buf_printf(err, "%s: not a herd %s report: %s\n", ins[i],
+			buf_printf(err, "%s: not a herd %s report: %s", ins[i],
 				   kind == K_JSON ? "JSON" : "JUnit", why.data);
 			goto out;
 		}
@@ -706,10 +712,10 @@ hd_merge(const char *out, const char *const *ins, size_t n, struct buf *err)
 		goto out;
 	if (order[0]->meta && total != order[0]->selected) {
 		if (total < order[0]->selected)
-			buf_printf(err, "%zu ids missing: the shards hold %zu of the %zu selected\n",
+			buf_printf(err, "%zu ids missing: the shards hold %zu of the %zu selected",
 				   order[0]->selected - total, total, order[0]->selected);
 		else
-			buf_printf(err, "the shards hold %zu ids, more than the %zu selected\n",
+			buf_printf(err, "the shards hold %zu ids, more than the %zu selected",
 				   total, order[0]->selected);
 		goto out;
 	}
@@ -718,7 +724,7 @@ hd_merge(const char *out, const char *const *ins, size_t n, struct buf *err)
 	else
 		write_junit(&doc, order, n);
 	if (hd_write_file_atomic(out, doc.data, doc.len) < 0) {
-		buf_printf(err, "cannot write %s: %s\n", out, strerror(errno));
+		buf_printf(err, "cannot write %s: %s", out, strerror(errno));
 		goto out;
 	}
 	r = 0;
@@ -756,11 +762,8 @@ hd_merge_main(int argc, char **argv)
 		return 4;
 	}
 	r = hd_merge(argv[i], (const char *const *)(argv + i + 1), (size_t)(argc - i - 1), &err);
-	if (r) {
-		if (err.len && err.data[err.len - 1] == '\n')
-			err.data[--err.len] = '\0';
+	if (r)
 		hd_warn("merge: %s", err.data ? err.data : "failed");
-	}
 	buf_clear(&err);
 	return r;
 }

@@ -13,9 +13,10 @@
  *   JUnit: <properties> first in <testsuite>, with <property name="herd.shard"
  *          value="K"/> and likewise herd.shards, herd.selected, herd.collection.
  * S is the number of items selected in the whole run, HEX its
- * hd_collection_hash. In JSON, each shard's summary "deselected" counts what
- * -k/-m deselected (the same in every shard): the merge keeps the largest;
- * without metadata the inputs are separate runs and their counts are summed.
+ * hd_collection_hash. In JSON, each shard's summary "deselected" counts the
+ * other shards' items too, as pytest-split does, so deselected + items is
+ * what every shard collected; the merged "deselected" is that less S. Without
+ * metadata the inputs are separate runs and their counts are summed.
  *
  * With metadata the inputs must agree on N, S and HEX, hold each shard 1..N
  * exactly once, share no id and hold S items in all. Without it, the only
@@ -35,7 +36,7 @@ struct buf;
  * name (it may be one of the inputs). Returns 0; 1 when the inputs are not
  * herd reports or are not the shards of one run, or out cannot be written;
  * 4 when the arguments are wrong (suffixes, an input that cannot be read).
- * On failure, one line saying why is appended to err (which may be NULL).
+ * On failure, one line saying why (no newline) is appended to err (may be NULL).
  */
 int hd_merge(const char *out, const char *const *ins, size_t n, struct buf *err);
 

@@ -6,6 +6,9 @@ set -u
 cd "$(dirname "$0")/.." || exit 3
 HERD_SRC=$(pwd)
 export HERD_SRC
+# Runs stay hermetic: no history reorders them. Tests of the cache unset it.
+HERD_ADDOPTS=--no-cache
+export HERD_ADDOPTS
 passed=0
 failed=0
 failed_what=
