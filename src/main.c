@@ -787,55 +787,78 @@ save_history(struct ctl *c)
 	buf_clear(&err);
 }
 
+static int loop_pipe[2] = { -1, -1 };
+
+static void
+on_loop_interrupt(int sig)
+{
+	int err = errno;
+
+	(void)sig;
+	if (write(loop_pipe[1], "i", 1) < 0)
+		(void)0;
+	errno = err;
+}
+
 /*
  * -f: runs herd again and again, without -f: after a failing run, waits for a
  * test binary to change and reruns the failures (--lf); once they pass, runs
- * everything once more, then waits again. Ctrl-C leaves.
+ * everything once more, then waits again. The watch is armed before each run,
+ * so a rebuild finishing during the run is not missed. Ctrl-C leaves.
  */
 static int
 loop_on_fail(struct ctl *c, int argc, char **argv)
 {
 	char **args = xcalloc((size_t)argc + 2, sizeof(*args));
 	const char **paths = xcalloc(c->nbins + 1, sizeof(*paths));
+	struct sigaction sa;
 	int i, n = 0, status = 0, lf = 0;
 	size_t k;
 
+	if (pipe2(loop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		hd_fatal(3, "pipe:");
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_loop_interrupt;
 	for (k = 0; k < c->nbins; k++)
 		paths[k] = c->bins[k].path;
 	for (i = 0; i < argc; i++)
 		if (strcmp(argv[i], "-f") && strcmp(argv[i], "--looponfail"))
 			args[n++] = argv[i];
 	for (;;) {
-		struct hd_watch *w;
+		struct hd_watch *w = hd_watch_open(paths, c->nbins);
 		pid_t pid;
 
+		if (!w)
+			hd_fatal(3, "cannot watch the test binaries:");
 		args[n] = lf ? "--lf" : NULL;
 		args[n + 1] = NULL;
 		fflush(NULL);
 		if ((pid = fork()) == 0) {
-			signal(SIGINT, SIG_DFL);
 			execv("/proc/self/exe", args);
 			execvp(argv[0], args);
 			_exit(127);
 		}
 		signal(SIGINT, SIG_IGN);	/* the run takes Ctrl-C and says so */
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
-		signal(SIGINT, SIG_DFL);
-		if (WIFSIGNALED(status) || WEXITSTATUS(status) == 2 || WEXITSTATUS(status) >= 3)
-			return WIFSIGNALED(status) ? 2 : WEXITSTATUS(status);
-		/* Failures: rerun them; all passed after reruns: everything once more. */
-		if (WEXITSTATUS(status) == 1 || lf) {
-			lf = WEXITSTATUS(status) == 1;
-			if (!lf)
-				continue;
+		if (pid < 0 || WIFSIGNALED(status) || WEXITSTATUS(status) == 2 ||
+		    WEXITSTATUS(status) >= 3) {
+			hd_watch_close(w);
+			return pid < 0 || WIFSIGNALED(status) ? 2 : WEXITSTATUS(status);
 		}
+		/* Failures: rerun them; all passed after reruns: everything once more. */
+		if (lf && WEXITSTATUS(status) == 0) {
+			lf = 0;
+			hd_watch_close(w);
+			continue;
+		}
+		lf = WEXITSTATUS(status) == 1;
 		printf("\n######## waiting for a change in %zu test binar%s (Ctrl-C leaves) ########\n",
 		       c->nbins, c->nbins == 1 ? "y" : "ies");
 		fflush(stdout);
-		if (!(w = hd_watch_open(paths, c->nbins)))
-			hd_fatal(3, "cannot watch the test binaries:");
-		i = hd_watch_next(w, -1);
+		sigaction(SIGINT, &sa, NULL);
+		i = hd_watch_next(w, loop_pipe[0]);
 		hd_watch_close(w);
 		if (i <= 0)
 			return 2;
