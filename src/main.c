@@ -1092,6 +1092,9 @@ main(int argc, char **argv)
 	for (i = 0; i < c.nbins; i++)
 		c.bins[i].ntotal = c.bins[i].n;
 	select_items(&c, &collected);
+	apply_history(&c);
+	if (opt_shard_n)
+		apply_shard(&c);
 	if (c.collect_only) {
 		size_t j;
 
@@ -1102,9 +1105,6 @@ main(int argc, char **argv)
 					printf("%s\n", c.bins[i].items[j].id);
 		return c.nselected ? 0 : 5;
 	}
-	apply_history(&c);
-	if (opt_shard_n)
-		apply_shard(&c);
 	if (check_demands(&c) < 0)
 		return 4;
 	if (c.dist == DIST_EACH)
