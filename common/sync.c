@@ -111,6 +111,18 @@ hand_over(struct lock *l)
 }
 
 int
+hd_sync_waiting(const struct hd_sync *s, int owner)
+{
+	size_t i, k;
+
+	for (i = 0; i < s->nlocks; i++)
+		for (k = 0; k < s->locks[i].nwait; k++)
+			if (s->locks[i].waiters[k] == owner)
+				return 1;
+	return 0;
+}
+
+int
 hd_sync_unlock(struct hd_sync *s, const char *name, int owner)
 {
 	struct lock *l = find_lock(s, name, 0);

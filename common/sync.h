@@ -23,6 +23,8 @@ void hd_sync_free(struct hd_sync *s);
  * later, by hd_sync_unlock's return), -1 owner already holds or waits for it.
  */
 int hd_sync_lock(struct hd_sync *s, const char *name, int owner);
+/* Nonzero while owner waits in some lock's queue. */
+int hd_sync_waiting(const struct hd_sync *s, int owner);
 /* Releases name held by owner; returns the waiter now granted it, or -1. */
 int hd_sync_unlock(struct hd_sync *s, const char *name, int owner);
 /*

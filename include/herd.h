@@ -150,6 +150,16 @@ void herd_fail_at(int stop, const char *file, int line, const char *fmt, ...);
 #define HERD_CAT(a, b) HERD_CAT_(a, b)
 #define HERD_SYM(kind, suite, name) herd_##kind##__##suite##__##name
 
+/* C++ warns of the options an author leaves out; C does not. */
+#if defined(__cplusplus) && defined(__GNUC__)
+#define HERD_OPTS_BEGIN_ _Pragma("GCC diagnostic push") \
+	_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"")
+#define HERD_OPTS_END_ _Pragma("GCC diagnostic pop")
+#else
+#define HERD_OPTS_BEGIN_
+#define HERD_OPTS_END_
+#endif
+
 #ifdef __cplusplus
 #define HERD_CTOR_(fn) static void fn(void); \
 	static const int HERD_CAT(fn, _once) = (fn(), 0); static void fn(void)
@@ -174,11 +184,13 @@ void herd_fail_at(int stop, const char *file, int line, const char *fmt, ...);
 
 #define HERD_TEST_DEF_(suite_, name_, params_, psize_, pcount_, ...) \
 	static void HERD_SYM(fn, suite_, name_)(void); \
+	HERD_OPTS_BEGIN_ \
 	static const struct herd_test HERD_SYM(t, suite_, name_) = { \
 		.suite = #suite_, .name = #name_, .file = __FILE__, \
 		.line = __LINE__, .fn = HERD_SYM(fn, suite_, name_), \
 		.params = params_, .param_size = psize_, \
 		.param_count = pcount_, __VA_ARGS__ }; \
+	HERD_OPTS_END_ \
 	HERD_CTOR_(HERD_SYM(reg, suite_, name_)) \
 	{ herd_register(&HERD_SYM(t, suite_, name_)); } \
 	static void HERD_SYM(fn, suite_, name_)(void)
@@ -186,9 +198,11 @@ void herd_fail_at(int stop, const char *file, int line, const char *fmt, ...);
 /* FIXTURE(name, .scope = ..., .setup = f, .teardown = g); */
 #define FIXTURE(...) HERD_FIXTURE_(__VA_ARGS__, )
 #define HERD_FIXTURE_(name_, ...) \
+	HERD_OPTS_BEGIN_ \
 	static const struct herd_fixture HERD_SYM(fx, fixture, name_) = { \
 		.name = #name_, .file = __FILE__, .line = __LINE__, \
 		__VA_ARGS__ }; \
+	HERD_OPTS_END_ \
 	HERD_CTOR_(HERD_SYM(fxreg, fixture, name_)) \
 	{ herd_register_fixture(&HERD_SYM(fx, fixture, name_)); } \
 	extern int herd_fixture_semicolon_

@@ -351,8 +351,8 @@ global_up(struct hd_runner *r, const struct herd_fixture *f, struct hd_fixstate 
 	} else if (!strcmp(m->f[1], "ready")) {
 		s->up = 1;
 		s->remote = 1;
-	} else if (!strcmp(m->f[1], "failed")) {
-		s->failed = 1;
+	} else if (!strcmp(m->f[1], "failed") || !strcmp(m->f[1], "skipped")) {
+		s->failed = m->f[1][0] == 'f' ? 1 : 2;
 		s->error = xstrdup(m->nf > 2 && m->len[2] ? m->f[2] : "global fixture setup failed\n");
 	} else {
 		bad = fixture_call(r, f, 1, &why);
@@ -364,7 +364,8 @@ global_up(struct hd_runner *r, const struct herd_fixture *f, struct hd_fixstate 
 		}
 		hd_dec_free(&d);
 		hd_dec_init(&d);
-		ask_controller(r, &d, "fixture-done", f->name, bad ? "failed" : "ok", &why);
+		ask_controller(r, &d, "fixture-done", f->name,
+			       bad < 0 ? "failed" : bad ? "skipped" : "ok", &why);
 	}
 	hd_dec_free(&d);
 	buf_clear(&why);

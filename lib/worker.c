@@ -192,7 +192,8 @@ handle(struct worker *w, const struct hd_msg *m)
 		w->stopping = 1;
 		w->qlen = 0;
 	} else if (is_reply(type)) {
-		if (w->asking && !w->replied) {
+		/* Replies come in the order of requests: a test's come first. */
+		if (w->asking && !w->replied && !w->r.chan_stale && !w->r.chan_waiting) {
 			buf_reset(&w->reply);
 			hd_enc_begin(&w->reply, type);
 			for (i = 1; i < m->nf; i++)

@@ -50,6 +50,9 @@ struct citem {
 	unsigned rank;		/* --random-order */
 };
 
+/* Resources one item may name; more is an error at collection. */
+#define HD_MAX_DEMANDS 64
+
 struct demand {
 	int res;		/* index into ctl.res */
 	long n;
@@ -81,6 +84,7 @@ struct gfix {
 	char *reason;		/* G_FAILED */
 	size_t users;		/* selected items using it, not yet finished */
 	int teardown_sent;
+	int skipped;		/* its setup called herd_skip */
 };
 
 struct binary {
@@ -158,6 +162,7 @@ struct ctl {
 	int iso_groups;		/* isolated groups, numbered from 1 */
 	int iso_cur;		/* the one running now; 0 none */
 	int exclusive;		/* an exclusive item runs: nothing else starts */
+	char *blocked;		/* per resource, scratch for the scheduler */
 	struct buf warnings;	/* said again at the end */
 	struct worker *w;	/* one per slot */
 	size_t ndone, nselected;

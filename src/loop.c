@@ -30,6 +30,7 @@ static volatile sig_atomic_t got_chld, got_int;
 
 static void stop_worker(struct worker *w);
 static void grant(void *cookie, const char *name, int owner);
+static void reply(struct worker *w, const char *type, const char *a, const char *b, size_t blen);
 static void gfix_item_done(struct ctl *c, const struct citem *it, struct worker *w);
 static void gfix_settled(struct ctl *c, struct gfix *g);
 static sigset_t loop_mask;	/* blocked outside ppoll */
@@ -313,12 +314,14 @@ ctl_wake_delayed(struct ctl *c, double now)
 static void
 finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	    const char *msg, size_t msglen, const char *out, size_t outlen,
-	    const struct worker *w)
+	    struct worker *w)
 {
 	struct hd_ritem ri;
 
 	if (rerun(c, it, o, duration, msg, msglen, out, outlen))
 		return;
+	/* Final: one user fewer for its global fixtures (a rerun still needs them). */
+	gfix_item_done(c, it, w);
 	if (o == HD_PASSED && it->tries)
 		o = HD_FLAKY;
 
@@ -420,6 +423,11 @@ parse_demands(struct ctl *c, struct citem *it, const char *v)
 		len = strcspn(v, " \t,");
 		if (!len)
 			break;
+		if (it->nneed == HD_MAX_DEMANDS) {
+			buf_printf(&c->warnings, "%s names more than %d resources: the rest are ignored\n",
+				   it->id, HD_MAX_DEMANDS);
+			break;
+		}
 		colon = memchr(v, ':', len);
 		name = colon ? (size_t)(colon - v) : len;
 		if (colon && (n = strtol(colon + 1, NULL, 10)) < 1)
@@ -529,19 +537,20 @@ collection_diff(struct ctl *c, struct worker *w, const struct hd_msg *m)
  * still held, its global fixtures. Returns a note on the locks, or NULL.
  */
 static char *
-after_item(struct ctl *c, struct worker *w, struct citem *it)
+after_item(struct ctl *c, struct worker *w)
 {
 	struct buf held = BUF_INIT;
 	char *note = NULL;
 
 	sched_item_done(c, w);
+	if (hd_sync_waiting(c->sync, w->slot))
+		reply(w, "fail", "the test ended while waiting for a lock", NULL, 0);
 	hd_sync_release_all(c->sync, w->slot, &held, grant, c);
 	if (held.len) {
 		held.data[held.len - 1] = '\0';
 		note = xasprintf("the test ended holding lock(s), now released: %s\n", held.data);
 	}
 	buf_clear(&held);
-	gfix_item_done(c, it, w);
 	return note;
 }
 
@@ -561,7 +570,7 @@ handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	}
 	d = hd_parse_seconds(m->f[3]);
 	pop_head(w);
-	held = after_item(c, w, it);
+	held = after_item(c, w);
 	if (held) {
 		struct buf msg = BUF_INIT;
 
@@ -584,7 +593,11 @@ handle_released(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	w->releasing = 0;
 	/* Released from the tail, last first. */
 	for (i = 1; i < m->nf; i++) {
-		struct citem *tail = w->qlen > 1 ? w->q[w->qhead + w->qlen - 1] : NULL;
+		/*
+		 * The head too: the worker may have finished the item we think it
+		 * runs and released the next, which we take for the running one.
+		 */
+		struct citem *tail = w->qlen ? w->q[w->qhead + w->qlen - 1] : NULL;
 
 		if (hd_msg_size(m, i, &idx) < 0 || !tail || tail->idx != idx) {
 			protocol_error(w, "released items it did not hold");
@@ -647,7 +660,8 @@ gfix_settled(struct ctl *c, struct gfix *g)
 		if (g->state == G_READY)
 			reply(o, "fixture", "ready", NULL, 0);
 		else
-			reply(o, "fixture", "failed", g->reason, strlen(g->reason));
+			reply(o, "fixture", g->skipped ? "skipped" : "failed", g->reason,
+			      strlen(g->reason));
 	}
 	g->nwait = 0;
 }
@@ -691,7 +705,8 @@ serve(struct ctl *c, struct worker *w, const struct hd_msg *m)
 			g->waiters = xreallocarray(g->waiters, g->nwait + 1, sizeof(*g->waiters));
 			g->waiters[g->nwait++] = w->slot;
 		} else if (g->state == G_FAILED) {
-			reply(w, "fixture", "failed", g->reason, strlen(g->reason));
+			reply(w, "fixture", g->skipped ? "skipped" : "failed", g->reason,
+			      strlen(g->reason));
 		} else {
 			reply(w, "fixture", "ready", NULL, 0);
 		}
@@ -701,7 +716,11 @@ serve(struct ctl *c, struct worker *w, const struct hd_msg *m)
 			int ok = m->nf > 2 && !strcmp(m->f[2], "ok");
 
 			g->state = ok ? G_READY : G_FAILED;
-			if (!ok)
+			g->skipped = m->nf > 2 && !strcmp(m->f[2], "skipped");
+			if (g->skipped)
+				g->reason = xasprintf("%.*s", m->nf > 3 ? (int)m->len[3] : 0,
+						      m->nf > 3 ? m->f[3] : "");
+			else if (!ok)
 				g->reason = xasprintf("global fixture '%s' setup failed (in %s)\n%.*s", name,
 						      w->name, m->nf > 3 ? (int)m->len[3] : 0,
 						      m->nf > 3 ? m->f[3] : "");
@@ -1006,7 +1025,7 @@ worker_died(struct ctl *c, struct worker *w)
 			buf_reset(&msg);
 			buf_adds(&msg, g->reason);
 		}
-		held = after_item(c, w, it);
+		held = after_item(c, w);
 		if (held)
 			buf_adds(&msg, held);
 		free(held);
@@ -1278,11 +1297,45 @@ live_workers(const struct ctl *c)
 	return n;
 }
 
+/*
+ * The run stops early (-x, --maxfail, too many crashes): global fixtures still
+ * up are torn down before the workers go, each by one live worker.
+ */
+static void
+gfix_teardown_all(struct ctl *c)
+{
+	size_t k;
+	int i;
+
+	for (k = 0; k < c->ngfix; k++) {
+		struct gfix *g = &c->gfix[k];
+		struct worker *to = NULL;
+
+		if (g->state != G_READY || g->teardown_sent)
+			continue;
+		if (g->owner >= 0 && c->w[g->owner].pid > 0 && !c->w[g->owner].exited &&
+		    c->w[g->owner].state != W_STOPPING)
+			to = &c->w[g->owner];
+		for (i = 0; !to && i < c->nslots; i++)
+			if (c->w[i].pid > 0 && !c->w[i].exited &&
+			    (c->w[i].state == W_IDLE || c->w[i].state == W_RUNNING))
+				to = &c->w[i];
+		g->teardown_sent = 1;
+		g->state = G_DONE;
+		if (to)
+			reply(to, "fixture-teardown", g->name, NULL, 0);
+		else
+			buf_printf(&c->warnings, "global fixture '%s' was not torn down: no worker left\n",
+				   g->name);
+	}
+}
+
 static void
 stop_all(struct ctl *c)
 {
 	int i;
 
+	gfix_teardown_all(c);
 	for (i = 0; i < c->nslots; i++) {
 		struct worker *w = &c->w[i];
 

@@ -207,10 +207,13 @@ add_capacity(struct ctl *c, const char *spec)
 
 	if (!eq || eq == spec)
 		usage_error("--resource takes NAME=N, not '%s'", spec);
+	/* (the index is taken below, once the value is known to be good) */
 	n = strtol(eq + 1, &end, 10);
 	if (*end || end == eq + 1 || n < 1 || n > 1000000)
 		usage_error("--resource takes NAME=N with N from 1, not '%s'", spec);
-	c->res[ctl_resource(c, spec, (size_t)(eq - spec))].cap = n;
+	int r = ctl_resource(c, spec, (size_t)(eq - spec));
+
+	c->res[r].cap = n;	/* after the call: it may move c->res */
 }
 
 struct args {
@@ -483,7 +486,9 @@ is_herd_binary(const char *path)
 	close(fd);
 	if (p == MAP_FAILED)
 		return 0;
-	found = memmem(p, (size_t)st.st_size, marker, strlen(marker)) != NULL;
+	found = memmem(p, (size_t)st.st_size, marker, strlen(marker)) != NULL ||
+		/* linked with the shared library: its name is in the dynamic section */
+		memmem(p, (size_t)st.st_size, "libherd.so.", 11) != NULL;
 	munmap(p, (size_t)st.st_size);
 	return found;
 }

@@ -213,6 +213,7 @@ sched_build(struct ctl *c)
 	int pass;
 
 	mode = c->dist;
+	c->blocked = xcalloc(c->nres + 1, 1);
 	/* pytest-mp's order: isolated serial, isolated free, serial, then the rest. */
 	for (pass = 0; pass < 3; pass++)
 		for (i = 0; i < c->nbins; i++)
@@ -424,8 +425,13 @@ iso_allows(struct ctl *c, const struct unit *u)
 			return 0;
 		c->iso_cur = 0;
 	}
-	if (!u->iso)
+	if (!u->iso) {
+		/* Isolated groups come first in the whole run, not just in their binary. */
+		for (i = 0; i < c->nbins; i++)
+			if (c->bins[i].pool_len && c->bins[i].pool[c->bins[i].pool_head].iso)
+				return 0;
 		return 1;
+	}
 	if (!all_idle(c))
 		return 0;
 	c->iso_cur = u->iso;
@@ -442,10 +448,10 @@ static long
 next_unit(struct ctl *c, struct binary *b, struct worker *w, struct demand *d, size_t *nd,
 	  int *excl)
 {
-	char blocked[64];
+	char *blocked = c->blocked;
 	size_t i, k;
 
-	memset(blocked, 0, sizeof(blocked));
+	memset(blocked, 0, c->nres);
 	if (c->exclusive)
 		return -1;
 	for (i = 0; i < b->pool_len; i++) {
@@ -456,16 +462,15 @@ next_unit(struct ctl *c, struct binary *b, struct worker *w, struct demand *d, s
 			continue;
 		if (!iso_allows(c, u))
 			return -1;
-		*nd = unit_demand(u, d, 16, excl);
+		*nd = unit_demand(u, d, HD_MAX_DEMANDS, excl);
 		if (!*nd && !*excl)
 			return (long)i;
 		for (k = 0; k < *nd; k++)
-			clash |= d[k].res < 64 && blocked[d[k].res];
+			clash |= blocked[d[k].res];
 		if (!clash && !w->qlen && (*excl ? all_idle(c) : fits(c, d, *nd)))
 			return (long)i;
 		for (k = 0; k < *nd; k++)
-			if (d[k].res < 64)
-				blocked[d[k].res] = 1;
+			blocked[d[k].res] = 1;
 		if (*excl)
 			return -1;	/* nothing jumps an exclusive item */
 	}
@@ -477,7 +482,7 @@ sched_fill(struct ctl *c, struct worker *w)
 {
 	struct binary *b = w->bin;
 	struct citem **batch = NULL;
-	struct demand d[16];
+	struct demand d[HD_MAX_DEMANDS];
 	size_t nb = 0, cap = 0, want, nd, k;
 	long pos;
 	int excl;
@@ -585,7 +590,8 @@ sched_return(struct binary *b, struct citem **v, size_t n)
 
 	if (!n)
 		return;
-	if (!independent()) {
+	/* A scope, or the rest of a serial group, goes back whole. */
+	if (!independent() || (n > 1 && grouped(v[0]) && v[0]->strategy != HD_ST_ISOLATED_FREE)) {
 		pool_push_front(b, v, n);
 		return;
 	}
