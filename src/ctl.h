@@ -94,6 +94,7 @@ struct binary {
 	size_t ntotal;		/* n, or n per worker with --dist each */
 	int collected;
 	int collecting;		/* a worker is collecting it */
+	char first[16];		/* the worker whose list is the reference */
 	struct unit *pool;	/* units not yet handed out, front first */
 	size_t pool_head, pool_len, pool_cap;
 	size_t workers;		/* live run workers of this binary */

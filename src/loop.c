@@ -521,14 +521,14 @@ collection_diff(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	struct binary *b = w->bin;
 
 	fprintf(stderr, "herd: Different tests were collected between %s and %s. The difference is:\n"
-		"--- %s\n+++ %s\n", "the first collection", w->name, "the first collection", w->name);
+		"--- %s\n+++ %s\n", b->first, w->name, b->first, w->name);
 	if (w->ncollected < b->n)
 		fprintf(stderr, "-%s\n", b->items[w->ncollected].id);
 	if (m && m->nf > 1 && !strcmp(m->f[0], "item"))
 		fprintf(stderr, "+%s\n", m->f[1]);
 	else if (m && !strcmp(m->f[0], "collected"))
-		fprintf(stderr, "(%s listed %zu items, the first collection %zu)\n",
-			w->name, w->ncollected, b->n);
+		fprintf(stderr, "(%s listed %zu items, %s %zu)\n",
+			w->name, w->ncollected, b->first, b->n);
 	c->aborted = 1;
 }
 
@@ -800,6 +800,7 @@ handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		struct binary *b = w->bin;
 
 		if (!b->collected) {
+			snprintf(b->first, sizeof(b->first), "%s", w->name);
 			b->n = w->ncollected;
 			b->collected = 1;
 			b->collecting = 0;

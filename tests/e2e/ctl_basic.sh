@@ -214,6 +214,29 @@ t_eq "$(jx "$json" "sorted(C(t['worker'] for t in T))")" "['gw0', 'gw1']" \
 	"-n 2 --dist load: both workers ran items"
 agree "-n 2 --dist load, 200 items"
 
+# --- short runs, where a worker steals the other's last items: many runs,
+# since a race between a steal and a finishing item shows only now and then ---
+for mode in load worksteal; do
+	fresh "steal-$mode"
+	st_bad=0
+	st_i=0
+	while [ "$st_i" -lt 40 ]; do
+		t_run "$herd" -n 2 --dist "$mode" "$other"
+		if [ "$T_STATUS" -ne 0 ] ||
+			! t_closing | grep -qE '^=+ 5 passed in [0-9.]+s =+$'; then
+			st_bad=$((st_bad + 1))
+			[ "$st_bad" -eq 1 ] && cat "$T_OUT" "$T_ERR" >"$T_WORK/steal-$mode.first"
+		fi
+		st_i=$((st_i + 1))
+	done
+	if [ "$st_bad" -eq 0 ]; then
+		t_pass "--dist $mode -n 2, 5 items, 40 runs: every run passes"
+	else
+		t_fail "--dist $mode -n 2, 5 items, 40 runs: every run passes" "40 runs with exit 0 and 5 passed" \
+			"$st_bad runs went wrong; the first:" "$T_WORK/steal-$mode.first"
+	fi
+done
+
 # --- what a test sees ---
 fresh env
 t_run "$herd" -n 2 --dist each -k env "$basic"
@@ -221,7 +244,7 @@ t_status 0 "the env test passes on both workers"
 envlog=$E2E_DIR/env.log
 t_eq "$(cut -d ' ' -f 1 "$envlog" 2>/dev/null | sort | tr '\n' ' ')" "gw0 gw1 " \
 	"HERD_WORKER is gw0 and gw1 on the two workers"
-t_eq "$(awk '$1 != $4' "$envlog" 2>/dev/null | wc -l) $(wc -l <"$envlog" 2>/dev/null)" "0 2" \
+t_eq "$(awk '$1 != $4' "$envlog" 2>/dev/null | wc -l) $(wc -l 2>/dev/null <"$envlog")" "0 2" \
 	"herd_worker_id() returns HERD_WORKER"
 t_eq "$(awk '{print $2, $5}' "$envlog" 2>/dev/null | sort -u)" "2 2" \
 	"HERD_WORKER_COUNT and herd_worker_count() are 2"
@@ -232,7 +255,7 @@ case $uid1 in
 '' | - | *' '* | *"
 "*)
 	t_fail "both workers see one HERD_TESTRUN_UID, herd_testrun_uid() agrees" \
-		"one value on both lines" "$(cat "$envlog" 2>/dev/null | tr '\n' '|')" ;;
+		"one value on both lines" "$(tr '\n' '|' 2>/dev/null <"$envlog")" ;;
 *) t_pass "both workers see one HERD_TESTRUN_UID, herd_testrun_uid() agrees" ;;
 esac
 fresh env2
