@@ -305,7 +305,8 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 		} else if (!strcmp(name, "--durations-path")) {
 			opt_durations_path = optval(argc, argv, &i, eq);
 		} else if (!strcmp(name, "--random-order")) {
-			c->random_order = 1;
+			if (!c->random_order)
+				c->random_order = 1;
 		} else if (!strcmp(name, "--random-seed")) {
 			v = optval(argc, argv, &i, eq);
 			c->random_seed = (unsigned long)parse_count("--random-seed", v);
@@ -315,7 +316,8 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			if (hd_shard_parse(v, &opt_shard_k, &opt_shard_n) < 0)
 				usage_error("--shard takes K/N with 1 <= K <= N, not '%s'", v);
 		} else if (!strcmp(name, "-f") || !strcmp(name, "--looponfail")) {
-			opt_loop = 1;
+			/* A run started by -f ignores it, wherever it came from. */
+			opt_loop = !getenv("HERD_LOOPONFAIL_RUN");
 		} else if (!strcmp(name, "--reruns")) {
 			c->reruns = parse_count("--reruns", optval(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--reruns-delay")) {
@@ -665,6 +667,18 @@ resolve_cache_dir(const struct ini *i)
 		cache_dir = xstrdup(d);
 }
 
+/* pytest-split's file: --durations-path, else .test_durations in the project root. */
+static const char *
+durations_path(void)
+{
+	static char *path;
+
+	if (!path)
+		path = opt_durations_path ? xstrdup(opt_durations_path) :
+		       ini_dir ? xasprintf("%s/.test_durations", ini_dir) : xstrdup(".test_durations");
+	return path;
+}
+
 static unsigned
 mix(unsigned long seed, const char *id)
 {
@@ -691,8 +705,8 @@ apply_history(struct ctl *c)
 		hd_cache_load(&cache, cache_dir, &warn);
 	if (warn.len)
 		fputs(warn.data, stderr);
-	if (opt_durations_path && access(opt_durations_path, F_OK) == 0 &&
-	    hd_durations_import(&cache, opt_durations_path, &err) < 0)
+	if (access(durations_path(), F_OK) == 0 &&
+	    hd_durations_import(&cache, durations_path(), &err) < 0)
 		fprintf(stderr, "herd: warning: %s\n", err.data);
 	for (i = 0; i < c->nbins; i++)
 		for (j = 0; j < c->bins[i].n; j++) {
@@ -785,9 +799,7 @@ save_history(struct ctl *c)
 	if (!opt_no_cache && hd_cache_save(&cache, &err) < 0)
 		fprintf(stderr, "herd: warning: cannot save the cache: %s\n", err.data);
 	buf_reset(&err);
-	if (opt_store_durations &&
-	    hd_durations_export(&cache, opt_durations_path ? opt_durations_path : ".test_durations",
-				&err) < 0)
+	if (opt_store_durations && hd_durations_export(&cache, durations_path(), &err) < 0)
 		fprintf(stderr, "herd: warning: %s\n", err.data);
 	buf_clear(&err);
 }
@@ -827,21 +839,29 @@ loop_on_fail(struct ctl *c, int argc, char **argv)
 	sa.sa_handler = on_loop_interrupt;
 	for (k = 0; k < c->nbins; k++)
 		paths[k] = c->bins[k].path;
-	for (i = 0; i < argc; i++)
+	/* argv[0], then --lf when rerunning failures (before any "--"), then the rest. */
+	args[n++] = argv[0];
+	args[n++] = "--lf";
+	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "-f") && strcmp(argv[i], "--looponfail"))
 			args[n++] = argv[i];
+	setenv("HERD_LOOPONFAIL_RUN", "1", 1);
 	for (;;) {
 		struct hd_watch *w = hd_watch_open(paths, c->nbins);
 		pid_t pid;
 
 		if (!w)
 			hd_fatal(3, "cannot watch the test binaries:");
-		args[n] = lf ? "--lf" : NULL;
-		args[n + 1] = NULL;
 		fflush(NULL);
 		if ((pid = fork()) == 0) {
-			execv("/proc/self/exe", args);
-			execvp(argv[0], args);
+			/* args[1] is --lf: skip it, or keep it after argv[0]. */
+			char **av = lf ? args : args + 1;
+
+			av[0] = argv[0];
+			if (lf)
+				args[1] = "--lf";
+			execv("/proc/self/exe", av);
+			execvp(argv[0], av);
 			_exit(127);
 		}
 		signal(SIGINT, SIG_IGN);	/* the run takes Ctrl-C and says so */
@@ -1061,6 +1081,8 @@ main(int argc, char **argv)
 		hd_cache_show(stdout, &cache);
 		return 0;
 	}
+	if (!a.npaths && opt_cache_clear)
+		return 0;	/* cleared, and nothing to run */
 	if (!a.npaths) {
 		fprintf(stderr, "herd: no test binaries given, and no testpaths in herd.ini (see herd --help)\n");
 		return 4;
@@ -1137,6 +1159,11 @@ main(int argc, char **argv)
 	c.term.total = c.nselected;
 	c.term.counts.deselected = collected - (c.dist == DIST_EACH ?
 				   c.nselected / (size_t)c.nslots : c.nselected);
+	if (opt_shard_n && !c.nselected) {
+		printf("herd: shard %u/%u is empty: nothing to run\n", opt_shard_k, opt_shard_n);
+		ctl_stop_all(&c);
+		return 0;
+	}
 	ctl_run(&c);
 	save_history(&c);
 	status = report(&c, hd_now() - c.t0);
