@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "expr.h"
 #include "internal.h"
 
@@ -46,39 +47,6 @@ static const char usage_text[] =
 "Exit status: 0 all passed, 1 some failed, 2 interrupted, 3 internal error,\n"
 "4 usage error, 5 no tests collected or selected.\n";
 
-static NORETURN void
-usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "%s: ", hd_progname);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see %s --help)\n", hd_progname);
-	exit(4);
-}
-
-/* Takes the value of an option given as "--opt value" or "--opt=value". */
-static const char *
-optval(int argc, char **argv, int *i, const char *eq)
-{
-	if (eq)
-		return eq + 1;
-	if (*i + 1 >= argc)
-		usage_error("option '%s' needs a value", argv[*i]);
-	return argv[++*i];
-}
-
-static int
-parse_count(const char *opt, const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 0 || v > 1000000000)
-		usage_error("invalid number for %s", opt);
-	return (int)v;
-}
-
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -90,13 +58,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->color = -1;
 	o->grace = 1.0;
 	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *eq = NULL, *v;
+		const char *a = argv[i], *v;
 		char name[64];
-
-		if (a[0] == '-' && a[1] == '-' && (eq = strchr(a, '=')))
-			snprintf(name, sizeof(name), "%.*s", (int)(eq - a), a);
-		else
-			snprintf(name, sizeof(name), "%s", a);
+		const char *eq = hd_opt_split(a, name, sizeof(name));
 		if (!strcmp(name, "-h") || !strcmp(name, "--help")) {
 			printf(usage_text, hd_progname);
 			exit(0);
@@ -114,54 +78,42 @@ parse_opts(int argc, char **argv, struct opts *o)
 		} else if (!strcmp(name, "-s")) {
 			o->capture = 0;
 		} else if (!strcmp(name, "--capture")) {
-			v = optval(argc, argv, &i, eq);
+			v = hd_opt_value(argc, argv, &i, eq);
 			if (strcmp(v, "no") && strcmp(v, "fd"))
-				usage_error("--capture takes no or fd, not '%s'", v);
+				hd_usage_error("--capture takes no or fd, not '%s'", v);
 			o->capture = !strcmp(v, "fd");
 		} else if (!strcmp(name, "-x") || !strcmp(name, "--exitfirst")) {
 			o->maxfail = 1;
 		} else if (!strcmp(name, "--maxfail")) {
-			o->maxfail = parse_count("--maxfail", optval(argc, argv, &i, eq));
+			o->maxfail = hd_opt_count("--maxfail", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--durations")) {
-			o->durations = parse_count("--durations", optval(argc, argv, &i, eq));
+			o->durations = hd_opt_count("--durations", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strncmp(a, "-k", 2) && !eq) {
-			o->kexpr = a[2] ? a + 2 : optval(argc, argv, &i, NULL);
+			o->kexpr = a[2] ? a + 2 : hd_opt_value(argc, argv, &i, NULL);
 		} else if (!strncmp(a, "-m", 2) && !eq) {
-			o->mexpr = a[2] ? a + 2 : optval(argc, argv, &i, NULL);
+			o->mexpr = a[2] ? a + 2 : hd_opt_value(argc, argv, &i, NULL);
 		} else if (!strcmp(name, "--isolation")) {
-			v = optval(argc, argv, &i, eq);
+			v = hd_opt_value(argc, argv, &i, eq);
 			if (!strcmp(v, "fork"))
 				o->isolation = HD_ISO_FORK;
 			else if (!strcmp(v, "none"))
 				o->isolation = HD_ISO_NONE;
 			else
-				usage_error("--isolation takes fork or none, not '%s'", v);
+				hd_usage_error("--isolation takes fork or none, not '%s'", v);
 		} else if (!strcmp(name, "--timeout")) {
-			v = optval(argc, argv, &i, eq);
-			if ((o->timeout = hd_parse_seconds(v)) < 0)
-				usage_error("invalid number of seconds for --timeout: '%s'", v);
+			o->timeout = hd_opt_seconds("--timeout", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--kill-grace")) {
-			v = optval(argc, argv, &i, eq);
-			if ((o->grace = hd_parse_seconds(v)) < 0)
-				usage_error("invalid number of seconds for --kill-grace: '%s'", v);
+			o->grace = hd_opt_seconds("--kill-grace", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--junit-xml")) {
-			o->junit = optval(argc, argv, &i, eq);
+			o->junit = hd_opt_value(argc, argv, &i, eq);
 			if (!*o->junit)
-				usage_error("%s needs a file name", "--junit-xml");
+				hd_usage_error("%s needs a file name", "--junit-xml");
 		} else if (!strcmp(name, "--color")) {
-			v = optval(argc, argv, &i, eq);
-			if (!strcmp(v, "yes"))
-				o->color = 1;
-			else if (!strcmp(v, "no"))
-				o->color = 0;
-			else if (!strcmp(v, "auto"))
-				o->color = -1;
-			else
-				usage_error("--color takes yes, no or auto, not '%s'", v);
+			o->color = hd_opt_color(hd_opt_value(argc, argv, &i, eq));
 		} else if (a[0] == '-') {
-			usage_error("unknown option '%s'", a);
+			hd_usage_error("unknown option '%s'", a);
 		} else {
-			usage_error("unexpected argument '%s'", a);
+			hd_usage_error("unexpected argument '%s'", a);
 		}
 	}
 }

@@ -736,6 +736,36 @@ serve(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	return 1;
 }
 
+static int
+usable(const struct worker *w)
+{
+	return w && w->pid > 0 && !w->exited && (w->state == W_IDLE || w->state == W_RUNNING);
+}
+
+/*
+ * Sends g's teardown: to last, the worker that ran its last user, if alive;
+ * else to the worker that set it up; else to any live worker.
+ */
+static void
+gfix_teardown(struct ctl *c, struct gfix *g, struct worker *last)
+{
+	struct worker *to = usable(last) ? last : NULL;
+	int k;
+
+	if (!to && g->owner >= 0 && usable(&c->w[g->owner]))
+		to = &c->w[g->owner];
+	for (k = 0; !to && k < c->nslots; k++)
+		if (usable(&c->w[k]))
+			to = &c->w[k];
+	g->teardown_sent = 1;
+	g->state = G_DONE;
+	if (to)
+		reply(to, "fixture-teardown", g->name, NULL, 0);
+	else
+		buf_printf(&c->warnings, "global fixture '%s' was not torn down: no worker left\n",
+			   g->name);
+}
+
 /* One fewer user of each global fixture it; the last one's worker tears it down. */
 static void
 gfix_item_done(struct ctl *c, const struct citem *it, struct worker *w)
@@ -746,29 +776,12 @@ gfix_item_done(struct ctl *c, const struct citem *it, struct worker *w)
 		return;
 	for (i = 0; i < c->ngfix; i++) {
 		struct gfix *g = &c->gfix[i];
-		struct worker *to = NULL;
-		int k;
 
 		if (!hd_match_words(g->name, strlen(g->name), it->fixtures) || !g->users)
 			continue;
 		if (--g->users || g->state != G_READY || g->teardown_sent)
 			continue;
-		/* Where it ran last, else where it was set up, else any live worker. */
-		if (w && w->pid > 0 && !w->exited)
-			to = w;
-		else if (g->owner >= 0 && c->w[g->owner].pid > 0 && !c->w[g->owner].exited)
-			to = &c->w[g->owner];
-		for (k = 0; !to && k < c->nslots; k++)
-			if (c->w[k].pid > 0 && !c->w[k].exited && c->w[k].state != W_HELLO &&
-			    c->w[k].state != W_COLLECTING)
-				to = &c->w[k];
-		g->teardown_sent = 1;
-		g->state = G_DONE;
-		if (to)
-			reply(to, "fixture-teardown", g->name, NULL, 0);
-		else
-			buf_printf(&c->warnings, "global fixture '%s' was not torn down: no worker left\n",
-				   g->name);
+		gfix_teardown(c, g, w);
 	}
 }
 
@@ -1306,28 +1319,12 @@ static void
 gfix_teardown_all(struct ctl *c)
 {
 	size_t k;
-	int i;
 
 	for (k = 0; k < c->ngfix; k++) {
 		struct gfix *g = &c->gfix[k];
-		struct worker *to = NULL;
 
-		if (g->state != G_READY || g->teardown_sent)
-			continue;
-		if (g->owner >= 0 && c->w[g->owner].pid > 0 && !c->w[g->owner].exited &&
-		    c->w[g->owner].state != W_STOPPING)
-			to = &c->w[g->owner];
-		for (i = 0; !to && i < c->nslots; i++)
-			if (c->w[i].pid > 0 && !c->w[i].exited &&
-			    (c->w[i].state == W_IDLE || c->w[i].state == W_RUNNING))
-				to = &c->w[i];
-		g->teardown_sent = 1;
-		g->state = G_DONE;
-		if (to)
-			reply(to, "fixture-teardown", g->name, NULL, 0);
-		else
-			buf_printf(&c->warnings, "global fixture '%s' was not torn down: no worker left\n",
-				   g->name);
+		if (g->state == G_READY && !g->teardown_sent)
+			gfix_teardown(c, g, NULL);
 	}
 }
 

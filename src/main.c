@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "ctl.h"
 #include "expr.h"
 #include "ini.h"
@@ -83,15 +84,6 @@ static const char usage_text[] =
 "Exit status: 0 all passed, 1 some failed, 2 interrupted, 3 internal error,\n"
 "4 usage error, 5 no tests collected or selected.\n";
 
-static NORETURN void
-usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "herd: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see herd --help)\n");
-	exit(4);
-}
-
 /* ---- worker counts ---- */
 
 static int
@@ -153,7 +145,7 @@ parse_workers(const char *s)
 		if (env && *env) {
 			v = strtol(env, &end, 10);
 			if (*end || v < 1 || v > 4096)
-				usage_error("HERD_NUM_WORKERS must be a number from 1, not '%s'", env);
+				hd_usage_error("HERD_NUM_WORKERS must be a number from 1, not '%s'", env);
 			return (int)v;
 		}
 		return count_physical();
@@ -163,31 +155,8 @@ parse_workers(const char *s)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v < 0 || v > 4096)
-		usage_error("-n takes a number, auto or logical, not '%s'", s);
+		hd_usage_error("-n takes a number, auto or logical, not '%s'", s);
 	return (int)v;
-}
-
-static int
-parse_count(const char *opt, const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 0 || v > 1000000000)
-		usage_error("invalid number for %s", opt);
-	return (int)v;
-}
-
-static double
-parse_secs(const char *opt, const char *s)
-{
-	double d = hd_parse_seconds(s);
-
-	if (d < 0)
-		usage_error("invalid number of seconds for %s", opt);
-	return d;
 }
 
 /* ---- options ---- */
@@ -206,11 +175,11 @@ add_capacity(struct ctl *c, const char *spec)
 	long n;
 
 	if (!eq || eq == spec)
-		usage_error("--resource takes NAME=N, not '%s'", spec);
+		hd_usage_error("--resource takes NAME=N, not '%s'", spec);
 	/* (the index is taken below, once the value is known to be good) */
 	n = strtol(eq + 1, &end, 10);
 	if (*end || end == eq + 1 || n < 1 || n > 1000000)
-		usage_error("--resource takes NAME=N with N from 1, not '%s'", spec);
+		hd_usage_error("--resource takes NAME=N with N from 1, not '%s'", spec);
 	int r = ctl_resource(c, spec, (size_t)(eq - spec));
 
 	c->res[r].cap = n;	/* after the call: it may move c->res */
@@ -222,16 +191,6 @@ struct args {
 	int nworkers, maxprocesses;
 };
 
-static const char *
-optval(int argc, char **argv, int *i, const char *eq)
-{
-	if (eq)
-		return eq + 1;
-	if (*i + 1 >= argc)
-		usage_error("option '%s' needs a value", argv[*i]);
-	return argv[++*i];
-}
-
 static void
 parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 {
@@ -241,13 +200,9 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 	int i, k;
 
 	for (i = 0; i < argc; i++) {
-		const char *arg = argv[i], *eq = NULL, *v;
+		const char *arg = argv[i], *v;
 		char name[64];
-
-		if (arg[0] == '-' && arg[1] == '-' && (eq = strchr(arg, '=')))
-			snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
-		else
-			snprintf(name, sizeof(name), "%s", arg);
+		const char *eq = hd_opt_split(arg, name, sizeof(name));
 		if (!strcmp(name, "-h") || !strcmp(name, "--help")) {
 			fputs(usage_text, stdout);
 			exit(0);
@@ -255,37 +210,37 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			printf("herd %s\n", VERSION);
 			exit(0);
 		} else if (!strncmp(arg, "-n", 2) && !eq && strcmp(arg, "--")) {
-			a->nworkers = parse_workers(arg[2] ? arg + 2 : optval(argc, argv, &i, NULL));
+			a->nworkers = parse_workers(arg[2] ? arg + 2 : hd_opt_value(argc, argv, &i, NULL));
 		} else if (!strcmp(name, "--numprocesses")) {
-			a->nworkers = parse_workers(optval(argc, argv, &i, eq));
+			a->nworkers = parse_workers(hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--maxprocesses")) {
-			a->maxprocesses = parse_count("--maxprocesses", optval(argc, argv, &i, eq));
+			a->maxprocesses = hd_opt_count("--maxprocesses", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--dist")) {
-			v = optval(argc, argv, &i, eq);
+			v = hd_opt_value(argc, argv, &i, eq);
 			for (k = 0; k < (int)LEN(dists) && strcmp(dists[k], v); k++)
 				;
 			if (k == (int)LEN(dists))
-				usage_error("unknown --dist mode '%s'", v);
+				hd_usage_error("unknown --dist mode '%s'", v);
 			c->dist = (enum dist)k;
 		} else if (!strcmp(name, "--isolation")) {
-			v = optval(argc, argv, &i, eq);
+			v = hd_opt_value(argc, argv, &i, eq);
 			if (strcmp(v, "fork") && strcmp(v, "none"))
-				usage_error("--isolation takes fork or none, not '%s'", v);
+				hd_usage_error("--isolation takes fork or none, not '%s'", v);
 			c->isolation_none = !strcmp(v, "none");
 		} else if (!strcmp(name, "--resource")) {
-			add_capacity(c, optval(argc, argv, &i, eq));
+			add_capacity(c, hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--max-worker-restart")) {
-			c->max_restart = parse_count("--max-worker-restart", optval(argc, argv, &i, eq));
+			c->max_restart = hd_opt_count("--max-worker-restart", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strncmp(arg, "-k", 2) && !eq) {
-			c->kexpr = arg[2] ? arg + 2 : optval(argc, argv, &i, NULL);
+			c->kexpr = arg[2] ? arg + 2 : hd_opt_value(argc, argv, &i, NULL);
 		} else if (!strncmp(arg, "-m", 2) && !eq && strncmp(arg, "--", 2)) {
-			c->mexpr = arg[2] ? arg + 2 : optval(argc, argv, &i, NULL);
+			c->mexpr = arg[2] ? arg + 2 : hd_opt_value(argc, argv, &i, NULL);
 		} else if (!strcmp(name, "--collect-only") || !strcmp(name, "--co")) {
 			c->collect_only = 1;
 		} else if (!strcmp(name, "-x") || !strcmp(name, "--exitfirst")) {
 			c->maxfail = 1;
 		} else if (!strcmp(name, "--maxfail")) {
-			c->maxfail = parse_count("--maxfail", optval(argc, argv, &i, eq));
+			c->maxfail = hd_opt_count("--maxfail", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--lf") || !strcmp(name, "--last-failed")) {
 			c->lf = 1;
 		} else if (!strcmp(name, "--ff") || !strcmp(name, "--failed-first")) {
@@ -293,7 +248,7 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 		} else if (!strcmp(name, "--nf") || !strcmp(name, "--new-first")) {
 			c->nf = 1;
 		} else if (!strcmp(name, "--cache-dir")) {
-			opt_cache_dir = optval(argc, argv, &i, eq);
+			opt_cache_dir = hd_opt_value(argc, argv, &i, eq);
 		} else if (!strcmp(name, "--no-cache")) {
 			opt_no_cache = 1;
 		} else if (!strcmp(name, "--cache-clear")) {
@@ -303,39 +258,39 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 		} else if (!strcmp(name, "--store-durations")) {
 			opt_store_durations = 1;
 		} else if (!strcmp(name, "--durations-path")) {
-			opt_durations_path = optval(argc, argv, &i, eq);
+			opt_durations_path = hd_opt_value(argc, argv, &i, eq);
 		} else if (!strcmp(name, "--random-order")) {
 			if (!c->random_order)
 				c->random_order = 1;
 		} else if (!strcmp(name, "--random-seed")) {
-			v = optval(argc, argv, &i, eq);
-			c->random_seed = (unsigned long)parse_count("--random-seed", v);
+			v = hd_opt_value(argc, argv, &i, eq);
+			c->random_seed = (unsigned long)hd_opt_count("--random-seed", v);
 			c->random_order = 2;
 		} else if (!strcmp(name, "--shard")) {
-			v = optval(argc, argv, &i, eq);
+			v = hd_opt_value(argc, argv, &i, eq);
 			if (hd_shard_parse(v, &opt_shard_k, &opt_shard_n) < 0)
-				usage_error("--shard takes K/N with 1 <= K <= N, not '%s'", v);
+				hd_usage_error("--shard takes K/N with 1 <= K <= N, not '%s'", v);
 		} else if (!strcmp(name, "-f") || !strcmp(name, "--looponfail")) {
 			/* A run started by -f ignores it, wherever it came from. */
 			opt_loop = !getenv("HERD_LOOPONFAIL_RUN");
 		} else if (!strcmp(name, "--reruns")) {
-			c->reruns = parse_count("--reruns", optval(argc, argv, &i, eq));
+			c->reruns = hd_opt_count("--reruns", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--reruns-delay")) {
-			c->reruns_delay = parse_secs("--reruns-delay", optval(argc, argv, &i, eq));
+			c->reruns_delay = hd_opt_seconds("--reruns-delay", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--flaky-fails")) {
 			c->flaky_fails = 1;
 		} else if (!strcmp(name, "--timeout")) {
-			c->timeout = parse_secs("--timeout", optval(argc, argv, &i, eq));
+			c->timeout = hd_opt_seconds("--timeout", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--kill-grace")) {
-			c->grace = parse_secs("--kill-grace", optval(argc, argv, &i, eq));
+			c->grace = hd_opt_seconds("--kill-grace", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--collect-timeout")) {
-			c->collect_timeout = parse_secs("--collect-timeout", optval(argc, argv, &i, eq));
+			c->collect_timeout = hd_opt_seconds("--collect-timeout", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "-s")) {
 			c->capture = 0;
 		} else if (!strcmp(name, "--capture")) {
-			v = optval(argc, argv, &i, eq);
+			v = hd_opt_value(argc, argv, &i, eq);
 			if (strcmp(v, "no") && strcmp(v, "fd"))
-				usage_error("--capture takes no or fd, not '%s'", v);
+				hd_usage_error("--capture takes no or fd, not '%s'", v);
 			c->capture = !strcmp(v, "fd");
 		} else if (!strcmp(name, "-v") || !strcmp(name, "--verbose")) {
 			c->verbose++;
@@ -344,28 +299,20 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 		} else if (!strcmp(name, "-q") || !strcmp(name, "--quiet")) {
 			c->quiet++;
 		} else if (!strcmp(name, "--durations")) {
-			c->durations = parse_count("--durations", optval(argc, argv, &i, eq));
+			c->durations = hd_opt_count("--durations", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--junit-xml")) {
-			c->junit = optval(argc, argv, &i, eq);
+			c->junit = hd_opt_value(argc, argv, &i, eq);
 		} else if (!strcmp(name, "--json")) {
-			c->json = optval(argc, argv, &i, eq);
+			c->json = hd_opt_value(argc, argv, &i, eq);
 		} else if (!strcmp(name, "--tap")) {
 			c->tap = 1;
 		} else if (!strcmp(name, "--color")) {
-			v = optval(argc, argv, &i, eq);
-			if (!strcmp(v, "yes"))
-				c->color = 1;
-			else if (!strcmp(v, "no"))
-				c->color = 0;
-			else if (!strcmp(v, "auto"))
-				c->color = -1;
-			else
-				usage_error("--color takes yes, no or auto, not '%s'", v);
+			c->color = hd_opt_color(hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(arg, "--")) {
 			for (i++; i < argc; i++)
 				a->paths[a->npaths++] = argv[i];
 		} else if (arg[0] == '-' && arg[1]) {
-			usage_error("unknown option '%s'", arg);
+			hd_usage_error("unknown option '%s'", arg);
 		} else {
 			a->paths[a->npaths++] = argv[i];
 		}
