@@ -84,7 +84,8 @@ $(BUILD)/herd.pc: herd.pc.in Makefile
 
 # ---- the example suite ----
 
-EXAMPLES = $(BUILD)/examples/test_strbuf $(BUILD)/examples/test_failures
+EXAMPLES = $(BUILD)/examples/test_strbuf $(BUILD)/examples/test_failures \
+	$(BUILD)/examples/test_fakedb
 
 $(BUILD)/examples/test_strbuf: examples/strbuf/test_strbuf.c examples/strbuf/strbuf.c \
 		examples/strbuf/strbuf.h include/herd.h $(LIBHERD_A)
@@ -97,6 +98,12 @@ $(BUILD)/examples/test_failures: examples/failures/test_failures.c include/herd.
 	$(CC) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -o $@ examples/failures/test_failures.c \
 		$(LIBHERD_A) -lm
 
+$(BUILD)/examples/test_fakedb: examples/fakedb/test_fakedb.c examples/fakedb/fakedb.c \
+		examples/fakedb/fakedb.h include/herd.h $(LIBHERD_A)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -Iexamples/fakedb -o $@ \
+		examples/fakedb/test_fakedb.c examples/fakedb/fakedb.c $(LIBHERD_A)
+
 examples: $(EXAMPLES)
 
 demo:
@@ -108,6 +115,9 @@ demo:
 	@echo
 	@echo '$$ $(BUILD)/examples/test_failures --timeout 1   # failures on purpose'
 	@$(BUILD)/examples/test_failures --timeout 1 || true
+	@echo
+	@echo '$$ $(BUILD)/herd -n 4 $(BUILD)/examples/test_fakedb   # the controller, 4 workers'
+	@$(BUILD)/herd -n 4 $(BUILD)/examples/test_fakedb
 
 # ---- herd's own tests ----
 

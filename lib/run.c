@@ -1136,6 +1136,11 @@ hd_runner_free(struct hd_runner *r)
 	free(r->fx);
 	free(r->fxorder);
 	buf_clear(&r->warnings);
+	hd_dec_free(r->chan_dec);
+	free(r->chan_dec);
+	hd_sync_free(r->sync);
+	close(r->chan[0]);
+	close(r->chan[1]);
 	munmap(r->rec, sizeof(struct hd_record));
 	r->rec = NULL;
 	hd_ctx.rec = NULL;

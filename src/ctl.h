@@ -85,6 +85,8 @@ struct gfix {
 	size_t users;		/* selected items using it, not yet finished */
 	int teardown_sent;
 	int skipped;		/* its setup called herd_skip */
+	int pending;		/* due for teardown, no worker to do it yet */
+	struct binary *bin;	/* a binary that defines it */
 };
 
 struct binary {

@@ -441,7 +441,7 @@ parse_demands(struct ctl *c, struct citem *it, const char *v)
 }
 
 static void
-add_gfix(struct ctl *c, const char *name)
+add_gfix(struct ctl *c, const char *name, struct binary *b)
 {
 	size_t i;
 
@@ -452,6 +452,7 @@ add_gfix(struct ctl *c, const char *name)
 	memset(&c->gfix[c->ngfix], 0, sizeof(*c->gfix));
 	c->gfix[c->ngfix].name = xstrdup(name);
 	c->gfix[c->ngfix].owner = -1;
+	c->gfix[c->ngfix].bin = b;
 	c->ngfix++;
 }
 
@@ -591,20 +592,28 @@ handle_released(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	size_t i, n = 0, idx;
 
 	w->releasing = 0;
-	/* Released from the tail, last first. */
+	/*
+	 * The worker names unstarted items, its last first. Our copy of its
+	 * queue may have grown since it answered (items sent after the release),
+	 * or have one item more in front (a result still on its way): take each
+	 * named item out wherever it stands; the order of the rest is kept.
+	 */
 	for (i = 1; i < m->nf; i++) {
-		/*
-		 * The head too: the worker may have finished the item we think it
-		 * runs and released the next, which we take for the running one.
-		 */
-		struct citem *tail = w->qlen ? w->q[w->qhead + w->qlen - 1] : NULL;
+		size_t k;
 
-		if (hd_msg_size(m, i, &idx) < 0 || !tail || tail->idx != idx) {
+		if (hd_msg_size(m, i, &idx) < 0)
+			k = w->qlen;
+		else
+			for (k = w->qlen; k-- > 0 && w->q[w->qhead + k]->idx != idx;)
+				;
+		if (k >= w->qlen) {
 			protocol_error(w, "released items it did not hold");
 			break;
 		}
-		tail->queued = 0;
-		back[n++] = tail;
+		back[n] = w->q[w->qhead + k];
+		back[n++]->queued = 0;
+		memmove(&w->q[w->qhead + k], &w->q[w->qhead + k + 1],
+			(w->qlen - k - 1) * sizeof(*w->q));
 		w->qlen--;
 	}
 	/* back[] is in reverse order: restore the original order. */
@@ -757,13 +766,55 @@ gfix_teardown(struct ctl *c, struct gfix *g, struct worker *last)
 	for (k = 0; !to && k < c->nslots; k++)
 		if (usable(&c->w[k]))
 			to = &c->w[k];
+	if (!to) {
+		/* The last user took its worker down: ctl_run starts one for this. */
+		g->pending = 1;
+		return;
+	}
 	g->teardown_sent = 1;
+	g->pending = 0;
 	g->state = G_DONE;
-	if (to)
-		reply(to, "fixture-teardown", g->name, NULL, 0);
-	else
-		buf_printf(&c->warnings, "global fixture '%s' was not torn down: no worker left\n",
-			   g->name);
+	reply(to, "fixture-teardown", g->name, NULL, 0);
+}
+
+/*
+ * Teardowns still due find a worker: a live one of the fixture's binary,
+ * else a new one started for it. Returns nonzero while some are due.
+ */
+static int
+gfix_pending(struct ctl *c)
+{
+	size_t k;
+	int i, due = 0;
+
+	for (k = 0; k < c->ngfix; k++) {
+		struct gfix *g = &c->gfix[k];
+
+		int coming = 0;
+
+		if (!g->pending || c->interrupted || c->aborted)
+			continue;
+		gfix_teardown(c, g, NULL);
+		if (!g->pending)
+			continue;
+		if (c->stopping) {
+			/* Stopping: no new worker is started just for this. */
+			g->pending = 0;
+			buf_printf(&c->warnings, "global fixture '%s' was not torn down: no worker left\n",
+				   g->name);
+			continue;
+		}
+		due = 1;
+		for (i = 0; i < c->nslots; i++)
+			coming |= c->w[i].pid > 0 && c->w[i].bin == g->bin &&
+				  c->w[i].state != W_STOPPING;
+		for (i = 0; !coming && i < c->nslots; i++)
+			if (c->w[i].pid <= 0) {
+				worker_start(c, &c->w[i], g->bin, 0);
+				coming = 1;
+			}
+	}
+	return due;
 }
 
 /* One fewer user of each global fixture it; the last one's worker tears it down. */
@@ -829,7 +880,7 @@ handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		handle_result(c, w, m);
 	} else if (!strcmp(type, "fixture") && w->state == W_COLLECTING) {
 		if (m->nf > 1 && !w->bin->collected)
-			add_gfix(c, m->f[1]);
+			add_gfix(c, m->f[1], w->bin);
 	} else if (serve(c, w, m)) {
 		/* a request of a test or of a fixture, answered */
 	} else if (!strcmp(type, "released")) {
@@ -1438,7 +1489,7 @@ ctl_run(struct ctl *c)
 	sched_build(c);
 	sched_order(c);
 	for (;;) {
-		int busy = 0;
+		int busy = 0, due = gfix_pending(c);
 
 		if (c->stopping)
 			stop_all(c);
@@ -1461,7 +1512,7 @@ ctl_run(struct ctl *c)
 				if (!w->qlen)
 					sched_steal(c, w);
 				if (!w->qlen && !sched_pending(c, w->bin, w->slot) && !w->releasing &&
-				    !stealable(c, w)) {
+				    !stealable(c, w) && !due) {
 					/* Nothing left here: free the slot for another binary. */
 					stop_worker(w);
 				} else if (!w->qlen && w->state == W_RUNNING) {
@@ -1474,7 +1525,7 @@ ctl_run(struct ctl *c)
 		}
 		for (i = 0; i < c->nslots; i++)
 			busy |= c->w[i].pid > 0;
-		if (!busy && (!c->ndelayed || c->stopping))
+		if (!busy && (!c->ndelayed || c->stopping) && !due)
 			break;
 		poll_once(c);
 		if (c->aborted)

@@ -560,6 +560,10 @@ sched_steal(struct ctl *c, struct worker *w)
 
 	if (!independent() || c->stopping || w->bin->pool_len || c->iso_cur || c->exclusive)
 		return;
+	/* One steal at a time for a worker: an answer may still be on its way. */
+	for (i = 0; i < (size_t)c->nslots; i++)
+		if (c->w[i].releasing && c->w[i].thief == w->slot)
+			return;
 	for (i = 0; i < (size_t)c->nslots; i++) {
 		struct worker *v = &c->w[i];
 
