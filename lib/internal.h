@@ -116,6 +116,7 @@ struct hd_runner {
 	struct hd_dec *chan_dec;
 	size_t chan_waiting;	/* forwarded requests of the running test */
 	size_t chan_stale;	/* replies still due to tests that ended */
+	int chan_used;		/* the running test used the channel */
 	struct hd_sync *sync;	/* run alone: locks, board, trails served here */
 	/*
 	 * Worker mode: where a test's request goes (the controller), and how a

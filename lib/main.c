@@ -3,6 +3,7 @@
  * serial runner; started by the herd controller it is a worker (worker.c).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,6 +296,7 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 	const char *interrupted = NULL;
 	char *last = xcalloc(nsel, 1);
 	struct alone ctx;
+	FILE *out;
 	size_t i, failures = 0;
 	double t0 = hd_now();
 	int status;
@@ -307,7 +309,13 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 	r.grace = o->grace;
 	r.capture = o->capture;
 	r.guard = 1;
-	hd_term_init(&term, stdout);
+	/*
+	 * The report has a stream of its own on a copy of fd 1: stdout is the
+	 * tests', which fd 1 points away from while a test runs in this process.
+	 */
+	if (!(out = fdopen(fcntl(1, F_DUPFD_CLOEXEC, 3), "w")))
+		out = stdout;
+	hd_term_init(&term, out);
 	term.verbose = o->verbose;
 	term.quiet = o->quiet;
 	term.durations = o->durations;
@@ -357,10 +365,10 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 		interrupted = hd_signame(r.interrupted, tmp, sizeof(tmp));
 	hd_term_end_progress(&term);
 	if (!r.interrupted && stop[0] && !o->quiet)
-		fprintf(stdout, "\n!!!!!!!!!!!!!!!!!!!! stopping after %zu failure%s !!!!!!!!!!!!!!!!!!!!\n",
+		fprintf(out, "\n!!!!!!!!!!!!!!!!!!!! stopping after %zu failure%s !!!!!!!!!!!!!!!!!!!!\n",
 			failures, failures == 1 ? "" : "s");
 	if (r.warnings.len)
-		fprintf(stdout, "\n%s", r.warnings.data);
+		fprintf(out, "\n%s", r.warnings.data);
 	status = hd_term_summary(&term, ri, nsel, hd_now() - t0, interrupted);
 	if (status == 0 && r.warnings.len)
 		status = 1;
@@ -376,6 +384,8 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 	buf_clear(&res.msg);
 	buf_clear(&res.out);
 	hd_runner_free(&r);
+	if (out != stdout)
+		fclose(out);
 	return status;
 }
 

@@ -43,7 +43,6 @@ static int saved_out = -1, saved_err = -1;
 
 /* For the in-process guards' messages: signal handlers may only read these. */
 static const char *volatile inproc_id;
-static volatile sig_atomic_t inproc_timeout_ms;
 
 static void
 on_sigchld(int sig)
@@ -51,9 +50,14 @@ on_sigchld(int sig)
 	(void)sig;
 }
 
+/* The first SIGINT or SIGTERM asks the run to stop; a second one kills it. */
 static void
 on_stop_signal(int sig)
 {
+	if (stop_signal) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 	stop_signal = sig;
 }
 
@@ -192,8 +196,10 @@ take_output(struct hd_runner *r, struct buf *out)
 	size_t size;
 	ssize_t n;
 
-	if (fstat(r->capfd, &st) < 0 || st.st_size <= 0)
+	if (fstat(r->capfd, &st) < 0)
 		goto reset;
+	if (st.st_size <= 0)
+		return;	/* nothing written: nothing to reset */
 	size = (size_t)st.st_size;
 	if (size <= 2 * OUT_KEEP) {
 		buf_grow(out, size);
@@ -546,7 +552,8 @@ run_body(struct hd_runner *r, const struct hd_item *it)
 static void
 child_prepare(struct hd_runner *r)
 {
-	static const int sigs[] = { SIGCHLD, SIGINT, SIGTERM, SIGPIPE, SIGALRM };
+	static const int sigs[] = { SIGCHLD, SIGINT, SIGTERM, SIGPIPE, SIGALRM,
+				    SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 	size_t i;
 	int fd;
 
@@ -779,8 +786,7 @@ run_forked(struct hd_runner *r, const struct hd_item *it, double timeout,
 	int status = 0, end;
 	pid_t pid;
 
-	fflush(stdout);
-	fflush(stderr);
+	fflush(NULL);	/* or the child would write our buffers again */
 	pid = fork();
 	if (pid < 0) {
 		res->outcome = HD_ERROR;
@@ -831,58 +837,53 @@ on_inproc_alarm(int sig)
 	_exit(1);
 }
 
-static struct hd_runner *inproc_runner;
 
+/*
+ * Run alone with no isolation: a crash or a hang in a test ends the run, but
+ * first says which test it was. The handlers go in once; around each test
+ * only SIGINT and SIGTERM are let through, and the timer set when it has one.
+ */
 static void
-on_inproc_interrupt(int sig)
-{
-	if (inproc_runner)
-		inproc_runner->interrupted = sig;
-}
-
-static void
-guards(struct hd_runner *r, const struct hd_item *it, double timeout, int on)
+guards(const struct hd_item *it, double timeout, int on)
 {
 	static const int crash[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	static int installed, timer;
 	struct itimerval itv;
 	struct sigaction sa;
 	sigset_t ints;
 	size_t i;
 
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
 	sigemptyset(&ints);
 	sigaddset(&ints, SIGINT);
 	sigaddset(&ints, SIGTERM);
 	memset(&itv, 0, sizeof(itv));
 	if (!on) {
-		setitimer(ITIMER_REAL, &itv, NULL);
+		if (timer)
+			setitimer(ITIMER_REAL, &itv, NULL);
+		timer = 0;
 		sigprocmask(SIG_BLOCK, &ints, NULL);
-		install_stop_handlers();
-		for (i = 0; i < LEN(crash); i++)
-			signal(crash[i], SIG_DFL);
 		inproc_id = NULL;
 		return;
 	}
+	if (!installed++) {
+		memset(&sa, 0, sizeof(sa));
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+		sa.sa_handler = on_inproc_crash;
+		for (i = 0; i < LEN(crash); i++)
+			sigaction(crash[i], &sa, NULL);
+		sa.sa_flags = 0;
+		sa.sa_handler = on_inproc_alarm;
+		sigaction(SIGALRM, &sa, NULL);
+	}
 	inproc_id = it->id;
-	inproc_runner = r;
-	inproc_timeout_ms = (sig_atomic_t)(timeout * 1000);
-	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-	sa.sa_handler = on_inproc_crash;
-	for (i = 0; i < LEN(crash); i++)
-		sigaction(crash[i], &sa, NULL);
-	sa.sa_flags = SA_RESTART | SA_RESETHAND;
-	sa.sa_handler = on_inproc_interrupt;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = on_inproc_alarm;
-	sigaction(SIGALRM, &sa, NULL);
 	if (timeout > 0) {
 		itv.it_value.tv_sec = (time_t)timeout;
 		itv.it_value.tv_usec = (suseconds_t)((timeout - (double)(time_t)timeout) * 1e6);
 		if (!itv.it_value.tv_sec && !itv.it_value.tv_usec)
 			itv.it_value.tv_usec = 1;
 		setitimer(ITIMER_REAL, &itv, NULL);
+		timer = 1;
 	}
 	sigprocmask(SIG_UNBLOCK, &ints, NULL);
 }
@@ -892,12 +893,14 @@ run_inproc(struct hd_runner *r, const struct hd_item *it, double timeout,
 	   struct hd_result *res)
 {
 	if (r->guard)
-		guards(r, it, timeout, 1);
+		guards(it, timeout, 1);
 	capture_on(r);
 	run_body(r, it);
 	capture_off(r);
+	if (!r->capture)
+		fflush(stdout);	/* -s: the test's lines before the report's */
 	if (r->guard)
-		guards(r, it, timeout, 0);
+		guards(it, timeout, 0);
 	judge_record(it, r->rec, res);
 }
 
@@ -1047,8 +1050,7 @@ hd_run_group(struct hd_runner *r, const struct hd_item *const *items, size_t n,
 		g.timeout = item_timeout(r, items[g.run[g.cur]]);
 		g.started = hd_now();
 		hd_record_reset(r->rec);
-		fflush(stdout);
-		fflush(stderr);
+		fflush(NULL);
 		pid = fork();
 		if (pid < 0)
 			hd_fatal(3, "fork:");

@@ -69,6 +69,7 @@ hd_chan_input(struct hd_runner *r)
 	n = recv(r->chan[0], tmp, sizeof(tmp), MSG_DONTWAIT);
 	if (n <= 0)
 		return;
+	r->chan_used = 1;
 	hd_dec_feed(r->chan_dec, tmp, (size_t)n);
 	while ((k = hd_dec_next(r->chan_dec, &m, err, sizeof(err))) > 0) {
 		if (r->forward) {
@@ -99,6 +100,7 @@ hd_chan_reply(struct hd_runner *r, const struct hd_msg *m)
 	if (!r->chan_waiting)
 		return;
 	r->chan_waiting--;
+	r->chan_used = 1;
 	hd_enc_begin(&line, m->f[0]);
 	for (i = 1; i < m->nf; i++)
 		hd_enc_mem(&line, m->f[i], m->len[i]);
@@ -113,10 +115,13 @@ hd_chan_reset(struct hd_runner *r, struct buf *held)
 	char tmp[4096];
 
 	/* Replies the test did not live to read, and requests it did not finish. */
-	while (recv(r->chan[1], tmp, sizeof(tmp), MSG_DONTWAIT) > 0)
-		;
-	hd_dec_free(r->chan_dec);
-	hd_dec_init(r->chan_dec);
+	if (r->chan_used) {
+		while (recv(r->chan[1], tmp, sizeof(tmp), MSG_DONTWAIT) > 0)
+			;
+		hd_dec_free(r->chan_dec);
+		hd_dec_init(r->chan_dec);
+		r->chan_used = 0;
+	}
 	r->chan_stale += r->chan_waiting;
 	r->chan_waiting = 0;
 	if (r->sync && !r->forward)
