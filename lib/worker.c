@@ -278,14 +278,9 @@ ask(void *arg, const struct buf *req, struct buf *reply)
 	flush_out(w);
 	w->asking = 1;
 	w->replied = 0;
-	while (!w->replied) {
+	/* Other messages (run, release, stop) are handled as they come; EOF exits. */
+	while (!w->replied)
 		receive(w, 1);
-		if (w->stopping && !w->replied && w->dec.in.len == 0 && !w->qlen) {
-			/* EOF: the controller is gone; nothing will answer. */
-			if (w->eof)
-				_exit(0);
-		}
-	}
 	w->asking = 0;
 	buf_reset(reply);
 	buf_add(reply, w->reply.data, w->reply.len);
