@@ -99,6 +99,7 @@ struct binary {
 	char first[16];		/* the worker whose list is the reference */
 	struct unit *pool;	/* units not yet handed out, front first */
 	size_t pool_head, pool_len, pool_cap;
+	size_t pool_items;	/* items in the pool's units */
 	size_t workers;		/* live run workers of this binary */
 };
 

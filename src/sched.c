@@ -58,6 +58,7 @@ pool_push_back(struct binary *b, struct citem **v, size_t n)
 
 	pool_reserve(b, 1);
 	u = &b->pool[b->pool_head + b->pool_len++];
+	b->pool_items += n;
 	u->v = xcalloc(n, sizeof(*u->v));
 	memcpy(u->v, v, n * sizeof(*v));
 	u->n = n;
@@ -76,6 +77,7 @@ pool_push_front(struct binary *b, struct citem **v, size_t n)
 	}
 	u = &b->pool[--b->pool_head];
 	b->pool_len++;
+	b->pool_items += n;
 	u->v = xcalloc(n, sizeof(*u->v));
 	memcpy(u->v, v, n * sizeof(*v));
 	u->n = n;
@@ -316,15 +318,6 @@ sched_pending(const struct ctl *c, const struct binary *b, int slot)
 	return n;
 }
 
-static size_t
-pool_items(const struct binary *b)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < b->pool_len; i++)
-		n += b->pool[b->pool_head + i].n;
-	return n;
-}
 
 /* Takes the pool's unit at position i (from the head) out of the pool. */
 static struct unit
@@ -339,6 +332,7 @@ pool_take(struct binary *b, size_t i)
 			(b->pool_len - i - 1) * sizeof(*b->pool));
 	}
 	b->pool_len--;
+	b->pool_items -= u.n;
 	return u;
 }
 
@@ -350,7 +344,7 @@ pool_take(struct binary *b, size_t i)
 static size_t
 want_depth(const struct ctl *c, const struct binary *b, const struct worker *w)
 {
-	size_t pending = pool_items(b), d;
+	size_t pending = b->pool_items, d;
 	size_t nw = b->workers ? b->workers : 1;
 
 	/* worksteal: the first batch is an even share of everything. */
