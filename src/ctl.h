@@ -100,6 +100,7 @@ struct binary {
 	struct unit *pool;	/* units not yet handed out, front first */
 	size_t pool_head, pool_len, pool_cap;
 	size_t pool_items;	/* items in the pool's units */
+	double pool_est;	/* and their expected seconds */
 	size_t workers;		/* live run workers of this binary */
 };
 
@@ -132,6 +133,7 @@ struct worker {
 	size_t held_left;	/* items of that unit still to finish */
 	int held_excl;		/* that unit is exclusive */
 	int fed;		/* has been sent items */
+	double est_queued;	/* expected seconds of what it holds */
 	char *garbage;		/* why we killed it for a protocol error */
 };
 
@@ -195,6 +197,8 @@ void sched_item_done(struct ctl *c, struct worker *w);
 void sched_release(struct ctl *c, struct worker *w);
 /* Puts items back at the front of their binary's pool. */
 void sched_return(struct binary *b, struct citem **v, size_t n);
+/* Items held by b's workers and not started: what a new worker could steal. */
+size_t sched_stealable(const struct ctl *c, const struct binary *b);
 /* Units left in a binary's pool that slot may take. */
 size_t sched_pending(const struct ctl *c, const struct binary *b, int slot);
 

@@ -111,6 +111,7 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	w->ncollected = 0;
 	w->qhead = w->qlen = 0;
 	w->releasing = w->timed_out = w->exited = w->status = w->said_bye = w->fed = 0;
+	w->est_queued = 0;
 	free(w->garbage), w->garbage = NULL;
 	hd_dec_init(&w->dec);
 	buf_reset(&w->wbuf);
@@ -212,6 +213,7 @@ worker_send_run(struct ctl *c, struct worker *w, struct citem **v, size_t n)
 	for (i = 0; i < n; i++) {
 		hd_enc_fmt(&w->wbuf, "%zu", v[i]->idx);
 		v[i]->queued = 1;
+		w->est_queued += v[i]->est;
 		q_push(w, v[i]);
 	}
 	hd_enc_end(&w->wbuf);
@@ -362,6 +364,7 @@ head(struct worker *w)
 static void
 pop_head(struct worker *w)
 {
+	w->est_queued -= w->q[w->qhead]->est;
 	w->qhead++;
 	w->qlen--;
 	w->started = hd_now();
@@ -612,6 +615,7 @@ handle_released(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		}
 		back[n] = w->q[w->qhead + k];
 		back[n++]->queued = 0;
+		w->est_queued -= w->q[w->qhead + k]->est;
 		memmove(&w->q[w->qhead + k], &w->q[w->qhead + k + 1],
 			(w->qlen - k - 1) * sizeof(*w->q));
 		w->qlen--;
@@ -1471,7 +1475,8 @@ pick_binary(struct ctl *c, int slot)
 
 	for (i = 0; i < c->nbins; i++) {
 		struct binary *b = &c->bins[i];
-		size_t p = sched_pending(c, b, slot);
+		/* Work still in the pool, or held unstarted by a worker: worth a worker. */
+		size_t p = sched_pending(c, b, slot) + sched_stealable(c, b);
 		double s = (double)p / (double)(b->workers + 1);
 
 		if (p && s > score)
@@ -1512,7 +1517,7 @@ ctl_run(struct ctl *c)
 				if (!w->qlen)
 					sched_steal(c, w);
 				if (!w->qlen && !sched_pending(c, w->bin, w->slot) && !w->releasing &&
-				    !stealable(c, w) && !due) {
+				    !stealable(c, w) && !sched_stealable(c, w->bin) && !due) {
 					/* Nothing left here: free the slot for another binary. */
 					stop_worker(w);
 				} else if (!w->qlen && w->state == W_RUNNING) {

@@ -28,6 +28,17 @@ grouped(const struct citem *it)
 	return it->group && it->strategy != HD_ST_FREE;
 }
 
+static double
+est_of(struct citem *const *v, size_t n)
+{
+	double t = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		t += v[i]->est;
+	return t;
+}
+
 static void
 pool_reserve(struct binary *b, size_t extra)
 {
@@ -59,6 +70,7 @@ pool_push_back(struct binary *b, struct citem **v, size_t n)
 	pool_reserve(b, 1);
 	u = &b->pool[b->pool_head + b->pool_len++];
 	b->pool_items += n;
+	b->pool_est += est_of(v, n);
 	u->v = xcalloc(n, sizeof(*u->v));
 	memcpy(u->v, v, n * sizeof(*v));
 	u->n = n;
@@ -78,6 +90,7 @@ pool_push_front(struct binary *b, struct citem **v, size_t n)
 	u = &b->pool[--b->pool_head];
 	b->pool_len++;
 	b->pool_items += n;
+	b->pool_est += est_of(v, n);
 	u->v = xcalloc(n, sizeof(*u->v));
 	memcpy(u->v, v, n * sizeof(*v));
 	u->n = n;
@@ -241,12 +254,7 @@ static const struct ctl *order_ctl;
 static double
 unit_est(const struct unit *u)
 {
-	double t = 0;
-	size_t i;
-
-	for (i = 0; i < u->n; i++)
-		t += u->v[i]->est;
-	return t;
+	return est_of(u->v, u->n);
 }
 
 static int
@@ -333,6 +341,7 @@ pool_take(struct binary *b, size_t i)
 	}
 	b->pool_len--;
 	b->pool_items -= u.n;
+	b->pool_est -= est_of(u.v, u.n);
 	return u;
 }
 
@@ -340,19 +349,42 @@ pool_take(struct binary *b, size_t i)
  * How many items a worker of b should hold. Trivial tests need deep queues to
  * hide the round trip; the tail needs short ones to balance. The steal at the
  * end removes the remaining imbalance, so this errs on the deep side early.
+ * The share is counted over every slot, not the workers up so far: the first
+ * worker must not take the lot before the others have started.
  */
 static size_t
 want_depth(const struct ctl *c, const struct binary *b, const struct worker *w)
 {
 	size_t pending = b->pool_items, d;
-	size_t nw = b->workers ? b->workers : 1;
+	size_t nw = b->workers > (size_t)c->nslots ? b->workers : (size_t)c->nslots;
 
 	/* worksteal: the first batch is an even share of everything. */
 	if (mode == DIST_WORKSTEAL && !w->fed)
 		return (pending + nw - 1) / nw;
+	/* Fewer items than two per worker: one at a time, as xdist deals them. */
+	if (pending < 2 * nw)
+		return 1;
 	d = pending / (nw * 4);
-	(void)c;
 	return d < 2 ? 2 : d > 1024 ? 1024 : d;
+}
+
+/*
+ * With durations known, long items go out one at a time, so that they spread
+ * over the workers longest first (LPT) instead of piling up in one batch;
+ * short ones still travel in batches. 1 if u may join w's queue.
+ */
+static int
+time_allows(const struct ctl *c, const struct binary *b, const struct worker *w,
+	    double batch, const struct unit *u)
+{
+	size_t nw = b->workers > (size_t)c->nslots ? b->workers : (size_t)c->nslots;
+	double est = unit_est(u), share = b->pool_est / (double)(nw * 4);
+
+	if (!c->order_by_time)
+		return 1;
+	if (est < 0.005)
+		return 1;	/* short: the round trip would cost more */
+	return w->est_queued + batch + est <= share;
 }
 
 /* Nothing queued or running on any worker. */
@@ -478,6 +510,7 @@ sched_fill(struct ctl *c, struct worker *w)
 	struct citem **batch = NULL;
 	struct demand d[HD_MAX_DEMANDS];
 	size_t nb = 0, cap = 0, want, nd, k;
+	double batch_est = 0;
 	long pos;
 	int excl;
 
@@ -489,7 +522,11 @@ sched_fill(struct ctl *c, struct worker *w)
 
 		if ((nd || excl) && nb)
 			break;	/* it must start on an idle worker: next round */
+		if ((w->qlen || nb) && independent() &&
+		    !time_allows(c, b, w, batch_est, &b->pool[b->pool_head + pos]))
+			break;
 		u = pool_take(b, (size_t)pos);
+		batch_est += unit_est(&u);
 		if (nb + u.n > cap) {
 			cap = (nb + u.n) * 2;
 			batch = xreallocarray(batch, cap, sizeof(*batch));
@@ -536,6 +573,27 @@ sched_item_done(struct ctl *c, struct worker *w)
 {
 	if (w->held_left && --w->held_left == 0)
 		sched_release(c, w);
+}
+
+static int unstealable(const struct citem *it);
+
+size_t
+sched_stealable(const struct ctl *c, const struct binary *b)
+{
+	size_t n = 0, k;
+	int i;
+
+	if (!independent() || c->stopping)
+		return 0;
+	for (i = 0; i < c->nslots; i++) {
+		const struct worker *w = &c->w[i];
+
+		if (w->pid <= 0 || w->bin != b || w->state != W_RUNNING)
+			continue;
+		for (k = 1; k < w->qlen && !unstealable(w->q[w->qhead + w->qlen - k]); k++)
+			n++;
+	}
+	return n;
 }
 
 static int
