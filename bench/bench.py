@@ -37,8 +37,10 @@ import gen  # noqa: E402  (the workload generator beside this file)
 # Environment variables that shape a run; the report repeats the ones set.
 KNOBS = ("HERD_BUILD", "BENCH_QUICK", "BENCH_SETS", "BENCH_SIZES", "BENCH_BIG",
          "BENCH_BIG_CFLAGS", "BENCH_MIN_RUNS", "BENCH_MAX_RUNS", "BENCH_WARMUP",
-         "BENCH_SLOW_MAX", "BENCH_MAKESPAN_WORKERS", "BENCH_TIMEOUT", "BENCH_OUT",
-         "BENCH_DOC", "CC", "CFLAGS", "PYTEST")
+         "BENCH_SLOW_MAX", "BENCH_MAKESPAN_WORKERS", "BENCH_LAT_CALLS",
+         "BENCH_LAT_RUNS", "BENCH_TIMEOUT", "BENCH_OUT", "BENCH_DOC", "CC", "CFLAGS",
+         "PYTEST")
+DEFAULT_SETS = "trivial makespan warm groups groupsleep latency shard big"
 
 
 def msg(text):
@@ -81,7 +83,7 @@ class Config:
         default_doc = os.path.join(self.out, "benchmarks.md") if q else \
             os.path.join(ROOT, "docs", "benchmarks.md")
         self.doc = os.path.join(ROOT, e["BENCH_DOC"]) if e.get("BENCH_DOC") else default_doc
-        self.sets = env_list("BENCH_SETS", "trivial makespan groups big")
+        self.sets = env_list("BENCH_SETS", DEFAULT_SETS)
         self.sizes = [int(s) for s in env_list("BENCH_SIZES", "200" if q else "2000")]
         self.big = [int(s) for s in env_list("BENCH_BIG", "")]
         # One timed run (plus the probe run) for the ~30 s Criterion rows keeps
@@ -94,6 +96,13 @@ class Config:
         self.ms_workers = env_int("BENCH_MAKESPAN_WORKERS", 4)
         self.ms_total = 1.6 if q else 16.0
         self.groups_items = 200 if q else 2000
+        # Sets whose headline is one efficiency figure get a few timed runs
+        # each, not one: a single run on a shared machine is too noisy.
+        self.eff_min_runs = max(self.min_runs, 2 if q else 3)
+        self.lat_calls = env_int("BENCH_LAT_CALLS", 500 if q else 2000)
+        self.lat_runs = env_int("BENCH_LAT_RUNS", 1 if q else 3)
+        self.shard_items = 1000
+        self.shards = 4
         self.timeout = env_int("BENCH_TIMEOUT", 120)
         self.cc = shlex.split(e.get("CC") or "cc")
         self.cflags = shlex.split(e.get("CFLAGS") or "-O2")
@@ -254,12 +263,16 @@ class Row:
     """One line of a table: a runner, its command (argv, run in the workload
     folder with no shell), and what its output must show."""
 
-    def __init__(self, runner, argv, expect=None, env=None, ref=False):
+    def __init__(self, runner, argv, expect=None, env=None, ref=False, prepare=None,
+                 parallel=True, work_ref=False):
         self.runner = runner
         self.argv = argv
         self.expect = expect        # regex the output must match, or None
         self.env = env or {}
         self.ref = ref              # the row ratios are taken against
+        self.prepare = prepare      # argv run (no shell) before every run, or None
+        self.parallel = parallel    # False: a serial run, no efficiency figure
+        self.work_ref = work_ref    # its wall time is the work actually done
         self.rss_kib = None
         self.probe_s = None         # wall time of the probe run
         self.stats = None
@@ -280,7 +293,10 @@ class BenchSet:
         self.rows = []
         self.skipped = []           # (runner, reason)
         self.hyperfine = None       # the hyperfine argv, for the report
-        self.efficiency_workers = None
+        self.bound = None           # makespan lower bound (s): efficiency column
+        self.min_runs = None        # overrides cfg.min_runs
+        self.body = None            # markdown replacing the hyperfine table
+        self.after = ""             # markdown after the table
 
     @property
     def items(self):
@@ -385,20 +401,23 @@ def set_makespan(cfg):
     longest = float(bs.facts["longest_s"])
     bs.note = ("100 tests sleep lognormal durations (seed %d, sigma %.1f) totalling "
                "%.1f s; the longest (%.3f s) is defined last. Lower bound with %d "
-               "workers: max(longest, total/%d) = %.3f s; efficiency = bound / wall."
+               "workers: max(longest, total/%d) = %.3f s; efficiency = bound / wall. "
+               "herd runs with `--no-cache`: no durations from earlier runs, as for "
+               "the peers (the warm-cache set below has the figure with history)."
                % (gen.MAKESPAN_SEED, gen.MAKESPAN_SIGMA, total, longest, w, w,
                   max(longest, total / w)))
-    bs.efficiency_workers = w
+    bs.bound = max(longest, total / w)
     if not cfg.have_ctl:
         bs.skip("herd -n %d" % w, "no controller at %s yet" % rel(cfg.herd_bin))
         return bs
     ok = peers(cfg, bs, [("herd", build_herd), ("Criterion", build_criterion)])
     if ok["herd"]:
-        bs.add(Row("herd -n %d (fork)" % w, ["herd", "-n", str(w), "-q", "./herd.t"],
+        bs.add(Row("herd -n %d (fork)" % w,
+                   ["herd", "-n", str(w), "-q", "--no-cache", "./herd.t"],
                    passed(100), ref=True))
         bs.add(Row("herd -n %d (none)" % w,
-                   ["herd", "-n", str(w), "--isolation", "none", "-q", "./herd.t"],
-                   passed(100)))
+                   ["herd", "-n", str(w), "--isolation", "none", "-q", "--no-cache",
+                    "./herd.t"], passed(100)))
     if ok["Criterion"]:
         bs.add(Row("Criterion --jobs %d" % w, ["./criterion.t", "--jobs", str(w), "-q"]))
     bs.skip("Check", "runs serially: its wall time is the total, %.0f s" % total)
@@ -422,6 +441,298 @@ def set_groups(cfg):
         bs.add(Row("herd -n 2", ["herd", "-n", "2", "-q", "./herd.t"], passed(n), ref=True))
         bs.add(Row("herd (alone, fork)", ["./herd.t", "-q"], passed(n)))
     add_pytest_rows(cfg, bs, n, [["-n", "2", "--dist", "loadgroup"]])
+    return bs
+
+
+def set_groupsleep(cfg):
+    n, g = cfg.groups_items, 20
+    wdir = generate(cfg, "groupsleep", ["groupsleep", n, g])
+    bs = BenchSet("Serial groups makespan: %d sleeping tests in %d groups, 2 workers"
+                  % (n, g), "groupsleep", wdir, read_facts(wdir))
+    total = float(bs.facts["total_s"])
+    lgroup = float(bs.facts["longest_group_s"])
+    lo, hi = gen.GROUPSLEEP_US
+    bs.bound = max(lgroup, total / 2)
+    bs.min_runs = cfg.eff_min_runs
+    bs.note = ("Test i belongs to group g(i mod %d), each group HERD_SERIAL (one "
+               "process, in order), and sleeps (nanosleep) a uniform %d–%d µs "
+               "(seed %d): %.3f s of sleep in all, the longest group %.3f s. Lower "
+               "bound with 2 workers: max(longest group, total/2) = %.3f s; "
+               "efficiency = bound / wall. herd runs with `--no-cache` (no history). "
+               "nanosleep overshoots every sleep a little, so the work really done "
+               "is more than the nominal sum: the serial row runs the same tests "
+               "one after the other in one process (`--isolation none`, a few µs "
+               "a test of its own), and *eff. vs measured work* puts its wall "
+               "time in place of the nominal total. pytest-xdist gets the same "
+               "groups as xdist_group marks with --dist loadgroup."
+               % (g, lo, hi, gen.GROUPSLEEP_SEED, total, lgroup, bs.bound))
+    if not cfg.have_ctl:
+        bs.skip("herd -n 2", "no controller at %s yet" % rel(cfg.herd_bin))
+        return bs
+    ok = peers(cfg, bs, [("herd", build_herd)])
+    if ok["herd"]:
+        bs.add(Row("herd -n 2 (fork)", ["herd", "-n", "2", "-q", "--no-cache", "./herd.t"],
+                   passed(n), ref=True))
+        bs.add(Row("herd -n 2 (none)", ["herd", "-n", "2", "--isolation", "none", "-q",
+                                        "--no-cache", "./herd.t"], passed(n)))
+        bs.add(Row("herd alone (none, serial)", ["./herd.t", "--isolation", "none", "-q"],
+                   passed(n), parallel=False, work_ref=True))
+    add_pytest_rows(cfg, bs, n, [["-n", "2", "--dist", "loadgroup"]])
+    return bs
+
+
+def set_warm(cfg):
+    w = cfg.ms_workers
+    wdir = generate(cfg, "makespan", ["makespan", 100, cfg.ms_total])
+    bs = BenchSet("Makespan with a warm cache: 100 sleeping tests, %d workers" % w,
+                  "warm", wdir, read_facts(wdir))
+    total = float(bs.facts["total_s"])
+    longest = float(bs.facts["longest_s"])
+    bs.bound = max(longest, total / w)
+    bs.min_runs = cfg.eff_min_runs
+    bs.note = ("The makespan workload. *cold* rows start from an empty cache "
+               "(`--cache-clear` on a folder of their own): herd knows no durations, "
+               "and the longest test is defined last. "
+               "*warm* rows get, before every run (hyperfine's `--prepare`), a fresh "
+               "copy of a cache that one earlier run of the same command wrote "
+               "(`cache-warm-fork/`, `cache-warm-none/`), so each timed run starts "
+               "from the same history and schedules longest first. Lower bound "
+               "max(longest, total/%d) = %.3f s; efficiency = bound / wall."
+               % (w, bs.bound))
+    if not cfg.have_ctl:
+        bs.skip("herd -n %d" % w, "no controller at %s yet" % rel(cfg.herd_bin))
+        return bs
+    if not peers(cfg, bs, [("herd", build_herd)])["herd"]:
+        return bs
+    notes = []
+    for iso in ("fork", "none"):
+        base = ["herd", "-n", str(w), "--isolation", iso, "-q"]
+        warm, run = "cache-warm-%s" % iso, "cache-run-%s" % iso
+        bs.add(Row("herd -n %d (%s, cold)" % (w, iso),
+                   base + ["--cache-clear", "--cache-dir", "cache-cold-%s" % iso,
+                           "./herd.t"], passed(100), ref=iso == "fork"))
+        shutil.rmtree(os.path.join(wdir, warm), ignore_errors=True)
+        msg("warm: warming %s/ with %s" % (warm, " ".join(base)))
+        why = run_once(cfg, wdir, base + ["--cache-dir", warm, "./herd.t"], passed(100))
+        if why is None:
+            rc, out = run_cmd(cfg, wdir, ["herd", "--cache-show", "--cache-dir", warm])
+            m = re.search(r"durations: (\d+) ids", out)
+            if rc != 0 or not m or int(m.group(1)) != 100:
+                why = "`herd --cache-show --cache-dir %s` does not list 100 durations" % warm
+            else:
+                notes.append("`%s/` holds %s durations" % (warm, m.group(1)))
+        if why:
+            bs.skip("herd -n %d (%s, warm)" % (w, iso), "warming the cache: %s" % why)
+            continue
+        bs.add(Row("herd -n %d (%s, warm)" % (w, iso),
+                   base + ["--cache-dir", run, "./herd.t"], passed(100),
+                   prepare=["sh", "-c", "rm -rf %s && cp -R %s %s" % (run, warm, run)]))
+    if notes:
+        bs.note += " Checked with `herd --cache-show` before timing: %s." % ", ".join(notes)
+    bs.after = ("The warm rows' `--prepare` command is `sh -c 'rm -rf cache-run-ISO "
+                "&& cp -R cache-warm-ISO cache-run-ISO'`.\n")
+    return bs
+
+
+def run_cmd(cfg, wdir, argv, env=None):
+    """Run argv in wdir; returns (status, output). A run past BENCH_TIMEOUT is
+    killed and reported as status -9."""
+    with tempfile.TemporaryFile() as out:
+        p = subprocess.Popen(argv, cwd=wdir, env=child_env(cfg, env or {}),
+                             stdin=subprocess.DEVNULL, stdout=out,
+                             stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            rc = p.wait(timeout=cfg.timeout)
+        except subprocess.TimeoutExpired:
+            kill_tree(p.pid)
+            p.wait()
+            rc = -9
+        out.seek(0)
+        return rc, out.read().decode("utf-8", "replace")
+
+
+def run_once(cfg, wdir, argv, expect=None, env=None):
+    """Run argv; None when it exits 0 showing expect, else why not."""
+    rc, out = run_cmd(cfg, wdir, argv, env)
+    tail = " | ".join(out.strip().splitlines()[-3:]) or "(no output)"
+    if rc == -9:
+        return "`%s` did not finish within BENCH_TIMEOUT=%d s" % (" ".join(argv), cfg.timeout)
+    if rc != 0:
+        return "`%s` exit status %d; output ends: %s" % (" ".join(argv), rc, tail)
+    if expect and not re.search(expect, out):
+        return "`%s` output does not show /%s/; it ends: %s" % (" ".join(argv), expect, tail)
+    return None
+
+
+def percentile(sorted_v, q):
+    """Nearest-rank percentile of a sorted list."""
+    k = max(0, min(len(sorted_v) - 1, int(-(-q * len(sorted_v) // 100)) - 1))
+    return sorted_v[k]
+
+
+LAT_OPS = (("lock", "herd_lock + herd_unlock, a lock of its own"),
+           ("get", "herd_board_get of a key the other worker set"),
+           ("shared", "herd_lock + herd_unlock, one lock both workers want"))
+
+
+def set_latency(cfg):
+    wdir = os.path.join(cfg.out, "latency")
+    os.makedirs(wdir, exist_ok=True)
+    with open(os.path.join(HERE, "latency.c"), encoding="utf-8") as f:
+        gen.write(os.path.join(wdir, "latency.c"), f.read())
+    n = cfg.lat_calls
+    bs = BenchSet("Lock round trip and board get between two workers", "latency",
+                  wdir, {"items": 4})
+    bs.note = ("`bench/latency.c`: two tests run at once on `herd -n 2`, one in "
+               "each worker (they meet on the board first, and the files they write "
+               "name their worker: a run where they shared one is rejected). Each "
+               "times %d calls of each operation with clock_gettime(CLOCK_MONOTONIC) "
+               "around every call and writes the nanoseconds to a file; the table "
+               "pools both tests over %s per isolation mode. These figures are "
+               "measured inside the test process, not as whole-process wall time: "
+               "a latency cannot be seen from outside. Each call is a round trip "
+               "through the controller; the contended row includes waiting while "
+               "the other worker holds the lock."
+               % (n, "1 run" if cfg.lat_runs == 1 else "%d runs" % cfg.lat_runs))
+    if not cfg.have_ctl:
+        bs.skip("herd -n 2", "no controller at %s yet" % rel(cfg.herd_bin))
+        return bs
+    if not cfg.have_lib:
+        bs.skip("herd", "libherd.a not found in %s (build herd first)" % rel(cfg.build))
+        return bs
+    inc = os.path.join(ROOT, "include")
+    why = compile_and_link(cfg, wdir, ["latency.c"], "latency.t",
+                           cfg.cflags + ["-I" + os.path.relpath(inc, wdir)],
+                           [os.path.relpath(cfg.herd_lib, wdir)],
+                           hdeps=[os.path.join(inc, "herd.h")], ldeps=[cfg.herd_lib])
+    if why:
+        bs.skip("herd", why)
+        return bs
+    lines = ["| operation | isolation | median (µs) | p99 (µs) | max (µs) | calls |",
+             "|---|---|--:|--:|--:|--:|"]
+    commands = []
+    for iso in ("fork", "none"):
+        argv = ["herd", "-n", "2", "--isolation", iso, "-q", "--no-cache", "./latency.t"]
+        samples = {op: [] for op, _ in LAT_OPS}
+        for k in range(cfg.lat_runs):
+            raw = "raw-%s-%d" % (iso, k)
+            shutil.rmtree(os.path.join(wdir, raw), ignore_errors=True)
+            os.makedirs(os.path.join(wdir, raw))
+            env = {"HERD_BENCH_LAT_DIR": raw, "HERD_BENCH_CALLS": str(n)}
+            if k == 0:
+                commands.append(Row("", argv, env=env).command.replace(raw, "DIR"))
+            msg("latency: %s (run %d of %d)" % (" ".join(argv), k + 1, cfg.lat_runs))
+            why = run_once(cfg, wdir, argv, passed(4), env)
+            got, workers = {}, {}
+            for t in ("a", "b"):
+                if why:
+                    break
+                try:
+                    with open(os.path.join(wdir, raw, t + ".txt")) as f:
+                        head = f.readline().split()
+                        workers[t] = head[1] if len(head) == 2 else "?"
+                        for line in f:
+                            op, ns = line.split()
+                            got.setdefault(op, []).append(int(ns))
+                except (OSError, ValueError) as e:
+                    why = "cannot read %s/%s.txt: %s" % (raw, t, e)
+            if not why and workers["a"] == workers["b"]:
+                why = "tests a and b both ran in %s" % workers["a"]
+            if not why and any(len(got.get(op, [])) != 2 * n for op, _ in LAT_OPS):
+                why = "the files do not hold %d calls of each operation" % (2 * n)
+            if why:
+                bs.skip("isolation %s" % iso, why)
+                samples = None
+                break
+            for op, _ in LAT_OPS:
+                samples[op] += got[op]
+        if not samples:
+            continue
+        for op, label in LAT_OPS:
+            v = sorted(samples[op])
+            lines.append("| %s | %s | %.1f | %.1f | %.1f | %d |"
+                         % (label, iso, percentile(v, 50) / 1e3, percentile(v, 99) / 1e3,
+                            v[-1] / 1e3, len(v)))
+    bs.body = "\n".join(lines) + "\n" if len(lines) > 2 else "_Nothing measured._\n"
+    bs.after = ("Run in the workload folder, %s each, with `$HERD_BUILD` first "
+                "in `PATH`, DIR a fresh folder for each run:\n\n%s"
+                % ("once" if cfg.lat_runs == 1 else "%d times" % cfg.lat_runs,
+                   "".join("    %s\n" % c for c in commands)))
+    return bs
+
+
+def lpt(durs, nbins):
+    """Longest processing time first onto the least loaded bin: the sums."""
+    bins = [0.0] * nbins
+    for d in sorted(durs, reverse=True):
+        i = bins.index(min(bins))
+        bins[i] += d
+    return bins
+
+
+def set_shard(cfg):
+    n, k = cfg.shard_items, cfg.shards
+    wdir = generate(cfg, "shard", ["shard", n])
+    bs = BenchSet("Shard imbalance: %d lognormal durations into %d shards" % (n, k),
+                  "shard", wdir, read_facts(wdir))
+    total = float(bs.facts["total_s"])
+    ideal = total / k
+    bs.note = ("%d empty tests and `durations.json`, a pytest-split style "
+               "`.test_durations` file giving each a lognormal duration (seed %d, "
+               "median 0.1 s, sigma %.1f; %.1f s in all, the longest %.3f s). For "
+               "each K, `herd --shard K/%d --collect-only` lists the shard's ids; "
+               "the shard's time is the sum of their durations from the file. "
+               "imbalance = largest shard / ideal (total/%d = %.3f s); 1.00 is "
+               "perfect. Nothing runs, so nothing is timed. herd reads "
+               "`--durations-path` only into an empty cache, hence `--cache-dir` "
+               "on an empty folder."
+               % (n, gen.SHARD_SEED, gen.MAKESPAN_SIGMA, total,
+                  float(bs.facts["longest_s"]), k, k, ideal))
+    if not cfg.have_ctl:
+        bs.skip("herd --shard", "no controller at %s yet" % rel(cfg.herd_bin))
+        return bs
+    if not peers(cfg, bs, [("herd", build_herd)])["herd"]:
+        return bs
+    with open(os.path.join(wdir, "durations.json"), encoding="utf-8") as f:
+        durs = json.load(f)
+    lines = ["| split | command (K = 1…%d) | tests per shard | seconds per shard "
+             "| largest / ideal |" % k, "|---|---|---|---|--:|"]
+    splits = [
+        ("herd, by durations", ["--cache-dir", "empty-cache", "--durations-path",
+                                "durations.json"]),
+        ("herd, no durations (by count)", ["--no-cache"]),
+    ]
+    for label, opts in splits:
+        shards, why = [], None
+        for i in range(1, k + 1):
+            shutil.rmtree(os.path.join(wdir, "empty-cache"), ignore_errors=True)
+            os.makedirs(os.path.join(wdir, "empty-cache"))
+            argv = ["herd", "--shard", "%d/%d" % (i, k), "--collect-only"] + opts + ["./herd.t"]
+            rc, out = run_cmd(cfg, wdir, argv)
+            if rc != 0:
+                why = "`%s` exit status %d: %s" % (" ".join(argv), rc,
+                                                  " | ".join(out.strip().splitlines()[-3:]))
+                break
+            shards.append([l.strip() for l in out.splitlines() if "::" in l])
+        if not why:
+            seen = [i for s in shards for i in s]
+            if sorted(seen) != sorted(durs):
+                why = ("the %d shards list %d ids (%d distinct) for the %d tests"
+                       % (k, len(seen), len(set(seen)), len(durs)))
+        if why:
+            bs.skip(label, why)
+            continue
+        sums = [sum(durs[i] for i in s) for s in shards]
+        cmd = "`herd --shard K/%d --collect-only %s ./herd.t`" % (k, " ".join(opts))
+        lines.append("| %s | %s | %s | %s | %.3f |"
+                     % (label, cmd, " / ".join(str(len(s)) for s in shards),
+                        " / ".join("%.2f" % x for x in sums), max(sums) / ideal))
+    sums = lpt(list(durs.values()), k)
+    lines.append("| LPT onto %d bins (computed by bench.py, for reference) | – | – | %s "
+                 "| %.3f |" % (k, " / ".join("%.2f" % x for x in sums), max(sums) / ideal))
+    bs.body = "\n".join(lines) + "\n"
+    bs.after = ("Run in the workload folder with `$HERD_BUILD` first in `PATH`; "
+                "`empty-cache/` is emptied before each command.\n")
     return bs
 
 
@@ -543,6 +854,13 @@ def probe(cfg, bs, row):
     argv = row.argv
     if cfg.gnu_time:
         argv = [cfg.gnu_time, "-f", "%M", "-o", rss] + argv
+    if row.prepare:
+        r = subprocess.run(row.prepare, cwd=bs.wdir, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True)
+        if r.returncode != 0:
+            return "its preparation `%s` failed: %s" % (
+                " ".join(shlex.quote(a) for a in row.prepare), r.stdout.strip()[-300:])
     with open(log, "w+b") as out:
         try:
             p = subprocess.Popen(argv, cwd=bs.wdir, env=child_env(cfg, row.env),
@@ -596,11 +914,18 @@ def measure(cfg, bs):
     bs.rows = good
     if not good:
         return
-    jpath = os.path.join(bs.wdir, "hyperfine.json")
+    # Two sets may share a workload folder (makespan and warm).
+    jpath = os.path.join(bs.wdir, "hyperfine.json" if bs.key == os.path.basename(bs.wdir)
+                         else "hyperfine-%s.json" % bs.key)
     # -i: a run that fails must not abort the other rows; exit codes are
     # checked per row below instead.
+    min_runs = bs.min_runs or cfg.min_runs
     hf = ["hyperfine", "-N", "-i", "--style", "basic", "--warmup", str(cfg.warmup),
-          "--min-runs", str(cfg.min_runs), "--max-runs", str(cfg.max_runs)]
+          "--min-runs", str(min_runs), "--max-runs", str(max(min_runs, cfg.max_runs))]
+    if any(r.prepare for r in good):
+        # One --prepare per command, in order; `true` for those needing none.
+        for row in good:
+            hf += ["--prepare", " ".join(shlex.quote(a) for a in row.prepare or ["true"])]
     bs.hyperfine = hf + ["--export-json", "<file>"]
     argv = hf + ["--export-json", jpath]
     env = child_env(cfg, {})
@@ -659,6 +984,15 @@ def failure_sample(cfg, bs, row, tries=10):
 
 # ---------------------------------------------------------------- report
 
+def shown_arg(a):
+    """An argument as a reader would type it in a shell."""
+    if a == "<file>" or a == shlex.quote(a):
+        return a
+    if not re.search(r'["$`\\]', a):
+        return '"%s"' % a
+    return shlex.quote(a)
+
+
 def fmt_s(x):
     return "%.3f" % x if x < 10 else "%.2f" % x
 
@@ -667,12 +1001,16 @@ def table(bs):
     if not bs.rows:
         return "_No runner could be measured._\n"
     ref = next((r for r in bs.rows if r.ref), None)
-    eff = bs.efficiency_workers
+    bound = bs.bound
+    work = next((r for r in bs.rows if r.work_ref), None)
     head = ["runner", "command", "wall median (s)", "± σ (s)", "runs"]
-    if eff:
-        total = float(bs.facts["total_s"])
-        bound = max(float(bs.facts["longest_s"]), total / eff)
+    if bound:
         head.append("efficiency")
+        if work:
+            # The same bound with the work the serial row really took in
+            # place of the nominal sleeps (nanosleep overshoots).
+            scale = work.stats["median"] / float(bs.facts["total_s"])
+            head.append("eff. vs measured work")
     else:
         head.append("per test (µs)")
     head += ["vs %s" % (ref.runner if ref else "herd"), "peak RSS (MiB)"]
@@ -683,8 +1021,12 @@ def table(bs):
         sd = r.stats.get("stddev")
         cells = [r.runner, "`%s`" % r.command, fmt_s(med),
                  fmt_s(sd) if sd is not None else "–", str(len(r.stats["times"]))]
-        if eff:
+        if bound and not r.parallel:
+            cells += ["serial"] + (["(reference)"] if work else [])
+        elif bound:
             cells.append("%.2f" % (bound / med))
+            if work:
+                cells.append("%.2f" % (bound * scale / med))
         else:
             cells.append("%.1f" % (med / bs.items * 1e6))
         cells.append("%.2f×" % (med / ref.stats["median"]) if ref else "n/a")
@@ -695,12 +1037,14 @@ def table(bs):
 
 def section(bs):
     parts = ["## %s\n" % bs.title, "Workload `%s/`. %s\n" % (rel(bs.wdir), bs.note)]
-    parts.append(table(bs))
+    parts.append(bs.body if bs.body is not None else table(bs))
+    if bs.after:
+        parts.append(bs.after)
     if bs.hyperfine:
         parts.append("Timed with `%s` and the commands above, all rows in one "
                      "invocation, in the workload folder, with `$HERD_BUILD` first "
                      "in `PATH` (so `herd` is the controller just built).\n"
-                     % " ".join(bs.hyperfine))
+                     % " ".join(shown_arg(a) for a in bs.hyperfine))
     if bs.skipped:
         parts.append("Not measured:\n\n" + "".join(
             "- %s: %s\n" % (who, why) for who, why in bs.skipped))
@@ -795,7 +1139,11 @@ def main():
     os.makedirs(cfg.out, exist_ok=True)
     makers = {"trivial": lambda: [set_trivial(cfg, n) for n in cfg.sizes],
               "makespan": lambda: [set_makespan(cfg)],
+              "warm": lambda: [set_warm(cfg)],
               "groups": lambda: [set_groups(cfg)],
+              "groupsleep": lambda: [set_groupsleep(cfg)],
+              "latency": lambda: [set_latency(cfg)],
+              "shard": lambda: [set_shard(cfg)],
               "big": lambda: [set_big(cfg, n) for n in cfg.big]}
     sets = []
     for name in cfg.sets:

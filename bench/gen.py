@@ -4,6 +4,8 @@
     python3 bench/gen.py OUTDIR trivial N
     python3 bench/gen.py OUTDIR makespan [N [TOTAL_SECONDS]]
     python3 bench/gen.py OUTDIR groups [N [GROUPS]]
+    python3 bench/gen.py OUTDIR groupsleep [N [GROUPS]]
+    python3 bench/gen.py OUTDIR shard [N]
     python3 bench/gen.py --herd-only OUTDIR trivial N
 
 writes, for the same workload, into OUTDIR:
@@ -14,7 +16,12 @@ writes, for the same workload, into OUTDIR:
     check.c          Check tests and a main  (not for groups)
     test_bench.py    pytest tests (groups: xdist_group marks, for --dist loadgroup)
     pytest.ini       makes OUTDIR pytest's rootdir, so no outer conftest leaks in
+    durations.json   shard only: pytest-split's .test_durations format, id ->
+                     seconds, lognormal, for the tests of herd_000.c
     workload.txt     key=value facts the report reads (items, total, longest)
+
+groupsleep is groups whose tests sleep 1-5 ms each (seeded, uniform); shard is
+N empty herd tests (herd only) and the durations file to split them by.
 
 Everything is deterministic: the same arguments give byte-identical files, so a
 rerun rebuilds nothing it need not and results stay comparable across machines.
@@ -29,6 +36,9 @@ import sys
 CHUNK = 10000          # herd tests per generated .c file
 MAKESPAN_SEED = 20240517
 MAKESPAN_SIGMA = 1.0   # lognormal shape: a few long items, many short ones
+GROUPSLEEP_SEED = 20240601
+GROUPSLEEP_US = (1000, 5000)   # each item of the groupsleep workload sleeps this
+SHARD_SEED = 20240719
 
 
 class Rng:
@@ -65,6 +75,20 @@ def makespan_durations(n, total_us):
     us[longest] += total_us - sum(us)       # absorb the rounding error
     us.append(us.pop(longest))
     return us
+
+
+def groupsleep_durations(n):
+    """n durations in microseconds, uniform over GROUPSLEEP_US."""
+    rng = Rng(GROUPSLEEP_SEED)
+    lo, hi = GROUPSLEEP_US
+    return [lo + min(hi - lo, int(rng.u01() * (hi - lo + 1))) for _ in range(n)]
+
+
+def shard_durations(n):
+    """n lognormal durations in seconds (median 0.1 s), rounded to the
+    microsecond as a .test_durations file would hold them."""
+    rng = Rng(SHARD_SEED)
+    return [round(0.1 * math.exp(MAKESPAN_SIGMA * rng.normal()), 6) for _ in range(n)]
 
 
 def write(path, text):
@@ -205,12 +229,19 @@ def main(argv):
         n = int(nums[0]) if nums else 100
         total = float(nums[1]) if len(nums) > 1 else 16.0
         sleeps = makespan_durations(n, int(round(total * 1e6)))
-    elif kind == "groups" and len(nums) <= 2:
+    elif kind in ("groups", "groupsleep") and len(nums) <= 2:
         n = int(nums[0]) if nums else 2000
         ngroups = int(nums[1]) if len(nums) > 1 else 20
         # Interleaved on purpose: group membership, not file order, must
         # decide where an item runs.
         groups = [i % ngroups for i in range(n)]
+        if kind == "groupsleep":
+            sleeps = groupsleep_durations(n)
+    elif kind == "shard" and len(nums) <= 1:
+        n = int(nums[0]) if nums else 1000
+        herd_only = True
+        if n > CHUNK:           # the ids below assume one file
+            usage()
     else:
         usage()
     if n < 1:
@@ -232,6 +263,20 @@ def main(argv):
         facts["longest_s"] = "%.6f" % (max(sleeps) / 1e6)
     if groups:
         facts["groups"] = max(groups) + 1
+    if groups and sleeps:
+        per = [0] * (max(groups) + 1)
+        for g, us in zip(groups, sleeps):
+            per[g] += us
+        facts["longest_group_s"] = "%.6f" % (max(per) / 1e6)
+    if kind == "shard":
+        secs = shard_durations(n)
+        # The node ids herd gives these tests: file::suite::name.
+        ids = ["herd_000.c::%s::%s" % (kind, t) for t in names]
+        write(os.path.join(outdir, "durations.json"),
+              "{\n" + ",\n".join('  "%s": %.6f' % (i, d) for i, d in zip(ids, secs))
+              + "\n}\n")
+        facts["total_s"] = "%.6f" % sum(secs)
+        facts["longest_s"] = "%.6f" % max(secs)
     write(os.path.join(outdir, "workload.txt"),
           "".join("%s=%s\n" % kv for kv in facts.items()))
 

@@ -12,9 +12,22 @@
 #   HERD_BUILD=build        folder holding libherd.a and the herd controller,
 #                           relative to the project root; rows needing the
 #                           controller are skipped while it does not exist
-#   BENCH_QUICK=1           smoke run: 200 items, a 1.6 s makespan, few runs, and
-#                           the report goes to bench/out/benchmarks.md
-#   BENCH_SETS="trivial makespan groups big"   which sets to run
+#   BENCH_QUICK=1           smoke run: 200 items, a 1.6 s makespan, few runs and
+#                           calls, and the report goes to bench/out/benchmarks.md
+#   BENCH_SETS="trivial makespan warm groups groupsleep latency shard big"
+#                           which sets to run (that list is the default):
+#                           trivial   empty tests, every runner
+#                           makespan  100 lognormal sleeps, herd without history
+#                                     and the peers
+#                           warm      the same with a warm herd cache vs cold
+#                           groups    2,000 empty tests in 20 serial groups
+#                           groupsleep 2,000 tests sleeping 1-5 ms in 20 serial
+#                                     groups, efficiency on 2 workers
+#                           latency   herd_lock/unlock and herd_board_get round
+#                                     trips between two workers (bench/latency.c)
+#                           shard     --shard balance of 1,000 lognormal
+#                                     durations into 4 shards (nothing runs)
+#                           big       BENCH_BIG's sizes
 #   BENCH_SIZES=2000        trivial workload sizes, all runners ("2000 20000"
 #                           adds the larger one: about 3 more minutes)
 #   BENCH_BIG=""            sizes run with herd --isolation none only, e.g.
@@ -23,9 +36,12 @@
 #   BENCH_BIG_CFLAGS=-O0    CFLAGS for those big test binaries
 #   BENCH_MIN_RUNS=1 BENCH_MAX_RUNS=5 BENCH_WARMUP=0   hyperfine's run counts;
 #                           each command also runs once beforehand (peak RSS,
-#                           sanity check), which warms the caches
+#                           sanity check), which warms the caches; the warm
+#                           and groupsleep sets take at least 3 timed runs
 #   BENCH_SLOW_MAX=2000     Criterion (~10 ms a test) only up to this many items
-#   BENCH_MAKESPAN_WORKERS=4
+#   BENCH_MAKESPAN_WORKERS=4   workers of the makespan and warm sets
+#   BENCH_LAT_CALLS=2000    calls of each operation per test in the latency set
+#   BENCH_LAT_RUNS=3        runs per isolation mode pooled in the latency set
 #   BENCH_TIMEOUT=120       seconds before a probe run counts as hung; a timed
 #                           run is killed after max(30 s, 5 x its probe's time)
 #   BENCH_OUT=bench/out     scratch folder (git-ignored)
