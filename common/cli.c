@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "expr.h"
 
 void
 hd_usage_error(const char *fmt, const char *arg)
@@ -71,4 +72,20 @@ hd_opt_color(const char *s)
 	if (strcmp(s, "auto"))
 		hd_usage_error("--color takes yes, no or auto, not '%s'", s);
 	return -1;
+}
+
+struct hd_expr *
+hd_opt_expr(const char *opt, const char *s)
+{
+	char err[256];
+	struct hd_expr *e;
+
+	if (!s)
+		return NULL;
+	if (!(e = hd_expr_parse(s, err, sizeof(err)))) {
+		fflush(stdout);
+		fprintf(stderr, "%s: invalid %s expression '%s': %s\n", hd_progname, opt, s, err);
+		exit(4);
+	}
+	return e;
 }

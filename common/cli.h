@@ -21,6 +21,9 @@ const char *hd_opt_value(int argc, char **argv, int *i, const char *eq);
 int hd_opt_count(const char *opt, const char *s);
 /* Seconds, 0 or more, or a usage error naming opt. */
 double hd_opt_seconds(const char *opt, const char *s);
+struct hd_expr;
+/* A -k or -m expression, NULL for none; a usage error naming its fault otherwise. */
+struct hd_expr *hd_opt_expr(const char *opt, const char *s);
 /* --color yes|no|auto: 1, 0, -1; a usage error otherwise. */
 int hd_opt_color(const char *s);
 

@@ -128,20 +128,6 @@ match_mark(const char *w, size_t len, void *ctx)
 	return hd_match_words(w, len, (void *)(t->marks ? t->marks : ""));
 }
 
-static struct hd_expr *
-compile(const char *opt, const char *s)
-{
-	char err[256];
-	struct hd_expr *e;
-
-	if (!s)
-		return NULL;
-	if (!(e = hd_expr_parse(s, err, sizeof(err)))) {
-		fprintf(stderr, "%s: invalid %s expression '%s': %s\n", hd_progname, opt, s, err);
-		exit(4);
-	}
-	return e;
-}
 
 static void
 list_item(const struct hd_item *it, int verbose)
@@ -426,8 +412,8 @@ herd_main(int argc, char **argv)
 	if (worker_mode())
 		return 0;
 	parse_opts(argc, argv, &o);
-	k = compile("-k", o.kexpr);
-	m = compile("-m", o.mexpr);
+	k = hd_opt_expr("-k", o.kexpr);
+	m = hd_opt_expr("-m", o.mexpr);
 	hd_collect(&items, &n);
 	if (hd_check_groups(items, n, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", hd_progname, err);

@@ -533,25 +533,11 @@ find_binaries(struct ctl *c, char **paths, size_t n)
 
 /* ---- selection and reports ---- */
 
-static struct hd_expr *
-compile(const char *opt, const char *s)
-{
-	char err[256];
-	struct hd_expr *e;
-
-	if (!s)
-		return NULL;
-	if (!(e = hd_expr_parse(s, err, sizeof(err)))) {
-		fprintf(stderr, "herd: invalid %s expression '%s': %s\n", opt, s, err);
-		exit(4);
-	}
-	return e;
-}
 
 static void
 select_items(struct ctl *c, size_t *collected)
 {
-	struct hd_expr *k = compile("-k", c->kexpr), *m = compile("-m", c->mexpr);
+	struct hd_expr *k = hd_opt_expr("-k", c->kexpr), *m = hd_opt_expr("-m", c->mexpr);
 	size_t i, j;
 
 	*collected = 0;
@@ -1014,6 +1000,9 @@ main(int argc, char **argv)
 		all[nall++] = argv[i];
 	a.paths = xcalloc(nall + ini.ntestpaths + 1, sizeof(*a.paths));
 	parse_args(&c, &a, (int)nall, all);
+	/* A bad -k or -m is a usage error before anything starts. */
+	hd_expr_free(hd_opt_expr("-k", c.kexpr));
+	hd_expr_free(hd_opt_expr("-m", c.mexpr));
 	if (!a.npaths)
 		for (i = 0; i < ini.ntestpaths; i++)
 			a.paths[a.npaths++] = ini.testpaths[i];
