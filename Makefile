@@ -135,11 +135,20 @@ $(UNIT): $(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) $(HEADERS)
 
 tests: $(UNIT)
 
+# Both builds by default; SANITIZE=1 the sanitizer build alone.
+ifeq ($(SANITIZE),1)
+CHECK_BUILDS = build-san
+else
+CHECK_BUILDS = build build-san
+endif
+
 check:
 	@sh scripts/setup check
-	@$(MAKE) --no-print-directory all examples tests
-	@$(MAKE) --no-print-directory SANITIZE=1 all examples tests
-	@sh tests/run.sh build build-san
+	@for b in $(CHECK_BUILDS); do \
+		s=; [ $$b = build-san ] && s=SANITIZE=1; \
+		$(MAKE) --no-print-directory $$s all examples tests || exit 1; \
+	done
+	@sh tests/run.sh $(CHECK_BUILDS)
 
 check-one:
 	@$(MAKE) --no-print-directory all examples tests
