@@ -212,6 +212,15 @@ hd_term_status(struct hd_term *t, const char *text)
 }
 
 void
+hd_term_break(struct hd_term *t)
+{
+	status_clear(t);
+	if (t->col)
+		fputc('\n', t->out);
+	t->col = 0;
+}
+
+void
 hd_term_end_progress(struct hd_term *t)
 {
 	status_clear(t);

@@ -89,6 +89,8 @@ void hd_term_header(struct hd_term *t, const char *extra, size_t collected,
 		    size_t deselected);
 /* Shows text as the live status at the end of the progress line (terminals only). */
 void hd_term_status(struct hd_term *t, const char *text);
+/* Ends an open progress line where it stands, for a line of other output. */
+void hd_term_break(struct hd_term *t);
 /* Ends an open progress line with its percentage (before a banner). */
 void hd_term_end_progress(struct hd_term *t);
 /* One finished item: a progress character, or a line with -v. */

@@ -961,6 +961,9 @@ read_output(struct ctl *c, struct worker *w, int *fd, struct buf *line, FILE *to
 		while ((nl = memchr(line->data, '\n', line->len))) {
 			size_t k = (size_t)(nl - line->data) + 1;
 
+			/* A line of its own, not the tail of the progress line. */
+			if (to == c->term.out)
+				hd_term_break(&c->term);
 			fprintf(to, "[%s] %.*s", w->name, (int)k, line->data);
 			memmove(line->data, line->data + k, line->len - k);
 			line->len -= k;
@@ -968,7 +971,6 @@ read_output(struct ctl *c, struct worker *w, int *fd, struct buf *line, FILE *to
 		}
 	}
 	fflush(to);
-	(void)c;
 }
 
 /* ---- deaths ---- */
