@@ -509,3 +509,13 @@ t_xml_eq() {
 		t_fail "$4" "$2 = $3" "'$t_xml_v'" "$1"
 	fi
 }
+
+# t_pycheck LOG "CHECK ARG..." ...: runs the script's own checker,
+# $T_WORK/check.py, once over all the checks (starting python3 costs more than
+# checking); t_answer N prints the N-th answer.
+t_pycheck() {
+	python3 "$T_WORK/check.py" "$@" >"$T_WORK/answers" 2>&1
+}
+t_answer() {
+	sed -n "$1p" "$T_WORK/answers"
+}

@@ -23,7 +23,7 @@ t_build global $src
 bin=$T_WORK/global
 json=$T_WORK/report.json
 
-# The checker: each check prints "ok", a value, or what is wrong (see chk).
+# The checker: each check prints "ok", a value, or what is wrong (see t_pycheck in tests/lib.sh).
 cat >"$T_WORK/check.py" <<'EOF'
 import collections, json, os, sys
 
@@ -91,23 +91,14 @@ for spec in sys.argv[2:]:
         print("checker error: %r" % e)
 EOF
 
-# chk LOG "CHECK ARG..." ...: the checks' answers into $T_WORK/answers, one a
-# line; ans N prints the N-th. One python3 for all: starting it costs more
-# than checking.
-chk() {
-	python3 "$T_WORK/check.py" "$@" >"$T_WORK/answers" 2>&1
-}
-ans() {
-	sed -n "$1p" "$T_WORK/answers"
-}
 
 # once DESC LOG ITEMS: set up once, torn down once, around all ITEMS items.
 once() {
-	chk "$2" counts order same where
-	t_eq "$(ans 1)" "SETUP=1 PUB=1 TEARDOWN=1 ITEM=$3" "$1: setup once, teardown once, $3 items"
-	t_eq "$(ans 2)" ok "$1: setup before every item, teardown after every item"
-	t_eq "$(ans 3)" ok "$1: every item and the teardown read what the setup published"
-	echo "# $1: $(ans 4)"
+	t_pycheck "$2" counts order same where
+	t_eq "$(t_answer 1)" "SETUP=1 PUB=1 TEARDOWN=1 ITEM=$3" "$1: setup once, teardown once, $3 items"
+	t_eq "$(t_answer 2)" ok "$1: setup before every item, teardown after every item"
+	t_eq "$(t_answer 3)" ok "$1: every item and the teardown read what the setup published"
+	echo "# $1: $(t_answer 4)"
 }
 
 n=0
@@ -129,8 +120,8 @@ done
 n=$((n + 1))
 t_run env SYNC_LOG=run$n.log "$herd" --no-cache -n 2 -k plain "$bin"
 t_status 0 "only tests without it: exit 0"
-chk "$T_WORK/run$n.log" counts
-t_eq "$(ans 1)" "SETUP=0 PUB=0 TEARDOWN=0 ITEM=0" "only tests without it: it is not set up"
+t_pycheck "$T_WORK/run$n.log" counts
+t_eq "$(t_answer 1)" "SETUP=0 PUB=0 TEARDOWN=0 ITEM=0" "only tests without it: it is not set up"
 
 # --- a dependent test crashes (with -n 1 and no isolation, it is the last
 # item and kills the only worker: the teardown needs a new one) ---
@@ -154,10 +145,10 @@ for iso in fork none; do
 		--timeout 30 -k "few or plain" "$bin" --json "$json"
 	t_status 1 "failing setup, $iso: exit 1"
 	t_summary "100 errors, 2 passed, 1001 deselected" "failing setup, $iso: 2 passed, 100 errors"
-	chk "$T_WORK/run$n.log" "errors|fixture 'gdb' setup failed|the database would not start" counts
-	t_eq "$(ans 1)" "error=100 passed=2" \
+	t_pycheck "$T_WORK/run$n.log" "errors|fixture 'gdb' setup failed|the database would not start" counts
+	t_eq "$(t_answer 1)" "error=100 passed=2" \
 		"failing setup, $iso: each dependent item's error gives the reason"
-	t_eq "$(ans 2)" "SETUP=1 PUB=0 TEARDOWN=0 ITEM=0" \
+	t_eq "$(t_answer 2)" "SETUP=1 PUB=0 TEARDOWN=0 ITEM=0" \
 		"failing setup, $iso: tried once, no teardown, no dependent test ran"
 
 	n=$((n + 1))
@@ -166,10 +157,10 @@ for iso in fork none; do
 		--timeout 30 -k "few or plain" "$bin" --json "$json"
 	t_status 1 "crashing setup, $iso: exit 1, in time"
 	t_summary "100 errors, 2 passed, 1001 deselected" "crashing setup, $iso: 2 passed, 100 errors"
-	chk "$T_WORK/run$n.log" "errors|global fixture 'gdb' setup crashed|SIGSEGV" counts
-	t_eq "$(ans 1)" "error=100 passed=2" \
+	t_pycheck "$T_WORK/run$n.log" "errors|global fixture 'gdb' setup crashed|SIGSEGV" counts
+	t_eq "$(t_answer 1)" "error=100 passed=2" \
 		"crashing setup, $iso: each dependent item's error says it crashed"
-	t_eq "$(ans 2)" "SETUP=1 PUB=0 TEARDOWN=0 ITEM=0" \
+	t_eq "$(t_answer 2)" "SETUP=1 PUB=0 TEARDOWN=0 ITEM=0" \
 		"crashing setup, $iso: tried once, no teardown, no dependent test ran"
 done
 
@@ -189,8 +180,8 @@ n=$((n + 1))
 t_run env SYNC_LOG=run$n.log SYNC_GSETUP=fail "$bin" -k few
 t_status 1 "alone, failing setup: exit 1"
 t_summary "100 errors, 1003 deselected" "alone, failing setup: 100 errors"
-chk "$T_WORK/run$n.log" counts
-t_eq "$(ans 1)" "SETUP=1 PUB=0 TEARDOWN=0 ITEM=0" "alone, failing setup: tried once, no dependent test ran"
+t_pycheck "$T_WORK/run$n.log" counts
+t_eq "$(t_answer 1)" "SETUP=1 PUB=0 TEARDOWN=0 ITEM=0" "alone, failing setup: tried once, no dependent test ran"
 
 # --- the fakedb example: its database made and removed in a folder of ours ---
 if [ -d "$HERD_SRC/examples/fakedb" ]; then

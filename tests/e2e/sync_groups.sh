@@ -24,7 +24,7 @@ t_build conflict $csrc
 bin=$T_WORK/groups
 json=$T_WORK/report.json
 
-# The checker: each check prints "ok" or what is wrong (see chk below).
+# The checker: each check prints "ok" or what is wrong (see t_pycheck in tests/lib.sh).
 cat >"$T_WORK/check.py" <<'EOF'
 import json, os, sys
 
@@ -138,29 +138,20 @@ for spec in sys.argv[2:]:
         print("checker error: %r" % e)
 EOF
 
-# chk LOG "CHECK ARG..." ...: the checks' answers into $T_WORK/answers, one a
-# line; ans N prints the N-th. One python3 for all: starting it costs more
-# than checking.
-chk() {
-	python3 "$T_WORK/check.py" "$@" >"$T_WORK/answers" 2>&1
-}
-ans() {
-	sed -n "$1p" "$T_WORK/answers"
-}
 
 n=0
 # prove WHAT LOG: everything a run of the whole binary less crashg must show.
 # With a third argument, also that the isolated groups ran first.
 prove() {
-	chk "$2" "ran 22" "serial ser 5" "serial isos 3" "isolated isos" "isolated isof" \
+	t_pycheck "$2" "ran 22" "serial ser 5" "serial isos 3" "isolated isos" "isolated isof" \
 		"first isos isof"
-	t_eq "$(ans 1)" ok "$1: the 22 selected tests each began once"
-	t_eq "$(ans 2)" ok "$1: serial group: one process, in order, counter 1..5"
-	t_eq "$(ans 3)" ok "$1: isolated_serial group: one process, in order"
-	t_eq "$(ans 4)" ok "$1: isolated_serial group overlaps no other test"
-	t_eq "$(ans 5)" ok "$1: isolated_free group overlaps no other test"
+	t_eq "$(t_answer 1)" ok "$1: the 22 selected tests each began once"
+	t_eq "$(t_answer 2)" ok "$1: serial group: one process, in order, counter 1..5"
+	t_eq "$(t_answer 3)" ok "$1: isolated_serial group: one process, in order"
+	t_eq "$(t_answer 4)" ok "$1: isolated_serial group overlaps no other test"
+	t_eq "$(t_answer 5)" ok "$1: isolated_free group overlaps no other test"
 	[ -z "${3-}" ] ||
-		t_eq "$(ans 6)" ok "$1: isolated_serial first, then isolated_free, then the rest"
+		t_eq "$(t_answer 6)" ok "$1: isolated_serial first, then isolated_free, then the rest"
 }
 
 # --- under herd: every distribution mode, 2 and 4 workers ---
@@ -202,10 +193,10 @@ for iso in fork none; do
 			-k "crashg or free" "$bin" --json "$json"
 		t_status 1 "crash, $iso, $dist: exit 1"
 		t_summary "1 crashed, 12 passed, 14 deselected" "crash, $iso, $dist: 1 crashed, 12 passed"
-		chk "$T_WORK/$log" "crash crashg" "outcomes report.json"
-		t_eq "$(ans 1)" ok \
+		t_pycheck "$T_WORK/$log" "crash crashg" "outcomes report.json"
+		t_eq "$(t_answer 1)" ok \
 			"crash, $iso, $dist: c1-c3 in one process, c4-c5 in one new process, in order"
-		t_eq "$(ans 2 | tr ' ' '\n' | grep crashg | tr '\n' ' ')" \
+		t_eq "$(t_answer 2 | tr ' ' '\n' | grep crashg | tr '\n' ' ')" \
 			"$crash_want " "crash, $iso, $dist: the crashing member crashed, the others passed"
 	done
 done
@@ -214,8 +205,8 @@ log=run$n.log
 t_run env SYNC_LOG=$log "$bin" -k crashg
 t_status 1 "crash, alone: exit 1"
 t_summary "1 crashed, 4 passed, 22 deselected" "crash, alone: 1 crashed, 4 passed"
-chk "$T_WORK/$log" "crash crashg"
-t_eq "$(ans 1)" ok "crash, alone: c1-c3 in one process, c4-c5 in one new process, in order"
+t_pycheck "$T_WORK/$log" "crash crashg"
+t_eq "$(t_answer 1)" ok "crash, alone: c1-c3 in one process, c4-c5 in one new process, in order"
 
 # --- a group declared with two strategies ---
 l1=$(grep -n 'cf, first' "$HERD_SRC/$csrc" | cut -d: -f1)

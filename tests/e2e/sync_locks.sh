@@ -23,7 +23,7 @@ bin=$T_WORK/locks
 cp "$bin" "$T_WORK/locks2"
 json=$T_WORK/report.json
 
-# The checker: each check prints "ok", a value, or what is wrong (see chk).
+# The checker: each check prints "ok", a value, or what is wrong (see t_pycheck in tests/lib.sh).
 cat >"$T_WORK/check.py" <<'EOF'
 import json, os, sys
 
@@ -77,41 +77,32 @@ for spec in sys.argv[2:]:
         print("checker error: %r" % e)
 EOF
 
-# chk LOG "CHECK ARG..." ...: the checks' answers into $T_WORK/answers, one a
-# line; ans N prints the N-th. One python3 for all: starting it costs more
-# than checking.
-chk() {
-	python3 "$T_WORK/check.py" "$@" >"$T_WORK/answers" 2>&1
-}
-ans() {
-	sed -n "$1p" "$T_WORK/answers"
-}
 
 # prove DESC LOG HERD: what a run of everything but die and to must show.
 prove() {
-	chk "$2" "exclusive 40" "before W R" "count R board" "count R locks" "seq T" \
+	t_pycheck "$2" "exclusive 40" "before W R" "count R board" "count R locks" "seq T" \
 		"count TW first" "count TW last" "count TW more" "workers LB" \
 		"outcome ::bset::hold_exit" "outcome ::bset::hold_signal" "outcome ::bset::hold_return"
-	t_eq "$(ans 1)" ok "$1: 40 holders of lock L, no two at once"
-	t_eq "$(ans 2)" ok "$1: the board was written before any reader ran"
-	t_eq "$(ans 3) $(ans 4)" "8 8" \
+	t_eq "$(t_answer 1)" ok "$1: 40 holders of lock L, no two at once"
+	t_eq "$(t_answer 2)" ok "$1: the board was written before any reader ran"
+	t_eq "$(t_answer 3) $(t_answer 4)" "8 8" \
 		"$1: 8 readers saw every value (tabs, newlines, NUL, empty, overwritten) and took X, Y, Z"
-	t_eq "$(ans 5)" "s1 s0 f0 f1 s1 f1" \
+	t_eq "$(t_answer 5)" "s1 s0 f0 f1 s1 f1" \
 		"$1: trail T: first start, start, finish, last finish; again first, last"
-	tw_first=$(ans 6)
-	tw_last=$(ans 7)
+	tw_first=$(t_answer 6)
+	tw_last=$(t_answer 7)
 	if [ "$tw_first" = "$tw_last" ] && [ "$tw_first" -ge 1 ] 2>/dev/null &&
-		[ "$(($(ans 8) + tw_first))" -eq 8 ]; then
+		[ "$(($(t_answer 8) + tw_first))" -eq 8 ]; then
 		t_pass "$1: trail W over workers: as many firsts as lasts ($tw_first), 8 starts"
 	else
 		t_fail "$1: trail W over workers: as many firsts as lasts, 8 starts" \
 			"firsts = lasts >= 1" "$tw_first firsts, $tw_last lasts" "$2"
 	fi
 	[ "$3" = herd ] || return 0
-	echo "# $1: lock L was held in $(ans 9) workers"
+	echo "# $1: lock L was held in $(t_answer 9) workers"
 	k=10
 	for l in "hold_exit X" "hold_signal Y" "hold_return Z"; do
-		t_eq "$(ans $k)" "passed | the test ended holding lock(s), now released: ${l#* }" \
+		t_eq "$(t_answer $k)" "passed | the test ended holding lock(s), now released: ${l#* }" \
 			"$1: bset::${l% *} passed; its report says lock ${l#* } was released"
 		k=$((k + 1))
 	done
@@ -134,8 +125,8 @@ n=$((n + 1))
 t_run env SYNC_LOG=run$n.log timeout 120 "$herd" --no-cache -n 4 --timeout 10 -k "lk and hold" "$bin" "$T_WORK/locks2"
 t_status 0 "two binaries: exit 0"
 t_summary "80 passed, 60 deselected" "two binaries: 80 passed"
-chk "$T_WORK/run$n.log" "exclusive 80"
-t_eq "$(ans 1)" ok "two binaries: 80 holders of lock L, no two at once"
+t_pycheck "$T_WORK/run$n.log" "exclusive 80"
+t_eq "$(t_answer 1)" ok "two binaries: 80 holders of lock L, no two at once"
 
 # --- a crash and a timeout while holding a lock ---
 for iso in fork none; do
@@ -147,13 +138,13 @@ for iso in fork none; do
 	t_summary "1 crashed, 1 timeout, 2 passed, 66 deselected" \
 		"$iso, held by a crash and a timeout: 1 crashed, 1 timeout, 2 passed"
 	t_match "$json" . "$iso: a JSON report"
-	chk "$T_WORK/run$n.log" "outcome ::die::holding" "outcome ::to::holding" "count A K" \
+	t_pycheck "$T_WORK/run$n.log" "outcome ::die::holding" "outcome ::to::holding" "count A K" \
 		"count A K2"
-	t_eq "$(ans 1 | sed 's/ |.*now released: / | /')" "crashed | K" \
+	t_eq "$(t_answer 1 | sed 's/ |.*now released: / | /')" "crashed | K" \
 		"$iso: the crash holding K is reported crashed, K released"
-	t_eq "$(ans 2 | sed 's/ |.*now released: / | /')" "timeout | K2" \
+	t_eq "$(t_answer 2 | sed 's/ |.*now released: / | /')" "timeout | K2" \
 		"$iso: the timeout holding K2 is reported timeout, K2 released"
-	t_eq "$(ans 3) $(ans 4)" "1 1" \
+	t_eq "$(t_answer 3) $(t_answer 4)" "1 1" \
 		"$iso: the tests after them took K and K2"
 done
 
@@ -170,8 +161,8 @@ t_run env SYNC_LOG=run$n.log "$bin" --timeout 10 -k "die or to"
 t_status 1 "alone, held by a crash and a timeout: exit 1"
 t_summary "1 crashed, 1 timeout, 2 passed, 66 deselected" \
 	"alone, held by a crash and a timeout: 1 crashed, 1 timeout, 2 passed"
-chk "$T_WORK/run$n.log" "count A K" "count A K2"
-t_eq "$(ans 1) $(ans 2)" "1 1" "alone: the tests after them took K and K2"
+t_pycheck "$T_WORK/run$n.log" "count A K" "count A K2"
+t_eq "$(t_answer 1) $(t_answer 2)" "1 1" "alone: the tests after them took K and K2"
 t_has out "the test ended holding lock(s)" "alone: the report says a lock was held"
 
 t_finish

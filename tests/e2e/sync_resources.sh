@@ -19,7 +19,7 @@ src=tests/e2e/sync_resources.c
 t_build res $src
 bin=$T_WORK/res
 
-# The checker: each check prints "ok", a number, or what is wrong (see chk).
+# The checker: each check prints "ok", a number, or what is wrong (see t_pycheck in tests/lib.sh).
 cat >"$T_WORK/check.py" <<'EOF'
 import re, sys
 
@@ -97,15 +97,6 @@ for spec in sys.argv[2:]:
         print("checker error: %r" % e)
 EOF
 
-# chk LOG "CHECK ARG..." ...: the checks' answers into $T_WORK/answers, one a
-# line; ans N prints the N-th. One python3 for all: starting it costs more
-# than checking.
-chk() {
-	python3 "$T_WORK/check.py" "$@" >"$T_WORK/answers" 2>&1
-}
-ans() {
-	sed -n "$1p" "$T_WORK/answers"
-}
 
 n=0
 caps="--resource pg=2 --resource gpu=2 --resource db=3"
@@ -119,13 +110,13 @@ for mode in "--dist load" "--dist worksteal" "--dist loadscope" "--isolation non
 		-k "pg or gpu or excl" "$bin"
 	t_status 0 "$mode: exit 0"
 	t_summary "19 passed, 16 deselected" "$mode: 19 passed"
-	chk "$T_WORK/$log" "ran 19" "capacity pg=2 gpu=2" "most ^gpu::big" "alone excl::alone" \
+	t_pycheck "$T_WORK/$log" "ran 19" "capacity pg=2 gpu=2" "most ^gpu::big" "alone excl::alone" \
 		"most ^pg::"
-	t_eq "$(ans 1)" ok "$mode: each test ran once, to its end"
-	t_eq "$(ans 2)" ok "$mode: never more than 2 tokens of pg, nor of gpu, held at once"
-	t_eq "$(ans 3)" 1 "$mode: no two gpu:2 tests overlap"
-	t_eq "$(ans 4)" ok "$mode: the exclusive test overlaps nothing"
-	echo "# $mode: at most $(ans 5) pg tests ran at once (2 allowed)"
+	t_eq "$(t_answer 1)" ok "$mode: each test ran once, to its end"
+	t_eq "$(t_answer 2)" ok "$mode: never more than 2 tokens of pg, nor of gpu, held at once"
+	t_eq "$(t_answer 3)" 1 "$mode: no two gpu:2 tests overlap"
+	t_eq "$(t_answer 4)" ok "$mode: the exclusive test overlaps nothing"
+	echo "# $mode: at most $(t_answer 5) pg tests ran at once (2 allowed)"
 done
 
 # --- no capacity given: 1 token ---
@@ -133,8 +124,8 @@ n=$((n + 1))
 log=run$n.log
 t_run env SYNC_LOG=$log timeout 120 "$herd" --no-cache -n 4 --timeout 30 -k "pg" "$bin"
 t_status 0 "pg with its default capacity: exit 0"
-chk "$T_WORK/$log" "most ^pg::"
-t_eq "$(ans 1)" 1 "pg with its default capacity 1: one at a time"
+t_pycheck "$T_WORK/$log" "most ^pg::"
+t_eq "$(t_answer 1)" 1 "pg with its default capacity 1: one at a time"
 
 # --- big and small demands: all finish, none starves, capacities hold ---
 for dist in load worksteal; do
@@ -144,9 +135,9 @@ for dist in load worksteal; do
 	t_run env SYNC_LOG=$log timeout 120 "$herd" --no-cache -n 4 --dist $dist $caps --timeout 30 -k mix "$bin"
 	t_status 0 "mix, $dist: exit 0 (124 would be a hang)"
 	t_summary "16 passed, 19 deselected" "mix, $dist: all 16 passed"
-	chk "$T_WORK/$log" "ran 16" "capacity db=3 pg=2"
-	t_eq "$(ans 1)" ok "mix, $dist: each test ran once, to its end"
-	t_eq "$(ans 2)" ok \
+	t_pycheck "$T_WORK/$log" "ran 16" "capacity db=3 pg=2"
+	t_eq "$(t_answer 1)" ok "mix, $dist: each test ran once, to its end"
+	t_eq "$(t_answer 2)" ok \
 		"mix, $dist: never more than 3 tokens of db or 2 of pg held at once"
 done
 
@@ -173,15 +164,15 @@ n=$((n + 1))
 log=run$n.log
 t_run env SYNC_LOG=$log timeout 120 "$herd" --no-cache -n 4 --resource gpu=2 -k "pg or gpu" "$bin"
 t_status 0 "herd.ini gpu=1 and --resource gpu=2: exit 0"
-chk "$T_WORK/$log" "capacity pg=2 gpu=2"
-t_eq "$(ans 1)" ok "herd.ini pg=2: never more than 2 pg held"
+t_pycheck "$T_WORK/$log" "capacity pg=2 gpu=2"
+t_eq "$(t_answer 1)" ok "herd.ini pg=2: never more than 2 pg held"
 rm -f "$T_WORK/herd.ini"
 
 # --- run alone: resources need no controller ---
 t_run env SYNC_LOG=alone.log "$bin"
 t_status 0 "alone: exit 0"
 t_summary "35 passed" "alone: 35 passed"
-chk "$T_WORK/alone.log" "most ."
-t_eq "$(ans 1)" 1 "alone: one test at a time"
+t_pycheck "$T_WORK/alone.log" "most ."
+t_eq "$(t_answer 1)" 1 "alone: one test at a time"
 
 t_finish
