@@ -74,4 +74,27 @@ static inline void e2e_block(void)
 		pause();
 }
 
+#if defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 199309L
+#include <errno.h>
+#include <time.h>
+
+/* CLOCK_MONOTONIC in nanoseconds: the timestamps the checkers compare. */
+static inline long long e2e_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Workload, not synchronisation: long enough for an overlap to be seen. */
+static inline void e2e_nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+#endif
+
 #endif

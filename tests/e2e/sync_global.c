@@ -21,21 +21,12 @@
 
 #include "e2e.h"
 
-static long long
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static void
 ev(const char *what, const char *tag)
 {
 	const char *log = getenv("SYNC_LOG");
 
-	e2e_log(log ? log : "events.log", "%s %lld %ld %s %s\n", what, now_ns(),
+	e2e_log(log ? log : "events.log", "%s %lld %ld %s %s\n", what, e2e_now_ns(),
 		(long)getpid(), herd_worker_id(), tag);
 }
 
@@ -49,7 +40,7 @@ gdb_setup(void)
 	REQUIRE(!mode || strcmp(mode, "fail"), "the database would not start");
 	if (mode && !strcmp(mode, "crash"))
 		e2e_segfault();
-	snprintf(addr, sizeof addr, "fake://db-%ld-%lld", (long)getpid(), now_ns());
+	snprintf(addr, sizeof addr, "fake://db-%ld-%lld", (long)getpid(), e2e_now_ns());
 	herd_board_set("gdb.addr", addr);
 	ev("PUB", addr);
 }

@@ -18,32 +18,13 @@
 
 #include "e2e.h"
 
-static long long
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static void
 ev(const char *what, const char *tag)
 {
 	const char *log = getenv("SYNC_LOG");
 
-	e2e_log(log ? log : "events.log", "%s %lld %ld %s %s\n", what, now_ns(),
+	e2e_log(log ? log : "events.log", "%s %lld %ld %s %s\n", what, e2e_now_ns(),
 		(long)getpid(), herd_worker_id(), tag);
-}
-
-/* Workload, not synchronisation: long enough for an overlap to be seen. */
-static void
-nap_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
 }
 
 /* A test body that takes a while: B, a nap, E. */
@@ -51,7 +32,7 @@ static void
 timed(const char *tag, long ms)
 {
 	ev("B", tag);
-	nap_ms(ms);
+	e2e_nap_ms(ms);
 	ev("E", tag);
 }
 
@@ -69,7 +50,7 @@ ser_step(const char *tag, int want)
 	snprintf(t, sizeof t, "%s=%d", tag, ser_count);
 	ev("C", t);
 	CHECK_EQ(ser_count, want, "members before this one ran in this process");
-	nap_ms(5);
+	e2e_nap_ms(5);
 	ev("E", tag);
 }
 
@@ -113,7 +94,7 @@ isos_step(const char *tag, int want)
 	snprintf(t, sizeof t, "%s=%d", tag, isos_count);
 	ev("C", t);
 	CHECK_EQ(isos_count, want);
-	nap_ms(30);
+	e2e_nap_ms(30);
 	ev("E", tag);
 }
 

@@ -22,32 +22,13 @@
 
 #include "e2e.h"
 
-static long long
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static void
 ev(const char *what, const char *tag)
 {
 	const char *log = getenv("SYNC_LOG");
 
-	e2e_log(log ? log : "events.log", "%s %lld %ld %s %s\n", what, now_ns(),
+	e2e_log(log ? log : "events.log", "%s %lld %ld %s %s\n", what, e2e_now_ns(),
 		(long)getpid(), herd_worker_id(), tag);
-}
-
-/* Workload, not synchronisation. */
-static void
-nap_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
 }
 
 /* Every byte a line-based protocol could trip on. */
@@ -140,9 +121,9 @@ TEST_P(lk, hold, forty)
 
 	herd_lock("L");
 	/* Unique even when two binaries run the same source. */
-	snprintf(tag, sizeof tag, "L%zu.%ld.%lld", herd_param_index(), (long)getpid(), now_ns());
+	snprintf(tag, sizeof tag, "L%zu.%ld.%lld", herd_param_index(), (long)getpid(), e2e_now_ns());
 	ev("LB", tag);
-	nap_ms(3);
+	e2e_nap_ms(3);
 	ev("LE", tag);
 	herd_unlock("L");
 }
@@ -172,7 +153,7 @@ TEST(tr, t6, .group = "tr") { trail(0, 1); }
 TEST_P(tw, walk, eight)
 {
 	ev("TW", herd_trail_start("W") ? "first" : "more");
-	nap_ms(10);
+	e2e_nap_ms(10);
 	ev("TW", herd_trail_finish("W") ? "last" : "notlast");
 }
 

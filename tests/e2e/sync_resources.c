@@ -18,32 +18,13 @@
 
 #include "e2e.h"
 
-static long long
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static void
 ev(const char *what, const char *tag, const char *demand)
 {
 	const char *log = getenv("SYNC_LOG");
 
-	e2e_log(log ? log : "events.log", "%s %lld %ld %s %s %s\n", what, now_ns(),
+	e2e_log(log ? log : "events.log", "%s %lld %ld %s %s %s\n", what, e2e_now_ns(),
 		(long)getpid(), herd_worker_id(), tag, demand);
-}
-
-/* Workload, not synchronisation: long enough for an overlap to be seen. */
-static void
-nap_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
 }
 
 static void
@@ -54,7 +35,7 @@ timed(const char *demand, long ms)
 
 	tag = tag ? tag + 2 : id;
 	ev("B", tag, demand);
-	nap_ms(ms);
+	e2e_nap_ms(ms);
 	ev("E", tag, demand);
 }
 
