@@ -11,31 +11,8 @@
 #include <herd.h>
 
 #include "cache.h"
+#include "scratch.h"
 #include "util.h"
-
-static char *
-scratch(void)
-{
-	const char *t = getenv("TMPDIR");
-	char *dir = xasprintf("%s/herd-cache-XXXXXX", t && *t ? t : "/tmp");
-
-	REQUIRE_NOT_NULL(mkdtemp(dir));
-	return dir;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static void
-rm_tree(char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(dir);
-}
 
 static void
 put(const char *dir, const char *name, const char *text, size_t len)
@@ -75,7 +52,7 @@ exists(const char *dir, const char *name)
 
 TEST(cache, missing_is_empty_and_quiet)
 {
-	char *tmp = scratch(), *dir = xasprintf("%s/nope/.herd_cache", tmp);
+	char *tmp = scratch_dir("cache"), *dir = xasprintf("%s/nope/.herd_cache", tmp);
 	struct buf w = BUF_INIT;
 	struct hd_cache c;
 
@@ -94,7 +71,7 @@ TEST(cache, missing_is_empty_and_quiet)
 	CHECK_EQ(c.n, 0);
 	hd_cache_free(&c);
 	free(dir);
-	rm_tree(tmp);
+	scratch_remove(tmp);
 }
 
 TEST(cache, record_semantics)
@@ -129,7 +106,7 @@ TEST(cache, record_semantics)
 TEST(cache, round_trip_and_layout)
 {
 	/* Parents that do not exist yet are made too (--cache-dir a/b/c). */
-	char *tmp = scratch(), *dir = xasprintf("%s/deep/er/.herd_cache", tmp), *tag;
+	char *tmp = scratch_dir("cache"), *dir = xasprintf("%s/deep/er/.herd_cache", tmp), *tag;
 	struct buf w = BUF_INIT, err = BUF_INIT;
 	struct hd_cache c, d;
 
@@ -167,7 +144,7 @@ TEST(cache, round_trip_and_layout)
 	hd_cache_free(&c);
 	hd_cache_free(&d);
 	free(dir);
-	rm_tree(tmp);
+	scratch_remove(tmp);
 }
 
 /* A corrupt file: its reason, and the other file still loads. */
@@ -208,7 +185,7 @@ TEST_P(cache, corrupt_file_is_a_warning, corrupt_cases)
 	const struct corrupt *k = herd_param();
 	const char *other = !strcmp(k->file, "durations") ? "lastfailed" : "durations";
 	const char *good = !strcmp(k->file, "durations") ? "ok\n" : "2.5\tok\n";
-	char *tmp = scratch(), *path, *want, *bad, *v1;
+	char *tmp = scratch_dir("cache"), *path, *want, *bad, *v1;
 	struct buf w = BUF_INIT;
 	struct hd_cache c;
 
@@ -237,12 +214,12 @@ TEST_P(cache, corrupt_file_is_a_warning, corrupt_cases)
 	free(bad);
 	free(path);
 	buf_clear(&w);
-	rm_tree(tmp);
+	scratch_remove(tmp);
 }
 
 TEST(cache, unreadable_files_are_warnings)
 {
-	char *tmp = scratch(), *p;
+	char *tmp = scratch_dir("cache"), *p;
 	struct buf w = BUF_INIT, err = BUF_INIT;
 	struct hd_cache c;
 	char *want;
@@ -265,7 +242,7 @@ TEST(cache, unreadable_files_are_warnings)
 	/* v1 a plain file: one warning per file, with the system's reason. */
 	buf_reset(&w);
 	p = xasprintf("%s/v1", tmp);
-	rm_tree(xstrdup(p));
+	scratch_remove(xstrdup(p));
 	put(tmp, "v1", "junk", 4);
 	CHECK_EQ(hd_cache_load(&c, tmp, &w), 0);
 	want = xasprintf("herd: warning: ignoring corrupt cache file %s/lastfailed: %s\n"
@@ -279,12 +256,12 @@ TEST(cache, unreadable_files_are_warnings)
 	free(p);
 	buf_clear(&w);
 	buf_clear(&err);
-	rm_tree(tmp);
+	scratch_remove(tmp);
 }
 
 TEST(cache, save_reports_why)
 {
-	char *tmp = scratch(), *want;
+	char *tmp = scratch_dir("cache"), *want;
 	struct buf err = BUF_INIT;
 	struct hd_cache c;
 
@@ -299,12 +276,12 @@ TEST(cache, save_reports_why)
 	free(want);
 	hd_cache_free(&c);
 	buf_clear(&err);
-	rm_tree(tmp);
+	scratch_remove(tmp);
 }
 
 TEST(cache, clear_removes_only_herds_files)
 {
-	char *tmp = scratch(), *dir = xasprintf("%s/c", tmp), *mine;
+	char *tmp = scratch_dir("cache"), *dir = xasprintf("%s/c", tmp), *mine;
 	struct buf err = BUF_INIT;
 	struct hd_cache c;
 
@@ -333,7 +310,7 @@ TEST(cache, clear_removes_only_herds_files)
 	CHECK_EQ(err.len, 0);
 	hd_cache_free(&c);
 	free(dir);
-	rm_tree(tmp);
+	scratch_remove(tmp);
 }
 
 TEST(cache, show)
@@ -367,7 +344,7 @@ TEST(cache, show)
 
 TEST(cache, hundred_thousand_ids)
 {
-	char *tmp = scratch(), id[64];
+	char *tmp = scratch_dir("cache"), id[64];
 	struct buf err = BUF_INIT, w = BUF_INIT;
 	struct hd_cache c, d;
 	size_t i, n = 100000, bad = 0;
@@ -392,7 +369,7 @@ TEST(cache, hundred_thousand_ids)
 	CHECK_NEAR(hd_cache_duration(&d, "tests/t0.c::suite::case_100000"), -1, 0);
 	hd_cache_free(&c);
 	hd_cache_free(&d);
-	rm_tree(tmp);
+	scratch_remove(tmp);
 }
 
 TEST(durations, import)
@@ -404,7 +381,7 @@ TEST(durations, import)
 		"    \"t/a.c::s::\\ud83d\\udc11\": 0,\n"
 		"    \"t/a.c::s::z\": 7\n"
 		"}\n";
-	char *tmp = scratch(), *path = xasprintf("%s/.test_durations", tmp);
+	char *tmp = scratch_dir("cache"), *path = xasprintf("%s/.test_durations", tmp);
 	struct buf err = BUF_INIT;
 	struct hd_cache c;
 
@@ -421,7 +398,7 @@ TEST(durations, import)
 	CHECK_NEAR(hd_cache_duration(&c, "other"), 3, 0, "ids not in the file stay");
 	hd_cache_free(&c);
 	free(path);
-	rm_tree(tmp);
+	scratch_remove(tmp);
 }
 
 struct bad_import {
@@ -448,7 +425,7 @@ static const struct bad_import bad_imports[] = {
 TEST_P(durations, import_rejects, bad_imports)
 {
 	const struct bad_import *k = herd_param();
-	char *tmp = scratch(), *path = xasprintf("%s/d.json", tmp), *want;
+	char *tmp = scratch_dir("cache"), *path = xasprintf("%s/d.json", tmp), *want;
 	struct buf err = BUF_INIT;
 	struct hd_cache c;
 
@@ -465,7 +442,7 @@ TEST_P(durations, import_rejects, bad_imports)
 	free(want);
 	free(path);
 	buf_clear(&err);
-	rm_tree(tmp);
+	scratch_remove(tmp);
 }
 
 TEST(durations, import_missing_file)
@@ -482,7 +459,7 @@ TEST(durations, import_missing_file)
 
 TEST(durations, export_sorted_and_pretty)
 {
-	char *tmp = scratch(), *path = xasprintf("%s/.test_durations", tmp);
+	char *tmp = scratch_dir("cache"), *path = xasprintf("%s/.test_durations", tmp);
 	struct buf err = BUF_INIT;
 	struct hd_cache c, d;
 
@@ -513,5 +490,5 @@ TEST(durations, export_sorted_and_pretty)
 	hd_cache_free(&c);
 	hd_cache_free(&d);
 	free(path);
-	rm_tree(tmp);
+	scratch_remove(tmp);
 }

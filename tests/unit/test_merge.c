@@ -18,6 +18,7 @@
 #include "report.h"
 #include "report_json.h"
 #include "shard.h"
+#include "scratch.h"
 #include "util.h"
 
 /* The whole run: NITEMS items, every outcome represented. */
@@ -84,30 +85,6 @@ struct meta {
 	size_t selected;
 	const char *collection;
 };
-
-static char *
-scratch(void)
-{
-	const char *t = getenv("TMPDIR");
-	char *dir = xasprintf("%s/herd-merge-XXXXXX", t && *t ? t : "/tmp");
-
-	REQUIRE_NOT_NULL(mkdtemp(dir));
-	return dir;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static void
-rm_tree(char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(dir);
-}
 
 static char *
 write_json(const char *path, const struct hd_ritem *it, size_t n, double elapsed,
@@ -228,7 +205,7 @@ merge(const char *out, struct buf *err, size_t n, ...)
 TEST_P(merge, shards_make_the_whole_run, kinds)
 {
 	const struct kind *kd = herd_param();
-	char *dir = scratch(), *out = xasprintf("%s/all%s", dir, kd->suffix), *s[3], *want, *got;
+	char *dir = scratch_dir("merge"), *out = xasprintf("%s/all%s", dir, kd->suffix), *s[3], *want, *got;
 	char *out2 = xasprintf("%s/all2%s", dir, kd->suffix), *t1, *t2;
 	static const double secs[NITEMS] = { 3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8 };
 	unsigned shard_of[NITEMS], k;
@@ -306,13 +283,13 @@ TEST_P(merge, shards_make_the_whole_run, kinds)
 	free(out2);
 	buf_clear(&err);
 	buf_clear(&cat);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 TEST_P(merge, without_metadata_only_duplicates_matter, kinds)
 {
 	const struct kind *kd = herd_param();
-	char *dir = scratch(), *out = xasprintf("%s/all%s", dir, kd->suffix), *a, *b, *text;
+	char *dir = scratch_dir("merge"), *out = xasprintf("%s/all%s", dir, kd->suffix), *a, *b, *text;
 	unsigned shard_of[NITEMS];
 	struct buf err = BUF_INIT;
 	struct run r;
@@ -340,12 +317,12 @@ TEST_P(merge, without_metadata_only_duplicates_matter, kinds)
 	free(b);
 	free(out);
 	buf_clear(&err);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 TEST(merge, repeats_inside_one_input_are_its_own_business)
 {
-	char *dir = scratch(), *out = xasprintf("%s/all.json", dir), *a, *b, *pa, *pb;
+	char *dir = scratch_dir("merge"), *out = xasprintf("%s/all.json", dir), *a, *b, *pa, *pb;
 	struct hd_ritem each[4];
 	struct buf err = BUF_INIT;
 	struct run r;
@@ -365,7 +342,7 @@ TEST(merge, repeats_inside_one_input_are_its_own_business)
 	free(b);
 	free(out);
 	buf_clear(&err);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 /* Writes shards per a plan: for each input, its metadata and the items it
@@ -417,7 +394,7 @@ run_plan(const struct kind *kd, const char *dir, const struct plan *p, size_t n,
 #define HIGH 0xf00u
 
 #define FAILS(kd, plan, status, ...) do { \
-	char *dir_ = scratch(), *paths_[8] = { NULL }, *want_; \
+	char *dir_ = scratch_dir("merge"), *paths_[8] = { NULL }, *want_; \
 	struct buf err_ = BUF_INIT; \
 	size_t i_; \
 	CHECK_EQ(run_plan(kd, dir_, plan, LEN(plan), paths_, &err_), status); \
@@ -427,7 +404,7 @@ run_plan(const struct kind *kd, const char *dir, const struct plan *p, size_t n,
 	for (i_ = 0; i_ < LEN(plan); i_++) \
 		free(paths_[i_]); \
 	buf_clear(&err_); \
-	rm_tree(dir_); \
+	scratch_remove(dir_); \
 } while (0)
 
 /* dir_ and paths_ are the macro's: messages name the inputs. */
@@ -588,7 +565,7 @@ static const struct bad_input bad_inputs[] = {
 TEST_P(merge, not_a_herd_report, bad_inputs)
 {
 	const struct bad_input *k = herd_param();
-	char *dir = scratch(), *in = put(dir, k->name, k->text), *want;
+	char *dir = scratch_dir("merge"), *in = put(dir, k->name, k->text), *want;
 	char *out = xasprintf("%s/out%s", dir, strchr(k->name, '.'));
 	struct buf err = BUF_INIT;
 
@@ -599,12 +576,12 @@ TEST_P(merge, not_a_herd_report, bad_inputs)
 	free(in);
 	free(out);
 	buf_clear(&err);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 TEST(merge, usage_errors)
 {
-	char *dir = scratch(), *j = put(dir, "a.json", "{\"tests\": []}");
+	char *dir = scratch_dir("merge"), *j = put(dir, "a.json", "{\"tests\": []}");
 	char *x = put(dir, "a.xml", "<testsuite>\n</testsuite>\n"), *want;
 	struct buf err = BUF_INIT;
 
@@ -627,12 +604,12 @@ TEST(merge, usage_errors)
 	free(j);
 	free(x);
 	buf_clear(&err);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 TEST(merge, command_line)
 {
-	char *dir = scratch(), *j = put(dir, "a.json", "{\"tests\": []}");
+	char *dir = scratch_dir("merge"), *j = put(dir, "a.json", "{\"tests\": []}");
 	char *out = xasprintf("%s/out.json", dir), *text;
 	char *ok[] = { "merge", out, j, NULL };
 	char *dashes[] = { "merge", "--", out, j, NULL };
@@ -656,7 +633,7 @@ TEST(merge, command_line)
 	CHECK_EQ(hd_merge_main(3, bad), 4);
 	free(j);
 	free(out);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 TEST(merge, help)

@@ -14,6 +14,7 @@
 
 #include <herd.h>
 
+#include "scratch.h"
 #include "util.h"
 #include "watch.h"
 
@@ -21,30 +22,6 @@
 
 #include <sys/timerfd.h>
 #include <sys/wait.h>
-
-static char *
-scratch(void)
-{
-	const char *t = getenv("TMPDIR");
-	char *dir = xasprintf("%s/herd-watch-XXXXXX", t && *t ? t : "/tmp");
-
-	REQUIRE_NOT_NULL(mkdtemp(dir));
-	return dir;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static void
-rm_tree(char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(dir);
-}
 
 static void
 write_file(const char *path, const char *text)
@@ -96,7 +73,7 @@ watch_one(const char *dir, const char *name, char **path)
 
 TEST(watch, rename_into_place)
 {
-	char *dir = scratch(), *path;
+	char *dir = scratch_dir("watch"), *path;
 	struct hd_watch *w;
 	double t0;
 
@@ -111,12 +88,12 @@ TEST(watch, rename_into_place)
 	CHECK_GE(hd_now() - t0, HD_WATCH_QUIET_MS / 1000.0 - 0.005);
 	hd_watch_close(w);
 	free(path);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 TEST(watch, each_kind_of_change)
 {
-	char *dir = scratch(), *path, *first = xasprintf("%s/bin", dir);
+	char *dir = scratch_dir("watch"), *path, *first = xasprintf("%s/bin", dir);
 	struct hd_watch *w;
 
 	write_file(first, "v1");
@@ -131,12 +108,12 @@ TEST(watch, each_kind_of_change)
 	CHECK_EQ(hd_watch_next(w, -1), 1, "IN_CREATE");
 	hd_watch_close(w);
 	free(path);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 TEST(watch, other_files_do_not_count)
 {
-	char *dir = scratch(), *path, *other, *other2;
+	char *dir = scratch_dir("watch"), *path, *other, *other2;
 	struct hd_watch *w;
 	int tfd;
 
@@ -153,12 +130,12 @@ TEST(watch, other_files_do_not_count)
 	free(other);
 	free(other2);
 	free(path);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 TEST(watch, interrupt_wins)
 {
-	char *dir = scratch(), *path;
+	char *dir = scratch_dir("watch"), *path;
 	struct hd_watch *w;
 	int p[2];
 	char c;
@@ -175,12 +152,12 @@ TEST(watch, interrupt_wins)
 	close(p[1]);
 	hd_watch_close(w);
 	free(path);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 TEST(watch, a_burst_is_one_change)
 {
-	char *dir = scratch(), *path;
+	char *dir = scratch_dir("watch"), *path;
 	struct hd_watch *w;
 	pid_t pid;
 	int status, i, tfd;
@@ -203,12 +180,12 @@ TEST(watch, a_burst_is_one_change)
 	close(tfd);
 	hd_watch_close(w);
 	free(path);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 TEST(watch, change_while_waiting)
 {
-	char *dir = scratch(), *path;
+	char *dir = scratch_dir("watch"), *path;
 	struct hd_watch *w;
 	pid_t pid;
 	int status;
@@ -227,12 +204,12 @@ TEST(watch, change_while_waiting)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	hd_watch_close(w);
 	free(path);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 TEST(watch, several_files_in_several_folders)
 {
-	char *dir = scratch(), *sub = xasprintf("%s/sub", dir);
+	char *dir = scratch_dir("watch"), *sub = xasprintf("%s/sub", dir);
 	const char *paths[3];
 	struct hd_watch *w;
 	char *a, *b, *c;
@@ -252,12 +229,12 @@ TEST(watch, several_files_in_several_folders)
 	free(b);
 	free(c);
 	free(sub);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 TEST(watch, folder_removed_is_an_error)
 {
-	char *dir = scratch(), *sub = xasprintf("%s/build", dir), *path;
+	char *dir = scratch_dir("watch"), *sub = xasprintf("%s/build", dir), *path;
 	struct hd_watch *w;
 
 	REQUIRE_EQ(mkdir(sub, 0777), 0);
@@ -269,12 +246,12 @@ TEST(watch, folder_removed_is_an_error)
 	hd_watch_close(w);
 	free(path);
 	free(sub);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 TEST(watch, open_errors)
 {
-	char *dir = scratch(), *p;
+	char *dir = scratch_dir("watch"), *p;
 	const char *paths[1];
 
 	paths[0] = p = xasprintf("%s/missing/bin", dir);
@@ -295,12 +272,12 @@ TEST(watch, open_errors)
 	CHECK_EQ(errno, ENOTDIR);
 	free(p);
 	hd_watch_close(NULL);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 TEST(watch, relative_path)
 {
-	char *dir = scratch(), *old = getcwd(NULL, 0);
+	char *dir = scratch_dir("watch"), *old = getcwd(NULL, 0);
 	const char *paths[1] = { "bin" };
 	struct hd_watch *w;
 
@@ -312,7 +289,7 @@ TEST(watch, relative_path)
 	hd_watch_close(w);
 	REQUIRE_EQ(chdir(old), 0);
 	free(old);
-	rm_tree(dir);
+	scratch_remove(dir);
 }
 
 #else
