@@ -53,49 +53,38 @@ pool_reserve(struct binary *b, size_t extra)
 	b->pool = xreallocarray(b->pool, b->pool_cap, sizeof(*b->pool));
 }
 
+/* Makes u the unit of items v[0..n), counted into b's pool. */
 static void
-unit_flags(struct unit *u)
+unit_set(struct binary *b, struct unit *u, struct citem **v, size_t n)
 {
-	int st = u->v[0]->strategy;
+	int st = v[0]->strategy;
 
+	b->pool_items += n;
+	b->pool_est += est_of(v, n);
+	u->v = xcalloc(n, sizeof(*u->v));
+	memcpy(u->v, v, n * sizeof(*v));
+	u->n = n;
 	u->serial = st == HD_ST_SERIAL || st == HD_ST_ISOLATED_SERIAL;
-	u->iso = 0;
+	u->iso = v[0]->iso;
 }
 
 static void
 pool_push_back(struct binary *b, struct citem **v, size_t n)
 {
-	struct unit *u;
-
 	pool_reserve(b, 1);
-	u = &b->pool[b->pool_head + b->pool_len++];
-	b->pool_items += n;
-	b->pool_est += est_of(v, n);
-	u->v = xcalloc(n, sizeof(*u->v));
-	memcpy(u->v, v, n * sizeof(*v));
-	u->n = n;
-	unit_flags(u);
+	unit_set(b, &b->pool[b->pool_head + b->pool_len++], v, n);
 }
 
 static void
 pool_push_front(struct binary *b, struct citem **v, size_t n)
 {
-	struct unit *u;
-
 	pool_reserve(b, 1);
 	if (!b->pool_head) {
 		memmove(b->pool + 1, b->pool, b->pool_len * sizeof(*b->pool));
 		b->pool_head = 1;
 	}
-	u = &b->pool[--b->pool_head];
 	b->pool_len++;
-	b->pool_items += n;
-	b->pool_est += est_of(v, n);
-	u->v = xcalloc(n, sizeof(*u->v));
-	memcpy(u->v, v, n * sizeof(*v));
-	u->n = n;
-	unit_flags(u);
-	u->iso = v[0]->iso;
+	unit_set(b, &b->pool[--b->pool_head], v, n);
 }
 
 /* The scope key of an item for the scoped modes, into buf. */
@@ -207,15 +196,11 @@ build_groups(struct ctl *c, struct binary *b, int pass)
 			for (j = 0; j < n; j++)
 				v[j]->iso = iso;
 		}
-		if (want[pass] == HD_ST_ISOLATED_FREE) {
-			for (j = 0; j < n; j++) {
+		if (want[pass] == HD_ST_ISOLATED_FREE)
+			for (j = 0; j < n; j++)
 				pool_push_back(b, &v[j], 1);
-				b->pool[b->pool_head + b->pool_len - 1].iso = v[j]->iso;
-			}
-		} else {
+		else
 			pool_push_back(b, v, n);
-			b->pool[b->pool_head + b->pool_len - 1].iso = v[0]->iso;
-		}
 	}
 	free(v);
 	free(done);
