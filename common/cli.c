@@ -6,13 +6,16 @@
 
 #include "cli.h"
 #include "expr.h"
+#include "quote.h"
 
 void
 hd_usage_error(const char *fmt, const char *arg)
 {
+	char q[HD_QUOTE_SIZE];
+
 	fflush(stdout);
 	fprintf(stderr, "%s: ", hd_progname);
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, hd_quote_str(q, arg));
 	fprintf(stderr, " (see %s --help)\n", hd_progname);
 	exit(4);
 }
@@ -77,14 +80,15 @@ hd_opt_color(const char *s)
 struct hd_expr *
 hd_opt_expr(const char *opt, const char *s)
 {
-	char err[256];
+	char err[256], q[HD_QUOTE_SIZE];
 	struct hd_expr *e;
 
 	if (!s)
 		return NULL;
 	if (!(e = hd_expr_parse(s, err, sizeof(err)))) {
 		fflush(stdout);
-		fprintf(stderr, "%s: invalid %s expression '%s': %s\n", hd_progname, opt, s, err);
+		fprintf(stderr, "%s: invalid %s expression '%s': %s\n", hd_progname, opt,
+			hd_quote_str(q, s), err);
 		exit(4);
 	}
 	return e;

@@ -8,7 +8,8 @@
 
 #include "util.h"
 
-/* Prints "prog: " fmt (with one %s for arg) " (see prog --help)" and exits 4. */
+/* Prints "prog: " fmt (with one %s for arg, quoted by hd_quote: at most
+ * HD_QUOTE_MAX characters of it) " (see prog --help)" and exits 4. */
 NORETURN void hd_usage_error(const char *fmt, const char *arg);
 /*
  * Splits argv[i] into its name (into name, size bytes) and, for "--opt=value",

@@ -7,6 +7,11 @@
  *	and	:= not ("and" not)*
  *	not	:= "not" not | "(" expr ")" | word
  *	word	:= any run of characters other than blanks and parentheses
+ *
+ * The parser recurses once per '(' and 'not', so nesting is bounded
+ * (HD_EXPR_MAX_DEPTH) and so is the text (HD_EXPR_MAX_LEN): an expression
+ * comes from the command line, HERD_ADDOPTS or herd.ini, and two million '('
+ * there must be a usage error, not a stack overflow.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -14,6 +19,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "quote.h"
 #include "util.h"
 
 enum op { OP_WORD, OP_NOT, OP_AND, OP_OR, OP_TRUE };
@@ -35,6 +41,7 @@ struct parser {
 	const char *s;
 	size_t pos;
 	size_t tokoff, toklen;	/* current token */
+	size_t depth;		/* '(' and 'not' open around the current token */
 	char *err;
 	size_t errlen;
 	int failed;
@@ -94,15 +101,30 @@ fail(struct parser *p, const char *what)
 	if (p->failed)
 		return;
 	p->failed = 1;
-	if (p->toklen)
-		snprintf(p->err, p->errlen, "at column %zu: %s; got '%.*s'",
-			 p->tokoff + 1, what, (int)p->toklen, p->s + p->tokoff);
-	else
+	if (p->toklen) {
+		char q[HD_QUOTE_SIZE];
+
+		snprintf(p->err, p->errlen, "at column %zu: %s; got '%s'", p->tokoff + 1, what,
+			 hd_quote(q, p->s + p->tokoff, p->toklen));
+	} else
 		snprintf(p->err, p->errlen, "at column %zu: %s; got end of input",
 			 p->tokoff + 1, what);
 }
 
 static void parse_or(struct parser *p);
+
+/* Enters one more level of '(' or 'not'; 0 when that is one too many. */
+static int
+enter(struct parser *p)
+{
+	char what[64];
+
+	if (++p->depth <= HD_EXPR_MAX_DEPTH)
+		return 1;
+	snprintf(what, sizeof(what), "nested deeper than %d levels", HD_EXPR_MAX_DEPTH);
+	fail(p, what);
+	return 0;
+}
 
 static void
 parse_not(struct parser *p)
@@ -110,16 +132,24 @@ parse_not(struct parser *p)
 	if (p->failed)
 		return;
 	if (is(p, "not")) {
+		if (!enter(p))
+			return;
 		next(p);
 		parse_not(p);
 		emit(p, OP_NOT, 0, 0);
+		p->depth--;
 	} else if (is(p, "(")) {
+		if (!enter(p))
+			return;
 		next(p);
 		parse_or(p);
+		if (p->failed)
+			return;
 		if (!is(p, ")")) {
 			fail(p, "expected ')'");
 			return;
 		}
+		p->depth--;
 		next(p);
 	} else if (p->toklen == 0 || is(p, ")") || is(p, "and") || is(p, "or")) {
 		fail(p, "expected a word, 'not' or '('");
@@ -156,8 +186,14 @@ hd_expr_parse(const char *s, char *err, size_t errlen)
 {
 	struct parser p;
 	struct hd_expr *e = xcalloc(1, sizeof(*e));
-	size_t i, d = 0;
+	size_t i, d = 0, len = s ? strlen(s) : 0;
 
+	if (len > HD_EXPR_MAX_LEN) {
+		snprintf(err, errlen, "too long: %zu bytes, at most %u allowed", len,
+			 HD_EXPR_MAX_LEN);
+		free(e);
+		return NULL;
+	}
 	e->text = xstrdup(s ? s : "");
 	memset(&p, 0, sizeof(p));
 	p.e = e;

@@ -10,9 +10,14 @@
 
 struct hd_expr;
 
+/* Limits, so that no input can exhaust the stack or memory. */
+#define HD_EXPR_MAX_LEN (64u << 10)	/* bytes of text */
+#define HD_EXPR_MAX_DEPTH 256		/* '(' and 'not' nested */
+
 /*
- * Compiles s. An empty or blank s matches everything. On a syntax error returns
- * NULL and writes one line naming the problem and its column into err.
+ * Compiles s. An empty or blank s matches everything. On a syntax error, or
+ * past a limit above, returns NULL and writes one line naming the problem
+ * (and its column, quoting at most HD_QUOTE_MAX characters) into err.
  */
 struct hd_expr *hd_expr_parse(const char *s, char *err, size_t errlen);
 /* Evaluates e; match(word, len, ctx) says whether one word holds. */

@@ -6,6 +6,11 @@
  * 'a #b'" keeps its '#'; an indented line continues the value above it,
  * which is how testpaths and addopts are spread over lines; keys are case
  * sensitive; a repeated key overrides the earlier one.
+ *
+ * The file is the user's and may be anything: the reader takes time linear
+ * in its size (a value spread over a million continuation lines is built in
+ * one growing buffer), keys and section names are bounded, and a message
+ * quotes at most HD_QUOTE_MAX characters of the offending line, escaped.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +18,7 @@
 #include <string.h>
 
 #include "ini.h"
+#include "quote.h"
 #include "util.h"
 
 struct parser {
@@ -22,6 +28,7 @@ struct parser {
 	struct hd_ini_entry *v;
 	size_t n, cap;
 	int open;		/* the last entry may take continuation lines */
+	struct buf val;		/* the last entry's value while it is open */
 	char *err;
 	size_t errlen;
 };
@@ -42,11 +49,20 @@ trim(const char **s, const char **e)
 		(*e)--;
 }
 
-/* At most this much of an offending line is quoted in a message. */
-static int
-quote_len(const char *s, const char *e)
+/* [s, e) quoted for a message into q (HD_QUOTE_SIZE bytes). */
+static const char *
+excerpt(char *q, const char *s, const char *e)
 {
-	return e - s > 60 ? 60 : (int)(e - s);
+	return hd_quote(q, s, (size_t)(e - s));
+}
+
+/* The value being built moves into the last entry: it takes no more lines. */
+static void
+close_entry(struct parser *p)
+{
+	if (p->open)
+		p->v[p->n - 1].value = buf_detach(&p->val, NULL);
+	p->open = 0;
 }
 
 static int PRINTF(2, 3)
@@ -67,21 +83,25 @@ static int
 section(struct parser *p, const char *s, const char *e)
 {
 	const char *close = memchr(s, ']', (size_t)(e - s)), *rest, *name;
+	char q[HD_QUOTE_SIZE];
 
+	close_entry(p);
 	if (!close)
-		return fail(p, "unterminated section header '%.*s'", quote_len(s, e), s);
+		return fail(p, "unterminated section header '%s'", excerpt(q, s, e));
 	rest = close + 1;
 	trim(&rest, &e);
 	if (rest < e && *rest != '#' && *rest != ';')
-		return fail(p, "unexpected text after section header: '%.*s'",
-			    quote_len(rest, e), rest);
+		return fail(p, "unexpected text after section header: '%s'",
+			    excerpt(q, rest, e));
 	name = s + 1;
 	trim(&name, &close);
 	if (name == close)
 		return fail(p, "empty section name");
+	if (close - name > HD_INI_MAX_NAME)
+		return fail(p, "section name longer than %d bytes: '%s'", HD_INI_MAX_NAME,
+			    excerpt(q, name, close));
 	free(p->section);
 	p->section = xstrndup(name, (size_t)(close - name));
-	p->open = 0;
 	return 0;
 }
 
@@ -90,18 +110,23 @@ entry(struct parser *p, const char *s, const char *e)
 {
 	const char *sep = s, *kend, *val;
 	struct hd_ini_entry *en;
+	char q[HD_QUOTE_SIZE];
 
+	close_entry(p);
 	while (sep < e && *sep != '=' && *sep != ':')
 		sep++;
 	if (sep == e)
-		return fail(p, "expected 'key = value' or '[section]', got '%.*s'",
-			    quote_len(s, e), s);
+		return fail(p, "expected 'key = value' or '[section]', got '%s'",
+			    excerpt(q, s, e));
 	kend = sep;
 	trim(&s, &kend);
 	if (s == kend)
 		return fail(p, "missing key before '%c'", *sep);
+	if (kend - s > HD_INI_MAX_NAME)
+		return fail(p, "key longer than %d bytes: '%s'", HD_INI_MAX_NAME,
+			    excerpt(q, s, kend));
 	if (!p->section)
-		return fail(p, "key '%.*s' outside any section", quote_len(s, kend), s);
+		return fail(p, "key '%s' outside any section", excerpt(q, s, kend));
 	val = sep + 1;
 	trim(&val, &e);
 	if (p->n == p->cap) {
@@ -111,8 +136,10 @@ entry(struct parser *p, const char *s, const char *e)
 	en = &p->v[p->n++];
 	en->section = xstrdup(p->section);
 	en->key = xstrndup(s, (size_t)(kend - s));
-	en->value = xstrndup(val, (size_t)(e - val));
+	en->value = NULL;
 	en->line = p->line;
+	buf_reset(&p->val);
+	buf_add(&p->val, val, (size_t)(e - val));
 	p->open = 1;
 	return 0;
 }
@@ -120,21 +147,16 @@ entry(struct parser *p, const char *s, const char *e)
 static int
 continuation(struct parser *p, const char *s, const char *e)
 {
-	struct hd_ini_entry *en;
-	char *v;
+	char q[HD_QUOTE_SIZE];
 
 	trim(&s, &e);
 	if (!p->open)
-		return fail(p, "continuation line without a key above it: '%.*s'",
-			    quote_len(s, e), s);
-	en = &p->v[p->n - 1];
+		return fail(p, "continuation line without a key above it: '%s'",
+			    excerpt(q, s, e));
 	/* "testpaths =" then indented lines: the first line is the value, not "\n...". */
-	if (*en->value)
-		v = xasprintf("%s\n%.*s", en->value, (int)(e - s), s);
-	else
-		v = xstrndup(s, (size_t)(e - s));
-	free(en->value);
-	en->value = v;
+	if (p->val.len)
+		buf_addc(&p->val, '\n');
+	buf_add(&p->val, s, (size_t)(e - s));
 	return 0;
 }
 
@@ -160,7 +182,7 @@ int
 hd_ini_parse(const char *text, size_t len, const char *path,
 	     struct hd_ini_entry **out, size_t *n, char *err, size_t errlen)
 {
-	struct parser p = { path ? path : "-", 0, NULL, NULL, 0, 0, 0, err, errlen };
+	struct parser p = { path ? path : "-", 0, NULL, NULL, 0, 0, 0, BUF_INIT, err, errlen };
 	const char *s = text, *end = text + len, *nl;
 	int r = 0;
 
@@ -173,6 +195,8 @@ hd_ini_parse(const char *text, size_t len, const char *path,
 		r = parse_line(&p, s, nl ? nl : end);
 		s = nl ? nl + 1 : end;
 	}
+	close_entry(&p);
+	buf_clear(&p.val);
 	free(p.section);
 	if (r < 0) {
 		hd_ini_free(p.v, p.n);
@@ -262,7 +286,7 @@ int
 hd_split_args(const char *s, char ***argv, size_t *argc, char *err, size_t errlen)
 {
 	char **v = xcalloc(1, sizeof(*v)), dummy[1];
-	size_t n = 0;
+	size_t n = 0, cap = 1;
 	struct buf w = BUF_INIT;
 
 	if (!err || !errlen)
@@ -279,7 +303,10 @@ hd_split_args(const char *s, char ***argv, size_t *argc, char *err, size_t errle
 			*argc = 0;
 			return -1;
 		}
-		v = xreallocarray(v, n + 2, sizeof(*v));
+		if (n + 2 > cap) {
+			cap = 2 * cap + 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
 		v[n++] = buf_detach(&w, NULL);
 		v[n] = NULL;
 	}

@@ -15,15 +15,18 @@ struct hd_ini_entry {
 	int line;
 };
 
+/* Keys and section names are at most this long. */
+#define HD_INI_MAX_NAME 256
+
 /*
- * Parses len bytes of text, named path in messages. Sections are "[name]";
+ * Parses len bytes of text, named path in messages, in time linear in len. Sections are "[name]";
  * entries "key = value" or "key: value", values kept verbatim but for the
  * surrounding whitespace (an inline '#' is part of the value, as in pytest);
  * an indented line continues the previous value; blank lines and lines
  * starting with '#' or ';' are skipped. On success *out holds *n entries in
  * file order, which the caller frees with hd_ini_free, and 0 is returned. On
  * error -1 is returned, *out is NULL, *n is 0 and err holds one line
- * "path:line: problem".
+ * "path:line: problem", quoting at most HD_QUOTE_MAX characters of the line.
  */
 int hd_ini_parse(const char *text, size_t len, const char *path,
 		 struct hd_ini_entry **out, size_t *n, char *err, size_t errlen);

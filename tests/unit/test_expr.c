@@ -1,10 +1,13 @@
 /* Unit tests of the -k/-m expression language (common/expr.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <herd.h>
 
 #include "expr.h"
+#include "quote.h"
+#include "util.h"
 
 /* A word holds when it appears, whole, in the space-separated list ctx. */
 static int
@@ -104,16 +107,99 @@ TEST(expr, error_names_token)
 	CHECK_STR_EQ(err, "at column 7: expected a word, 'not' or '('; got 'or'");
 }
 
-TEST(expr, deep_nesting)
+/* '(' * n, then word, then ')' * n, in a new string. */
+static char *
+nested(const char *open, size_t n, const char *word, const char *close)
 {
-	char s[4096];
-	size_t i, n = 0;
+	struct buf b = BUF_INIT;
+	size_t i;
 
-	for (i = 0; i < 1000; i++)
-		s[n++] = '(';
-	s[n++] = 'a';
-	for (i = 0; i < 1000; i++)
-		s[n++] = ')';
-	s[n] = '\0';
+	for (i = 0; i < n; i++)
+		buf_adds(&b, open);
+	buf_adds(&b, word);
+	for (i = 0; close && i < n; i++)
+		buf_adds(&b, close);
+	return buf_detach(&b, NULL);
+}
+
+TEST(expr, nesting_up_to_the_limit)
+{
+	char *s = nested("(", HD_EXPR_MAX_DEPTH, "a", ")");
+	char *t = nested("not ", HD_EXPR_MAX_DEPTH, "a", NULL);
+	char *u = nested("(not ", HD_EXPR_MAX_DEPTH / 2, "a", ")");
+
 	CHECK_EQ(eval(s, "a"), 1);
+	CHECK_EQ(eval(t, "a"), 1);	/* an even number of nots */
+	CHECK_EQ(eval(u, "a"), 1);
+	CHECK_EQ(eval(u, "b"), 0);
+	free(s);
+	free(t);
+	free(u);
+}
+
+/* One level more is an error naming the limit, whichever way it nests. */
+TEST(expr, nesting_past_the_limit)
+{
+	char err[256], *s = nested("(", HD_EXPR_MAX_DEPTH + 1, "a", ")");
+	char *t = nested("not ", HD_EXPR_MAX_DEPTH + 1, "a", NULL);
+	char *u = nested("(not ", HD_EXPR_MAX_DEPTH / 2 + 1, "a", ")");
+
+	CHECK_NULL(hd_expr_parse(s, err, sizeof(err)));
+	CHECK_STR_EQ(err, "at column 257: nested deeper than 256 levels; got '('");
+	CHECK_NULL(hd_expr_parse(t, err, sizeof(err)));
+	CHECK_STR_EQ(err, "at column 1025: nested deeper than 256 levels; got 'not'");
+	CHECK_NULL(hd_expr_parse(u, err, sizeof(err)));
+	CHECK(strstr(err, "nested deeper than 256 levels") != NULL, "%s", err);
+	free(s);
+	free(t);
+	free(u);
+}
+
+/* Two million '(' once crashed the parser: now an error, quickly. */
+TEST(expr, millions_of_parentheses)
+{
+	char err[256], *s = xmalloc(2000001);
+
+	memset(s, '(', 2000000);
+	s[2000000] = '\0';
+	CHECK_NULL(hd_expr_parse(s, err, sizeof(err)));
+	CHECK_STR_EQ(err, "too long: 2000000 bytes, at most 65536 allowed");
+	s[HD_EXPR_MAX_LEN] = '\0';
+	CHECK_NULL(hd_expr_parse(s, err, sizeof(err)));
+	CHECK_STR_EQ(err, "at column 257: nested deeper than 256 levels; got '('");
+	free(s);
+}
+
+TEST(expr, length_limit)
+{
+	char err[256], *s = xmalloc(HD_EXPR_MAX_LEN + 2);
+	struct hd_expr *e;
+
+	memset(s, 'w', HD_EXPR_MAX_LEN);
+	s[HD_EXPR_MAX_LEN] = '\0';
+	e = hd_expr_parse(s, err, sizeof(err));
+	CHECK_NOT_NULL(e, "%u bytes: %s", HD_EXPR_MAX_LEN, err);
+	hd_expr_free(e);
+	strcpy(s + HD_EXPR_MAX_LEN, "w");
+	CHECK_NULL(hd_expr_parse(s, err, sizeof(err)));
+	CHECK_STR_EQ(err, "too long: 65537 bytes, at most 65536 allowed");
+	free(s);
+}
+
+/* A long or unprintable token is quoted short and escaped. */
+TEST(expr, error_quotes_a_bounded_excerpt)
+{
+	char err[256], *w = xmalloc(1000);
+	struct buf b = BUF_INIT;
+
+	memset(w, 'x', 999);
+	w[999] = '\0';
+	buf_printf(&b, "a %s", w);
+	CHECK_NULL(hd_expr_parse(b.data, err, sizeof(err)));
+	CHECK(strlen(err) < 80 + HD_QUOTE_MAX, "%zu bytes: %s", strlen(err), err);
+	CHECK(strstr(err, "xxx...'") != NULL, "%s", err);
+	CHECK_NULL(hd_expr_parse("a \x1b[31m", err, sizeof(err)));
+	CHECK_STR_EQ(err, "at column 3: expected 'and', 'or' or the end; got '\\x1b[31m'");
+	free(w);
+	buf_clear(&b);
 }

@@ -5,6 +5,7 @@
 #include <herd.h>
 
 #include "ini.h"
+#include "quote.h"
 #include "util.h"
 
 struct parsed {
@@ -180,7 +181,7 @@ TEST(ini, error_on_nul_byte)
 	PARSE_ERR("[a]\nk = 1\nx\0y = 2\n", "herd.ini:3: NUL byte in line");
 }
 
-TEST(ini, error_quotes_at_most_sixty_bytes)
+TEST(ini, error_quotes_at_most_eighty_characters)
 {
 	char text[300];
 	struct parsed p;
@@ -189,7 +190,70 @@ TEST(ini, error_quotes_at_most_sixty_bytes)
 	memcpy(text, "[a]\n", 4);
 	p = parse(text, 200);
 	CHECK_EQ(p.rc, -1);
-	CHECK_EQ(strlen(p.err), strlen("herd.ini:2: expected 'key = value' or '[section]', got ''") + 60);
+	CHECK_EQ(strlen(p.err), strlen("herd.ini:2: expected 'key = value' or '[section]', "
+				       "got '...'") + HD_QUOTE_MAX);
+	CHECK(strstr(p.err, "www...'") != NULL, "%s", p.err);
+}
+
+TEST(ini, error_escapes_what_it_quotes)
+{
+	PARSE_ERR("[a]\nbad\x1b[2J\tline\r\n",
+		  "herd.ini:2: expected 'key = value' or '[section]', got 'bad\\x1b[2J\\tline\\r'");
+	PARSE_ERR("[\x01x\n", "herd.ini:1: unterminated section header '[\\x01x'");
+}
+
+TEST(ini, names_are_bounded)
+{
+	struct buf t = BUF_INIT;
+	struct parsed p;
+	size_t i;
+
+	buf_adds(&t, "[herd]\n");
+	for (i = 0; i < HD_INI_MAX_NAME; i++)
+		buf_addc(&t, 'k');
+	buf_adds(&t, " = 1\n");
+	p = parse(t.data, t.len);
+	REQUIRE_EQ(p.rc, 0, "a key of %d bytes: %s", HD_INI_MAX_NAME, p.err);
+	hd_ini_free(p.e, p.n);
+	buf_reset(&t);
+	buf_adds(&t, "[herd]\n");
+	for (i = 0; i <= HD_INI_MAX_NAME; i++)
+		buf_addc(&t, 'k');
+	buf_adds(&t, " = 1\n");
+	p = parse(t.data, t.len);
+	CHECK_EQ(p.rc, -1);
+	CHECK(strstr(p.err, "herd.ini:2: key longer than 256 bytes: 'kkk") == p.err, "%s", p.err);
+	CHECK(strlen(p.err) < 160, "%s", p.err);
+	buf_reset(&t);
+	buf_addc(&t, '[');
+	for (i = 0; i <= HD_INI_MAX_NAME; i++)
+		buf_addc(&t, 's');
+	buf_adds(&t, "]\n");
+	p = parse(t.data, t.len);
+	CHECK_EQ(p.rc, -1);
+	CHECK(strstr(p.err, "herd.ini:1: section name longer than 256 bytes") == p.err, "%s", p.err);
+	buf_clear(&t);
+}
+
+/* A million continuation lines: joined in linear time (the old reader copied
+ * the whole value for each line and took minutes). */
+TEST(ini, many_continuation_lines, .timeout = 20)
+{
+	struct buf t = BUF_INIT;
+	struct parsed p;
+	size_t i, n = 1000000;
+
+	buf_adds(&t, "[herd]\ntestpaths =\n");
+	for (i = 0; i < n; i++)
+		buf_adds(&t, "  x\n");
+	buf_adds(&t, "addopts = -v\n");
+	p = parse(t.data, t.len);
+	REQUIRE_EQ(p.rc, 0, "%s", p.err);
+	REQUIRE_EQ(p.n, 2);
+	CHECK_EQ(strlen(p.e[0].value), 2 * n - 1);
+	CHECK_STR_EQ(p.e[1].value, "-v");
+	hd_ini_free(p.e, p.n);
+	buf_clear(&t);
 }
 
 TEST(ini, error_fits_small_buffer)
