@@ -75,7 +75,7 @@ $(BUILD)/libherd.so: $(LIBHERD_SO)
 	ln -sf libherd.so.$(SOVERSION) $@
 
 $(HERD): $(SRC_OBJ) $(COMMON_OBJ)
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(SRC_OBJ) $(COMMON_OBJ) -lm
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(SRC_OBJ) $(COMMON_OBJ) -lexpat -lm
 
 $(BUILD)/herd.pc: herd.pc.in Makefile
 	@mkdir -p $(@D)
@@ -131,7 +131,7 @@ CTL_OBJ = $(filter-out $(BUILD)/obj/src/main.o,$(SRC_OBJ))
 $(UNIT): $(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -D_GNU_SOURCE $(CFLAGS) $(SANFLAGS) -Iinclude -Icommon -Ilib -Isrc -o $@ \
-		$(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) -lm
+		$(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) -lexpat -lm
 
 tests: $(UNIT)
 

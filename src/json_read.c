@@ -21,6 +21,7 @@ struct reader {
 	size_t len, pos;
 	struct buf *err;
 	int failed;
+	size_t *where;		/* non-NULL: the error's offset goes here, not in err */
 };
 
 static int parse_value(struct reader *r, struct hd_jval *out, int depth);
@@ -30,9 +31,14 @@ fail(struct reader *r, size_t off, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (r->failed++ || !r->err)
+	if (r->failed++)
 		return -1;
-	buf_printf(r->err, "at byte %zu: ", off);
+	if (r->where)
+		*r->where = off;
+	if (!r->err)
+		return -1;
+	if (!r->where)
+		buf_printf(r->err, "at byte %zu: ", off);
 	va_start(ap, fmt);
 	buf_vprintf(r->err, fmt, ap);
 	va_end(ap);
@@ -403,7 +409,14 @@ parse_value(struct reader *r, struct hd_jval *out, int depth)
 int
 hd_json_parse(struct hd_jval *out, const char *text, size_t len, struct buf *err)
 {
-	struct reader r = { (const unsigned char *)text, len, 0, err, 0 };
+	return hd_json_parse_at(out, text, len, err, NULL);
+}
+
+int
+hd_json_parse_at(struct hd_jval *out, const char *text, size_t len, struct buf *err,
+		 size_t *where)
+{
+	struct reader r = { (const unsigned char *)text, len, 0, err, 0, where };
 
 	memset(out, 0, sizeof(*out));
 	if (parse_value(&r, out, 0) == 0) {

@@ -50,6 +50,9 @@ struct hd_jval {
  * empty and "at byte N: reason" (no newline) appended to err (may be NULL).
  */
 int hd_json_parse(struct hd_jval *out, const char *text, size_t len, struct buf *err);
+/* The same, but err gets the reason alone and *where the problem's byte offset. */
+int hd_json_parse_at(struct hd_jval *out, const char *text, size_t len, struct buf *err,
+		     size_t *where);
 
 /* Frees what v holds (not v itself) and leaves it an empty null. */
 void hd_json_free(struct hd_jval *v);

@@ -7,17 +7,19 @@
  * recomputed header. Copying the items' text rather than rebuilding it keeps
  * every field a later herd version may add.
  *
- * JUnit is read textually, not with an XML parser: herd writes it, one
- * <testcase> element per item, and escapes every '<' and '>' that is not
- * markup, so finding a tag is finding its name after a '<'.
+ * JUnit is read with expat (see read_junit) and JSON with json_read.c: an
+ * input that is not well-formed is a usage error naming its file and line,
+ * and the output is well-formed whatever the inputs were.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <expat.h>
 #include <herd.h>
 
 #include "json_read.h"
@@ -59,7 +61,8 @@ static const char usage[] =
 	"Combines the reports of the shards of one run (herd --shard K/N) into one.\n"
 	"OUT and every IN are JUnit files (.xml) or herd JSON reports (.json).\n"
 	"Fails when the shards overlap, one is missing, or they come from different\n"
-	"runs. Exit status: 0 merged, 1 the inputs do not make one run, 4 usage.\n";
+	"runs. Exit status: 0 merged, 1 the inputs do not make one run, 4 usage or\n"
+	"an input that is not well-formed XML or JSON.\n";
 
 static int
 ends_with(const char *s, const char *suffix)
@@ -141,16 +144,35 @@ json_meta(struct input *in, const struct hd_jval *m, struct buf *why)
 	return check_meta_fields(in, why);
 }
 
+/* "LINE:COLUMN" of byte off of text, both from 1, the column in bytes. */
+static void
+line_col(struct buf *b, const char *text, size_t off)
+{
+	size_t line = 1, col = 1, i;
+
+	for (i = 0; i < off; i++, col++)
+		if (text[i] == '\n')
+			line++, col = 0;
+	buf_printf(b, "%zu:%zu", line, col);
+}
+
+/* Returns 0, -1 when the JSON is not a herd report, -4 when it is not JSON
+ * ("LINE:COLUMN: reason" in why). */
 static int
 read_json(struct input *in, struct buf *why)
 {
 	const struct hd_jval *tests, *v;
 	struct hd_jval root;
-	size_t i;
+	struct buf reason = BUF_INIT;
+	size_t i, where = 0;
 	int r = -1;
 
-	if (hd_json_parse(&root, in->text, in->len, why) < 0)
-		return -1;
+	if (hd_json_parse_at(&root, in->text, in->len, &reason, &where) < 0) {
+		line_col(why, in->text, where);
+		buf_printf(why, ": invalid JSON: %s", reason.data);
+		buf_clear(&reason);
+		return -4;
+	}
 	if (!(tests = hd_json_get(&root, "tests")) || tests->type != HD_JARRAY) {
 		buf_adds(why, "no \"tests\" array");
 		goto out;
@@ -247,82 +269,202 @@ write_json(struct buf *b, struct input *const *in, size_t n)
 
 /* ---- JUnit ---- */
 
-/* The first tag named name in [p, end): '<', the name, then a space, '>' or
- * '/' (so that "testsuite" does not find <testsuites>). */
+/*
+ * JUnit is read with expat, so that only well-formed XML gets in, and each
+ * <testcase> element is then copied byte for byte from the input: expat
+ * names the offsets where its start tag begins and its end tag ends. What
+ * could make a copied element mean something else, or nothing, outside its
+ * input is refused: a DOCTYPE (its entities would be undefined in the
+ * output; no entity expansion, then, either) and namespace prefixes declared
+ * outside the testcases. The bytes are read as UTF-8 whatever the XML
+ * declaration says, as the output declares UTF-8.
+ */
+
+/* Elements nest at most this deep: no input needs more. */
+#define JUNIT_MAX_DEPTH 256
+
+struct junit_reader {
+	XML_Parser p;
+	struct input *in;
+	struct buf *why;
+	int status;		/* 0, or -1 (not a herd report) or -4 (bad XML) */
+	int depth;		/* elements open */
+	int suite;		/* depth of the first <testsuite>; 0 before it */
+	int props;		/* depth of its <properties> while open */
+	int tcase;		/* depth of the open <testcase>; 0 when none */
+	size_t start;		/* where the open testcase's start tag begins */
+	char *meta[4];		/* herd.shard, herd.shards, herd.selected, herd.collection */
+	int any_meta;
+};
+
+static const char *const meta_keys[4] = {
+	"herd.shard", "herd.shards", "herd.selected", "herd.collection"
+};
+
+/* Stops the parser with a problem at the current position. */
+PRINTF(3, 4) static void
+junit_stop(struct junit_reader *j, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (j->status)
+		return;
+	j->status = status;
+	if (status == -4)
+		buf_printf(j->why, "%lu:%lu: ", (unsigned long)XML_GetCurrentLineNumber(j->p),
+			   (unsigned long)XML_GetCurrentColumnNumber(j->p) + 1);
+	va_start(ap, fmt);
+	buf_vprintf(j->why, fmt, ap);
+	va_end(ap);
+	XML_StopParser(j->p, XML_FALSE);
+}
+
 static const char *
-find_tag(const char *p, const char *end, const char *name)
+attr_of(const XML_Char **attrs, const char *name)
 {
-	size_t n = strlen(name);
-
-	while (p < end && (p = memchr(p, '<', (size_t)(end - p)))) {
-		if ((size_t)(end - p) > n + 1 && !memcmp(p + 1, name, n) &&
-		    strchr(" \t\n>/", p[n + 1]))
-			return p;
-		p++;
-	}
+	for (; attrs[0]; attrs += 2)
+		if (!strcmp(attrs[0], name))
+			return attrs[1];
 	return NULL;
 }
 
-/* XML text back to what it stands for: the five entities and &#N; forms. */
+/* The node id of a <testcase>: junit.c writes the file, and a classname that
+ * is the file dotted (without ".c") then the suite. */
 static char *
-unescape(const char *s, size_t n)
+testcase_id(const char *file, const char *cls, const char *name)
 {
-	static const struct { const char *ent; char c; } ents[] = {
-		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
-		{ "&quot;", '"' }, { "&apos;", '\'' },
-	};
-	struct buf b = BUF_INIT;
-	size_t i = 0, k;
+	struct buf dotted = BUF_INIT;
+	size_t n, i;
+	char *id;
 
-	while (i < n) {
-		if (s[i] != '&')
-			goto plain;
-		for (k = 0; k < LEN(ents); k++) {
-			size_t len = strlen(ents[k].ent);
-
-			if (n - i >= len && !memcmp(s + i, ents[k].ent, len)) {
-				buf_addc(&b, ents[k].c);
-				i += len;
-				break;
-			}
-		}
-		if (k < LEN(ents))
-			continue;
-		if (n - i > 3 && s[i + 1] == '#') {
-			int hex = s[i + 2] == 'x';
-			char *end;
-			unsigned long cp = strtoul(s + i + 2 + hex, &end, hex ? 16 : 10);
-
-			if (end < s + n && *end == ';' && cp > 0 && cp < 0x80) {
-				buf_addc(&b, (int)cp);
-				i = (size_t)(end - s) + 1;
-				continue;
-			}
-		}
-plain:
-		buf_addc(&b, s[i++]);
+	if (file && cls) {
+		n = strlen(file);
+		if (n > 2 && !strcmp(file + n - 2, ".c"))
+			n -= 2;
+		for (i = 0; i < n; i++)
+			buf_addc(&dotted, file[i] == '/' ? '.' : file[i]);
 	}
-	return buf_detach(&b, NULL);
+	if (dotted.len && !strncmp(cls, dotted.data, dotted.len) && cls[dotted.len] == '.')
+		id = xasprintf("%s::%s::%s", file, cls + dotted.len + 1, name ? name : "");
+	else
+		id = xasprintf("%s::%s", cls ? cls : "", name ? name : "");
+	buf_clear(&dotted);
+	return id;
 }
 
-/* The value of attribute name in the tag [tag, tagend), or NULL. */
-static char *
-attr_get(const char *tag, const char *tagend, const char *name)
+static void
+junit_suite(struct junit_reader *j, const XML_Char **attrs)
 {
-	size_t n = strlen(name);
-	const char *p = tag + 1, *v, *q;
+	const char *v;
 
-	while ((p = memmem(p, (size_t)(tagend - p), name, n))) {
-		if (strchr(" \t\n", p[-1]) && tagend - p > (ptrdiff_t)n + 1 &&
-		    p[n] == '=' && p[n + 1] == '"') {
-			v = p + n + 2;
-			if (!(q = memchr(v, '"', (size_t)(tagend - v))))
-				return NULL;
-			return unescape(v, (size_t)(q - v));
+	j->suite = j->depth;
+	if ((v = attr_of(attrs, "name")))
+		j->in->suite = xstrdup(v);
+	if ((v = attr_of(attrs, "timestamp")))
+		j->in->timestamp = xstrdup(v);
+	if ((v = attr_of(attrs, "hostname")))
+		j->in->hostname = xstrdup(v);
+	if ((v = attr_of(attrs, "time")))
+		j->in->duration = hd_parse_seconds(v);
+}
+
+static void
+junit_property(struct junit_reader *j, const XML_Char **attrs)
+{
+	const char *name = attr_of(attrs, "name"), *value = attr_of(attrs, "value");
+	size_t i;
+
+	for (i = 0; name && i < LEN(meta_keys); i++)
+		if (!strcmp(name, meta_keys[i])) {
+			free(j->meta[i]);
+			j->meta[i] = value ? xstrdup(value) : NULL;
+			j->any_meta = 1;
 		}
-		p += n;
+}
+
+static void XMLCALL
+junit_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+{
+	struct junit_reader *j = ud;
+	struct mtest *t;
+	size_t i;
+
+	if (++j->depth > JUNIT_MAX_DEPTH) {
+		junit_stop(j, -4, "elements nested deeper than %d levels", JUNIT_MAX_DEPTH);
+		return;
 	}
-	return NULL;
+	if (!j->tcase)
+		for (i = 0; attrs[i]; i += 2)
+			if (!strncmp(attrs[i], "xmlns:", 6)) {
+				junit_stop(j, -4, "a namespace prefix declared outside <testcase>");
+				return;
+			}
+	if (j->tcase) {
+		t = &j->in->t[j->in->nt - 1];
+		t->fail |= !strcmp(name, "failure");
+		t->err |= !strcmp(name, "error");
+		t->skip |= !strcmp(name, "skipped");
+	} else if (!strcmp(name, "testcase")) {
+		j->tcase = j->depth;
+		j->start = (size_t)XML_GetCurrentByteIndex(j->p);
+		t = add_test(j->in);
+		t->id = testcase_id(attr_of(attrs, "file"), attr_of(attrs, "classname"),
+				    attr_of(attrs, "name"));
+	} else if (!strcmp(name, "testsuite") && !j->suite) {
+		junit_suite(j, attrs);
+	} else if (!strcmp(name, "properties") && j->suite && j->depth == j->suite + 1) {
+		j->props = j->depth;
+	} else if (!strcmp(name, "property") && j->props && j->depth == j->props + 1) {
+		junit_property(j, attrs);
+	}
+}
+
+/* The testcase ends here: its text runs from the start of its first line to
+ * the end of its last, when only blanks stand around it there, so that the
+ * indentation comes along. */
+static void
+junit_case_end(struct junit_reader *j)
+{
+	struct input *in = j->in;
+	struct mtest *t = &in->t[in->nt - 1];
+	size_t start = j->start, end, tagend;
+
+	tagend = (size_t)XML_GetCurrentByteIndex(j->p) + (size_t)XML_GetCurrentByteCount(j->p);
+	while (start > 0 && (in->text[start - 1] == ' ' || in->text[start - 1] == '\t'))
+		start--;
+	if (start == 0 || in->text[start - 1] != '\n')
+		start = j->start;
+	for (end = tagend; end < in->len && (in->text[end] == ' ' || in->text[end] == '\t');)
+		end++;
+	end = end < in->len && in->text[end] == '\n' ? end + 1 : tagend;
+	t->text = in->text + start;
+	t->len = end - start;
+}
+
+static void XMLCALL
+junit_end(void *ud, const XML_Char *name)
+{
+	struct junit_reader *j = ud;
+
+	(void)name;
+	if (j->depth == j->tcase) {
+		junit_case_end(j);
+		j->tcase = 0;
+	} else if (j->depth == j->props) {
+		j->props = 0;
+	}
+	j->depth--;
+}
+
+static void XMLCALL
+junit_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+	      const XML_Char *pubid, int has_internal_subset)
+{
+	(void)name;
+	(void)sysid;
+	(void)pubid;
+	(void)has_internal_subset;
+	junit_stop(ud, -4, "a DOCTYPE declaration, which JUnit reports do not have");
 }
 
 /* A count in an attribute: decimal digits only. */
@@ -342,136 +484,71 @@ parse_count(const char *s, size_t max, size_t *out)
 	return 0;
 }
 
-/* <property name="herd.*" value="..."/> elements between p and end. */
+/* Shard metadata from the herd.* properties, once they are all read. */
 static int
-junit_meta(struct input *in, const char *p, const char *end, struct buf *why)
+junit_meta(struct input *in, char *const val[4], struct buf *why)
 {
-	char *val[4] = { NULL, NULL, NULL, NULL };
-	static const char *const keys[4] = {
-		"herd.shard", "herd.shards", "herd.selected", "herd.collection"
-	};
-	size_t k = 0, n = 0, i;
-	int r = 0, any = 0;
+	size_t k = 0, n = 0;
 
-	while ((p = find_tag(p, end, "property"))) {
-		const char *tagend = memchr(p, '>', (size_t)(end - p));
-		char *name;
-
-		if (!tagend)
-			break;
-		name = attr_get(p, tagend, "name");
-		for (i = 0; name && i < LEN(keys); i++)
-			if (!strcmp(name, keys[i])) {
-				free(val[i]);
-				val[i] = attr_get(p, tagend, "value");
-				any = 1;
-			}
-		free(name);
-		p = tagend;
-	}
-	if (!any)
-		return 0;
 	if (parse_count(val[0], HD_SHARD_MAX, &k) < 0 ||
 	    parse_count(val[1], HD_SHARD_MAX, &n) < 0 ||
 	    parse_count(val[2], (size_t)-1, &in->selected) < 0 || !val[3]) {
 		buf_adds(why, "bad shard metadata: herd.shard, herd.shards, herd.selected "
 			 "and herd.collection must all be there, the first three numbers");
-		r = -1;
-	} else {
-		in->meta = 1;
-		in->shard = (unsigned)k;
-		in->shards = (unsigned)n;
-		in->collection = xstrdup(val[3]);
-		r = check_meta_fields(in, why);
+		return -1;
 	}
-	for (i = 0; i < LEN(val); i++)
-		free(val[i]);
-	return r;
+	in->meta = 1;
+	in->shard = (unsigned)k;
+	in->shards = (unsigned)n;
+	in->collection = xstrdup(val[3]);
+	return check_meta_fields(in, why);
 }
 
-/* The node id of a <testcase>: junit.c writes the file, and a classname that
- * is the file dotted (without ".c") then the suite. */
-static char *
-testcase_id(const char *tag, const char *tagend)
-{
-	char *file = attr_get(tag, tagend, "file"), *cls = attr_get(tag, tagend, "classname");
-	char *name = attr_get(tag, tagend, "name"), *id;
-	struct buf dotted = BUF_INIT;
-	size_t n, i;
-
-	if (file && cls) {
-		n = strlen(file);
-		if (n > 2 && !strcmp(file + n - 2, ".c"))
-			n -= 2;
-		for (i = 0; i < n; i++)
-			buf_addc(&dotted, file[i] == '/' ? '.' : file[i]);
-	}
-	if (dotted.len && !strncmp(cls, dotted.data, dotted.len) && cls[dotted.len] == '.')
-		id = xasprintf("%s::%s::%s", file, cls + dotted.len + 1, name ? name : "");
-	else
-		id = xasprintf("%s::%s", cls ? cls : "", name ? name : "");
-	buf_clear(&dotted);
-	free(file);
-	free(cls);
-	free(name);
-	return id;
-}
-
+/* Returns 0, -1 when the XML is not a herd report, -4 when it is not
+ * well-formed ("LINE:COLUMN: reason" in why). */
 static int
 read_junit(struct input *in, struct buf *why)
 {
-	const char *end = in->text + in->len, *suite, *suite_end, *p, *first;
-	char *time_;
+	struct junit_reader j;
+	size_t off = 0, i;
+	int r;
 
-	if (!(suite = find_tag(in->text, end, "testsuite")) ||
-	    !(suite_end = memchr(suite, '>', (size_t)(end - suite)))) {
-		buf_adds(why, "no <testsuite> element");
-		return -1;
-	}
-	in->suite = attr_get(suite, suite_end, "name");
-	in->timestamp = attr_get(suite, suite_end, "timestamp");
-	in->hostname = attr_get(suite, suite_end, "hostname");
+	memset(&j, 0, sizeof(j));
+	j.in = in;
+	j.why = why;
 	in->duration = -1;
-	if ((time_ = attr_get(suite, suite_end, "time"))) {
-		in->duration = hd_parse_seconds(time_);
-		free(time_);
-	}
-	p = suite_end + 1;
-	first = find_tag(p, end, "testcase");
-	if (junit_meta(in, p, first ? first : end, why) < 0)
-		return -1;
-	while ((first = find_tag(p, end, "testcase"))) {
-		const char *tagend = memchr(first, '>', (size_t)(end - first)), *close, *start, *nl;
-		struct mtest *t;
+	if (!(j.p = XML_ParserCreate("UTF-8")))
+		hd_fatal(3, "out of memory");
+	XML_SetUserData(j.p, &j);
+	XML_SetElementHandler(j.p, junit_start, junit_end);
+	XML_SetStartDoctypeDeclHandler(j.p, junit_doctype);
+	/* XML_Parse takes an int: feed a huge file in pieces. */
+	do {
+		size_t n = in->len - off > (1u << 30) ? (1u << 30) : in->len - off;
 
-		if (!tagend) {
-			buf_printf(why, "at byte %zu: unterminated <testcase>", (size_t)(first - in->text));
-			return -1;
+		if (XML_Parse(j.p, in->text + off, (int)n, off + n == in->len) == XML_STATUS_ERROR) {
+			if (!j.status) {
+				j.status = -4;
+				buf_printf(why, "%lu:%lu: invalid XML: %s",
+					   (unsigned long)XML_GetCurrentLineNumber(j.p),
+					   (unsigned long)XML_GetCurrentColumnNumber(j.p) + 1,
+					   XML_ErrorString(XML_GetErrorCode(j.p)));
+			}
+			break;
 		}
-		if (tagend[-1] == '/') {
-			close = tagend + 1;
-		} else if ((close = memmem(tagend, (size_t)(end - tagend), "</testcase>", 11))) {
-			close += 11;
-		} else {
-			buf_printf(why, "at byte %zu: <testcase> without </testcase>",
-				   (size_t)(first - in->text));
-			return -1;
-		}
-		/* The block runs from the start of the tag's line to the end of the
-		 * closing tag's line, so that the indentation comes along. */
-		for (start = first; start > p && start[-1] != '\n'; start--)
-			;
-		nl = memchr(close, '\n', (size_t)(end - close));
-		t = add_test(in);
-		t->id = testcase_id(first, tagend);
-		t->text = start;
-		t->len = (size_t)((nl ? nl + 1 : end) - start);
-		t->fail = find_tag(tagend, close, "failure") != NULL;
-		t->err = find_tag(tagend, close, "error") != NULL;
-		t->skip = find_tag(tagend, close, "skipped") != NULL;
-		p = nl ? nl + 1 : end;
+		off += n;
+	} while (off < in->len);
+	r = j.status;
+	if (!r && !j.suite) {
+		buf_adds(why, "no <testsuite> element");
+		r = -1;
 	}
-	return 0;
+	if (!r && j.any_meta && junit_meta(in, j.meta, why) < 0)
+		r = -1;
+	for (i = 0; i < LEN(j.meta); i++)
+		free(j.meta[i]);
+	XML_ParserFree(j.p);
+	return r;
 }
 
 static void
@@ -700,8 +777,16 @@ hd_merge(const char *out, const char *const *ins, size_t n, struct buf *err)
 	}
 	r = 1;
 	for (i = 0; i < n; i++) {
+		int rc;
+
 		buf_reset(&why);
-		if ((kind == K_JSON ? read_json : read_junit)(&v[i], &why) < 0) {
+		rc = (kind == K_JSON ? read_json : read_junit)(&v[i], &why);
+		if (rc == -4) {
+			buf_printf(err, "%s:%s", ins[i], why.data);
+			r = 4;
+			goto out;
+		}
+		if (rc < 0) {
 			buf_printf(err, "%s: not a herd %s report: %s", ins[i],
 				   kind == K_JSON ? "JSON" : "JUnit", why.data);
 			goto out;

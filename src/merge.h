@@ -35,8 +35,12 @@ struct buf;
  * Merges the n reports ins into out, which is written through a temporary
  * name (it may be one of the inputs). Returns 0; 1 when the inputs are not
  * herd reports or are not the shards of one run, or out cannot be written;
- * 4 when the arguments are wrong (suffixes, an input that cannot be read).
- * On failure, one line saying why (no newline) is appended to err (may be NULL).
+ * 4 when the arguments are wrong (suffixes, an input that cannot be read) or
+ * an input is not well-formed XML or JSON ("IN:LINE:COLUMN: reason"). On
+ * failure, one line saying why (no newline) is appended to err (may be NULL).
+ * JUnit is read with expat; each <testcase> is copied byte for byte, so the
+ * output is well-formed; a DOCTYPE, or a namespace prefix declared outside
+ * the testcases, is refused, as the copies would not stand on their own.
  */
 int hd_merge(const char *out, const char *const *ins, size_t n, struct buf *err);
 

@@ -251,7 +251,11 @@ t_run env -C "$D" E2E_DIR="$D" HERD_ADDOPTS= "$herd" -n 2 --no-cache --shard 4/4
 	--json "$T_WORK/other4.json"
 merge_fails "merge, a shard of another run" "different runs" bad.json s1.json s2.json s3.json other4.json
 printf '{"not": "a report"' >junk.json
-merge_fails "merge, not a report" "junk\.json" bad.json s1.json junk.json
+# Not JSON at all: a usage error naming the file and line (tests/e2e/limits.sh
+# has more of these).
+t_run "$herd" merge bad.json s1.json junk.json
+t_status 4 "merge, not JSON: exit 4"
+t_match err "^herd: merge: junk\.json:1:19: invalid JSON" "merge, not JSON: the line names file, line and column"
 
 # More shards than selected items (a CI matrix wider than a -k selection):
 # the empty shards still leave reports, so that their merge is the run.
