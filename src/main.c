@@ -22,6 +22,7 @@
 #include "ini.h"
 #include "cache.h"
 #include "merge.h"
+#include "quote.h"
 #include "report_json.h"
 #include "report_tap.h"
 #include "shard.h"
@@ -505,7 +506,9 @@ find_binaries(struct ctl *c, char **paths, size_t n)
 		char *exec_path;
 
 		if (stat(p, &st) < 0) {
-			fprintf(stderr, "herd: %s: %s\n", p, strerror(errno));
+			char q[HD_QUOTE_SIZE];	/* a 5 MB testpaths value is named short */
+
+			fprintf(stderr, "herd: %s: %s\n", hd_quote_str(q, p), strerror(errno));
 			exit(4);
 		}
 		if (S_ISDIR(st.st_mode)) {
