@@ -1,0 +1,186 @@
+/*
+ * faults.c - the fault matrix's misbehaving binary (faults.sh): every way a
+ * test can misbehave that misbehave.c, ctl_crash.c, ctl_linger.c, timeout.c
+ * and output.c try one by one, gathered in one binary, with passing tests
+ * between them so that a fault reaching past its own item shows up as a
+ * neighbour's wrong outcome. Names say what each item must end as: faults.sh
+ * reads the expected outcome from the suite name (crash_*, hang_*, fail_*,
+ * pass_*, skip_*, xfail_*), the same in both isolations.
+ *
+ * Passing tests do no real work, so a loaded machine cannot time them out.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <herd.h>
+
+#include <signal.h>
+
+#include "e2e.h"
+
+static const int two[2];
+
+TEST_P(pass_a, calm, two)
+{
+	CHECK(1);
+}
+
+TEST(crash_segv, store_to_16)
+{
+	e2e_segfault();
+	CHECK(0, "survived a store to address 16");
+}
+
+TEST(pass_b, calm)
+{
+	CHECK(1);
+}
+
+TEST(crash_abort, aborts)
+{
+	abort();
+}
+
+TEST(crash_exit, zero)
+{
+	exit(0);
+}
+
+TEST(crash_exit, seven)
+{
+	exit(7);
+}
+
+TEST(pass_c, calm, .group = "g1")
+{
+	CHECK(1);
+}
+
+/* SIGTERM to its own process group: the test's alone in fork isolation, the
+ * worker's alone in none isolation; never the controller's. */
+TEST(crash_term, own_group, .group = "g1")
+{
+	kill(0, SIGTERM);
+	e2e_block();
+}
+
+TEST(hang_spin, endless_loop)
+{
+	e2e_spin();
+}
+
+TEST(pass_d, calm)
+{
+	CHECK(1);
+}
+
+/* Only the SIGKILL after the grace period ends this one. */
+TEST(hang_deaf, ignores_term)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGTERM, &sa, NULL);
+	e2e_spin();
+}
+
+/* A child asleep for ever holding every descriptor the test had, then the
+ * test sleeps too. */
+TEST(hang_linger, child_and_test)
+{
+	pid_t pid = fork();
+
+	REQUIRE(pid >= 0, "fork failed");
+	if (pid == 0)
+		e2e_block();
+	e2e_block();
+}
+
+/* 10 MB on stdout, with markers at both ends. */
+static void flood(void)
+{
+	static char line[1024];
+	int i;
+
+	memset(line, 'x', sizeof line - 1);
+	line[sizeof line - 1] = '\n';
+	fputs("FLOOD-BEGIN\n", stdout);
+	for (i = 0; i < 10 * 1024; i++)
+		fwrite(line, 1, sizeof line, stdout);
+	fputs("FLOOD-END\n", stdout);
+	fflush(stdout);
+}
+
+TEST(pass_flood, ten_mb, .timeout = 120)
+{
+	flood();
+}
+
+TEST(fail_flood, ten_mb, .timeout = 120)
+{
+	flood();
+	CHECK(0, "flooded, then failed");
+}
+
+TEST(fail_fd, close_stdout)
+{
+	printf("BEFORE-CLOSE\n");
+	fflush(stdout);
+	close(1);
+	printf("written after close(1)\n");
+	CHECK_EQ(1, 2, "failed with fd 1 closed");
+}
+
+TEST(pass_fd, close_0_1_2)
+{
+	close(0);
+	close(1);
+	close(2);
+}
+
+/* A child asleep for ever holding every descriptor the test had; the test
+ * itself passes. */
+TEST(pass_linger, child)
+{
+	pid_t pid = fork();
+
+	REQUIRE(pid >= 0, "fork failed");
+	if (pid == 0)
+		e2e_block();
+}
+
+/* Control characters, a NUL, invalid UTF-8, a CDATA end and XML specials,
+ * in the output and in the failure message. */
+TEST(fail_garbage, output_and_message, .group = "g1")
+{
+	static const char junk[] =
+		"ctl:\x01\x02\x07\x08\x0b\x0c\x1b[31mred\x1b[0m\x7f"
+		" nul:\0 ff:\xff\xfe bad-utf8:\xc3\x28 overlong:\xc0\xaf"
+		" lone-cont:\x80 cdata:]]> xml:<&\"'> end\n";
+
+	fwrite(junk, 1, sizeof junk - 1, stdout);
+	fflush(stdout);
+	fwrite(junk, 1, sizeof junk - 1, stderr);
+	CHECK_STR_EQ("]]>\x01<tag>\xff\xc3\x28&", "clean",
+		     "message with ]]> \x1b[1m and \xfe junk");
+}
+
+TEST(fail_require, stops)
+{
+	REQUIRE(5 == 6);
+	printf("AFTER-REQUIRE\n");
+}
+
+TEST(skip_marked, later, .skip = "not written yet")
+{
+	CHECK(0);
+}
+
+TEST(xfail_known, bug, .xfail = "a known bug")
+{
+	CHECK(0);
+}
+
+TEST_P(pass_z, calm, two)
+{
+	CHECK(1);
+}
