@@ -296,15 +296,85 @@ hd_read_file(const char *path, size_t *len)
 	return buf_detach(&b, len);
 }
 
+/*
+ * Follows symlinks by hand (realpath needs the target to exist): a report
+ * path may be a dangling link to a file the run is about to create. Returns
+ * the final path, malloc()ed, or NULL with errno set (ELOOP past 40 links).
+ */
+static char *
+resolve_links(const char *path)
+{
+	char *cur = xstrdup(path), *next, *slash, link[4096];
+	struct stat st;
+	ssize_t n;
+	int hops;
+
+	for (hops = 0; hops < 40; hops++) {
+		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
+			return cur;
+		n = readlink(cur, link, sizeof(link) - 1);
+		if (n < 0) {
+			free(cur);
+			return NULL;
+		}
+		link[n] = '\0';
+		slash = strrchr(cur, '/');
+		if (link[0] == '/' || !slash)
+			next = xstrdup(link);
+		else
+			next = xasprintf("%.*s/%s", (int)(slash - cur), cur, link);
+		free(cur);
+		cur = next;
+	}
+	free(cur);
+	errno = ELOOP;
+	return NULL;
+}
+
+/* A FIFO, a device or a socket is written as it is: never replaced. */
+static int
+write_in_place(const char *path, const void *p, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -1;
+	if (hd_write_all(fd, p, n) < 0) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return close(fd);
+}
+
 int
 hd_write_file_atomic(const char *path, const void *p, size_t n)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd, err;
+	char *target, *tmp = NULL;
+	struct stat st;
+	int fd, err, exists;
 
+	target = resolve_links(path);
+	if (!target)
+		return -1;
+	exists = stat(target, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+			goto fail;
+		}
+		err = write_in_place(target, p, n);
+		free(target);
+		return err;
+	}
+	tmp = xasprintf("%s.tmp.%ld", target, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0)
 		goto fail;
+	/* A file rewritten keeps the permissions its owner gave it. */
+	if (exists)
+		(void)fchmod(fd, st.st_mode & 07777);
 	if (hd_write_all(fd, p, n) < 0 || fsync(fd) < 0) {
 		err = errno;
 		close(fd);
@@ -312,19 +382,38 @@ hd_write_file_atomic(const char *path, const void *p, size_t n)
 		errno = err;
 		goto fail;
 	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
+	if (close(fd) < 0 || rename(tmp, target) < 0) {
 		err = errno;
 		unlink(tmp);
 		errno = err;
 		goto fail;
 	}
 	free(tmp);
+	free(target);
 	return 0;
 fail:
 	err = errno;
 	free(tmp);
+	free(target);
 	errno = err;
 	return -1;
+}
+
+void
+hd_std_fds(void)
+{
+	int fd;
+
+	/* open() returns the lowest free number: each call fills the next gap. */
+	while (fcntl(0, F_GETFD) < 0 || fcntl(1, F_GETFD) < 0 || fcntl(2, F_GETFD) < 0) {
+		fd = open("/dev/null", O_RDWR);
+		if (fd < 0)
+			_exit(3);
+		if (fd > 2) {
+			close(fd);
+			break;
+		}
+	}
 }
 
 const char *

@@ -63,8 +63,16 @@ ssize_t hd_write_all(int fd, const void *p, size_t n);	/* -1 on error */
 ssize_t hd_read_full(int fd, void *p, size_t n);	/* < n only at EOF */
 /* Reads the whole file into a NUL-terminated string; NULL and errno on error. */
 char *hd_read_file(const char *path, size_t *len);
-/* Writes path through a temporary name and rename(2); -1 and errno on error. */
+/*
+ * Writes a file whole: through a temporary name beside it and rename(2), so a
+ * reader sees the old or the new content. A symlink is followed and its
+ * target written (the link stays); a FIFO or a device is written in place,
+ * never replaced; a regular file keeps its permissions. -1 and errno on error.
+ */
 int hd_write_file_atomic(const char *path, const void *p, size_t n);
+/* Makes sure fds 0, 1 and 2 are open (on /dev/null if need be), so that no
+ * file or socket opened later lands on a standard stream. Call first. */
+void hd_std_fds(void);
 
 /* Signal names: "SIGSEGV", or "signal 42". */
 const char *hd_signame(int sig, char *buf, size_t size);

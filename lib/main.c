@@ -408,6 +408,7 @@ herd_main(int argc, char **argv)
 	size_t n, nsel = 0, i;
 	char err[512];
 
+	hd_std_fds();
 	hd_progname = slash ? slash + 1 : argv[0] ? argv[0] : "herd-test";
 	if (worker_mode())
 		return 0;

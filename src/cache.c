@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,8 +34,17 @@ struct hd_centry {
 	int failed;
 };
 
+/* One change this run made, replayed onto the files under the lock. */
+struct hd_cchange {
+	size_t idx;	/* entry */
+	int failed;	/* 0 or 1, or -1: leave the mark */
+	double secs;	/* < 0: leave the duration */
+};
+
 #define LASTFAILED "v1/lastfailed"
 #define DURATIONS "v1/durations"
+#define SPLIT "v1/split"
+#define LOCK "v1/lock"
 
 /* The standard signature line comes first: https://bford.info/cachedir/ */
 static const char cachedir_tag[] =
@@ -148,6 +159,7 @@ hd_cache_free(struct hd_cache *c)
 		free(c->ent[i].id);
 	free(c->ent);
 	free(c->slot);
+	free(c->log);
 	free(c->dir);
 	memset(c, 0, sizeof(*c));
 }
@@ -185,18 +197,36 @@ set_failed(struct hd_cache *c, struct hd_centry *e, int failed)
 	e->failed = failed;
 }
 
+/* Applies a change to the table and, when log, remembers it for the save. */
+static void
+change(struct hd_cache *c, const char *id, int failed, double secs, int log)
+{
+	struct hd_centry *e = entry(c, id);
+
+	if (failed >= 0)
+		set_failed(c, e, failed);
+	if (secs >= 0 && isfinite(secs))
+		e->secs = secs;
+	else
+		secs = -1;
+	if (!log)
+		return;
+	if (c->nlog == c->caplog) {
+		c->caplog = c->caplog ? 2 * c->caplog : 64;
+		c->log = xreallocarray(c->log, c->caplog, sizeof(*c->log));
+	}
+	c->log[c->nlog].idx = (size_t)(e - c->ent);
+	c->log[c->nlog].failed = failed;
+	c->log[c->nlog++].secs = secs;
+}
+
 void
 hd_cache_record(struct hd_cache *c, const char *id, int failed, double seconds)
 {
-	struct hd_centry *e;
-
 	/* Clearing the mark of an unknown id with no duration adds nothing. */
 	if (!failed && !(seconds >= 0) && find(c, id, hash_id(id)) == SIZE_MAX)
 		return;
-	e = entry(c, id);
-	set_failed(c, e, failed);
-	if (seconds >= 0 && isfinite(seconds))
-		e->secs = seconds;
+	change(c, id, !!failed, seconds, 1);
 }
 
 /* Why the n bytes at s cannot be an id, or NULL when they can. */
@@ -411,20 +441,37 @@ write_once(const char *dir, const char *name, const char *text, struct buf *err)
 	return r;
 }
 
-int
-hd_cache_save(const struct hd_cache *c, struct buf *err)
+/*
+ * Takes the cache's lock: runs in one project may end at the same moment,
+ * and each must add its results to the others', not overwrite them. Returns
+ * the lock's fd (closing it releases the lock), or -1 with a reason in err.
+ */
+static int
+lock_cache(const char *dir, struct buf *err)
+{
+	char *path = xasprintf("%s/%s", dir, LOCK);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+
+	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+		if (err)
+			buf_printf(err, "cannot lock %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	free(path);
+	return fd;
+}
+
+static int
+write_tables(const struct hd_cache *c, struct buf *err)
 {
 	struct buf lf = BUF_INIT, du = BUF_INIT;
-	char *v1 = xasprintf("%s/v1", c->dir), *p1 = NULL, *p2 = NULL;
+	char *p1 = xasprintf("%s/%s", c->dir, LASTFAILED);
+	char *p2 = xasprintf("%s/%s", c->dir, DURATIONS);
 	size_t i;
-	int r = -1;
+	int r;
 
-	if (make_dirs(v1, err) < 0)
-		goto out;
-	if (write_once(c->dir, "CACHEDIR.TAG", cachedir_tag, err) < 0 ||
-	    write_once(c->dir, "README.md", readme, err) < 0 ||
-	    write_once(c->dir, ".gitignore", gitignore, err) < 0)
-		goto out;
 	for (i = 0; i < c->n; i++) {
 		const struct hd_centry *e = &c->ent[i];
 
@@ -435,18 +482,41 @@ hd_cache_save(const struct hd_cache *c, struct buf *err)
 		if (e->secs >= 0)
 			buf_printf(&du, "%.6f\t%s\n", e->secs, e->id);
 	}
-	p1 = xasprintf("%s/%s", c->dir, LASTFAILED);
-	p2 = xasprintf("%s/%s", c->dir, DURATIONS);
-	if (write_file(p1, lf.data ? lf.data : "", lf.len, err) < 0 ||
-	    write_file(p2, du.data ? du.data : "", du.len, err) < 0)
-		goto out;
-	r = 0;
-out:
+	r = write_file(p1, lf.data ? lf.data : "", lf.len, err) < 0 ||
+	    write_file(p2, du.data ? du.data : "", du.len, err) < 0 ? -1 : 0;
 	free(p1);
 	free(p2);
-	free(v1);
 	buf_clear(&lf);
 	buf_clear(&du);
+	return r;
+}
+
+int
+hd_cache_save(const struct hd_cache *c, struct buf *err)
+{
+	char *v1 = xasprintf("%s/v1", c->dir);
+	struct hd_cache disk;
+	size_t i;
+	int r = -1, lock;
+
+	if (make_dirs(v1, err) < 0)
+		goto out;
+	if (write_once(c->dir, "CACHEDIR.TAG", cachedir_tag, err) < 0 ||
+	    write_once(c->dir, "README.md", readme, err) < 0 ||
+	    write_once(c->dir, ".gitignore", gitignore, err) < 0)
+		goto out;
+	if ((lock = lock_cache(c->dir, err)) < 0)
+		goto out;
+	/* What is on disk now, which other runs may have changed since we read
+	 * it, plus what this run changed, in the order it did. */
+	hd_cache_load(&disk, c->dir, NULL);
+	for (i = 0; i < c->nlog; i++)
+		change(&disk, c->ent[c->log[i].idx].id, c->log[i].failed, c->log[i].secs, 0);
+	r = write_tables(&disk, err);
+	hd_cache_free(&disk);
+	close(lock);
+out:
+	free(v1);
 	return r;
 }
 
@@ -454,7 +524,7 @@ int
 hd_cache_clear(const char *dir, struct buf *err)
 {
 	static const char *const files[] = {
-		LASTFAILED, DURATIONS, "CACHEDIR.TAG", "README.md", ".gitignore"
+		LASTFAILED, DURATIONS, SPLIT, LOCK, "CACHEDIR.TAG", "README.md", ".gitignore"
 	};
 	static const char *const dirs[] = { "/v1", "" };
 	size_t i;
@@ -596,7 +666,7 @@ hd_durations_import(struct hd_cache *c, const char *path, struct buf *err)
 		}
 	}
 	for (i = 0; i < root.n; i++)
-		entry(c, root.v[i].key)->secs = root.v[i].num;
+		change(c, root.v[i].key, -1, root.v[i].num, 1);
 	r = 0;
 	goto out;
 bad:
@@ -631,5 +701,107 @@ hd_durations_export(const struct hd_cache *c, const char *path, struct buf *err)
 	free(v);
 	r = write_file(path, b.data, b.len, err);
 	buf_clear(&b);
+	return r;
+}
+
+/*
+ * DIR/v1/split:
+ *	herd-split 1 HASH N
+ *	done 0110...		one digit a shard, 1 when it ran
+ *	SECONDS<TAB>ID		the durations the round splits by
+ * Returns the frozen table and the done string, or -1 when the file is
+ * missing, damaged or for another selection.
+ */
+static int
+read_split(const char *dir, const char *hash, unsigned n, struct hd_cache *frozen, char **done)
+{
+	char *path = xasprintf("%s/%s", dir, SPLIT), *text, *p, *nl, why[128];
+	char head[128];
+	struct line *v = NULL;
+	size_t len, nv, i;
+	int r = -1;
+
+	hd_cache_init(frozen, dir);
+	*done = NULL;
+	text = hd_read_file(path, &len);
+	free(path);
+	if (!text)
+		return -1;
+	snprintf(head, sizeof(head), "herd-split 1 %s %u\ndone ", hash, n);
+	if (len < strlen(head) || memcmp(text, head, strlen(head)))
+		goto out;
+	p = text + strlen(head);
+	nl = memchr(p, '\n', len - (size_t)(p - text));
+	if (!nl || (size_t)(nl - p) != n || strspn(p, "01") != n)
+		goto out;
+	*nl++ = '\0';
+	if (parse_lines(nl, len - (size_t)(nl - text), 1, &v, &nv, why, sizeof(why)))
+		goto out;
+	for (i = 0; i < nv; i++)
+		change(frozen, v[i].id, -1, v[i].secs, 0);
+	*done = xstrdup(p);
+	r = 0;
+out:
+	free(v);
+	free(text);
+	return r;
+}
+
+static int
+write_split(const char *dir, const char *hash, unsigned n, const char *done,
+	    const char *const *ids, const double *secs, size_t nids, struct buf *err)
+{
+	struct buf b = BUF_INIT;
+	char *path = xasprintf("%s/%s", dir, SPLIT);
+	size_t i;
+	int r;
+
+	buf_printf(&b, "herd-split 1 %s %u\ndone %s\n", hash, n, done);
+	for (i = 0; i < nids; i++)
+		if (secs[i] >= 0 && storable(ids[i]))
+			buf_printf(&b, "%.6f\t%s\n", secs[i], ids[i]);
+	r = write_file(path, b.data, b.len, err);
+	buf_clear(&b);
+	free(path);
+	return r;
+}
+
+int
+hd_split_durations(const struct hd_cache *c, const char *hash, unsigned k, unsigned n,
+		   const char *const *ids, size_t nids, double *secs, int record,
+		   struct buf *err)
+{
+	char *v1 = xasprintf("%s/v1", c->dir), *done = NULL;
+	struct hd_cache frozen;
+	size_t i;
+	int lock = -1, r = 0, fresh;
+
+	for (i = 0; i < nids; i++)
+		secs[i] = hd_cache_duration(c, ids[i]);
+	if (record && (make_dirs(v1, err) < 0 || (lock = lock_cache(c->dir, err)) < 0)) {
+		r = -1;
+		goto out;
+	}
+	/* A round ends when every shard has run: the next starts afresh. */
+	fresh = read_split(c->dir, hash, n, &frozen, &done) < 0 || !strchr(done, '0');
+	if (fresh) {
+		free(done);
+		done = xmalloc(n + 1);
+		memset(done, '0', n);
+		done[n] = '\0';
+	} else {
+		for (i = 0; i < nids; i++)
+			secs[i] = hd_cache_duration(&frozen, ids[i]);
+	}
+	hd_cache_free(&frozen);
+	if (!record || (!fresh && done[k - 1] == '1'))
+		goto out;
+	done[k - 1] = '1';
+	r = write_split(c->dir, hash, n, done, ids, secs, nids, err);
+out:
+	if (lock >= 0)
+		close(lock);
+	free(done);
+	free(v1);
 	return r;
 }

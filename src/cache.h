@@ -26,6 +26,7 @@
 
 struct buf;
 struct hd_centry;
+struct hd_cchange;
 
 /* The cache in memory: one hash table of ids, each with a duration and a
  * failed flag, iterated in insertion order. Owns all its memory. */
@@ -36,6 +37,8 @@ struct hd_cache {
 	size_t *slot;		/* open addressing: entry index + 1, 0 = free */
 	size_t nslot;		/* a power of two, at least 2n */
 	size_t nfailed;
+	struct hd_cchange *log;	/* what this run changed, for the save */
+	size_t nlog, caplog;
 };
 
 /* An empty cache that will be saved in dir (copied). */
@@ -60,8 +63,11 @@ size_t hd_cache_nfailed(const struct hd_cache *c);
  * replaces its duration, a negative value leaves the duration alone. */
 void hd_cache_record(struct hd_cache *c, const char *id, int failed, double seconds);
 
-/* Writes the cache to its folder, creating it as needed. Returns 0, or -1
- * with a one-line reason appended to err (which may be NULL). */
+/* Writes the cache to its folder, creating it as needed. Runs of one project
+ * may save at once: under an flock(2) on DIR/v1/lock, the changes this cache
+ * went through since it was loaded (hd_cache_record, hd_durations_import)
+ * are applied to what the files hold now, so no run loses another's results.
+ * Returns 0, or -1 with a one-line reason appended to err (may be NULL). */
 int hd_cache_save(const struct hd_cache *c, struct buf *err);
 
 /* Removes the files herd writes in dir (and dir and dir/v1 when that leaves
@@ -72,6 +78,22 @@ int hd_cache_clear(const char *dir, struct buf *err);
 /* Prints the cache for --cache-show: its folder, the last-failed ids, and
  * the durations, longest first. */
 void hd_cache_show(FILE *out, const struct hd_cache *c);
+
+/*
+ * --shard K/N: the durations to split a selection by. Shards of one
+ * selection run one after another in one project must split it alike, though
+ * each run learns durations: so the first shard of a round writes the
+ * durations it split by to DIR/v1/split (with hash, the selection's
+ * hd_collection_hash, and N), and the next shards read them from there until
+ * each of 1..N has run; the shard after that starts a new round with the
+ * durations then in c. secs[i] receives the duration of ids[i], -1 when
+ * unknown. record is 0 for a run that only looks (--collect-only): it reads
+ * the round but does not take part in it. Returns 0, or -1 with a reason in
+ * err (secs is filled all the same, from c).
+ */
+int hd_split_durations(const struct hd_cache *c, const char *hash, unsigned k, unsigned n,
+		       const char *const *ids, size_t nids, double *secs, int record,
+		       struct buf *err);
 
 /* Frees everything c holds; c may be initialised again. */
 void hd_cache_free(struct hd_cache *c);

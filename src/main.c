@@ -146,7 +146,7 @@ parse_workers(const char *s)
 		if (env && *env) {
 			v = strtol(env, &end, 10);
 			if (*end || v < 1 || v > 4096)
-				hd_usage_error("HERD_NUM_WORKERS must be a number from 1, not '%s'", env);
+				hd_usage_error("HERD_NUM_WORKERS must be a number from 1 to 4096, not '%s'", env);
 			return (int)v;
 		}
 		return count_physical();
@@ -156,7 +156,7 @@ parse_workers(const char *s)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v < 0 || v > 4096)
-		hd_usage_error("-n takes a number, auto or logical, not '%s'", s);
+		hd_usage_error("-n takes a number from 0 to 4096, auto or logical, not '%s'", s);
 	return (int)v;
 }
 
@@ -426,7 +426,8 @@ is_herd_binary(const char *path)
 
 	/* Built at run time, so the controller itself does not carry it. */
 	snprintf(marker, sizeof(marker), "%s-%s-%s", "herd", "test-binary", "v1");
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	/* O_NONBLOCK: a FIFO that slipped past the caller's check must not hang us. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return 0;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
 		close(fd);
@@ -449,14 +450,36 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void
-add_binary(struct ctl *c, const char *path)
+/* Files and folders already seen, by device and inode: a binary named twice
+ * (or through a link) runs once, and a folder reached again through a
+ * symlink cycle is not walked again. */
+struct seen {
+	dev_t dev;
+	ino_t ino;
+};
+static struct seen *seen;
+static size_t nseen;
+
+/* Nonzero when st's file was seen before; remembers it otherwise. */
+static int
+seen_before(const struct stat *st)
 {
 	size_t i;
 
-	for (i = 0; i < c->nbins; i++)
-		if (!strcmp(c->bins[i].path, path))
-			return;	/* named twice: run once */
+	for (i = 0; i < nseen; i++)
+		if (seen[i].dev == st->st_dev && seen[i].ino == st->st_ino)
+			return 1;
+	seen = xreallocarray(seen, nseen + 1, sizeof(*seen));
+	seen[nseen].dev = st->st_dev;
+	seen[nseen++].ino = st->st_ino;
+	return 0;
+}
+
+static void
+add_binary(struct ctl *c, const char *path, const struct stat *st)
+{
+	if (seen_before(st))
+		return;	/* named twice: run once */
 	c->bins = xreallocarray(c->bins, c->nbins + 1, sizeof(*c->bins));
 	memset(&c->bins[c->nbins], 0, sizeof(c->bins[0]));
 	c->bins[c->nbins++].path = xstrdup(path);
@@ -469,9 +492,10 @@ scan_dir(struct ctl *c, const char *dir, int depth)
 	char **names = NULL;
 	size_t n = 0, i;
 	struct dirent *de;
+	struct stat st;
 	DIR *d;
 
-	if (depth > 16 || !(d = opendir(dir)))
+	if (depth > 16 || stat(dir, &st) < 0 || seen_before(&st) || !(d = opendir(dir)))
 		return;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
@@ -482,13 +506,11 @@ scan_dir(struct ctl *c, const char *dir, int depth)
 	closedir(d);
 	qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++) {
-		struct stat st;
-
 		if (stat(names[i], &st) == 0) {
 			if (S_ISDIR(st.st_mode))
 				scan_dir(c, names[i], depth + 1);
 			else if (S_ISREG(st.st_mode) && (st.st_mode & 0111) && is_herd_binary(names[i]))
-				add_binary(c, names[i]);
+				add_binary(c, names[i], &st);
 		}
 		free(names[i]);
 	}
@@ -519,6 +541,13 @@ find_binaries(struct ctl *c, char **paths, size_t n)
 				fprintf(stderr, "herd: warning: no herd test binaries in %s\n", p);
 			continue;
 		}
+		if (!S_ISREG(st.st_mode)) {
+			fprintf(stderr, "herd: %s: not a test binary or a folder (a %s)\n", p,
+				S_ISFIFO(st.st_mode) ? "FIFO" : S_ISSOCK(st.st_mode) ? "socket" :
+				S_ISCHR(st.st_mode) ? "character device" :
+				S_ISBLK(st.st_mode) ? "block device" : "special file");
+			exit(4);
+		}
 		if (!(st.st_mode & 0111) || access(p, X_OK) < 0) {
 			fprintf(stderr, "herd: %s: not executable\n", p);
 			exit(4);
@@ -529,12 +558,64 @@ find_binaries(struct ctl *c, char **paths, size_t n)
 		}
 		/* exec without a slash searches PATH: make it a path. */
 		exec_path = strchr(p, '/') ? xstrdup(p) : xasprintf("./%s", p);
-		add_binary(c, exec_path);
+		add_binary(c, exec_path, &st);
 		free(exec_path);
 	}
 }
 
 /* ---- selection and reports ---- */
+
+static size_t
+id_hash(const char *s)
+{
+	size_t h = (size_t)1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * (size_t)1099511628211ull;
+	return h;
+}
+
+/*
+ * Two items with one node id would share a cache entry, a line of every
+ * report and a --lf mark, and herd merge would refuse their reports: refuse
+ * the run instead, naming the id and where both come from (two binaries built
+ * from one source, or a TEST_P whose param ids repeat). Returns 0 or -1.
+ */
+static int
+check_unique_ids(const struct ctl *c)
+{
+	const struct citem **slot;
+	size_t n = 0, nslot = 2, i, j, h;
+	int r = 0;
+
+	for (i = 0; i < c->nbins; i++)
+		n += c->bins[i].n;
+	while (nslot < 2 * n)
+		nslot *= 2;
+	slot = xcalloc(nslot, sizeof(*slot));
+	for (i = 0; i < c->nbins && !r; i++)
+		for (j = 0; j < c->bins[i].n; j++) {
+			const struct citem *it = &c->bins[i].items[j];
+
+			for (h = id_hash(it->id) & (nslot - 1); slot[h]; h = (h + 1) & (nslot - 1))
+				if (!strcmp(slot[h]->id, it->id))
+					break;
+			if (!slot[h]) {
+				slot[h] = it;
+				continue;
+			}
+			if (slot[h]->bin == it->bin)
+				fprintf(stderr, "herd: %s: two items have the node id '%.200s'\n",
+					it->bin->path, it->id);
+			else
+				fprintf(stderr, "herd: %s and %s both have the node id '%.200s'\n",
+					slot[h]->bin->path, it->bin->path, it->id);
+			r = -1;
+			break;
+		}
+	free(slot);
+	return r;
+}
 
 
 static void
@@ -597,10 +678,21 @@ resolve_cache_dir(const struct ini *i)
 {
 	const char *d = opt_cache_dir ? opt_cache_dir : i->cache_dir ? i->cache_dir : ".herd_cache";
 
+	const char *what = opt_cache_dir ? "--cache-dir" : "cache_dir in herd.ini";
+	struct stat a, b;
+
+	if (!*d)
+		hd_fatal(4, "%s is empty: name a folder of its own for the cache", what);
 	if (d[0] != '/' && !opt_cache_dir && ini_dir)
 		cache_dir = xasprintf("%s/%s", ini_dir, d);
 	else
 		cache_dir = xstrdup(d);
+	/* The cache writes README.md and .gitignore of its own: never among the user's. */
+	if (stat(cache_dir, &a) == 0 &&
+	    ((stat(".", &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) ||
+	     (ini_dir && stat(ini_dir, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)))
+		hd_fatal(4, "%s names the project's own folder (%.80s): name a folder of its own "
+			 "for the cache", what, d);
 }
 
 /* pytest-split's file: --durations-path, else .test_durations in the project root. */
@@ -641,10 +733,14 @@ apply_history(struct ctl *c)
 		hd_cache_load(&cache, cache_dir, &warn);
 	if (warn.len)
 		fputs(warn.data, stderr);
-	/* pytest-split's file seeds a cache that has nothing yet: a fresh CI machine. */
-	if (!cache.n && access(durations_path(), F_OK) == 0 &&
-	    hd_durations_import(&cache, durations_path(), &err) < 0)
-		fprintf(stderr, "herd: warning: %s\n", err.data);
+	/* pytest-split's file: the one named on the command line wins over the
+	 * cache; the project's .test_durations seeds a cache that has nothing yet
+	 * (a fresh CI machine). A bad file gets the same warning either way. */
+	if (opt_durations_path ? !opt_store_durations || access(durations_path(), F_OK) == 0 :
+	    !cache.n && access(durations_path(), F_OK) == 0) {
+		if (hd_durations_import(&cache, durations_path(), &err) < 0)
+			fprintf(stderr, "herd: warning: %s\n", err.data);
+	}
 	for (i = 0; i < c->nbins; i++)
 		for (j = 0; j < c->bins[i].n; j++) {
 			struct citem *it = &c->bins[i].items[j];
@@ -687,13 +783,21 @@ apply_shard(struct ctl *c)
 	unsigned *to = xcalloc(c->nselected + 1, sizeof(*to));
 	char hash[17];
 
+	struct buf err = BUF_INIT;
+
 	for (i = 0; i < c->nbins; i++)
 		for (j = 0; j < c->bins[i].n; j++)
-			if (c->bins[i].items[j].selected) {
-				ids[n] = c->bins[i].items[j].id;
-				secs[n++] = hd_cache_duration(&cache, c->bins[i].items[j].id);
-			}
+			if (c->bins[i].items[j].selected)
+				ids[n++] = c->bins[i].items[j].id;
 	hd_collection_hash(ids, n, hash);
+	if (opt_no_cache) {
+		for (i = 0; i < n; i++)
+			secs[i] = hd_cache_duration(&cache, ids[i]);
+	} else if (hd_split_durations(&cache, hash, opt_shard_k, opt_shard_n, ids, n, secs,
+				      !c->collect_only, &err) < 0) {
+		fprintf(stderr, "herd: warning: %s\n", err.data);
+	}
+	buf_clear(&err);
 	hd_shard_split(secs, n, opt_shard_n, to);
 	for (i = 0; i < c->nbins; i++)
 		for (j = 0; j < c->bins[i].n; j++)
@@ -967,6 +1071,7 @@ main(int argc, char **argv)
 	int status;
 	const char *env;
 
+	hd_std_fds();
 	hd_progname = "herd";
 	if (argc > 1 && !strcmp(argv[1], "merge"))
 		return hd_merge_main(argc - 1, argv + 1);
@@ -1061,6 +1166,10 @@ main(int argc, char **argv)
 	status = ctl_collect(&c);
 	if (status)
 		return status;
+	if (check_unique_ids(&c) < 0) {
+		ctl_stop_all(&c);
+		return 4;
+	}
 	for (i = 0; i < c.nbins; i++)
 		c.bins[i].ntotal = c.bins[i].n;
 	select_items(&c, &collected);
@@ -1075,10 +1184,18 @@ main(int argc, char **argv)
 			for (j = 0; j < c.bins[i].n; j++)
 				if (c.bins[i].items[j].selected)
 					printf("%s\n", c.bins[i].items[j].id);
-		return c.nselected ? 0 : 5;
+		if (!c.nselected && opt_shard_n)
+			fprintf(stderr, "herd: shard %u/%u holds no item\n", opt_shard_k, opt_shard_n);
+		return c.nselected || opt_shard_n ? 0 : 5;
 	}
 	if (check_demands(&c) < 0)
 		return 4;
+	/* No more workers than items, as xdist: the others would start for nothing.
+	 * The collectors were told the old count (herd_worker_count): restart them. */
+	if (c.dist != DIST_EACH && c.nselected && (size_t)c.nslots > c.nselected) {
+		ctl_stop_all(&c);
+		c.nslots = (int)c.nselected;
+	}
 	if (c.dist == DIST_EACH)
 		expand_each(&c);
 	count_gfix_users(&c);
@@ -1105,8 +1222,10 @@ main(int argc, char **argv)
 	c.term.counts.deselected = collected - (c.dist == DIST_EACH ?
 				   c.nselected / (size_t)c.nslots : c.nselected);
 	if (opt_shard_n && !c.nselected) {
-		/* Nothing here, which is no failure: its reports still say which shard it was. */
+		/* Nothing here, which is no failure (N may exceed the items of a small
+		 * suite): its reports still say which shard it was. */
 		ctl_stop_all(&c);
+		fprintf(stderr, "herd: shard %u/%u holds no item\n", opt_shard_k, opt_shard_n);
 		status = report(&c, hd_now() - c.t0);
 		return status == 5 ? 0 : status;
 	}
