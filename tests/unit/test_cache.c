@@ -492,3 +492,82 @@ TEST(durations, export_sorted_and_pretty)
 	free(path);
 	scratch_remove(tmp);
 }
+
+/* Two runs that loaded the cache before either saved: each save adds its
+ * changes to what the other wrote, in place of overwriting it. */
+TEST(cache, saves_merge_with_the_files)
+{
+	char *dir = scratch_dir("cache");
+	struct buf err = BUF_INIT;
+	struct hd_cache a, b, c;
+
+	hd_cache_init(&a, dir);
+	hd_cache_record(&a, "x::old", 1, 3);
+	REQUIRE_EQ(hd_cache_save(&a, &err), 0, "%s", err.data);
+	hd_cache_free(&a);
+
+	hd_cache_load(&a, dir, NULL);
+	hd_cache_load(&b, dir, NULL);
+	hd_cache_record(&a, "x::a", 1, 1);
+	hd_cache_record(&b, "x::b", 1, 2);
+	hd_cache_record(&b, "x::old", 0, 4);	/* b fixed it: a must not bring it back */
+	REQUIRE_EQ(hd_cache_save(&b, &err), 0, "%s", err.data);
+	REQUIRE_EQ(hd_cache_save(&a, &err), 0, "%s", err.data);
+	FILE_EQ(dir, "v1/lastfailed", "x::b\nx::a\n");
+	FILE_EQ(dir, "v1/durations", "2.000000\tx::b\n4.000000\tx::old\n1.000000\tx::a\n");
+
+	hd_cache_load(&c, dir, NULL);
+	CHECK_EQ(hd_cache_nfailed(&c), 2);
+	hd_cache_free(&a);
+	hd_cache_free(&b);
+	hd_cache_free(&c);
+	buf_clear(&err);
+	scratch_remove(dir);
+}
+
+/* --shard: a round of N shards splits by the durations its first shard saw. */
+TEST(cache, split_rounds)
+{
+	char *dir = scratch_dir("cache");
+	const char *ids[] = { "x::a", "x::b" };
+	struct buf err = BUF_INIT;
+	struct hd_cache c;
+	double secs[2];
+
+	hd_cache_init(&c, dir);
+	hd_cache_record(&c, "x::a", 0, 5);
+	/* Looking only (--collect-only) does not start a round. */
+	REQUIRE_EQ(hd_split_durations(&c, "h1", 1, 2, ids, 2, secs, 0, &err), 0, "%s", err.data);
+	CHECK_NEAR(secs[0], 5, 0);
+	CHECK_NEAR(secs[1], -1, 0);
+	CHECK(!exists(dir, "v1/split"));
+
+	REQUIRE_EQ(hd_split_durations(&c, "h1", 1, 2, ids, 2, secs, 1, &err), 0, "%s", err.data);
+	CHECK_NEAR(secs[0], 5, 0);
+	FILE_EQ(dir, "v1/split", "herd-split 1 h1 2\ndone 10\n5.000000\tx::a\n");
+	/* Shard 1 learnt new durations: shard 2 still splits as shard 1 did. */
+	hd_cache_record(&c, "x::a", 0, 1);
+	hd_cache_record(&c, "x::b", 0, 7);
+	REQUIRE_EQ(hd_split_durations(&c, "h1", 2, 2, ids, 2, secs, 1, &err), 0, "%s", err.data);
+	CHECK_NEAR(secs[0], 5, 0);
+	CHECK_NEAR(secs[1], -1, 0);
+	FILE_EQ(dir, "v1/split", "herd-split 1 h1 2\ndone 11\n5.000000\tx::a\n");
+	/* Every shard ran: the next round takes what was learnt. */
+	REQUIRE_EQ(hd_split_durations(&c, "h1", 2, 2, ids, 2, secs, 1, &err), 0, "%s", err.data);
+	CHECK_NEAR(secs[0], 1, 0);
+	CHECK_NEAR(secs[1], 7, 0);
+	FILE_EQ(dir, "v1/split", "herd-split 1 h1 2\ndone 01\n1.000000\tx::a\n7.000000\tx::b\n");
+	/* Another selection, or another N, starts its own round. */
+	REQUIRE_EQ(hd_split_durations(&c, "h2", 1, 2, ids, 2, secs, 1, &err), 0, "%s", err.data);
+	FILE_EQ(dir, "v1/split", "herd-split 1 h2 2\ndone 10\n1.000000\tx::a\n7.000000\tx::b\n");
+	hd_cache_record(&c, "x::b", 0, 9);
+	REQUIRE_EQ(hd_split_durations(&c, "h2", 1, 3, ids, 2, secs, 1, &err), 0, "%s", err.data);
+	CHECK_NEAR(secs[1], 9, 0);
+	/* A damaged file is a fresh round, not an error. */
+	put(dir, "v1/split", "herd-split 1 h2 3\ndone 1x0\n", 26);
+	REQUIRE_EQ(hd_split_durations(&c, "h2", 2, 3, ids, 2, secs, 1, &err), 0, "%s", err.data);
+	FILE_EQ(dir, "v1/split", "herd-split 1 h2 3\ndone 010\n1.000000\tx::a\n9.000000\tx::b\n");
+	hd_cache_free(&c);
+	buf_clear(&err);
+	scratch_remove(dir);
+}

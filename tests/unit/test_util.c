@@ -1,11 +1,17 @@
 /* Unit tests of common/util.c. */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <herd.h>
 
 #include "report.h"
+#include "scratch.h"
 #include "util.h"
 
 TEST(buf, grows_and_terminates)
@@ -100,4 +106,61 @@ TEST(report, outcome_names_round_trip)
 	for (o = HD_PASSED; o < HD_NOUTCOMES; o++)
 		CHECK_EQ(hd_outcome_parse(hd_outcome_name((enum hd_outcome)o)), o);
 	CHECK_EQ(hd_outcome_parse("bogus"), HD_NONE);
+}
+
+/* Reports and caches never replace what stands at their path. */
+TEST(util, write_file_atomic_keeps_links_fifos_and_modes)
+{
+	char *dir = scratch_dir("util");
+	char *target = xasprintf("%s/target", dir), *link = xasprintf("%s/link", dir);
+	char *chain = xasprintf("%s/chain", dir), *fifo = xasprintf("%s/fifo", dir);
+	char *loop = xasprintf("%s/loop", dir), *text;
+	struct stat st;
+	pid_t pid;
+	int status;
+
+	REQUIRE_EQ(symlink("target", link), 0);
+	REQUIRE_EQ(symlink(link, chain), 0);
+	/* A dangling link: its target is created. */
+	REQUIRE_EQ(hd_write_file_atomic(chain, "one", 3), 0);
+	REQUIRE_EQ(lstat(link, &st), 0);
+	CHECK(S_ISLNK(st.st_mode));
+	REQUIRE_EQ(lstat(chain, &st), 0);
+	CHECK(S_ISLNK(st.st_mode));
+	text = hd_read_file(target, NULL);
+	CHECK_STR_EQ(text, "one");
+	free(text);
+	/* A file rewritten keeps its mode. */
+	REQUIRE_EQ(chmod(target, 0600), 0);
+	REQUIRE_EQ(hd_write_file_atomic(link, "two", 3), 0);
+	REQUIRE_EQ(stat(target, &st), 0);
+	CHECK_EQ(st.st_mode & 0777, 0600);
+	/* A link cycle is ELOOP, not a hang. */
+	REQUIRE_EQ(symlink("loop", loop), 0);
+	CHECK_EQ(hd_write_file_atomic(loop, "x", 1), -1);
+	CHECK_EQ(errno, ELOOP);
+	/* A FIFO is written in place: its reader gets the bytes. */
+	REQUIRE_EQ(mkfifo(fifo, 0600), 0);
+	pid = fork();
+	REQUIRE(pid >= 0);
+	if (pid == 0) {
+		char got[8] = { 0 };
+		int fd = open(fifo, O_RDONLY);
+
+		_exit(fd >= 0 && hd_read_full(fd, got, 5) == 5 && !memcmp(got, "fifo!", 5) ? 0 : 1);
+	}
+	CHECK_EQ(hd_write_file_atomic(fifo, "fifo!", 5), 0);
+	REQUIRE_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the reader got the bytes");
+	REQUIRE_EQ(lstat(fifo, &st), 0);
+	CHECK(S_ISFIFO(st.st_mode));
+	/* A folder is an error. */
+	CHECK_EQ(hd_write_file_atomic(dir, "x", 1), -1);
+	CHECK_EQ(errno, EISDIR);
+	free(target);
+	free(link);
+	free(chain);
+	free(fifo);
+	free(loop);
+	scratch_remove(dir);
 }
