@@ -4,6 +4,8 @@
  *
  *	DIR/v1/lastfailed	the ids that failed last time, one per line
  *	DIR/v1/durations	"SECONDS<TAB>ID" lines, for longest-first scheduling
+ *	DIR/v1/split		the durations a round of --shard K/N splits by
+ *	DIR/v1/lock		flock(2)ed while a run writes the files
  *	DIR/CACHEDIR.TAG	so that backup and archiving tools skip the folder
  *	DIR/README.md		says what the folder is
  *	DIR/.gitignore		"*", so that the folder is never committed

@@ -769,6 +769,10 @@ apply_history(struct ctl *c)
 	if (c->lf && !failed)
 		fprintf(stderr, "herd: --lf: no previously failed tests, running all %zu\n",
 			c->nselected);
+	/* -x and --maxfail want the first failure soon: known failures go first,
+	 * as with --ff, unless the user asked for an order of their own. */
+	if (c->maxfail > 0 && failed && !c->random_order && !c->nf)
+		c->ff = 1;
 	buf_clear(&warn);
 	buf_clear(&err);
 }

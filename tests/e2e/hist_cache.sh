@@ -87,8 +87,8 @@ h -n 1 -v -k hc "$bin"
 t_status 1 "files: two failures, exit 1"
 t_summary "2 failed, 3 passed, 33 deselected" "files: 2 failed, 3 passed"
 # shellcheck disable=SC2012 # herd's own file names
-t_eq "$(ls "$D/.herd_cache/v1" 2>&1 | tr '\n' ' ')" "durations lastfailed " \
-	"files: v1 holds lastfailed and durations, no temporary file left"
+t_eq "$(ls "$D/.herd_cache/v1" 2>&1 | tr '\n' ' ')" "durations lastfailed lock " \
+	"files: v1 holds lastfailed, durations and the lock, no temporary file left"
 t_eq "$(lines "$D/.herd_cache/v1/lastfailed")" "$(hc_ids b d)" \
 	"files: lastfailed holds exactly the failed ids"
 t_eq "$(cut -f 2 "$D/.herd_cache/v1/durations" 2>/dev/null | sort | tr '\n' ' ' | sed 's/ $//')" \
@@ -145,6 +145,14 @@ h -n 1 -v -k hc --ff "$bin"
 t_status 1 "--ff: exit 1"
 t_eq "$(order)" "e d a b c" "--ff: the failed d and e first (longest first), then the others"
 t_summary "2 failed, 3 passed, 33 deselected" "--ff: every item ran"
+# -x and --maxfail want the first failure soon: known failures first, unasked.
+durations a=3 b=2 c=1 d=0.001 e=0.002
+h -n 1 -v -k hc -x "$bin"
+t_status 1 "-x with history: exit 1"
+t_eq "$(order | cut -d" " -f1)" "e" "-x with history: the known failure e runs first"
+durations a=3 b=2 c=1 d=0.001 e=0.002
+h -n 1 -v -k hc --maxfail 2 --nf "$bin"
+t_eq "$(order | cut -d' ' -f1)" "a" "--maxfail with --nf keeps the asked order: longest first"
 
 # --- --nf: items the cache has never seen first ---
 project nf
