@@ -74,6 +74,9 @@ int hd_write_file_atomic(const char *path, const void *p, size_t n);
  * file or socket opened later lands on a standard stream. Call first. */
 void hd_std_fds(void);
 
+/* Length of the valid UTF-8 sequence starting at s (n bytes left), or 0. */
+size_t hd_utf8_len(const char *s, size_t n);
+
 /* Signal names: "SIGSEGV", or "signal 42". */
 const char *hd_signame(int sig, char *buf, size_t size);
 

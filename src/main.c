@@ -21,7 +21,9 @@
 #include "expr.h"
 #include "ini.h"
 #include "cache.h"
+#include "durations.h"
 #include "merge.h"
+#include "project.h"
 #include "quote.h"
 #include "report_json.h"
 #include "report_tap.h"
@@ -322,29 +324,6 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 
 /* ---- herd.ini ---- */
 
-/* Finds herd.ini here or in a parent folder; NULL if none. */
-static char *
-find_ini(void)
-{
-	char dir[4096], *p;
-
-	if (!getcwd(dir, sizeof(dir) - 16))
-		return NULL;
-	for (;;) {
-		char *path = xasprintf("%s/herd.ini", strcmp(dir, "/") ? dir : "");
-
-		if (access(path, F_OK) == 0)
-			return path;
-		free(path);
-		if (!strcmp(dir, "/") || !(p = strrchr(dir, '/')))
-			return NULL;
-		if (p == dir)
-			p[1] = '\0';
-		else
-			*p = '\0';
-	}
-}
-
 struct ini {
 	char **addopts;
 	size_t naddopts;
@@ -359,7 +338,7 @@ static void
 load_ini(struct ini *ini)
 {
 	struct hd_ini_entry *e = NULL;
-	char err[512], *path = find_ini(), *text;
+	char err[512], *path = hd_find_ini(), *text;
 	const char *v;
 	size_t n = 0, len, i;
 
@@ -676,23 +655,10 @@ static char *cache_dir;
 static void
 resolve_cache_dir(const struct ini *i)
 {
-	const char *d = opt_cache_dir ? opt_cache_dir : i->cache_dir ? i->cache_dir : ".herd_cache";
+	char err[256];
 
-	const char *what = opt_cache_dir ? "--cache-dir" : "cache_dir in herd.ini";
-	struct stat a, b;
-
-	if (!*d)
-		hd_fatal(4, "%s is empty: name a folder of its own for the cache", what);
-	if (d[0] != '/' && !opt_cache_dir && ini_dir)
-		cache_dir = xasprintf("%s/%s", ini_dir, d);
-	else
-		cache_dir = xstrdup(d);
-	/* The cache writes README.md and .gitignore of its own: never among the user's. */
-	if (stat(cache_dir, &a) == 0 &&
-	    ((stat(".", &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) ||
-	     (ini_dir && stat(ini_dir, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)))
-		hd_fatal(4, "%s names the project's own folder (%.80s): name a folder of its own "
-			 "for the cache", what, d);
+	if (!(cache_dir = hd_cache_dir(opt_cache_dir, i->cache_dir, ini_dir, err, sizeof(err))))
+		hd_fatal(4, "%s", err);
 }
 
 /* pytest-split's file: --durations-path, else .test_durations in the project root. */

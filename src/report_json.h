@@ -23,7 +23,4 @@ int hd_json_write(const char *path, const struct hd_ritem *items, size_t n,
  * each byte of invalid UTF-8 becomes U+FFFD. */
 void hd_json_string(struct buf *b, const char *s, size_t n);
 
-/* Length of the valid UTF-8 sequence starting at s (n bytes left), or 0. */
-size_t hd_utf8_len(const char *s, size_t n);
-
 #endif

@@ -16,6 +16,7 @@
 
 #include "report_json.h"
 #include "report_tap.h"
+#include "util.h"
 
 /* How text() escapes: 0 is for a directive's reason, where '#' is harmless. */
 enum { DESCRIPTION = 1, YAML = 2 };

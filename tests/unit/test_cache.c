@@ -11,6 +11,7 @@
 #include <herd.h>
 
 #include "cache.h"
+#include "durations.h"
 #include "scratch.h"
 #include "util.h"
 

@@ -61,6 +61,12 @@ int hd_cache_failed(const struct hd_cache *c, const char *id);
 /* How many ids are marked failed. */
 size_t hd_cache_nfailed(const struct hd_cache *c);
 
+/* Sets id's duration (seconds >= 0), as a change the save applies. */
+void hd_cache_set_duration(struct hd_cache *c, const char *id, double seconds);
+/* The ids with a known duration, sorted by id: an array the caller frees
+ * (not the ids, which c owns until it changes or is freed). */
+const char **hd_cache_timed_ids(const struct hd_cache *c, size_t *n);
+
 /* Records one item's result: failed sets or clears its mark; seconds >= 0
  * replaces its duration, a negative value leaves the duration alone. */
 void hd_cache_record(struct hd_cache *c, const char *id, int failed, double seconds);
@@ -99,17 +105,5 @@ int hd_split_durations(const struct hd_cache *c, const char *hash, unsigned k, u
 
 /* Frees everything c holds; c may be initialised again. */
 void hd_cache_free(struct hd_cache *c);
-
-/*
- * pytest-split's .test_durations: one JSON object, node id -> seconds.
- * Import sets the duration of every id in the file and leaves other ids
- * alone; the file must be exactly that shape (strict JSON, string keys, finite
- * numbers >= 0). Returns 0, or -1 with c unchanged and a one-line reason
- * naming the byte offset appended to err.
- */
-int hd_durations_import(struct hd_cache *c, const char *path, struct buf *err);
-/* Writes every known duration to path as that object, sorted by id, one
- * entry per line, through a temporary name. Returns 0, or -1 and a reason. */
-int hd_durations_export(const struct hd_cache *c, const char *path, struct buf *err);
 
 #endif

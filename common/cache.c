@@ -23,8 +23,6 @@
 #include <unistd.h>
 
 #include "cache.h"
-#include "json_read.h"
-#include "report_json.h"
 #include "util.h"
 
 struct hd_centry {
@@ -33,6 +31,10 @@ struct hd_centry {
 	double secs;	/* < 0: unknown */
 	int failed;
 };
+
+static const struct hd_centry **timed(const struct hd_cache *c,
+				      int (*cmp)(const void *, const void *), size_t *n);
+static int by_id(const void *a, const void *b);
 
 /* One change this run made, replayed onto the files under the lock. */
 struct hd_cchange {
@@ -218,6 +220,25 @@ change(struct hd_cache *c, const char *id, int failed, double secs, int log)
 	c->log[c->nlog].idx = (size_t)(e - c->ent);
 	c->log[c->nlog].failed = failed;
 	c->log[c->nlog++].secs = secs;
+}
+
+void
+hd_cache_set_duration(struct hd_cache *c, const char *id, double seconds)
+{
+	change(c, id, -1, seconds, 1);
+}
+
+const char **
+hd_cache_timed_ids(const struct hd_cache *c, size_t *n)
+{
+	const struct hd_centry **v = timed(c, by_id, n);
+	const char **ids = (const char **)v;
+	size_t i;
+
+	/* The same array, each entry pointer replaced by its id. */
+	for (i = 0; i < *n; i++)
+		ids[i] = v[i]->id;
+	return ids;
 }
 
 void
@@ -601,107 +622,6 @@ hd_cache_show(FILE *out, const struct hd_cache *c)
 	for (i = 0; i < n; i++)
 		fprintf(out, "  %10.6fs  %s\n", v[i]->secs, v[i]->id);
 	free(v);
-}
-
-/* The shortest %g form that reads back as d exactly, with a ".0" on whole
- * numbers as Python's float repr writes them. */
-static void
-number(struct buf *b, double d)
-{
-	char tmp[64];
-	int prec;
-
-	for (prec = 15; prec < 17; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
-		if (strtod(tmp, NULL) == d)
-			break;
-	}
-	snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
-	buf_adds(b, tmp);
-	if (!strpbrk(tmp, ".e"))
-		buf_adds(b, ".0");
-}
-
-int
-hd_durations_import(struct hd_cache *c, const char *path, struct buf *err)
-{
-	struct buf why = BUF_INIT;
-	struct hd_jval root;
-	char *text;
-	size_t len, i;
-	int r = -1;
-
-	if (!(text = hd_read_file(path, &len))) {
-		if (err)
-			buf_printf(err, "cannot read %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (hd_json_parse(&root, text, len, &why) < 0) {
-		if (err)
-			buf_printf(err, "%s: %s", path, why.data);
-		goto out;
-	}
-	if (root.type != HD_JOBJECT) {
-		buf_printf(&why, "at byte %zu: expected an object of id: seconds, found %s %s",
-			   root.off, root.type == HD_JARRAY ? "an" : "a", hd_json_type_name(root.type));
-		goto bad;
-	}
-	/* Checked whole before anything changes, so a bad file leaves c alone. */
-	for (i = 0; i < root.n; i++) {
-		const struct hd_jval *m = &root.v[i];
-
-		if (memchr(m->key, '\0', m->keylen)) {
-			buf_printf(&why, "at byte %zu: an id holds a NUL character", m->keyoff);
-			goto bad;
-		}
-		if (m->type != HD_JNUMBER) {
-			buf_printf(&why, "at byte %zu: expected a number of seconds, found %s %s",
-				   m->off, m->type == HD_JARRAY || m->type == HD_JOBJECT ?
-				   "an" : "a", hd_json_type_name(m->type));
-			goto bad;
-		}
-		if (m->num < 0) {
-			buf_printf(&why, "at byte %zu: negative duration", m->off);
-			goto bad;
-		}
-	}
-	for (i = 0; i < root.n; i++)
-		change(c, root.v[i].key, -1, root.v[i].num, 1);
-	r = 0;
-	goto out;
-bad:
-	if (err)
-		buf_printf(err, "%s: %s", path, why.data);
-out:
-	hd_json_free(&root);
-	buf_clear(&why);
-	free(text);
-	return r;
-}
-
-int
-hd_durations_export(const struct hd_cache *c, const char *path, struct buf *err)
-{
-	struct buf b = BUF_INIT;
-	const struct hd_centry **v;
-	size_t i, n;
-	int r;
-
-	/* pytest-split writes json.dump(..., sort_keys=True, indent=4): so do we,
-	 * so that a committed file diffs the same whichever tool wrote it. */
-	v = timed(c, by_id, &n);
-	buf_adds(&b, n ? "{\n" : "{}\n");
-	for (i = 0; i < n; i++) {
-		buf_adds(&b, "    ");
-		hd_json_string(&b, v[i]->id, strlen(v[i]->id));
-		buf_adds(&b, ": ");
-		number(&b, v[i]->secs);
-		buf_adds(&b, i + 1 < n ? ",\n" : "\n}\n");
-	}
-	free(v);
-	r = write_file(path, b.data, b.len, err);
-	buf_clear(&b);
-	return r;
 }
 
 /*
