@@ -54,18 +54,26 @@ for build in "$@"; do
 		failed_what="$failed_what $build:unit"
 		case $line in *failed=0) failed=$((failed + 1)) ;; esac
 	fi
-	# The fuzz corpus, replayed through the decoder's invariants.
-	if $CC_ $cflags -D_GNU_SOURCE -Icommon -o "$scratch/replay" tests/fuzz/replay.c \
-		tests/fuzz/fuzz_proto.c common/proto.c common/util.c 2>"$scratch/replay.out" &&
-	   "$scratch/replay" tests/fuzz/corpus >>"$scratch/replay.out" 2>&1; then
-		echo "ok - fuzz corpus replayed ($build)"
-		passed=$((passed + 1))
-	else
-		cat "$scratch/replay.out"
-		echo "not ok - fuzz corpus replay ($build)"
+	# Each fuzz target's corpus, replayed through its invariants.
+	grep -v '^#' tests/fuzz/targets | while read -r target sources; do
+		# shellcheck disable=SC2086 # cflags and sources are lists of words
+		if $CC_ $cflags -D_GNU_SOURCE -Iinclude -Icommon -Isrc -o "$scratch/replay-$target" \
+			tests/fuzz/replay.c $sources 2>"$scratch/replay.out" &&
+		   TMPDIR=$scratch "$scratch/replay-$target" "tests/fuzz/corpus-$target" \
+			>>"$scratch/replay.out" 2>&1; then
+			echo "ok - fuzz corpus $target replayed ($build)"
+		else
+			cat "$scratch/replay.out"
+			echo "not ok - fuzz corpus $target replay ($build)"
+		fi
+	done >"$scratch/replays.out"
+	cat "$scratch/replays.out"
+	n=$(grep -c '^ok - fuzz corpus' "$scratch/replays.out")
+	passed=$((passed + n))
+	for target in $(grep '^not ok - fuzz corpus' "$scratch/replays.out" | cut -d' ' -f6); do
 		failed=$((failed + 1))
-		failed_what="$failed_what $build:fuzz-replay"
-	fi
+		failed_what="$failed_what $build:fuzz-replay-$target"
+	done
 	for script in tests/e2e/*.sh; do
 		[ -f "$script" ] || continue
 		echo "==== $build: $script"
