@@ -62,6 +62,30 @@ TEST(crash_term, own_group, .group = "g1")
 	e2e_block();
 }
 
+/* True in a forked test: the parent runs the same binary (the worker); with
+ * no isolation the parent is the controller. */
+static int parent_is_worker(void)
+{
+	char link[64], mine[4096], theirs[4096];
+	ssize_t n, m;
+
+	snprintf(link, sizeof link, "/proc/%ld/exe", (long)getppid());
+	n = readlink(link, theirs, sizeof theirs);
+	m = readlink("/proc/self/exe", mine, sizeof mine);
+	return n > 0 && n == m && !memcmp(theirs, mine, (size_t)n);
+}
+
+/* SIGKILL to the worker: its parent in fork isolation, itself in none. The
+ * forked test is left without its worker and must not outlive it. */
+TEST(crash_worker, kills_its_worker)
+{
+	if (parent_is_worker())
+		kill(getppid(), SIGKILL);
+	else
+		raise(SIGKILL);
+	e2e_block();
+}
+
 TEST(hang_spin, endless_loop)
 {
 	e2e_spin();
@@ -81,6 +105,13 @@ TEST(hang_deaf, ignores_term)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGTERM, &sa, NULL);
 	e2e_spin();
+}
+
+/* Stopped: SIGTERM stays pending, only SIGKILL ends it. */
+TEST(hang_stop, stops_itself)
+{
+	raise(SIGSTOP);
+	e2e_block();
 }
 
 /* A child asleep for ever holding every descriptor the test had, then the
@@ -146,6 +177,18 @@ TEST(pass_linger, child)
 	REQUIRE(pid >= 0, "fork failed");
 	if (pid == 0)
 		e2e_block();
+}
+
+/* The same, but the child ignores SIGTERM. */
+TEST(pass_linger, deaf_child)
+{
+	pid_t pid = fork();
+
+	REQUIRE(pid >= 0, "fork failed");
+	if (pid == 0) {
+		signal(SIGTERM, SIG_IGN);
+		e2e_block();
+	}
 }
 
 /* Control characters, a NUL, invalid UTF-8, a CDATA end and XML specials,
