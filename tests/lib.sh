@@ -7,6 +7,8 @@
 #   CC, CFLAGS  compiler and flags; the same flags link (sanitizers need that)
 #   TMPDIR_E2E  scratch directory; each script makes its own directory inside
 #   HERD_E2E_KEEP=1 keeps a script's directory for a post-mortem
+#   HERD_WRAP   a command prefix (e.g. "valgrind --error-exitcode=99") that
+#               every herd controller the scripts start runs under (t_wrap)
 #
 # A script calls t_init NAME, builds its test binaries with t_build, runs them
 # with t_run, checks what they did with the t_* assertions, and ends with
@@ -127,6 +129,27 @@ t_init() {
 	# Crashing tests on purpose must not fill the disk with cores.
 	# shellcheck disable=SC3045 # dash, bash and busybox sh all have it
 	ulimit -c 0 2>/dev/null || :
+	t_wrap
+}
+
+# t_wrap: with HERD_WRAP set, $HERD_BUILD becomes a folder of links to the
+# real build whose herd is a script running the real one under $HERD_WRAP,
+# so that every way a script starts "$HERD_BUILD/herd" (t_run, t_start_bg,
+# under timeout or sh -c) goes through the wrapper, with the same pid.
+t_wrap() {
+	[ -n "${HERD_WRAP-}" ] || return 0
+	t_wrap_d=$T_WORK/wrapped-build
+	mkdir "$t_wrap_d" || t_bail "make the wrapped build folder" "a folder" "mkdir failed"
+	for t_wrap_f in "$HERD_BUILD"/*; do
+		[ "${t_wrap_f##*/}" = herd ] || ln -s "$t_wrap_f" "$t_wrap_d/"
+	done
+	case $HERD_BUILD in *"'"*)
+		t_bail "HERD_WRAP: the build path has no single quote" "a plain path" "$HERD_BUILD" ;;
+	esac
+	printf '#!/bin/sh\nexec %s '"'%s'"' "$@"\n' "$HERD_WRAP" "$HERD_BUILD/herd" \
+		>"$t_wrap_d/herd" && chmod +x "$t_wrap_d/herd" ||
+		t_bail "write the herd wrapper" "a script" "write failed"
+	HERD_BUILD=$t_wrap_d
 }
 
 # t_cleanup: kills what our tests left behind, removes the scratch directory.
