@@ -4,6 +4,9 @@
 #	make demo		build and run the example suite
 #	make check		herd's whole test suite, plain and under ASan+UBSan
 #	make check SANITIZE=1	the sanitizer build alone
+#	make faults		the whole fault matrix (tests/e2e/faults.sh), 42 runs
+#	make check-valgrind	the controller's end-to-end tests (ctl_*.sh and a
+#				sample of the fault matrix) with herd under valgrind
 #	make install PREFIX=...	headers, libraries, herd.pc, herd, man page
 #	make bench		side-by-side benchmarks into docs/benchmarks.md
 #
@@ -157,6 +160,41 @@ check-one:
 fuzz:
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
+# The e2e scripts' environment, as tests/run.sh sets it.
+E2E_ENV = HERD_BUILD=$(BUILD) HERD_SRC="$$PWD" HERD_ADDOPTS=--no-cache \
+	CC="$(CC)" CFLAGS="$(CFLAGS) $(SANFLAGS)"
+
+# Every misbehaviour x --isolation x -n 1|2|8 x --dist mode; make check runs
+# a sample of it.
+faults:
+	@sh scripts/setup check
+	@$(MAKE) --no-print-directory all
+	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/herd-faults.XXXXXX") && \
+	$(E2E_ENV) TMPDIR_E2E=$$d FAULTS_FULL=1 FAULTS_TIMES=1 sh tests/e2e/faults.sh \
+		</dev/null; st=$$?; rm -rf "$$d"; exit $$st
+
+# herd under valgrind: an error or a definite leak makes herd exit 99, which
+# fails the script's status checks, and leaves a non-empty log, shown here.
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+
+check-valgrind:
+	@sh scripts/setup valgrind
+	@$(MAKE) --no-print-directory all
+	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/herd-valgrind.XXXXXX") && mkdir "$$d/logs" && \
+	failed=; for s in tests/e2e/ctl_*.sh tests/e2e/faults.sh; do \
+		echo "==== valgrind: $$s"; \
+		$(E2E_ENV) TMPDIR_E2E=$$d HERD_E2E_LIMIT=600 \
+		HERD_WRAP="$(VALGRIND) --log-file=$$d/logs/%p.log" \
+			sh $$s </dev/null >"$$d/out" 2>&1 || failed="$$failed $$s"; \
+		grep -v '^ok ' "$$d/out"; \
+	done; \
+	for l in "$$d"/logs/*.log; do \
+		[ -s "$$l" ] || continue; failed="$$failed $${l##*/}"; \
+		echo "---- valgrind log $${l##*/}"; head -n 80 "$$l"; \
+	done; rm -rf "$$d"; \
+	if [ -n "$$failed" ]; then echo "check-valgrind: failing:$$failed"; exit 1; fi; \
+	echo "check-valgrind: clean"
+
 bench:
 	@sh scripts/setup bench
 	@$(MAKE) --no-print-directory all
@@ -186,4 +224,5 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all examples tests fuzz demo check check-one bench install uninstall clean
+.PHONY: all examples tests fuzz faults demo check check-one check-valgrind bench install \
+	uninstall clean
