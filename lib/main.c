@@ -9,12 +9,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "cli.h"
 #include "expr.h"
+#include "ini.h"
 #include "internal.h"
+#include "project.h"
 
 struct opts {
 	int list, verbose, quiet, capture, maxfail, durations, color;
+	int lf, ff, nf, no_cache, cache_clear;
+	const char *cache_dir;
 	enum hd_isolation isolation;
 	double timeout, grace;
 	const char *kexpr, *mexpr, *junit;
@@ -41,6 +46,12 @@ static const char usage_text[] =
 "  --kill-grace S       seconds between SIGTERM and SIGKILL on timeout (1)\n"
 "  --junit-xml FILE     write a JUnit XML report\n"
 "  --durations N        show the N slowest tests (0: all)\n"
+"  --lf, --last-failed  run only the tests that failed last time (all if none)\n"
+"  --ff, --failed-first run those first, then the rest\n"
+"  --nf, --new-first    run tests the cache has never seen first\n"
+"  --cache-dir DIR      the cache's folder (default: .herd_cache beside herd.ini,\n"
+"                       shared with the herd controller); --cache-clear empties\n"
+"                       it first; --no-cache neither reads nor writes it\n"
 "  --color WHEN         yes, no or auto (default; honours NO_COLOR)\n"
 "  --version            print herd's version\n"
 "  -h, --help           print this help\n"
@@ -87,6 +98,18 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->maxfail = 1;
 		} else if (!strcmp(name, "--maxfail")) {
 			o->maxfail = hd_opt_count("--maxfail", hd_opt_value(argc, argv, &i, eq));
+		} else if (!strcmp(name, "--lf") || !strcmp(name, "--last-failed")) {
+			o->lf = 1;
+		} else if (!strcmp(name, "--ff") || !strcmp(name, "--failed-first")) {
+			o->ff = 1;
+		} else if (!strcmp(name, "--nf") || !strcmp(name, "--new-first")) {
+			o->nf = 1;
+		} else if (!strcmp(name, "--no-cache")) {
+			o->no_cache = 1;
+		} else if (!strcmp(name, "--cache-clear")) {
+			o->cache_clear = 1;
+		} else if (!strcmp(name, "--cache-dir")) {
+			o->cache_dir = hd_opt_value(argc, argv, &i, eq);
 		} else if (!strcmp(name, "--durations")) {
 			o->durations = hd_opt_count("--durations", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strncmp(a, "-k", 2) && !eq) {
@@ -270,9 +293,131 @@ gather_groups(const struct hd_item **sel, size_t n)
 	free(taken);
 }
 
+/* ---- history: the controller's cache, shared ---- */
+
+/* herd.ini's cache_dir, if there is a herd.ini and it says; *dir its folder. */
+static char *
+ini_cache_dir(char **dir)
+{
+	struct hd_ini_entry *e = NULL;
+	char err[512], *path = hd_find_ini(), *text, *v = NULL;
+	const char *val;
+	size_t n = 0, len;
+
+	*dir = NULL;
+	if (!path)
+		return NULL;
+	*dir = xstrndup(path, (size_t)(strrchr(path, '/') - path));
+	if (!(text = hd_read_file(path, &len)))
+		hd_fatal(4, "cannot read %s:", path);
+	if (hd_ini_parse(text, len, path, &e, &n, err, sizeof(err)) < 0)
+		hd_fatal(4, "%s", err);
+	if ((val = hd_ini_get(e, n, "herd", "cache_dir")))
+		v = xstrdup(val);
+	hd_ini_free(e, n);
+	free(text);
+	free(path);
+	return v;
+}
+
+/* Opens the cache the options name, cleared first with --cache-clear;
+ * 0 when there is none to use (--no-cache). */
+static int
+open_cache(const struct opts *o, struct hd_cache *c)
+{
+	struct buf warn = BUF_INIT;
+	char err[256], *dir, *ini_dir, *ini_val;
+
+	if (o->no_cache && !o->cache_clear)
+		return 0;
+	ini_val = ini_cache_dir(&ini_dir);
+	dir = hd_cache_dir(o->cache_dir, ini_val, ini_dir, err, sizeof(err));
+	free(ini_val);
+	free(ini_dir);
+	if (!dir)
+		hd_fatal(4, "%s", err);
+	if (o->cache_clear && hd_cache_clear(dir, &warn) < 0)
+		hd_fatal(3, "cannot clear the cache: %s", warn.data);
+	if (o->no_cache) {
+		free(dir);
+		return 0;
+	}
+	hd_cache_load(c, dir, &warn);
+	if (warn.len)
+		fputs(warn.data, stderr);
+	buf_clear(&warn);
+	free(dir);
+	return 1;
+}
+
+/* Moves the items for which want() holds to the front, keeping the order. */
+static void
+to_front(const struct hd_item **sel, size_t n, const struct hd_cache *c,
+	 int (*want)(const struct hd_cache *, const char *))
+{
+	const struct hd_item **tmp = xcalloc(n + 1, sizeof(*tmp));
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++)
+		if (want(c, sel[i]->id))
+			tmp[m++] = sel[i];
+	for (i = 0; i < n; i++)
+		if (!want(c, sel[i]->id))
+			tmp[m++] = sel[i];
+	memcpy(sel, tmp, n * sizeof(*sel));
+	free(tmp);
+}
+
+static int
+is_new(const struct hd_cache *c, const char *id)
+{
+	return hd_cache_duration(c, id) < 0 && !hd_cache_failed(c, id);
+}
+
+/* --lf narrows the selection, --ff and --nf reorder it, as the controller does;
+ * -x and --maxfail put known failures first unless --nf asks otherwise. */
+static void
+apply_history(const struct opts *o, const struct hd_cache *c, const struct hd_item **sel,
+	      size_t *nsel)
+{
+	size_t i, m = 0, failed = 0;
+
+	for (i = 0; i < *nsel; i++)
+		failed += hd_cache_failed(c, sel[i]->id) != 0;
+	if (o->lf && failed) {
+		for (i = 0; i < *nsel; i++)
+			if (hd_cache_failed(c, sel[i]->id))
+				sel[m++] = sel[i];
+		*nsel = m;
+	} else if (o->lf) {
+		fprintf(stderr, "%s: --lf: no previously failed tests, running all %zu\n",
+			hd_progname, *nsel);
+	}
+	if (o->nf)
+		to_front(sel, *nsel, c, is_new);
+	if (o->ff || (o->maxfail > 0 && failed && !o->nf))
+		to_front(sel, *nsel, c, hd_cache_failed);
+}
+
+/* Records what ran and saves it, merged with what other runs saved meanwhile. */
+static void
+save_history(struct hd_cache *c, const struct hd_ritem *ri, size_t n)
+{
+	struct buf err = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ri[i].outcome != HD_NONE && ri[i].outcome != HD_NOTRUN)
+			hd_cache_record(c, ri[i].id, hd_outcome_fails(ri[i].outcome),
+					ri[i].outcome == HD_SKIPPED ? -1 : ri[i].duration);
+	if (hd_cache_save(c, &err) < 0)
+		fprintf(stderr, "%s: warning: cannot save the cache: %s\n", hd_progname, err.data);
+	buf_clear(&err);
+}
+
 static int
 run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
-	  size_t ncollected)
+	  size_t ncollected, struct hd_cache *cache)
 {
 	struct hd_runner r;
 	struct hd_result res = { HD_NONE, 0, BUF_INIT, BUF_INIT };
@@ -358,6 +503,8 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 	status = hd_term_summary(&term, ri, nsel, hd_now() - t0, interrupted);
 	if (status == 0 && r.warnings.len)
 		status = 1;
+	if (cache)
+		save_history(cache, ri, nsel);
 	if (o->junit && hd_junit_write(o->junit, ri, nsel, hd_now() - t0, hd_progname) < 0) {
 		hd_warn("cannot write %s:", o->junit);
 		status = 3;
@@ -405,7 +552,9 @@ herd_main(int argc, char **argv)
 	struct hd_item *items;
 	const struct hd_item **sel;
 	struct opts o;
+	struct hd_cache cache;
 	size_t n, nsel = 0, i;
+	int have_cache;
 	char err[512];
 
 	hd_std_fds();
@@ -430,16 +579,23 @@ herd_main(int argc, char **argv)
 	}
 	hd_expr_free(k);
 	hd_expr_free(m);
+	have_cache = open_cache(&o, &cache);
+	if (have_cache)
+		apply_history(&o, &cache, sel, &nsel);
 	gather_groups(sel, nsel);
 	if (o.list) {
 		for (i = 0; i < nsel; i++)
 			list_item(sel[i], o.verbose);
 		fflush(stdout);
 		free(sel);
+		if (have_cache)
+			hd_cache_free(&cache);
 		return nsel ? 0 : 5;
 	}
-	i = (size_t)run_alone(&o, sel, nsel, n);
+	i = (size_t)run_alone(&o, sel, nsel, n, have_cache ? &cache : NULL);
 	free(sel);
+	if (have_cache)
+		hd_cache_free(&cache);
 	return (int)i;
 }
 

@@ -437,4 +437,50 @@ else
 	t_pass "--durations-path F: no .test_durations"
 fi
 
+# --- the test binary alone shares the controller's cache ---
+# a ARG...: the test binary alone in $D (or $H_IN), with HIST_FAIL from $FAIL.
+a() {
+	t_run env -C "${H_IN:-$D}" E2E_DIR="$D" HIST_FAIL="$FAIL" "$bin" "$@"
+}
+project alone
+FAIL="b d"
+h -n 2 -k hc "$bin"
+t_status 1 "alone setup: the controller fails b and d"
+FAIL=
+a -v -k hc --lf
+t_status 0 "alone --lf: b and d pass now"
+t_eq "$(order)" "b d" "alone --lf after herd -n 2 runs what failed there"
+t_eq "$(lines "$D/.herd_cache/v1/lastfailed")" "" "alone: the passes clear the marks in the shared cache"
+FAIL=e
+a -v -k hc
+t_status 1 "alone: e fails"
+h -n 1 -v -k hc --lf "$bin"
+t_eq "$(order)" "e" "herd --lf after the binary alone runs what failed there"
+FAIL=
+durations a=3 b=2 c=1 d=0.001 e=0.002
+printf 'tests/e2e/hist_cache.c::hc::d\n' >"$D/.herd_cache/v1/lastfailed"
+a -v -k hc --ff
+t_eq "$(order)" "d a b c e" "alone --ff: the failed d first, then collection order"
+printf 'tests/e2e/hist_cache.c::hc::d\n' >"$D/.herd_cache/v1/lastfailed"
+a -v -k hc -x
+t_eq "$(order | cut -d' ' -f1)" "d" "alone -x with history: the known failure first"
+durations a=3 b=2 c=1
+a -v -k hc --nf
+t_eq "$(order)" "d e a b c" "alone --nf: the items the cache has not seen first"
+H_IN=$D/sub
+mkdir -p "$H_IN"
+a -v -k hc --lf
+t_eq "$(order | wc -w | tr -d ' ')" 5 "alone in a subfolder finds the project's cache (nothing failed: all run)"
+H_IN=
+a -k hc --cache-dir "$D/elsewhere"
+verdict "alone --cache-dir writes there" "elsewhere/v1" "none" test -f "$D/elsewhere/v1/durations"
+a -k hc --cache-clear --no-cache
+verdict "alone --cache-clear empties the cache" "no .herd_cache" ".herd_cache" test ! -e "$D/.herd_cache"
+a -k hc --no-cache
+verdict "alone --no-cache writes nothing" "no .herd_cache" ".herd_cache" test ! -e "$D/.herd_cache"
+printf '[herd]\ncache_dir = .\n' >"$D/herd.ini"
+a -k hc
+t_status 4 "alone: cache_dir = . is refused"
+t_has err "names the project's own folder" "alone: the refusal says why"
+
 t_finish

@@ -137,8 +137,13 @@ done
 # Splitting by count puts all thirteen 40 ms items in shard 1 of 2 and of 4:
 # the balance check above can fail.
 t_eq "$(slow "$T_WORK/cold4.1")" 13 "cold4: shard 1/4 by count holds the thirteen slow items"
-t_eq "$(awk -v r="$(balance cold4 4)" 'BEGIN { print (r > 2) }')" 1 \
-	"cold4: by count, the largest shard is over twice the ideal with these durations"
+# With durations the slow items are spread (LPT deals them 4, 3, 3, 3): a
+# check of structure, not of timings, which a loaded machine stretches.
+most=0
+for k in 1 2 3 4; do
+	[ "$(slow "$T_WORK/warm4.$k")" -gt "$most" ] && most=$(slow "$T_WORK/warm4.$k")
+done
+t_lt "$most" 6 "warm4: no shard holds more than 5 of the thirteen slow items"
 # printed for a post-mortem
 printf '# slow items per warm shard of 4:'
 for k in 1 2 3 4; do

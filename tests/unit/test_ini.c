@@ -1,4 +1,4 @@
-/* Unit tests of herd.ini parsing and addopts splitting (src/ini.c). */
+/* Unit tests of herd.ini parsing and addopts splitting (common/ini.c). */
 #include <stdlib.h>
 #include <string.h>
 
