@@ -30,6 +30,7 @@
 
 T_PASSED=0
 T_FAILED=0
+T_SKIPPED=0
 T_LIMIT=${HERD_E2E_LIMIT:-180}
 T_WORK=
 T_BG=
@@ -74,9 +75,16 @@ t_excerpt() {
 	fi | cut -c1-240 | sed 's/^/  | /'
 }
 
+# t_skip DESC REASON: a check that cannot run here; counted as skipped, never
+# as passed.
+t_skip() {
+	T_SKIPPED=$((T_SKIPPED + 1))
+	printf 'skip - %s: %s\n' "$1" "$2"
+}
+
 # t_finish: prints the one RESULT line and exits.
 t_finish() {
-	printf 'RESULT passed=%d failed=%d\n' "$T_PASSED" "$T_FAILED"
+	printf 'RESULT passed=%d failed=%d skipped=%d\n' "$T_PASSED" "$T_FAILED" "$T_SKIPPED"
 	[ "$T_FAILED" -eq 0 ] && exit 0
 	exit 1
 }
@@ -519,6 +527,22 @@ t_xml_valid() {
 		t_pass "$2"
 	else
 		t_fail "$2" "xmllint --noout accepts it" "xmllint complains" \
+			"$T_WORK/xmllint.log" "$1"
+	fi
+}
+
+# t_junit_valid FILE DESC: FILE is valid against tests/junit-10.xsd, the
+# schema of Jenkins' xunit plugin that herd's default JUnit family follows.
+t_junit_valid() {
+	if ! command -v xmllint >/dev/null 2>&1; then
+		t_skip "$2" "xmllint is not installed"
+	elif [ ! -f "$1" ]; then
+		t_fail "$2" "a file ${1##*/}" "no such file"
+	elif xmllint --noout --schema "$HERD_SRC/tests/junit-10.xsd" "$1" \
+		>"$T_WORK/xmllint.log" 2>&1; then
+		t_pass "$2"
+	else
+		t_fail "$2" "valid against tests/junit-10.xsd" "xmllint rejects it" \
 			"$T_WORK/xmllint.log" "$1"
 	fi
 }

@@ -11,6 +11,7 @@ HERD_ADDOPTS=--no-cache
 export HERD_ADDOPTS
 passed=0
 failed=0
+skipped=0
 failed_what=
 start=$(date +%s)
 
@@ -18,20 +19,24 @@ start=$(date +%s)
 add_result() {
 	p=$(printf '%s\n' "$1" | sed -n 's/.*passed=\([0-9]*\).*/\1/p')
 	f=$(printf '%s\n' "$1" | sed -n 's/.*failed=\([0-9]*\).*/\1/p')
+	s=$(printf '%s\n' "$1" | sed -n 's/.*skipped=\([0-9]*\).*/\1/p')
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0}))
+	skipped=$((skipped + ${s:-0}))
 }
 
-# Counts from a herd closing line: failures are failed, crashed, timeout, errors.
+# Counts from a herd closing line: failures are failed, crashed, timeout,
+# errors; skipped items are counted apart, never as passed.
 herd_counts() {
 	awk 'END {
-		p = 0; f = 0
+		p = 0; f = 0; s = 0
 		for (i = 1; i < NF; i++) {
 			w = $(i + 1); gsub(/[^a-z]/, "", w)
-			if (w == "passed" || w == "xfailed" || w == "skipped") p += $i
+			if (w == "passed" || w == "xfailed") p += $i
+			if (w == "skipped") s += $i
 			if (w == "failed" || w == "crashed" || w == "timeout" || w == "error" || w == "errors") f += $i
 		}
-		printf "RESULT passed=%d failed=%d\n", p, f
+		printf "RESULT passed=%d failed=%d skipped=%d\n", p, f, s
 	}'
 }
 
@@ -98,6 +103,6 @@ done
 
 elapsed=$(($(date +%s) - start))
 [ -z "$failed_what" ] || echo "failing:$failed_what"
-echo "==== $passed passed, $failed failed in ${elapsed}s ===="
-echo "check: $passed passed, $failed failed"
+echo "==== $passed passed, $failed failed, $skipped skipped in ${elapsed}s ===="
+echo "check: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ -z "$failed_what" ]

@@ -63,14 +63,16 @@ t_status 0 "a run with --json into a FIFO passes"
 t_eq "$([ -p "$T_WORK/pipe.json" ] && echo fifo || echo replaced)" fifo "the FIFO is still a FIFO"
 t_eq "$(jcount "$T_WORK/from-pipe.json" passed)" 5 "the FIFO's reader gets the whole report"
 
-# A device is written in place, never replaced (/dev/full: the write fails).
-if [ "$(id -u)" = 0 ] && [ -c /dev/full ]; then
-	t_run "$herd" -n 1 --junit-xml /dev/full "$bin"
-	t_eq "$([ -c /dev/full ] && echo device || echo replaced)" device "/dev/full stays a device"
+# A device is written in place, never replaced: a node of /dev/full's kind
+# (the write fails) made in the scratch folder, so a broken herd replaces
+# nothing of the machine's.
+if mknod "$T_WORK/full" c 1 7 2>/dev/null; then
+	t_run "$herd" -n 1 --junit-xml full "$bin"
+	t_eq "$([ -c "$T_WORK/full" ] && echo device || echo replaced)" device "a device stays a device"
 	t_status 3 "a report that cannot be written is an internal error"
-	t_has err "/dev/full" "the failed write names the path"
+	t_has err "full" "the failed write names the path"
 else
-	t_pass "SKIP /dev/full stays a device: needs root (replacing it needs root too)"
+	t_skip "a device stays a device" "mknod needs root"
 fi
 
 # The cache and herd merge write through symlinks too.
