@@ -71,13 +71,7 @@ static const char gitignore[] = "# Created by herd automatically.\n*\n";
 static size_t
 hash_id(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325u;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3u;
-	}
-	return (size_t)(h ^ h >> 32);
+	return (size_t)hd_fnv1a(HD_FNV_BASIS, s, strlen(s));
 }
 
 /* The entry index of id, or SIZE_MAX. */

@@ -416,6 +416,16 @@ hd_std_fds(void)
 	}
 }
 
+uint64_t
+hd_fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	while (n--)
+		h = (h ^ *s++) * UINT64_C(0x100000001b3);
+	return h;
+}
+
 size_t
 hd_utf8_len(const char *str, size_t n)
 {

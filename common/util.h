@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -22,6 +23,16 @@
 
 /* The program name used by warn() and fatal(); set once in main. */
 extern const char *hd_progname;
+
+/* Exit statuses, pytest's: both programs and docs/herd.1 use these. */
+enum {
+	HD_EXIT_OK = 0,			/* every selected item passed */
+	HD_EXIT_FAILED = 1,		/* some item failed */
+	HD_EXIT_INTERRUPTED = 2,	/* a signal stopped the run */
+	HD_EXIT_INTERNAL = 3,		/* herd's own error, a worker speaking garbage */
+	HD_EXIT_USAGE = 4,		/* bad options, herd.ini or paths */
+	HD_EXIT_NOTESTS = 5		/* nothing collected or selected */
+};
 
 /* Print "prog: message" to stderr; a format ending in ':' appends strerror(errno). */
 void hd_warn(const char *fmt, ...) PRINTF(1, 2);
@@ -73,6 +84,11 @@ int hd_write_file_atomic(const char *path, const void *p, size_t n);
 /* Makes sure fds 0, 1 and 2 are open (on /dev/null if need be), so that no
  * file or socket opened later lands on a standard stream. Call first. */
 void hd_std_fds(void);
+
+/* FNV-1a 64 over n bytes, going on from h: start from HD_FNV_BASIS. One hash
+ * for the whole project: ids in tables, the collection hash of --shard. */
+#define HD_FNV_BASIS UINT64_C(0xcbf29ce484222325)
+uint64_t hd_fnv1a(uint64_t h, const void *p, size_t n);
 
 /* Length of the valid UTF-8 sequence starting at s (n bytes left), or 0. */
 size_t hd_utf8_len(const char *s, size_t n);

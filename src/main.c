@@ -347,10 +347,10 @@ load_ini(struct ini *ini)
 		return;
 	ini_dir = strrchr(path, '/') ? xstrndup(path, (size_t)(strrchr(path, '/') - path)) : NULL;
 	if (!(text = hd_read_file(path, &len)))
-		hd_fatal(4, "cannot read %s:", path);
+		hd_fatal(HD_EXIT_USAGE, "cannot read %s:", path);
 	if (hd_ini_parse(text, len, path, &e, &n, err, sizeof(err)) < 0) {
 		fprintf(stderr, "herd: %s\n", err);
-		exit(4);
+		exit(HD_EXIT_USAGE);
 	}
 	for (i = 0; i < n; i++)
 		if (!strcmp(e[i].section, "herd") && strcmp(e[i].key, "addopts") &&
@@ -358,24 +358,24 @@ load_ini(struct ini *ini)
 		    strcmp(e[i].key, "cache_dir")) {
 			fprintf(stderr, "herd: %s:%d: unknown key '%s' in [herd] (known: addopts, "
 				"testpaths, resources, cache_dir)\n", path, e[i].line, e[i].key);
-			exit(4);
+			exit(HD_EXIT_USAGE);
 		}
 	if ((v = hd_ini_get(e, n, "herd", "addopts")) &&
 	    hd_split_args(v, &ini->addopts, &ini->naddopts, err, sizeof(err)) < 0) {
 		fprintf(stderr, "herd: %s: addopts: %s\n", path, err);
-		exit(4);
+		exit(HD_EXIT_USAGE);
 	}
 	if ((v = hd_ini_get(e, n, "herd", "cache_dir")))
 		ini->cache_dir = xstrdup(v);
 	if ((v = hd_ini_get(e, n, "herd", "resources")) &&
 	    hd_split_args(v, &ini->resources, &ini->nresources, err, sizeof(err)) < 0) {
 		fprintf(stderr, "herd: %s: resources: %s\n", path, err);
-		exit(4);
+		exit(HD_EXIT_USAGE);
 	}
 	if ((v = hd_ini_get(e, n, "herd", "testpaths")) &&
 	    hd_split_args(v, &ini->testpaths, &ini->ntestpaths, err, sizeof(err)) < 0) {
 		fprintf(stderr, "herd: %s: testpaths: %s\n", path, err);
-		exit(4);
+		exit(HD_EXIT_USAGE);
 	}
 	/* testpaths are relative to the folder holding herd.ini, as in pytest. */
 	if (ini->ntestpaths && strchr(path, '/')) {
@@ -510,7 +510,7 @@ find_binaries(struct ctl *c, char **paths, size_t n)
 			char q[HD_QUOTE_SIZE];	/* a 5 MB testpaths value is named short */
 
 			fprintf(stderr, "herd: %s: %s\n", hd_quote_str(q, p), strerror(errno));
-			exit(4);
+			exit(HD_EXIT_USAGE);
 		}
 		if (S_ISDIR(st.st_mode)) {
 			size_t before = c->nbins;
@@ -525,15 +525,15 @@ find_binaries(struct ctl *c, char **paths, size_t n)
 				S_ISFIFO(st.st_mode) ? "FIFO" : S_ISSOCK(st.st_mode) ? "socket" :
 				S_ISCHR(st.st_mode) ? "character device" :
 				S_ISBLK(st.st_mode) ? "block device" : "special file");
-			exit(4);
+			exit(HD_EXIT_USAGE);
 		}
 		if (!(st.st_mode & 0111) || access(p, X_OK) < 0) {
 			fprintf(stderr, "herd: %s: not executable\n", p);
-			exit(4);
+			exit(HD_EXIT_USAGE);
 		}
 		if (!is_herd_binary(p)) {
 			fprintf(stderr, "herd: %s: not a herd test binary (it is not linked with libherd)\n", p);
-			exit(4);
+			exit(HD_EXIT_USAGE);
 		}
 		/* exec without a slash searches PATH: make it a path. */
 		exec_path = strchr(p, '/') ? xstrdup(p) : xasprintf("./%s", p);
@@ -547,11 +547,7 @@ find_binaries(struct ctl *c, char **paths, size_t n)
 static size_t
 id_hash(const char *s)
 {
-	size_t h = (size_t)1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * (size_t)1099511628211ull;
-	return h;
+	return (size_t)hd_fnv1a(HD_FNV_BASIS, s, strlen(s));
 }
 
 /*
@@ -658,7 +654,7 @@ resolve_cache_dir(const struct ini *i)
 	char err[256];
 
 	if (!(cache_dir = hd_cache_dir(opt_cache_dir, i->cache_dir, ini_dir, err, sizeof(err))))
-		hd_fatal(4, "%s", err);
+		hd_fatal(HD_EXIT_USAGE, "%s", err);
 }
 
 /* pytest-split's file: --durations-path, else .test_durations in the project root. */
@@ -676,10 +672,8 @@ durations_path(void)
 static unsigned
 mix(unsigned long seed, const char *id)
 {
-	unsigned long h = 1469598103934665603ul ^ seed;
+	uint64_t h = hd_fnv1a(HD_FNV_BASIS ^ seed, id, strlen(id));
 
-	while (*id)
-		h = (h ^ (unsigned char)*id++) * 1099511628211ul;
 	return (unsigned)(h ^ (h >> 32));
 }
 
@@ -847,7 +841,7 @@ loop_on_fail(struct ctl *c, int argc, char **argv)
 	args = xcalloc((size_t)argc + 2, sizeof(*args));
 	paths = xcalloc(c->nbins + 1, sizeof(*paths));
 	if (pipe2(loop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		hd_fatal(3, "pipe:");
+		hd_fatal(HD_EXIT_INTERNAL, "pipe:");
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_loop_interrupt;
@@ -865,7 +859,7 @@ loop_on_fail(struct ctl *c, int argc, char **argv)
 		pid_t pid;
 
 		if (!w)
-			hd_fatal(3, "cannot watch the test binaries:");
+			hd_fatal(HD_EXIT_INTERNAL, "cannot watch the test binaries:");
 		fflush(NULL);
 		if ((pid = fork()) == 0) {
 			/* args[1] is --lf: skip it, or keep it after argv[0]. */
@@ -881,7 +875,7 @@ loop_on_fail(struct ctl *c, int argc, char **argv)
 		signal(SIGINT, SIG_IGN);	/* the run takes Ctrl-C and says so */
 		while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
-		if (pid < 0 || WIFSIGNALED(status) || WEXITSTATUS(status) == 2 ||
+		if (pid < 0 || WIFSIGNALED(status) || WEXITSTATUS(status) == HD_EXIT_INTERRUPTED ||
 		    WEXITSTATUS(status) >= 3) {
 			hd_watch_close(w);
 			return pid < 0 || WIFSIGNALED(status) ? 2 : WEXITSTATUS(status);
@@ -900,7 +894,7 @@ loop_on_fail(struct ctl *c, int argc, char **argv)
 		i = hd_watch_next(w, loop_pipe[0]);
 		hd_watch_close(w);
 		if (i <= 0)
-			return 2;
+			return HD_EXIT_INTERRUPTED;
 	}
 }
 
@@ -1012,13 +1006,13 @@ report(struct ctl *c, double elapsed)
 	if (c->junit && hd_junit_write_props(c->junit, r, n, elapsed, "herd",
 					     (const char *const *)shard_props, shard_meta ? 4 : 0) < 0) {
 		hd_warn("cannot write %s:", c->junit);
-		status = 3;
+		status = HD_EXIT_INTERNAL;
 	}
-	if (c->flaky_fails && counts.n[HD_FLAKY] && status == 0)
-		status = 1;
+	if (c->flaky_fails && counts.n[HD_FLAKY] && status == HD_EXIT_OK)
+		status = HD_EXIT_FAILED;
 	if (c->json && hd_json_write(c->json, r, n, elapsed, &counts, shard_meta) < 0) {
 		hd_warn("cannot write %s:", c->json);
-		status = 3;
+		status = HD_EXIT_INTERNAL;
 	}
 	free(r);
 	return status;
@@ -1068,7 +1062,7 @@ main(int argc, char **argv)
 
 		if (hd_split_args(env, &extra, &nextra, err, sizeof(err)) < 0) {
 			fprintf(stderr, "herd: HERD_ADDOPTS: %s\n", err);
-			return 4;
+			return HD_EXIT_USAGE;
 		}
 		all = xreallocarray(all, nall + nextra + (size_t)argc + 1, sizeof(*all));
 		for (i = 0; i < nextra; i++)
@@ -1089,7 +1083,7 @@ main(int argc, char **argv)
 		struct buf err = BUF_INIT;
 
 		if (hd_cache_clear(cache_dir, &err) < 0)
-			hd_fatal(3, "cannot clear the cache: %s", err.data);
+			hd_fatal(HD_EXIT_INTERNAL, "cannot clear the cache: %s", err.data);
 		buf_clear(&err);
 	}
 	if (opt_cache_show) {
@@ -1104,7 +1098,7 @@ main(int argc, char **argv)
 		return 0;	/* cleared, and nothing to run */
 	if (!a.npaths) {
 		fprintf(stderr, "herd: no test binaries given, and no testpaths in herd.ini (see herd --help)\n");
-		return 4;
+		return HD_EXIT_USAGE;
 	}
 	if (a.nworkers < 0)
 		a.nworkers = parse_workers("auto");
@@ -1125,7 +1119,7 @@ main(int argc, char **argv)
 	find_binaries(&c, a.paths, a.npaths);
 	if (!c.nbins) {
 		fprintf(stderr, "herd: no herd test binaries found\n");
-		return 5;
+		return HD_EXIT_NOTESTS;
 	}
 	if (opt_loop)
 		return loop_on_fail(&c, argc, argv);
@@ -1138,7 +1132,7 @@ main(int argc, char **argv)
 		return status;
 	if (check_unique_ids(&c) < 0) {
 		ctl_stop_all(&c);
-		return 4;
+		return HD_EXIT_USAGE;
 	}
 	for (i = 0; i < c.nbins; i++)
 		c.bins[i].ntotal = c.bins[i].n;
@@ -1156,10 +1150,10 @@ main(int argc, char **argv)
 					printf("%s\n", c.bins[i].items[j].id);
 		if (!c.nselected && opt_shard_n)
 			fprintf(stderr, "herd: shard %u/%u holds no item\n", opt_shard_k, opt_shard_n);
-		return c.nselected || opt_shard_n ? 0 : 5;
+		return c.nselected || opt_shard_n ? HD_EXIT_OK : HD_EXIT_NOTESTS;
 	}
 	if (check_demands(&c) < 0)
-		return 4;
+		return HD_EXIT_USAGE;
 	/* No more workers than items, as xdist: the others would start for nothing.
 	 * The collectors were told the old count (herd_worker_count): restart them. */
 	if (c.dist != DIST_EACH && c.nselected && (size_t)c.nslots > c.nselected) {
@@ -1197,17 +1191,17 @@ main(int argc, char **argv)
 		ctl_stop_all(&c);
 		fprintf(stderr, "herd: shard %u/%u holds no item\n", opt_shard_k, opt_shard_n);
 		status = report(&c, hd_now() - c.t0);
-		return status == 5 ? 0 : status;
+		return status == HD_EXIT_NOTESTS ? HD_EXIT_OK : status;
 	}
 	ctl_run(&c);
 	save_history(&c);
 	status = report(&c, hd_now() - c.t0);
 	if (c.warnings.len) {
 		fprintf(stdout, "%s", c.warnings.data);
-		if (status == 0)
-			status = 1;
+		if (status == HD_EXIT_OK)
+			status = HD_EXIT_FAILED;
 	}
 	if (c.aborted)
-		status = 3;
+		status = HD_EXIT_INTERNAL;
 	return status;
 }

@@ -217,20 +217,13 @@ hd_shard_parse(const char *spec, unsigned *k, unsigned *n)
 int
 hd_collection_hash(const char *const *ids, size_t n, char out[17])
 {
-	uint64_t h = 0xcbf29ce484222325u;	/* the FNV-1a 64 offset basis */
-	const uint64_t prime = 0x100000001b3u;
+	uint64_t h = HD_FNV_BASIS;
 	size_t i;
-	const unsigned char *p;
 
 	for (i = 0; i < n; i++) {
-		if (i) {
-			h ^= '\n';
-			h *= prime;
-		}
-		for (p = (const unsigned char *)ids[i]; *p; p++) {
-			h ^= *p;
-			h *= prime;
-		}
+		if (i)
+			h = hd_fnv1a(h, "\n", 1);
+		h = hd_fnv1a(h, ids[i], strlen(ids[i]));
 	}
 	for (i = 0; i < 16; i++)
 		out[i] = "0123456789abcdef"[h >> (60 - 4 * i) & 0xf];
