@@ -176,12 +176,13 @@ faults:
 # herd under valgrind: an error or a definite leak makes herd exit 99, which
 # fails the script's status checks, and leaves a non-empty log, shown here.
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+VALGRIND_SCRIPTS = tests/e2e/ctl_*.sh tests/e2e/faults.sh
 
 check-valgrind:
 	@sh scripts/setup valgrind
 	@$(MAKE) --no-print-directory all
 	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/herd-valgrind.XXXXXX") && mkdir "$$d/logs" && \
-	failed=; for s in tests/e2e/ctl_*.sh tests/e2e/faults.sh; do \
+	failed=; for s in $(VALGRIND_SCRIPTS); do \
 		echo "==== valgrind: $$s"; \
 		$(E2E_ENV) TMPDIR_E2E=$$d HERD_E2E_LIMIT=600 \
 		HERD_WRAP="$(VALGRIND) --log-file=$$d/logs/%p.log" \
