@@ -25,7 +25,7 @@ herd=$HERD_BUILD/herd
 [ -x "$herd" ] || t_bail "the controller is built" "$herd" "no such file"
 for tool in python3 xmllint setsid ps; do
 	if ! command -v $tool >/dev/null 2>&1; then
-		printf 'ok - # SKIP the fault matrix needs %s, which is not installed\n' "$tool"
+		t_skip "the fault matrix" "it needs $tool, which is not installed"
 		t_finish
 	fi
 done
