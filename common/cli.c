@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "expr.h"
 #include "quote.h"
+#include "report.h"
 
 void
 hd_usage_error(const char *fmt, const char *arg)
@@ -75,6 +76,16 @@ hd_opt_color(const char *s)
 	if (strcmp(s, "auto"))
 		hd_usage_error("--color takes yes, no or auto, not '%s'", s);
 	return -1;
+}
+
+int
+hd_opt_junit_family(const char *s)
+{
+	enum hd_junit_family f;
+
+	if (hd_junit_family_parse(s, &f) < 0)
+		hd_usage_error("--junit-family takes xunit2 or xunit1, not '%s'", s);
+	return (int)f;
 }
 
 struct hd_expr *

@@ -27,5 +27,7 @@ struct hd_expr;
 struct hd_expr *hd_opt_expr(const char *opt, const char *s);
 /* --color yes|no|auto: 1, 0, -1; a usage error otherwise. */
 int hd_opt_color(const char *s);
+/* --junit-family xunit2|xunit1: an enum hd_junit_family; a usage error otherwise. */
+int hd_opt_junit_family(const char *s);
 
 #endif

@@ -3,6 +3,11 @@
  * share: <testsuites><testsuite><testcase> with failure, error and skipped
  * children and the captured output in system-out.
  *
+ * Two families, as pytest's junit_family: xunit2 (the default) is valid
+ * against the schema Jenkins' xunit plugin checks reports with (junit-10.xsd;
+ * tests/junit-10.xsd is herd's copy of what it allows), which has no file or
+ * line on <testcase>; xunit1 adds them, for GitLab, and is otherwise the same.
+ *
  * Mapping: crashed and timeout are failures (type says which), error is an
  * error, xfailed and not-run are skipped, xpassed passes. Output may hold any
  * bytes: XML 1.0 cannot carry most control characters nor invalid UTF-8, so
@@ -144,88 +149,112 @@ attempt(struct buf *b, const char *tag, const struct hd_attempt *a)
 }
 
 int
-hd_junit_write(const char *path, const struct hd_ritem *items, size_t n,
-	       double elapsed, const char *suite_name)
+hd_junit_family_parse(const char *s, enum hd_junit_family *f)
 {
-	return hd_junit_write_props(path, items, n, elapsed, suite_name, NULL, 0);
+	if (!strcmp(s, "xunit2"))
+		*f = HD_JUNIT_XUNIT2;
+	else if (!strcmp(s, "xunit1"))
+		*f = HD_JUNIT_XUNIT1;
+	else
+		return -1;
+	return 0;
+}
+
+static void
+properties(struct buf *b, const struct hd_junit_opts *o)
+{
+	size_t k;
+
+	if (!o->nprops)
+		return;
+	buf_adds(b, "    <properties>\n");
+	for (k = 0; k < o->nprops * 2; k += 2) {
+		buf_adds(b, "      <property");
+		attr(b, "name", o->props[k]);
+		attr(b, "value", o->props[k + 1]);
+		buf_adds(b, "/>\n");
+	}
+	buf_adds(b, "    </properties>\n");
+}
+
+static void
+testcase(struct buf *b, const struct hd_ritem *it, enum hd_junit_family family)
+{
+	char num[32];
+	size_t k;
+
+	buf_adds(b, "    <testcase");
+	classname(b, it);
+	attr(b, "name", it->name);
+	if (family == HD_JUNIT_XUNIT1) {
+		attr(b, "file", it->file);
+		snprintf(num, sizeof(num), "%d", it->line);
+		attr(b, "line", num);
+	}
+	buf_printf(b, " time=\"%.6f\"", it->duration);
+	buf_adds(b, ">\n");
+	switch (it->outcome) {
+	case HD_FAILED: child(b, "failure", "failed", it); break;
+	case HD_CRASHED: child(b, "failure", "crashed", it); break;
+	case HD_TIMEOUT: child(b, "failure", "timeout", it); break;
+	case HD_ERROR: child(b, "error", "error", it); break;
+	case HD_SKIPPED: child(b, "skipped", "skipped", it); break;
+	case HD_XFAILED: child(b, "skipped", "xfailed", it); break;
+	case HD_NOTRUN: case HD_NONE: child(b, "skipped", "not-run", it); break;
+	default: break;
+	}
+	/* Earlier tries, as Jenkins and surefire name them. */
+	for (k = 0; k < it->nattempts; k++)
+		attempt(b, it->outcome == HD_FLAKY ? "flakyFailure" : "rerunFailure",
+			&it->attempts[k]);
+	if (it->outlen) {
+		buf_adds(b, "      <system-out>");
+		hd_xml_escape(b, it->output, it->outlen);
+		buf_adds(b, "</system-out>\n");
+	}
+	buf_adds(b, "    </testcase>\n");
 }
 
 int
-hd_junit_write_props(const char *path, const struct hd_ritem *items, size_t n,
-		     double elapsed, const char *suite_name, const char *const *props,
-		     size_t nprops)
+hd_junit_write(const char *path, const struct hd_ritem *items, size_t n, double elapsed,
+	       const struct hd_junit_opts *opts)
 {
+	static const struct hd_junit_opts defaults;
+	const struct hd_junit_opts *o = opts ? opts : &defaults;
 	struct buf b = BUF_INIT;
-	size_t i, k, fail = 0, err = 0, skip = 0;
-	char host[256] = "localhost", stamp[64], num[64];
-	time_t now = time(NULL);
+	size_t i, fail = 0, err = 0, skip = 0;
+	char host[256] = "localhost", stamp[64];
+	/* The suite's timestamp is when it started, as in pytest. */
+	time_t start = time(NULL) - (time_t)(elapsed > 0 ? elapsed : 0);
 	struct tm tm;
 	int r;
 
 	for (i = 0; i < n; i++) {
-		enum hd_outcome o = items[i].outcome;
+		enum hd_outcome oc = items[i].outcome;
 
-		fail += o == HD_FAILED || o == HD_CRASHED || o == HD_TIMEOUT;
-		err += o == HD_ERROR;
-		skip += o == HD_SKIPPED || o == HD_XFAILED || o == HD_NOTRUN || o == HD_NONE;
+		fail += oc == HD_FAILED || oc == HD_CRASHED || oc == HD_TIMEOUT;
+		err += oc == HD_ERROR;
+		skip += oc == HD_SKIPPED || oc == HD_XFAILED || oc == HD_NOTRUN || oc == HD_NONE;
 	}
 	gethostname(host, sizeof(host) - 1);
 	host[sizeof(host) - 1] = '\0';
-	localtime_r(&now, &tm);
+	localtime_r(&start, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 
 	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+	/* No skipped= on <testsuites>: junit-10.xsd does not allow it there. */
 	buf_printf(&b, "<testsuites name=\"herd\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-		   "skipped=\"%zu\" time=\"%.3f\">\n", n, fail, err, skip, elapsed);
+		   "time=\"%.3f\">\n", n, fail, err, elapsed);
 	buf_adds(&b, "  <testsuite");
-	attr(&b, "name", suite_name ? suite_name : "herd");
+	attr(&b, "name", o->suite_name && *o->suite_name ? o->suite_name : "herd");
 	buf_printf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
 		   "time=\"%.3f\"", n, fail, err, skip, elapsed);
 	attr(&b, "timestamp", stamp);
 	attr(&b, "hostname", host);
 	buf_adds(&b, ">\n");
-	if (nprops) {
-		buf_adds(&b, "    <properties>\n");
-		for (k = 0; k + 1 < nprops * 2; k += 2) {
-			buf_adds(&b, "      <property");
-			attr(&b, "name", props[k]);
-			attr(&b, "value", props[k + 1]);
-			buf_adds(&b, "/>\n");
-		}
-		buf_adds(&b, "    </properties>\n");
-	}
-	for (i = 0; i < n; i++) {
-		const struct hd_ritem *it = &items[i];
-
-		buf_adds(&b, "    <testcase");
-		classname(&b, it);
-		attr(&b, "name", it->name);
-		attr(&b, "file", it->file);
-		snprintf(num, sizeof(num), "%d", it->line);
-		attr(&b, "line", num);
-		buf_printf(&b, " time=\"%.6f\"", it->duration);
-		buf_adds(&b, ">\n");
-		switch (it->outcome) {
-		case HD_FAILED: child(&b, "failure", "failed", it); break;
-		case HD_CRASHED: child(&b, "failure", "crashed", it); break;
-		case HD_TIMEOUT: child(&b, "failure", "timeout", it); break;
-		case HD_ERROR: child(&b, "error", "error", it); break;
-		case HD_SKIPPED: child(&b, "skipped", "skipped", it); break;
-		case HD_XFAILED: child(&b, "skipped", "xfailed", it); break;
-		case HD_NOTRUN: case HD_NONE: child(&b, "skipped", "not-run", it); break;
-		default: break;
-		}
-		/* Earlier tries, as Jenkins and surefire name them. */
-		for (k = 0; k < it->nattempts; k++)
-			attempt(&b, it->outcome == HD_FLAKY ? "flakyFailure" : "rerunFailure",
-				&it->attempts[k]);
-		if (it->outlen) {
-			buf_adds(&b, "      <system-out>");
-			hd_xml_escape(&b, it->output, it->outlen);
-			buf_adds(&b, "</system-out>\n");
-		}
-		buf_adds(&b, "    </testcase>\n");
-	}
+	properties(&b, o);
+	for (i = 0; i < n; i++)
+		testcase(&b, &items[i], o->family);
 	buf_adds(&b, "  </testsuite>\n</testsuites>\n");
 	r = hd_write_file_atomic(path, b.data, b.len);
 	buf_clear(&b);

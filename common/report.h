@@ -111,16 +111,29 @@ int hd_exit_status(const struct hd_counts *c, int interrupted);
 void hd_counts_text(const struct hd_counts *c, char *buf, size_t size);
 
 /*
+ * The JUnit dialects, as pytest's junit_family. xunit2, the default, is valid
+ * against the schema Jenkins' xunit plugin checks (junit-10.xsd); xunit1 adds
+ * file and line attributes to each testcase, which GitLab reads.
+ */
+enum hd_junit_family { HD_JUNIT_XUNIT2, HD_JUNIT_XUNIT1 };
+
+/* How a JUnit file is written: all zero (or a NULL pointer) is the default. */
+struct hd_junit_opts {
+	enum hd_junit_family family;
+	const char *suite_name;		/* the <testsuite>'s name; NULL or "": "herd" */
+	const char *const *props;	/* nprops name, value pairs: <properties> */
+	size_t nprops;
+};
+
+/* "xunit2" or "xunit1" into *f: 0, or -1 for any other name. */
+int hd_junit_family_parse(const char *s, enum hd_junit_family *f);
+
+/*
  * Writes a JUnit XML file that Jenkins and GitLab read, through a temporary
  * name. Returns 0, or -1 with errno set.
  */
 int hd_junit_write(const char *path, const struct hd_ritem *items, size_t n,
-		   double elapsed, const char *suite_name);
-
-/* The same with <properties>: props holds nprops name, value pairs. */
-int hd_junit_write_props(const char *path, const struct hd_ritem *items, size_t n,
-			 double elapsed, const char *suite_name, const char *const *props,
-			 size_t nprops);
+		   double elapsed, const struct hd_junit_opts *opts);
 
 /* Appends s to buf escaped for XML text and attributes: control characters and
  * invalid UTF-8 become \xNN, the five specials entities. */

@@ -23,6 +23,7 @@ struct opts {
 	enum hd_isolation isolation;
 	double timeout, grace;
 	const char *kexpr, *mexpr, *junit;
+	struct hd_junit_opts junit_opts;
 };
 
 extern const char hd_binary_marker[];
@@ -45,6 +46,8 @@ static const char usage_text[] =
 "  --timeout S          seconds a test may take (0: no limit, the default)\n"
 "  --kill-grace S       seconds between SIGTERM and SIGKILL on timeout (1)\n"
 "  --junit-xml FILE     write a JUnit XML report\n"
+"  --junit-family F     its dialect: xunit2 (default; Jenkins' schema) or\n"
+"                       xunit1 (adds file and line to each testcase)\n"
 "  --durations N        show the N slowest tests (0: all)\n"
 "  --lf, --last-failed  run only the tests that failed last time (all if none)\n"
 "  --ff, --failed-first run those first, then the rest\n"
@@ -69,6 +72,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->durations = -1;
 	o->color = -1;
 	o->grace = 1.0;
+	o->junit_opts.suite_name = hd_progname;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v;
 		char name[64];
@@ -132,6 +136,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->junit = hd_opt_value(argc, argv, &i, eq);
 			if (!*o->junit)
 				hd_usage_error("%s needs a file name", "--junit-xml");
+		} else if (!strcmp(name, "--junit-family")) {
+			o->junit_opts.family = (enum hd_junit_family)hd_opt_junit_family(
+				hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--color")) {
 			o->color = hd_opt_color(hd_opt_value(argc, argv, &i, eq));
 		} else if (a[0] == '-') {
@@ -505,7 +512,7 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 		status = 1;
 	if (cache)
 		save_history(cache, ri, nsel);
-	if (o->junit && hd_junit_write(o->junit, ri, nsel, hd_now() - t0, hd_progname) < 0) {
+	if (o->junit && hd_junit_write(o->junit, ri, nsel, hd_now() - t0, &o->junit_opts) < 0) {
 		hd_warn("cannot write %s:", o->junit);
 		status = 3;
 	}

@@ -79,6 +79,8 @@ static const char usage_text[] =
 "  -v, -q               more or less output\n"
 "  --durations N        the N slowest items (0: all)\n"
 "  --junit-xml FILE     JUnit XML report\n"
+"  --junit-family F     its dialect: xunit2 (default; Jenkins' schema) or\n"
+"                       xunit1 (adds file and line to each testcase)\n"
 "  --json FILE          JSON report of every item\n"
 "  --tap                TAP version 13 on stdout instead of the report\n"
 "  --color WHEN         yes, no or auto (honours NO_COLOR)\n"
@@ -167,6 +169,7 @@ parse_workers(const char *s)
 static const char *opt_cache_dir, *opt_durations_path;
 static int opt_cache_clear, opt_cache_show, opt_store_durations, opt_loop, opt_no_cache;
 static unsigned opt_shard_k, opt_shard_n;
+static struct hd_junit_opts opt_junit;	/* --junit-family, junit_suite_name */
 static char *ini_dir;		/* where herd.ini is: the project root */
 
 /* --resource NAME=N: N tokens of NAME (a name not given has 1). */
@@ -188,6 +191,11 @@ add_capacity(struct ctl *c, const char *spec)
 	c->res[r].cap = n;	/* after the call: it may move c->res */
 }
 
+/* The --dist modes, in the order of enum dist. */
+static const char *const dists[] = {
+	"load", "loadscope", "loadfile", "loadgroup", "worksteal", "each", "no"
+};
+
 struct args {
 	char **paths;
 	size_t npaths;
@@ -197,9 +205,6 @@ struct args {
 static void
 parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 {
-	static const char *const dists[] = {
-		"load", "loadscope", "loadfile", "loadgroup", "worksteal", "each", "no"
-	};
 	int i, k;
 
 	for (i = 0; i < argc; i++) {
@@ -305,6 +310,9 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			c->durations = hd_opt_count("--durations", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--junit-xml")) {
 			c->junit = hd_opt_value(argc, argv, &i, eq);
+		} else if (!strcmp(name, "--junit-family")) {
+			opt_junit.family = (enum hd_junit_family)hd_opt_junit_family(
+				hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--json")) {
 			c->json = hd_opt_value(argc, argv, &i, eq);
 		} else if (!strcmp(name, "--tap")) {
@@ -334,6 +342,24 @@ struct ini {
 	char *cache_dir;
 };
 
+/* herd.ini's junit_family and junit_suite_name: defaults that the command
+ * line overrides. */
+static void
+load_ini_junit(const struct hd_ini_entry *e, size_t n, const char *path)
+{
+	char q[HD_QUOTE_SIZE];
+	const char *v;
+
+	if ((v = hd_ini_get(e, n, "herd", "junit_family")) &&
+	    hd_junit_family_parse(v, &opt_junit.family) < 0) {
+		fprintf(stderr, "herd: %s: junit_family takes xunit2 or xunit1, not '%s'\n",
+			path, hd_quote_str(q, v));
+		exit(HD_EXIT_USAGE);
+	}
+	if ((v = hd_ini_get(e, n, "herd", "junit_suite_name")))
+		opt_junit.suite_name = xstrdup(v);
+}
+
 static void
 load_ini(struct ini *ini)
 {
@@ -355,11 +381,14 @@ load_ini(struct ini *ini)
 	for (i = 0; i < n; i++)
 		if (!strcmp(e[i].section, "herd") && strcmp(e[i].key, "addopts") &&
 		    strcmp(e[i].key, "testpaths") && strcmp(e[i].key, "resources") &&
-		    strcmp(e[i].key, "cache_dir")) {
+		    strcmp(e[i].key, "cache_dir") && strcmp(e[i].key, "junit_family") &&
+		    strcmp(e[i].key, "junit_suite_name")) {
 			fprintf(stderr, "herd: %s:%d: unknown key '%s' in [herd] (known: addopts, "
-				"testpaths, resources, cache_dir)\n", path, e[i].line, e[i].key);
+				"testpaths, resources, cache_dir, junit_family, "
+				"junit_suite_name)\n", path, e[i].line, e[i].key);
 			exit(HD_EXIT_USAGE);
 		}
+	load_ini_junit(e, n, path);
 	if ((v = hd_ini_get(e, n, "herd", "addopts")) &&
 	    hd_split_args(v, &ini->addopts, &ini->naddopts, err, sizeof(err)) < 0) {
 		fprintf(stderr, "herd: %s: addopts: %s\n", path, err);
@@ -978,6 +1007,28 @@ ritems(struct ctl *c, size_t *count)
 	return r;
 }
 
+/* The JUnit file, with the run's settings and any shard's in <properties>. */
+static int
+junit_write(const struct ctl *c, const struct hd_ritem *r, size_t n, double elapsed)
+{
+	const char *props[2 * 8];
+	char workers[16], seed[32];
+	size_t np = 0, k;
+
+	snprintf(workers, sizeof(workers), "%d", c->nslots);
+	snprintf(seed, sizeof(seed), "%lu", c->random_seed);
+	props[np++] = "herd.workers", props[np++] = workers;
+	props[np++] = "herd.dist", props[np++] = dists[c->dist];
+	props[np++] = "herd.isolation", props[np++] = c->isolation_none ? "none" : "fork";
+	if (c->random_order)
+		props[np++] = "herd.random_seed", props[np++] = seed;
+	for (k = 0; shard_meta && k < LEN(shard_props); k++)
+		props[np++] = shard_props[k];
+	opt_junit.props = props;
+	opt_junit.nprops = np / 2;
+	return hd_junit_write(c->junit, r, n, elapsed, &opt_junit);
+}
+
 static int
 report(struct ctl *c, double elapsed)
 {
@@ -1003,8 +1054,7 @@ report(struct ctl *c, double elapsed)
 		status = hd_term_summary(&c->term, r, n, elapsed, intr);
 		counts = c->term.counts;
 	}
-	if (c->junit && hd_junit_write_props(c->junit, r, n, elapsed, "herd",
-					     (const char *const *)shard_props, shard_meta ? 4 : 0) < 0) {
+	if (c->junit && junit_write(c, r, n, elapsed) < 0) {
 		hd_warn("cannot write %s:", c->junit);
 		status = HD_EXIT_INTERNAL;
 	}

@@ -87,6 +87,7 @@ t_nomatch out "^FLAKY $(t_re "$src::rr::passes")" "--reruns 2, flaky: the passin
 t_eq "$(tries fails_once) $(tries passes)" "2 1" \
 	"--reruns 2, flaky: fails_once ran twice (not a third time), passes once"
 t_xml_valid "$xml" "--reruns 2, flaky: the JUnit file is well-formed"
+t_junit_valid "$xml" "--reruns 2, flaky: the JUnit file (flakyFailure) is valid against junit-10.xsd"
 t_xml_eq "$xml" "count(//flakyFailure)" 1 "--reruns 2, flaky: exactly one flakyFailure"
 t_xml_eq "$xml" "count(//testcase[@name='fails_once']/flakyFailure)" 1 \
 	"--reruns 2, flaky: it belongs to fails_once"
@@ -114,6 +115,7 @@ t_status 1 ".reruns = 2, always failing: exit 1"
 t_summary "1 failed, 4 deselected" ".reruns = 2, always failing: failed, not flaky"
 t_eq "$(tries always_fails)" 3 ".reruns = 2, always failing: tried 3 times without --reruns"
 t_xml_valid "$xml" ".reruns = 2, always failing: the JUnit file is well-formed"
+t_junit_valid "$xml" ".reruns = 2, always failing: the JUnit file (rerunFailure) is valid against junit-10.xsd"
 t_xml_eq "$xml" "count(//testcase[@name='always_fails']/rerunFailure)" 2 \
 	".reruns = 2, always failing: 2 rerunFailure elements"
 t_xml_eq "$xml" "count(//testcase[@name='always_fails']/failure) + count(//flakyFailure)" 1 \

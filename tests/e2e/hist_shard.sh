@@ -180,6 +180,7 @@ t_eq "$(sort "$D/runs.log" | uniq -d | wc -l | tr -d ' ') $(wc -l <"$D/runs.log"
 t_eq "$(python3 -c 'import json,sys; m = json.load(open(sys.argv[1]))["meta"]; print(m["shard"], m["shards"], m["selected"], len(m["collection"]) > 0)' "$T_WORK/s3.json" 2>&1 | tail -n 1)" \
 	"3 4 50 True" "the JSON report's meta: shard 3 of 4, 50 selected, a collection hash"
 t_xml_valid "$T_WORK/s3.xml" "the shard's JUnit file is well-formed"
+t_junit_valid "$T_WORK/s3.xml" "the shard's JUnit file, properties and all, is valid against junit-10.xsd"
 t_xml_eq "$T_WORK/s3.xml" "concat(//property[@name='herd.shard']/@value, ' ', //property[@name='herd.shards']/@value, ' ', //property[@name='herd.selected']/@value)" \
 	"3 4 50" "the JUnit properties: herd.shard 3, herd.shards 4, herd.selected 50"
 t_eq "$(t_xpath "$T_WORK/s3.xml" 'string(//property[@name="herd.collection"]/@value)')" \
@@ -204,6 +205,7 @@ t_same "$T_WORK/merged2.ids" "$T_WORK/all.ids" "merge JSON, inputs in another or
 t_run "$herd" merge merged.xml s1.xml s2.xml s3.xml s4.xml
 t_status 0 "merge JUnit: exit 0"
 t_xml_valid merged.xml "merge JUnit: well-formed"
+t_junit_valid merged.xml "merge JUnit: valid against junit-10.xsd"
 t_xml_eq merged.xml "count(//testcase)" 50 "merge JUnit: 50 testcases"
 t_xml_eq merged.xml "sum(//testsuite/@tests)" 50 "merge JUnit: the testsuites count 50 tests"
 t_xml_eq merged.xml "sum(//testsuite/@failures)" 1 "merge JUnit: 1 failure counted"
