@@ -91,6 +91,7 @@ struct gfix {
 
 struct binary {
 	char *path;		/* what is executed */
+	char *cwd;		/* its workers' working directory; NULL: herd's own */
 	struct citem *items;	/* the reference collection */
 	size_t n;
 	size_t ntotal;		/* n, or n per worker with --dist each */

@@ -156,6 +156,10 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		putenv(env[2]);
 		putenv("HERD_PROTOCOL_FD=3");
 		putenv("HERD_CAPTURE_FD=4");
+		if (b->cwd && chdir(b->cwd) < 0) {
+			fprintf(stderr, "herd: cannot enter %s: %s\n", b->cwd, strerror(errno));
+			_exit(127);
+		}
 		execl(b->path, b->path, (char *)NULL);
 		fprintf(stderr, "herd: cannot run %s: %s\n", b->path, strerror(errno));
 		_exit(127);

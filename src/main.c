@@ -75,6 +75,9 @@ static const char usage_text[] =
 "  --kill-grace S       seconds between SIGTERM and SIGKILL (1)\n"
 "  --collect-timeout S  seconds a binary may take to list its tests (60)\n"
 "  -s                   no capture: test output is shown live, by worker\n"
+"  --chdir WHERE        the test binaries' working directory: invocation (where\n"
+"                       herd started, the default), binary (the binary's\n"
+"                       folder) or rootdir (the folder holding herd.ini)\n"
 "reporting:\n"
 "  -v, -q               more or less output\n"
 "  --durations N        the N slowest items (0: all)\n"
@@ -170,7 +173,22 @@ static const char *opt_cache_dir, *opt_durations_path;
 static int opt_cache_clear, opt_cache_show, opt_store_durations, opt_loop, opt_no_cache;
 static unsigned opt_shard_k, opt_shard_n;
 static struct hd_junit_opts opt_junit;	/* --junit-family, junit_suite_name */
+enum workdir { WD_INVOCATION, WD_BINARY, WD_ROOTDIR };
+static enum workdir opt_chdir;
 static char *ini_dir;		/* where herd.ini is: the project root */
+
+/* --chdir and chdir =: the mode, or -1 for an unknown name. */
+static int
+parse_workdir(const char *s)
+{
+	static const char *const names[] = { "invocation", "binary", "rootdir" };
+	int k;
+
+	for (k = 0; k < (int)LEN(names); k++)
+		if (!strcmp(s, names[k]))
+			return k;
+	return -1;
+}
 
 /* --resource NAME=N: N tokens of NAME (a name not given has 1). */
 static void
@@ -313,6 +331,11 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 		} else if (!strcmp(name, "--junit-family")) {
 			opt_junit.family = (enum hd_junit_family)hd_opt_junit_family(
 				hd_opt_value(argc, argv, &i, eq));
+		} else if (!strcmp(name, "--chdir")) {
+			v = hd_opt_value(argc, argv, &i, eq);
+			if ((k = parse_workdir(v)) < 0)
+				hd_usage_error("--chdir takes invocation, binary or rootdir, not '%s'", v);
+			opt_chdir = (enum workdir)k;
 		} else if (!strcmp(name, "--json")) {
 			c->json = hd_opt_value(argc, argv, &i, eq);
 		} else if (!strcmp(name, "--tap")) {
@@ -342,13 +365,14 @@ struct ini {
 	char *cache_dir;
 };
 
-/* herd.ini's junit_family and junit_suite_name: defaults that the command
- * line overrides. */
+/* herd.ini's junit_family, junit_suite_name and chdir: defaults that the
+ * command line overrides. */
 static void
 load_ini_junit(const struct hd_ini_entry *e, size_t n, const char *path)
 {
 	char q[HD_QUOTE_SIZE];
 	const char *v;
+	int k;
 
 	if ((v = hd_ini_get(e, n, "herd", "junit_family")) &&
 	    hd_junit_family_parse(v, &opt_junit.family) < 0) {
@@ -358,6 +382,14 @@ load_ini_junit(const struct hd_ini_entry *e, size_t n, const char *path)
 	}
 	if ((v = hd_ini_get(e, n, "herd", "junit_suite_name")))
 		opt_junit.suite_name = xstrdup(v);
+	if ((v = hd_ini_get(e, n, "herd", "chdir"))) {
+		if ((k = parse_workdir(v)) < 0) {
+			fprintf(stderr, "herd: %s: chdir takes invocation, binary or rootdir, "
+				"not '%s'\n", path, hd_quote_str(q, v));
+			exit(HD_EXIT_USAGE);
+		}
+		opt_chdir = (enum workdir)k;
+	}
 }
 
 static void
@@ -382,10 +414,10 @@ load_ini(struct ini *ini)
 		if (!strcmp(e[i].section, "herd") && strcmp(e[i].key, "addopts") &&
 		    strcmp(e[i].key, "testpaths") && strcmp(e[i].key, "resources") &&
 		    strcmp(e[i].key, "cache_dir") && strcmp(e[i].key, "junit_family") &&
-		    strcmp(e[i].key, "junit_suite_name")) {
+		    strcmp(e[i].key, "junit_suite_name") && strcmp(e[i].key, "chdir")) {
 			fprintf(stderr, "herd: %s:%d: unknown key '%s' in [herd] (known: addopts, "
-				"testpaths, resources, cache_dir, junit_family, "
-				"junit_suite_name)\n", path, e[i].line, e[i].key);
+				"testpaths, resources, cache_dir, junit_family, junit_suite_name, "
+				"chdir)\n", path, e[i].line, e[i].key);
 			exit(HD_EXIT_USAGE);
 		}
 	load_ini_junit(e, n, path);
@@ -568,6 +600,32 @@ find_binaries(struct ctl *c, char **paths, size_t n)
 		exec_path = strchr(p, '/') ? xstrdup(p) : xasprintf("./%s", p);
 		add_binary(c, exec_path, &st);
 		free(exec_path);
+	}
+}
+
+/*
+ * --chdir: each binary's workers start in its folder or the project root
+ * (CTest's WORKING_DIRECTORY), so its path is made absolute to stay valid
+ * there. The root is herd.ini's folder, else where herd started.
+ */
+static void
+set_workdirs(struct ctl *c)
+{
+	char cwd[4096];
+	size_t i;
+
+	if (opt_chdir == WD_INVOCATION)
+		return;
+	if (!getcwd(cwd, sizeof(cwd)))
+		hd_fatal(HD_EXIT_INTERNAL, "cannot read the current folder:");
+	for (i = 0; i < c->nbins; i++) {
+		struct binary *b = &c->bins[i];
+		char *abs = b->path[0] == '/' ? xstrdup(b->path) : xasprintf("%s/%s", cwd, b->path);
+
+		free(b->path);
+		b->path = abs;
+		b->cwd = opt_chdir == WD_ROOTDIR ? xstrdup(ini_dir ? ini_dir : cwd) :
+			 xstrndup(abs, (size_t)(strrchr(abs, '/') - abs) + (strrchr(abs, '/') == abs));
 	}
 }
 
@@ -1171,6 +1229,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "herd: no herd test binaries found\n");
 		return HD_EXIT_NOTESTS;
 	}
+	set_workdirs(&c);
 	if (opt_loop)
 		return loop_on_fail(&c, argc, argv);
 	if (c.random_order == 1)
