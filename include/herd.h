@@ -109,6 +109,9 @@ const char *herd_testrun_uid(void);
  */
 void herd_lock(const char *name);
 void herd_unlock(const char *name);
+/* herd_lock("name") names the caller's file:line when the lock is refused. */
+void herd_lock_at(const char *name, const char *file, int line);
+#define herd_lock(name) herd_lock_at((name), __FILE__, __LINE__)
 void herd_board_set(const char *key, const char *value);
 void herd_board_set_bytes(const char *key, const void *value, size_t len);
 char *herd_board_get(const char *key);	/* malloc()ed copy, NULL if unset */

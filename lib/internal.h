@@ -10,6 +10,7 @@
 
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/types.h>
 
 #include "herd.h"
 #include "proto.h"
@@ -94,6 +95,8 @@ struct hd_fixstate {
 	int remote;		/* global: set up by another worker */
 	char *error;		/* why */
 	char *suite_key;	/* suite scope: file::suite it was set up for */
+	char *hung;		/* suite scope: the keys whose setup timed out, one a line */
+	char *hung_why;		/* ... and what their items are told */
 };
 
 struct hd_runner {
@@ -158,6 +161,16 @@ void hd_runner_finish(struct hd_runner *r);
 void hd_runner_free(struct hd_runner *r);
 /* Takes a pending SIGINT or SIGTERM, if any, into r->interrupted. */
 void hd_runner_poll_signals(struct hd_runner *r);
+/*
+ * Worker mode: this process dies with its controller. On Linux the kernel
+ * sends SIGHUP when the parent dies (PR_SET_PDEATHSIG); the handler, like
+ * hd_runner_orphaned, kills the running test's process group and this
+ * process's own. parent is the controller's pid (0: unknown), checked once
+ * after the request, for a controller that died before it.
+ */
+void hd_runner_watch_parent(pid_t parent);
+/* The controller is gone: kills the running test's group and ours, exits. */
+NORETURN void hd_runner_orphaned(void);
 
 /* ---- sync.c ---- */
 

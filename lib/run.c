@@ -40,6 +40,11 @@ static sigset_t child_mask;	/* the mask the test binary started with */
 static sigset_t wait_mask;	/* child_mask less runner_signals: ppoll's */
 static volatile sig_atomic_t stop_signal;	/* SIGINT or SIGTERM arrived */
 static int saved_out = -1, saved_err = -1;
+static pid_t runner_pid;	/* this process: a forked test's expected parent */
+/* The process group of the forked test now running, for the orphan's kill. */
+static volatile pid_t running_pgid;
+/* A worker runs a test in its own process: a stop signal ends it at once. */
+static volatile sig_atomic_t inproc_dies;
 
 /* For the in-process guards' messages: signal handlers may only read these. */
 static const char *volatile inproc_id;
@@ -50,11 +55,16 @@ on_sigchld(int sig)
 	(void)sig;
 }
 
-/* The first SIGINT or SIGTERM asks the run to stop; a second one kills it. */
+/*
+ * The first SIGINT or SIGTERM asks the run to stop; a second one kills it. A
+ * worker running a test in its own process (--isolation none) cannot stop it
+ * and carry on: it dies of the signal, and the controller, which sent it,
+ * reports the test interrupted and kills what is left of the process group.
+ */
 static void
 on_stop_signal(int sig)
 {
-	if (stop_signal) {
+	if (stop_signal || inproc_dies) {
 		signal(sig, SIG_DFL);
 		raise(sig);
 	}
@@ -71,6 +81,45 @@ install_stop_handlers(void)
 	sa.sa_handler = on_stop_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+void
+hd_runner_orphaned(void)
+{
+	pid_t pg = running_pgid;
+
+	/* Only async-signal-safe calls: the SIGHUP handler comes here too. */
+	if (pg > 0)
+		kill(-pg, SIGKILL);
+	/* The controller made this process a group of its own: what a test or
+	 * a fixture started in it goes too, and this process with it. */
+	if (getpgrp() == getpid())
+		kill(0, SIGKILL);
+	_exit(0);
+}
+
+static void
+on_parent_death(int sig)
+{
+	(void)sig;
+	hd_runner_orphaned();
+}
+
+void
+hd_runner_watch_parent(pid_t parent)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_parent_death;
+	sigaction(SIGHUP, &sa, NULL);
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGHUP);
+#endif
+	/* It may have died before the request: then no signal comes. */
+	if (parent > 0 ? getppid() != parent : getppid() == 1)
+		hd_runner_orphaned();
 }
 
 static int
@@ -127,6 +176,7 @@ hd_runner_init(struct hd_runner *r)
 	hd_ctx.runner = r;
 	saved_out = fcntl(1, F_DUPFD_CLOEXEC, 3);
 	saved_err = fcntl(2, F_DUPFD_CLOEXEC, 3);
+	runner_pid = getpid();
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigchld;
@@ -161,6 +211,30 @@ hd_runner_poll_signals(struct hd_runner *r)
 		r->interrupted = sig;
 	if (stop_signal)
 		r->interrupted = stop_signal;
+}
+
+/*
+ * A worker running user code in its own process (a test with no isolation,
+ * a fixture of wider scope) lets SIGINT and SIGTERM in meanwhile: the
+ * controller's SIGTERM must reach code that never returns.
+ */
+static void
+worker_stoppable(struct hd_runner *r, int on)
+{
+	sigset_t ints;
+
+	if (!r->worker)
+		return;
+	sigemptyset(&ints);
+	sigaddset(&ints, SIGINT);
+	sigaddset(&ints, SIGTERM);
+	if (on) {
+		inproc_dies = 1;
+		sigprocmask(SIG_UNBLOCK, &ints, NULL);
+	} else {
+		sigprocmask(SIG_BLOCK, &ints, NULL);
+		inproc_dies = 0;
+	}
 }
 
 /* ---- fds ---- */
@@ -223,15 +297,56 @@ reset:
 
 /* ---- fixtures ---- */
 
-/* Runs a fixture function in this process with the usual protection. */
+static sigjmp_buf fixture_alarm_jb;
+static volatile sig_atomic_t fixture_alarm_armed;
+
+/*
+ * A fixture of wider scope runs in the runner's own process, where nothing
+ * else can time it out: its timer jumps out of it. The fixture is abandoned
+ * where it hung (usually in a blocking call) and counts as failed.
+ */
+static void
+on_fixture_alarm(int sig)
+{
+	(void)sig;
+	if (fixture_alarm_armed) {
+		fixture_alarm_armed = 0;
+		siglongjmp(fixture_alarm_jb, 1);
+	}
+}
+
+/* Arms the fixture timer for timeout seconds, or (0) disarms it. */
+static void
+fixture_timer(double timeout)
+{
+	struct itimerval itv;
+
+	memset(&itv, 0, sizeof(itv));
+	if (timeout > 0) {
+		itv.it_value.tv_sec = (time_t)timeout;
+		itv.it_value.tv_usec = (suseconds_t)((timeout - (double)(time_t)timeout) * 1e6);
+		if (!itv.it_value.tv_sec && !itv.it_value.tv_usec)
+			itv.it_value.tv_usec = 1;
+	}
+	fixture_alarm_armed = timeout > 0;
+	setitimer(ITIMER_REAL, &itv, NULL);
+}
+
+/*
+ * Runs a fixture function in this process with the usual protection, for at
+ * most timeout seconds (0: no limit). Returns 0, 1 (skipped), -1 (failed) or
+ * -2 (timed out).
+ */
 static int
 fixture_call(struct hd_runner *r, const struct herd_fixture *f, int setup,
-	     struct buf *why)
+	     double timeout, struct buf *why)
 {
 	struct hd_record *rec = r->rec;
 	void (*fn)(void) = setup ? f->setup : f->teardown;
 	jmp_buf jb;
 	struct buf out = BUF_INIT;
+	struct sigaction sa, old;
+	volatile int timed_out = 0;
 	int bad;
 
 	if (!fn)
@@ -240,16 +355,36 @@ fixture_call(struct hd_runner *r, const struct herd_fixture *f, int setup,
 	rec->phase = setup ? HD_PH_SETUP : HD_PH_TEARDOWN;
 	hd_ctx.rec = rec;
 	hd_ctx.jb = &jb;
+	if (timeout > 0) {
+		memset(&sa, 0, sizeof(sa));
+		sigemptyset(&sa.sa_mask);
+		sa.sa_handler = on_fixture_alarm;
+		sigaction(SIGALRM, &sa, &old);
+	}
 	capture_on(r);
-	if (!setjmp(jb))
-		fn();
+	worker_stoppable(r, 1);
+	if (sigsetjmp(fixture_alarm_jb, 1) != 0) {
+		timed_out = 1;
+	} else {
+		fixture_timer(timeout);
+		if (!setjmp(jb))
+			fn();
+	}
+	worker_stoppable(r, 0);
+	if (timeout > 0) {
+		fixture_timer(0);
+		sigaction(SIGALRM, &old, NULL);
+	}
 	capture_off(r);
 	hd_ctx.jb = NULL;
 	take_output(r, &out);
-	bad = rec->failed[rec->phase] ? -1 : rec->skipped ? 1 : 0;
+	bad = timed_out ? -2 : rec->failed[rec->phase] ? -1 : rec->skipped ? 1 : 0;
 	if (bad) {
 		buf_reset(why);
-		if (bad < 0)
+		if (timed_out)
+			buf_printf(why, "fixture '%s' %s timed out after %gs\n", f->name,
+				   setup ? "setup" : "teardown", timeout);
+		else if (bad < 0)
 			buf_printf(why, "fixture '%s' %s failed\n", f->name,
 				   setup ? "setup" : "teardown");
 		buf_add(why, rec->msg, rec->msglen);
@@ -270,7 +405,7 @@ fixture_down(struct hd_runner *r, size_t fi)
 	struct buf why = BUF_INIT;
 	size_t i;
 
-	if (s->up && fixture_call(r, f, 0, &why) < 0)
+	if (s->up && fixture_call(r, f, 0, r->timeout, &why) < 0)
 		buf_printf(&r->warnings, "%s", why.data);
 	buf_clear(&why);
 	s->up = 0;
@@ -342,7 +477,8 @@ ask_controller(struct hd_runner *r, struct hd_dec *d, const char *type, const ch
  * setup and says how it went; the others wait for that and take its verdict.
  */
 static void
-global_up(struct hd_runner *r, const struct herd_fixture *f, struct hd_fixstate *s)
+global_up(struct hd_runner *r, const struct herd_fixture *f, struct hd_fixstate *s,
+	  double timeout)
 {
 	struct hd_dec d;
 	struct hd_msg *m;
@@ -361,7 +497,7 @@ global_up(struct hd_runner *r, const struct herd_fixture *f, struct hd_fixstate 
 		s->failed = m->f[1][0] == 'f' ? 1 : 2;
 		s->error = xstrdup(m->nf > 2 && m->len[2] ? m->f[2] : "global fixture setup failed\n");
 	} else {
-		bad = fixture_call(r, f, 1, &why);
+		bad = fixture_call(r, f, 1, timeout, &why);
 		if (bad) {
 			s->failed = bad < 0 ? 1 : 2;
 			s->error = xstrdup(why.data ? why.data : "");
@@ -387,7 +523,7 @@ hd_runner_global_teardown(struct hd_runner *r, const char *name, struct buf *why
 	if (!f)
 		return 0;
 	fi = hd_fixture_index(f);
-	bad = fixture_call(r, f, 0, why) < 0 ? -1 : 0;
+	bad = fixture_call(r, f, 0, r->timeout, why) < 0 ? -1 : 0;
 	r->fx[fi].up = 0;
 	r->fx[fi].remote = 0;
 	return bad;
@@ -414,6 +550,22 @@ unknown_fixture(const struct herd_test *t, size_t *len)
 	return NULL;
 }
 
+/* Whether the setup of suite fixture s timed out for suite key before. */
+static int
+hung_suite(const struct hd_fixstate *s, const char *key)
+{
+	size_t len = strlen(key);
+	const char *p = s->hung;
+
+	while (p && *p) {
+		if (!strncmp(p, key, len) && p[len] == '\n')
+			return 1;
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	return 0;
+}
+
 /*
  * Brings up the suite, worker (and, run alone, global) fixtures the item needs.
  * Returns 0, or sets res to error or skipped and returns -1.
@@ -426,6 +578,7 @@ fixtures_up(struct hd_runner *r, const struct hd_item *it, struct hd_result *res
 	const char *unknown;
 	size_t ulen;
 	char *key = NULL;
+	double timeout = it->t->timeout > 0 ? it->t->timeout : r->timeout;
 
 	if ((unknown = unknown_fixture(it->t, &ulen))) {
 		res->outcome = HD_ERROR;
@@ -446,15 +599,31 @@ fixtures_up(struct hd_runner *r, const struct hd_item *it, struct hd_result *res
 			key = xasprintf("%s::%s", it->file, it->t->suite);
 			if ((s->up || s->failed) && strcmp(s->suite_key, key))
 				fixture_down(r, fi);
+			if (hung_suite(s, key)) {
+				/* Its setup hung once here: every item of the suite is an
+				 * error at once, not after a timeout of its own. */
+				res->outcome = HD_ERROR;
+				buf_adds(&res->msg, s->hung_why);
+				free(key);
+				return -1;
+			}
 		}
 		if (!s->up && !s->failed && f->scope == HERD_SCOPE_GLOBAL && r->ask) {
-			global_up(r, f, s);
+			global_up(r, f, s, timeout);
 			if (s->up || s->failed)
 				r->fxorder[r->nfxorder++] = fi;
 		}
 		if (!s->up && !s->failed) {
-			bad = fixture_call(r, f, 1, &why);
+			bad = fixture_call(r, f, 1, timeout, &why);
 			s->suite_key = key ? xstrdup(key) : NULL;
+			if (bad == -2 && key) {
+				char *hung = xasprintf("%s%s\n", s->hung ? s->hung : "", key);
+
+				free(s->hung);
+				s->hung = hung;
+				if (!s->hung_why)
+					s->hung_why = xstrdup(why.data ? why.data : "");
+			}
 			if (bad) {
 				s->failed = bad < 0 ? 1 : 2;
 				s->error = buf_detach(&why, NULL);
@@ -552,7 +721,7 @@ run_body(struct hd_runner *r, const struct hd_item *it)
 static void
 child_prepare(struct hd_runner *r)
 {
-	static const int sigs[] = { SIGCHLD, SIGINT, SIGTERM, SIGPIPE, SIGALRM,
+	static const int sigs[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGALRM,
 				    SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 	size_t i;
 	int fd;
@@ -562,10 +731,8 @@ child_prepare(struct hd_runner *r)
 	/* Die with the worker, should the controller have to kill it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
-	if (r->protofd >= 0)
-		close(r->protofd);
-	close(r->chan[0]);
-	hd_ctx.chan_fd = r->chan[1];
+	if (getppid() != runner_pid)
+		_exit(1);	/* it died before the request: nobody waits for us */
 	for (i = 0; i < LEN(sigs); i++)
 		signal(sigs[i], SIG_DFL);
 	sigprocmask(SIG_SETMASK, &child_mask, NULL);
@@ -580,6 +747,22 @@ child_prepare(struct hd_runner *r)
 		/* Line by line, so stdout and stderr interleave as written. */
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	}
+	/*
+	 * The runner's own fds are not the test's: the protocol socket, the
+	 * runner's end of the channel, the capture file and the copies of the
+	 * runner's stdout and stderr (a write there would bypass the capture).
+	 * Only fds 0-2 and the test's end of the channel stay.
+	 */
+	if (r->protofd > 2)
+		close(r->protofd);
+	close(r->chan[0]);
+	if (r->capfd > 2)
+		close(r->capfd);
+	if (saved_out > 2)
+		close(saved_out);
+	if (saved_err > 2)
+		close(saved_err);
+	hd_ctx.chan_fd = r->chan[1];
 }
 
 enum { END_EXITED, END_TIMEOUT, END_INTERRUPTED };
@@ -666,6 +849,7 @@ wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status, struct g
 		}
 	}
 	kill(-pid, SIGKILL);	/* whatever the test left behind */
+	running_pgid = 0;	/* dead: its pid is not reused before the reaping */
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
 	return why;
@@ -800,6 +984,7 @@ run_forked(struct hd_runner *r, const struct hd_item *it, double timeout,
 		_exit(0);
 	}
 	setpgid(pid, pid);	/* also in the child: whichever runs first */
+	running_pgid = pid;
 	end = wait_child(r, pid, timeout, &status, NULL);
 	judge_status(r, it, end, status, timeout, res);
 }
@@ -892,8 +1077,12 @@ static void
 run_inproc(struct hd_runner *r, const struct hd_item *it, double timeout,
 	   struct hd_result *res)
 {
+	char tmp[32];
+
 	if (r->guard)
 		guards(it, timeout, 1);
+	else
+		worker_stoppable(r, 1);
 	capture_on(r);
 	run_body(r, it);
 	capture_off(r);
@@ -901,6 +1090,16 @@ run_inproc(struct hd_runner *r, const struct hd_item *it, double timeout,
 		fflush(stdout);	/* -s: the test's lines before the report's */
 	if (r->guard)
 		guards(it, timeout, 0);
+	else
+		worker_stoppable(r, 0);
+	if (stop_signal) {
+		/* Stopped while it ran: as in fork mode, it did not finish its run. */
+		r->interrupted = stop_signal;
+		res->outcome = HD_NOTRUN;
+		buf_printf(&res->msg, "interrupted by %s\n",
+			   hd_signame(stop_signal, tmp, sizeof(tmp)));
+		return;
+	}
 	judge_record(it, r->rec, res);
 }
 
@@ -974,6 +1173,13 @@ group_input(struct hd_runner *r, struct group_wait *g)
 	if (!g || g->fd < 0)
 		return;
 	n = read(g->fd, tmp, sizeof(tmp));
+	if (n == 0) {
+		/* The child closed its end: its exit tells the rest. Polling a
+		 * hung-up pipe again would spin. */
+		close(g->fd);
+		g->fd = -1;
+		return;
+	}
 	for (i = 0; i < n && g->cur < g->nrun; i++) {
 		size_t k = g->run[g->cur];
 
@@ -1060,11 +1266,13 @@ hd_run_group(struct hd_runner *r, const struct hd_item *const *items, size_t n,
 			group_child(r, &g, done[1], go[0]);
 		}
 		setpgid(pid, pid);
+		running_pgid = pid;
 		close(done[1]);
 		close(go[0]);
 		end = wait_child(r, pid, g.timeout, &status, &g);
 		group_input(r, &g);	/* ends reported just before the exit */
-		close(g.fd);
+		if (g.fd >= 0)
+			close(g.fd);
 		close(g.go);
 		g.fd = -1;
 		if (g.cur >= g.nrun)
@@ -1134,6 +1342,8 @@ hd_runner_free(struct hd_runner *r)
 	for (i = 0; i < hd_fixture_count(); i++) {
 		free(r->fx[i].error);
 		free(r->fx[i].suite_key);
+		free(r->fx[i].hung);
+		free(r->fx[i].hung_why);
 	}
 	free(r->fx);
 	free(r->fxorder);

@@ -171,9 +171,13 @@ hd_request(struct buf *req, struct buf *reply)
 	}
 }
 
-/* Sends type name [value] and decodes the reply into *m (valid until the next call). */
+/*
+ * Sends type name [value] and decodes the reply into *m (valid until the next
+ * call). A refusal fails the test at file:line, the caller's.
+ */
 static struct hd_msg *
-ask(const char *type, const char *name, const void *value, size_t len)
+ask_at(const char *type, const char *name, const void *value, size_t len,
+       const char *file, int line)
 {
 	static struct buf req, reply;
 	static struct hd_dec dec;
@@ -191,17 +195,26 @@ ask(const char *type, const char *name, const void *value, size_t len)
 	hd_dec_init(&dec);
 	hd_dec_feed(&dec, reply.data ? reply.data : "", reply.len);
 	if (hd_dec_next(&dec, &m, err, sizeof(err)) <= 0) {
-		herd_fail_at(1, __FILE__, __LINE__, "herd: a bad reply to %s '%s': %s", type, name, err);
+		herd_fail_at(1, file, line, "herd: a bad reply to %s '%s': %s", type, name, err);
 		return NULL;
 	}
 	if (!strcmp(m->f[0], "fail"))
-		herd_fail_at(1, __FILE__, __LINE__, "%s('%s'): %s", type, name,
+		herd_fail_at(1, file, line, "%s('%s'): %s", type, name,
 			     m->nf > 1 ? m->f[1] : "refused");
 	return m;
 }
 
+#define ask(type, name, value, len) ask_at(type, name, value, len, __FILE__, __LINE__)
+
 void
-herd_lock(const char *name)
+herd_lock_at(const char *name, const char *file, int line)
+{
+	ask_at("lock", name, NULL, 0, file, line);
+}
+
+/* For callers compiled without the macro: (herd_lock)("name"). */
+void
+(herd_lock)(const char *name)
 {
 	ask("lock", name, NULL, 0);
 }

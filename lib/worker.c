@@ -21,7 +21,6 @@ struct worker {
 	size_t qhead, qlen, qcap;
 	int stopping;
 	int asking;		/* this process waits for a reply */
-	int eof;
 	struct buf reply;	/* ... and here it is */
 	int replied;
 	struct hd_item *items;
@@ -46,8 +45,8 @@ static void
 flush_out(struct worker *w)
 {
 	if (w->out.len && hd_write_all(w->fd, w->out.data, w->out.len) < 0) {
-		if (errno == EPIPE)
-			_exit(0);	/* the controller is gone: nobody to report to */
+		if (errno == EPIPE || errno == ECONNRESET)
+			hd_runner_orphaned();	/* the controller is gone */
 		die("cannot write to the controller: %s", strerror(errno));
 	}
 	buf_reset(&w->out);
@@ -236,13 +235,16 @@ receive(struct worker *w, int block)
 		n = read(w->fd, tmp, sizeof(tmp));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			w->stopping = 1;	/* EOF: the controller wants us gone */
-			w->eof = 1;
-			w->qlen = 0;
-			if (w->asking)
-				_exit(0);	/* nobody will answer */
+		if (n < 0 && errno == EAGAIN)
 			return;
+		if (n <= 0) {
+			/*
+			 * The controller closes a worker's socket only once the
+			 * worker is dead, so EOF means the controller is: nobody
+			 * will read a result. The running test goes, and we go,
+			 * rather than poll a hung-up socket until the test ends.
+			 */
+			hd_runner_orphaned();
 		}
 		hd_dec_feed(&w->dec, tmp, (size_t)n);
 		while ((r = hd_dec_next(&w->dec, &m, err, sizeof(err))) > 0)
@@ -334,6 +336,25 @@ finish(struct worker *w)
 	flush_out(w);
 }
 
+/* The controller's pid, as it put it in the environment; 0 if unknown. */
+static pid_t
+controller_pid(void)
+{
+	const char *v = getenv("HERD_CONTROLLER_PID");
+	pid_t pid = 0;
+	char *end;
+	long n;
+
+	if (v && *v) {
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (!errno && !*end && n > 1)
+			pid = (pid_t)n;
+	}
+	unsetenv("HERD_CONTROLLER_PID");	/* not the tests' business */
+	return pid;
+}
+
 int
 hd_worker_main(int fd, int capfd)
 {
@@ -342,6 +363,8 @@ hd_worker_main(int fd, int capfd)
 	const struct hd_item *prev = NULL, **group = NULL;
 	char err[512];
 
+	/* First, before anything can block: we do not outlive the controller. */
+	hd_runner_watch_parent(controller_pid());
 	memset(&w, 0, sizeof(w));
 	w.fd = fd;
 	hd_cloexec(fd);

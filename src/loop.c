@@ -25,8 +25,9 @@
 #include "expr.h"
 
 #define CAPTURE_TAIL 8192	/* bytes of a crashed worker's output shown */
+#define LINE_PIECE 65536	/* longest piece of a worker's line held back */
 
-static volatile sig_atomic_t got_chld, got_int;
+static volatile sig_atomic_t got_chld, got_int, got_dump;
 
 static void stop_worker(struct worker *w);
 static void grant(void *cookie, const char *name, int owner);
@@ -35,20 +36,32 @@ static void gfix_item_done(struct ctl *c, const struct citem *it, struct worker 
 static void gfix_settled(struct ctl *c, struct gfix *g);
 static sigset_t loop_mask;	/* blocked outside ppoll */
 
+/*
+ * SIGINT, SIGTERM, SIGHUP (the terminal went away) and SIGQUIT stop the run
+ * alike; SIGQUIT and SIGUSR1 also print what every worker is doing, and
+ * SIGUSR1 only that: its default action would kill the controller and
+ * orphan its workers.
+ */
 static void
 on_signal(int sig)
 {
 	if (sig == SIGCHLD)
 		got_chld = 1;
+	else if (sig == SIGUSR1)
+		got_dump = 1;
 	else
 		got_int = sig;
+	if (sig == SIGQUIT)
+		got_dump = 1;
 }
 
 static void
 signals_init(void)
 {
+	static const int sigs[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 };
 	static int done;
 	struct sigaction sa;
+	size_t i;
 
 	if (done++)
 		return;
@@ -56,14 +69,12 @@ signals_init(void)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_NOCLDSTOP;
-	sigaction(SIGCHLD, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&loop_mask);
-	sigaddset(&loop_mask, SIGCHLD);
-	sigaddset(&loop_mask, SIGINT);
-	sigaddset(&loop_mask, SIGTERM);
+	for (i = 0; i < LEN(sigs); i++) {
+		sigaction(sigs[i], &sa, NULL);
+		sigaddset(&loop_mask, sigs[i]);
+	}
+	signal(SIGPIPE, SIG_IGN);
 	sigprocmask(SIG_BLOCK, &loop_mask, NULL);
 }
 
@@ -127,6 +138,8 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	snprintf(env[0], sizeof(env[0]), "HERD_WORKER=%s", w->name);
 	snprintf(env[1], sizeof(env[1]), "HERD_WORKER_COUNT=%d", c->nslots);
 	snprintf(env[2], sizeof(env[2]), "HERD_TESTRUN_UID=%s", c->uid);
+	/* The worker checks it is still ours once it asked to die with us. */
+	snprintf(env[3], sizeof(env[3]), "HERD_CONTROLLER_PID=%ld", (long)getpid());
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
@@ -138,6 +151,9 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		setpgid(0, 0);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		signal(SIGUSR1, SIG_DFL);
 		signal(SIGCHLD, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
 		sigemptyset(&none);
@@ -154,6 +170,7 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		putenv(env[0]);
 		putenv(env[1]);
 		putenv(env[2]);
+		putenv(env[3]);
 		putenv("HERD_PROTOCOL_FD=3");
 		putenv("HERD_CAPTURE_FD=4");
 		if (b->cwd && chdir(b->cwd) < 0) {
@@ -939,7 +956,11 @@ read_sock(struct ctl *c, struct worker *w)
 	}
 }
 
-/* Stray output of a worker: shown a line at a time, prefixed by its name. */
+/*
+ * Stray output of a worker: shown a line at a time, prefixed by its name. A
+ * line longer than LINE_PIECE is shown in pieces of that size, each on a
+ * line of its own: what is held per worker stays bounded whatever it writes.
+ */
 static void
 read_output(struct ctl *c, struct worker *w, int *fd, struct buf *line, FILE *to)
 {
@@ -971,6 +992,14 @@ read_output(struct ctl *c, struct worker *w, int *fd, struct buf *line, FILE *to
 			fprintf(to, "[%s] %.*s", w->name, (int)k, line->data);
 			memmove(line->data, line->data + k, line->len - k);
 			line->len -= k;
+			line->data[line->len] = '\0';
+		}
+		while (line->len >= LINE_PIECE) {
+			if (to == c->term.out)
+				hd_term_break(&c->term);
+			fprintf(to, "[%s] %.*s\n", w->name, LINE_PIECE, line->data);
+			memmove(line->data, line->data + LINE_PIECE, line->len - LINE_PIECE);
+			line->len -= LINE_PIECE;
 			line->data[line->len] = '\0';
 		}
 	}
@@ -1161,6 +1190,33 @@ reap(struct ctl *c)
 
 /* ---- the loop ---- */
 
+/* SIGQUIT or SIGUSR1: what every worker is doing, on stderr. */
+static void
+dump_state(struct ctl *c)
+{
+	double now = hd_now();
+	int i;
+
+	fprintf(stderr, "\nherd: %zu/%zu items done after %.1fs%s\n", c->ndone, c->nselected,
+		now - c->t0, c->interrupted ? ", stopping" : "");
+	for (i = 0; i < c->nslots; i++) {
+		struct worker *w = &c->w[i];
+		const struct citem *it = head(w);
+
+		if (w->pid <= 0)
+			continue;
+		fprintf(stderr, "herd:   %s pid %ld: ", w->name, (long)w->pid);
+		if (w->state == W_HELLO || w->state == W_COLLECTING)
+			fprintf(stderr, "listing %s\n", w->bin->path);
+		else if (it)
+			fprintf(stderr, "running %s for %.1fs, %zu more queued\n", it->id,
+				now - w->started, w->qlen - 1);
+		else
+			fprintf(stderr, "%s\n", w->state == W_STOPPING ? "stopping" : "idle");
+	}
+	fflush(stderr);
+}
+
 static void
 interrupt(struct ctl *c, int sig)
 {
@@ -1181,6 +1237,19 @@ interrupt(struct ctl *c, int sig)
 			w->deadline = hd_now() + c->grace + 1;
 		}
 	}
+}
+
+/*
+ * How long after an item's limit the controller kills its worker. In fork
+ * mode the worker enforces the limit: this only backs it up. In none mode
+ * the controller enforces it, a second late: at the limit the worker itself
+ * fails a hanging fixture of suite or worker scope, which then makes the
+ * rest of its suite errors at once instead of each waiting out a limit.
+ */
+static double
+backstop(const struct ctl *c)
+{
+	return c->isolation_none ? 1.0 : c->grace + 30;
 }
 
 /* Deadlines: collection, a hung item, a worker slow to stop. */
@@ -1206,10 +1275,7 @@ check_deadlines(struct ctl *c, double now)
 		t = item_timeout(c, it);
 		if (t <= 0)
 			continue;
-		/* Fork isolation: the worker enforces it; this only backs it up. */
-		if (!c->isolation_none)
-			t += c->grace + 30;
-		if (now >= w->started + t) {
+		if (now >= w->started + t + backstop(c)) {
 			w->timed_out = 1;
 			kill_worker(w);
 		}
@@ -1235,7 +1301,7 @@ next_deadline(struct ctl *c)
 		if (w->pid <= 0 || w->exited)
 			continue;
 		if (w->state == W_RUNNING && it && (t = item_timeout(c, it)) > 0) {
-			t = w->started + t + (c->isolation_none ? 0 : c->grace + 30);
+			t = w->started + t + backstop(c);
 			if (!d || t < d)
 				d = t;
 		}
@@ -1325,7 +1391,8 @@ poll_once(struct ctl *c)
 		tsp = &ts;
 	}
 	sigemptyset(&none);
-	if (!got_chld && !got_int && ppoll(pfd, n, tsp, &none) < 0 && errno != EINTR)
+	if (!got_chld && !got_int && !got_dump && ppoll(pfd, n, tsp, &none) < 0 &&
+	    errno != EINTR)
 		hd_fatal(3, "poll:");
 	for (k = 0; k < n; k++) {
 		struct worker *w = who[k];
@@ -1345,6 +1412,10 @@ poll_once(struct ctl *c)
 	}
 	free(pfd);
 	free(who);
+	if (got_dump) {
+		got_dump = 0;
+		dump_state(c);
+	}
 	if (got_int) {
 		int sig = got_int;
 

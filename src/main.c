@@ -897,16 +897,53 @@ save_history(struct ctl *c)
 }
 
 static int loop_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t loop_sig;
+static volatile pid_t loop_run;	/* the run under way, not yet reaped; 0 */
 
+/*
+ * -f's own process: SIGINT, SIGTERM, SIGHUP and SIGQUIT end the loop (exit
+ * 2), and all but SIGINT (which a terminal sends the run too) are passed on
+ * to a run under way, which stops and reports. SIGUSR1 is only passed on,
+ * for the run's state dump.
+ */
 static void
-on_loop_interrupt(int sig)
+on_loop_signal(int sig)
 {
 	int err = errno;
+	pid_t run = loop_run;
 
-	(void)sig;
-	if (write(loop_pipe[1], "i", 1) < 0)
-		(void)0;
+	if (run > 0 && sig != SIGINT)
+		kill(run, sig);
+	if (sig != SIGUSR1) {
+		loop_sig = sig;
+		if (write(loop_pipe[1], "i", 1) < 0)
+			(void)0;
+	}
 	errno = err;
+}
+
+/* Waits for the run pid, which the handler may signal until it is reaped. */
+static void
+loop_wait_run(pid_t pid, int *status)
+{
+	sigset_t set, old;
+	siginfo_t si;
+
+	/* A signal that came before the handler knew the run is passed on here. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	loop_run = pid;
+	if (loop_sig && loop_sig != SIGINT)
+		kill(pid, loop_sig);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+		;
+	loop_run = 0;
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
 }
 
 /*
@@ -931,7 +968,11 @@ loop_on_fail(struct ctl *c, int argc, char **argv)
 		hd_fatal(HD_EXIT_INTERNAL, "pipe:");
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_loop_interrupt;
+	sa.sa_handler = on_loop_signal;	/* no SA_RESTART: waitpid returns */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	for (k = 0; k < c->nbins; k++)
 		paths[k] = c->bins[k].path;
 	/* argv[0], then --lf when rerunning failures (before any "--"), then the rest. */
@@ -960,8 +1001,12 @@ loop_on_fail(struct ctl *c, int argc, char **argv)
 			_exit(127);
 		}
 		signal(SIGINT, SIG_IGN);	/* the run takes Ctrl-C and says so */
-		while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+		if (pid > 0)
+			loop_wait_run(pid, &status);
+		if (loop_sig) {
+			hd_watch_close(w);
+			return HD_EXIT_INTERRUPTED;
+		}
 		if (pid < 0 || WIFSIGNALED(status) || WEXITSTATUS(status) == HD_EXIT_INTERRUPTED ||
 		    WEXITSTATUS(status) >= 3) {
 			hd_watch_close(w);
