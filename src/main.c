@@ -444,8 +444,12 @@ load_ini(struct ini *ini)
 
 		if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, dir))
 			for (i = 0; i < ini->ntestpaths; i++)
-				if (ini->testpaths[i][0] != '/')
-					ini->testpaths[i] = xasprintf("%s/%s", dir, ini->testpaths[i]);
+				if (ini->testpaths[i][0] != '/') {
+					char *rel = ini->testpaths[i];
+
+					ini->testpaths[i] = xasprintf("%s/%s", dir, rel);
+					free(rel);
+				}
 		free(dir);
 	}
 	hd_ini_free(e, n);
