@@ -415,9 +415,11 @@ load_ini(struct ini *ini)
 		    strcmp(e[i].key, "testpaths") && strcmp(e[i].key, "resources") &&
 		    strcmp(e[i].key, "cache_dir") && strcmp(e[i].key, "junit_family") &&
 		    strcmp(e[i].key, "junit_suite_name") && strcmp(e[i].key, "chdir")) {
+			char q[HD_QUOTE_SIZE];
+
 			fprintf(stderr, "herd: %s:%d: unknown key '%s' in [herd] (known: addopts, "
 				"testpaths, resources, cache_dir, junit_family, junit_suite_name, "
-				"chdir)\n", path, e[i].line, e[i].key);
+				"chdir)\n", path, e[i].line, hd_quote_str(q, e[i].key));
 			exit(HD_EXIT_USAGE);
 		}
 	load_ini_junit(e, n, path);
@@ -569,11 +571,10 @@ find_binaries(struct ctl *c, char **paths, size_t n)
 
 	for (i = 0; i < n; i++) {
 		const char *p = paths[i];
+		char q[HD_QUOTE_SIZE];	/* a 5 MB testpaths value is named short */
 		char *exec_path;
 
 		if (stat(p, &st) < 0) {
-			char q[HD_QUOTE_SIZE];	/* a 5 MB testpaths value is named short */
-
 			fprintf(stderr, "herd: %s: %s\n", hd_quote_str(q, p), strerror(errno));
 			exit(HD_EXIT_USAGE);
 		}
@@ -586,18 +587,20 @@ find_binaries(struct ctl *c, char **paths, size_t n)
 			continue;
 		}
 		if (!S_ISREG(st.st_mode)) {
-			fprintf(stderr, "herd: %s: not a test binary or a folder (a %s)\n", p,
+			fprintf(stderr, "herd: %s: not a test binary or a folder (a %s)\n",
+				hd_quote_str(q, p),
 				S_ISFIFO(st.st_mode) ? "FIFO" : S_ISSOCK(st.st_mode) ? "socket" :
 				S_ISCHR(st.st_mode) ? "character device" :
 				S_ISBLK(st.st_mode) ? "block device" : "special file");
 			exit(HD_EXIT_USAGE);
 		}
 		if (!(st.st_mode & 0111) || access(p, X_OK) < 0) {
-			fprintf(stderr, "herd: %s: not executable\n", p);
+			fprintf(stderr, "herd: %s: not executable\n", hd_quote_str(q, p));
 			exit(HD_EXIT_USAGE);
 		}
 		if (!is_herd_binary(p)) {
-			fprintf(stderr, "herd: %s: not a herd test binary (it is not linked with libherd)\n", p);
+			fprintf(stderr, "herd: %s: not a herd test binary (it is not linked with libherd)\n",
+				hd_quote_str(q, p));
 			exit(HD_EXIT_USAGE);
 		}
 		/* exec without a slash searches PATH: make it a path. */
@@ -651,6 +654,7 @@ static int
 check_unique_ids(const struct ctl *c)
 {
 	const struct citem **slot;
+	char q[HD_QUOTE_SIZE];
 	size_t n = 0, nslot = 2, i, j, h;
 	int r = 0;
 
@@ -671,11 +675,11 @@ check_unique_ids(const struct ctl *c)
 				continue;
 			}
 			if (slot[h]->bin == it->bin)
-				fprintf(stderr, "herd: %s: two items have the node id '%.200s'\n",
-					it->bin->path, it->id);
+				fprintf(stderr, "herd: %s: two items have the node id '%s'\n",
+					it->bin->path, hd_quote_str(q, it->id));
 			else
-				fprintf(stderr, "herd: %s and %s both have the node id '%.200s'\n",
-					slot[h]->bin->path, it->bin->path, it->id);
+				fprintf(stderr, "herd: %s and %s both have the node id '%s'\n",
+					slot[h]->bin->path, it->bin->path, hd_quote_str(q, it->id));
 			r = -1;
 			break;
 		}
