@@ -9,8 +9,11 @@
  * register it: there is no list to maintain. The binary runs alone as a serial
  * runner (./t --help) and, started by the herd controller, as one of its workers.
  *
- * The header compiles as C11 and as C++ (C++20 for the designated options; they
- * must then be written in the order struct herd_test declares them).
+ * The header compiles as C99, C11 and later, and as C++ (C++20 for the
+ * designated options; they must then be written in the order struct herd_test
+ * declares them). Every macro has a HERD_ name (HERD_TEST, HERD_CHECK_EQ);
+ * the short names (TEST, CHECK_EQ) are left out when HERD_NO_SHORT_NAMES is
+ * defined before the include.
  */
 #ifndef HERD_H
 #define HERD_H
@@ -119,26 +122,61 @@ void *herd_board_get_bytes(const char *key, size_t *len);	/* same, any bytes */
 int herd_trail_start(const char *name);	/* nonzero for the first start */
 int herd_trail_finish(const char *name);	/* nonzero when back to zero */
 
-/* Assertion back ends: use the macros below. */
+/*
+ * Assertion back ends: use the macros below. macro is the assertion's name
+ * ("CHECK_EQ") and args its arguments as written ("n, 4, \"after %d\", k"),
+ * of which the message shows the operands; fmt and what follows it are the
+ * author's optional message. Each returns nonzero when the assertion holds; a failed
+ * REQUIRE (stop set) does not return. Integers and pointers come as integers
+ * so that a pointer to memory not yet written (a fresh malloc()) is never
+ * taken for a read of that memory.
+ */
 enum herd_op { HERD_OP_EQ, HERD_OP_NE, HERD_OP_LT, HERD_OP_LE, HERD_OP_GT, HERD_OP_GE };
+enum herd_str_op {
+	HERD_STR_OP_EQ, HERD_STR_OP_NE, HERD_STR_OP_NEQ /* first n bytes */,
+	HERD_STR_OP_CONTAINS, HERD_STR_OP_STARTS_WITH, HERD_STR_OP_ENDS_WITH
+};
+enum herd_float_op {
+	HERD_FLOAT_OP_FLOAT_EQ, HERD_FLOAT_OP_DOUBLE_EQ, HERD_FLOAT_OP_NEAR,
+	HERD_FLOAT_OP_APPROX, HERD_FLOAT_OP_APPROX_NAN_OK, HERD_FLOAT_OP_NAN,
+	HERD_FLOAT_OP_INF, HERD_FLOAT_OP_APPROX_TOL, HERD_FLOAT_OP_LT, HERD_FLOAT_OP_LE, HERD_FLOAT_OP_GT,
+	HERD_FLOAT_OP_GE
+};
+enum herd_ptr_op { HERD_PTR_OP_EQ, HERD_PTR_OP_NE, HERD_PTR_OP_NULL, HERD_PTR_OP_NOT_NULL };
 int herd_assert_true(int stop, int ok, const char *file, int line,
-		     const char *expr, const char *fmt, ...);
+		     const char *macro, const char *args, const char *fmt, ...);
 int herd_assert_int(int stop, enum herd_op op, const char *file, int line,
-		    const char *macro, const char *ea, const char *eb,
-		    int sa, uintmax_t a, int sb, uintmax_t b, const char *fmt, ...);
-int herd_assert_str(int stop, int want_eq, const char *file, int line,
-		    const char *macro, const char *ea, const char *eb,
-		    const char *a, const char *b, const char *fmt, ...);
-int herd_assert_mem(int stop, const char *file, int line, const char *macro,
-		    const char *ea, const char *eb, const void *a, const void *b,
-		    size_t n, const char *fmt, ...);
-int herd_assert_near(int stop, const char *file, int line, const char *macro,
-		     const char *ea, const char *eb, const char *eeps,
-		     double a, double b, double eps, const char *fmt, ...);
-int herd_assert_ptr(int stop, int want_null, const char *file, int line,
-		    const char *macro, const char *ea, const void *p,
+		    const char *macro, const char *args, int sa, uintmax_t a, int sb, uintmax_t b,
+		    const char *fmt, ...);
+int herd_assert_bits(int stop, const char *file, int line,
+		     const char *macro, const char *args,
+		     uintmax_t mask, uintmax_t a, uintmax_t b, const char *fmt, ...);
+int herd_assert_str(int stop, enum herd_str_op op, const char *file, int line,
+		    const char *macro, const char *args, const char *a, const char *b, size_t n,
+		    const char *fmt, ...);
+int herd_assert_mem(int stop, const char *file, int line,
+		    const char *macro, const char *args,
+		    const void *a, const void *b, size_t n, const char *fmt, ...);
+/* rel and abs: the tolerances of NEAR (abs) and APPROX (both). */
+int herd_assert_float(int stop, enum herd_float_op op, const char *file, int line,
+		      const char *macro, const char *args, double a, double b,
+		      double rel, double abs,
+		      const char *fmt, ...);
+int herd_assert_ptr(int stop, enum herd_ptr_op op, const char *file, int line,
+		    const char *macro, const char *args, uintptr_t a, uintptr_t b,
 		    const char *fmt, ...);
 void herd_fail_at(int stop, const char *file, int line, const char *fmt, ...);
+/*
+ * The assertion context: lines shown under every failure until popped,
+ * innermost first, each with the file:line that pushed it. At most 16 are
+ * kept (deeper pushes are counted, not shown); a test starts with none.
+ */
+void herd_context_push(const char *file, int line, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+void herd_context_pop(void);
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop
@@ -171,36 +209,45 @@ void herd_fail_at(int stop, const char *file, int line, const char *fmt, ...);
 #endif
 
 /*
- * TEST(suite, name, options...) { body }
+ * HERD_TEST(suite, name, options...) { body }, short name TEST.
  * The extra empty argument lets the option list be empty without the
- * pedantic "requires at least one argument" complaint.
+ * pedantic "requires at least one argument" complaint. C++ before C++20 has
+ * no designated initializers: there a TEST takes no options and FIXTURE is
+ * not available.
  */
-#define TEST(...) HERD_TEST_(__VA_ARGS__, )
-#define HERD_TEST_(suite, name, ...) \
+#define HERD_TEST(...) HERD_TEST_1_(__VA_ARGS__, )
+#define HERD_TEST_1_(suite, name, ...) \
 	HERD_TEST_DEF_(suite, name, NULL, 0, 0, __VA_ARGS__)
 
-/* TEST_P(suite, name, array, options...): one item per element of array. */
-#define TEST_P(...) HERD_TEST_P_(__VA_ARGS__, )
-#define HERD_TEST_P_(suite, name, array, ...) \
+/* HERD_TEST_P(suite, name, array, options...): one item per element of array. */
+#define HERD_TEST_P(...) HERD_TEST_P_1_(__VA_ARGS__, )
+#define HERD_TEST_P_1_(suite, name, array, ...) \
 	HERD_TEST_DEF_(suite, name, (const void *)(array), sizeof((array)[0]), \
 		       sizeof(array) / sizeof((array)[0]), __VA_ARGS__)
+
+#if defined(__cplusplus) && __cplusplus <= 201703L
+#define HERD_TEST_FIELDS_(suite_, name_, fn_, params_, psize_, pcount_) \
+	#suite_, #name_, __FILE__, __LINE__, fn_, params_, psize_, pcount_
+#else
+#define HERD_TEST_FIELDS_(suite_, name_, fn_, params_, psize_, pcount_) \
+	.suite = #suite_, .name = #name_, .file = __FILE__, .line = __LINE__, \
+	.fn = fn_, .params = params_, .param_size = psize_, .param_count = pcount_
+#endif
 
 #define HERD_TEST_DEF_(suite_, name_, params_, psize_, pcount_, ...) \
 	static void HERD_SYM(fn, suite_, name_)(void); \
 	HERD_OPTS_BEGIN_ \
 	static const struct herd_test HERD_SYM(t, suite_, name_) = { \
-		.suite = #suite_, .name = #name_, .file = __FILE__, \
-		.line = __LINE__, .fn = HERD_SYM(fn, suite_, name_), \
-		.params = params_, .param_size = psize_, \
-		.param_count = pcount_, __VA_ARGS__ }; \
+		HERD_TEST_FIELDS_(suite_, name_, HERD_SYM(fn, suite_, name_), \
+				  params_, psize_, pcount_), __VA_ARGS__ }; \
 	HERD_OPTS_END_ \
 	HERD_CTOR_(HERD_SYM(reg, suite_, name_)) \
 	{ herd_register(&HERD_SYM(t, suite_, name_)); } \
 	static void HERD_SYM(fn, suite_, name_)(void)
 
-/* FIXTURE(name, .scope = ..., .setup = f, .teardown = g); */
-#define FIXTURE(...) HERD_FIXTURE_(__VA_ARGS__, )
-#define HERD_FIXTURE_(name_, ...) \
+/* HERD_FIXTURE(name, .scope = ..., .setup = f, .teardown = g); short name FIXTURE. */
+#define HERD_FIXTURE(...) HERD_FIXTURE_1_(__VA_ARGS__, )
+#define HERD_FIXTURE_1_(name_, ...) \
 	HERD_OPTS_BEGIN_ \
 	static const struct herd_fixture HERD_SYM(fx, fixture, name_) = { \
 		.name = #name_, .file = __FILE__, .line = __LINE__, \
@@ -212,63 +259,353 @@ void herd_fail_at(int stop, const char *file, int line, const char *fmt, ...);
 
 /* ---- assertions ---- */
 
-#ifdef __cplusplus
-#define HERD_SIGNED_(x) ((int)std::is_signed<decltype(x)>::value)
+/*
+ * Every assertion prints, when it fails, "file:line: MACRO(args) failed: got
+ * ACTUAL, expected EXPECTED": the first operand is the value under test, the
+ * second what it should be. Each takes an optional printf-style message after
+ * its operands: CHECK_EQ(n, 4, "after %d pushes", k). The trailing "" lets it
+ * be absent. Each operand is evaluated once.
+ */
+
+#if defined(__GNUC__) || defined(__clang__)
+#define HERD_EXT_ __extension__
 #else
-#define HERD_SIGNED_(x) _Generic((x), \
-	_Bool: 0, unsigned char: 0, unsigned short: 0, unsigned int: 0, \
-	unsigned long: 0, unsigned long long: 0, default: 1)
+#define HERD_EXT_
 #endif
 
-#define HERD_TRUE_(stop, cond, ...) \
-	herd_assert_true(stop, !!(cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
-#define HERD_INT_(stop, op, macro, a, b, ...) \
-	herd_assert_int(stop, op, __FILE__, __LINE__, macro, #a, #b, \
-			HERD_SIGNED_(a), (uintmax_t)(a), \
-			HERD_SIGNED_(b), (uintmax_t)(b), __VA_ARGS__)
-#define HERD_STR_(stop, eq, macro, a, b, ...) \
-	herd_assert_str(stop, eq, __FILE__, __LINE__, macro, #a, #b, a, b, __VA_ARGS__)
-#define HERD_MEM_(stop, macro, a, b, n, ...) \
-	herd_assert_mem(stop, __FILE__, __LINE__, macro, #a, #b, a, b, n, __VA_ARGS__)
-#define HERD_NEAR_(stop, macro, a, b, eps, ...) \
-	herd_assert_near(stop, __FILE__, __LINE__, macro, #a, #b, #eps, \
-			 (double)(a), (double)(b), (double)(eps), __VA_ARGS__)
-#define HERD_PTR_(stop, null, macro, p, ...) \
-	herd_assert_ptr(stop, null, __FILE__, __LINE__, macro, #p, \
-			(const void *)(p), __VA_ARGS__)
+#define HERD_FLOAT_HINT_ \
+	"for floating values use CHECK_DOUBLE_EQ, CHECK_FLOAT_EQ, CHECK_NEAR, " \
+	"CHECK_APPROX or CHECK_DOUBLE_LT, _LE, _GT, _GE"
+
+#ifdef __cplusplus
+/* An integer comparison refuses a floating operand: it would be truncated. */
+template <class T> struct herd_integer_operand_ {
+	static_assert(!std::is_floating_point<T>::value,
+		      "herd: CHECK_EQ, _NE, _LT, _LE, _GT, _GE and CHECK_BITS compare "
+		      "integers; " HERD_FLOAT_HINT_);
+	char herd_m_;
+};
+#define HERD_NOT_FLOAT_(macro, x) \
+	((void)sizeof(herd_integer_operand_<typename std::decay<decltype(x)>::type>))
+template <class T, bool E = std::is_enum<T>::value> struct herd_signed_ {
+	static const int value = std::is_signed<T>::value;
+};
+template <class T> struct herd_signed_<T, true> {
+	static const int value = std::is_signed<typename std::underlying_type<T>::type>::value;
+};
+#define HERD_SIGNED_(x) (herd_signed_<typename std::decay<decltype(x)>::type>::value)
+/* The string forms take char, signed char and unsigned char strings, and nullptr. */
+inline const char *herd_cstr_(const char *s) { return s; }
+inline const char *herd_cstr_(const unsigned char *s) { return reinterpret_cast<const char *>(s); }
+inline const char *herd_cstr_(const signed char *s) { return reinterpret_cast<const char *>(s); }
+inline const char *herd_cstr_(decltype(nullptr)) { return nullptr; }
+#define HERD_CSTR_(s) herd_cstr_(s)
+#else
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define HERD_NOT_FLOAT_(macro, x) ((void)sizeof(struct { \
+	_Static_assert(!_Generic((x), \
+		float: 1, double: 1, long double: 1, default: 0), \
+		"herd: " macro " compares integers; " HERD_FLOAT_HINT_); \
+	int herd_m_; }))
+#else
+/* C99 has no _Static_assert (the C library may define it as a macro of its own). */
+#define HERD_NOT_FLOAT_(macro, x) ((void)sizeof(struct { \
+	int herd_integer_comparison_of_a_floating_value_use_CHECK_DOUBLE_EQ_or_CHECK_NEAR : \
+		HERD_EXT_ _Generic((x), float: -1, double: -1, long double: -1, default: 1); }))
+#endif
+#define HERD_SIGNED_(x) (HERD_EXT_ _Generic((x), \
+	_Bool: 0, unsigned char: 0, unsigned short: 0, unsigned int: 0, \
+	unsigned long: 0, unsigned long long: 0, default: 1))
+#define HERD_CSTR_(s) ((const char *)(HERD_EXT_ _Generic((s), \
+	char *: (s), const char *: (s), signed char *: (s), \
+	const signed char *: (s), unsigned char *: (s), \
+	const unsigned char *: (s), void *: (s), const void *: (s))))
+#endif
+#define HERD_PTRV_(p) ((uintptr_t)(const volatile void *)(p))
+
+#define HERD_TRUE_(stop, macro, args, cond, ...) \
+	herd_assert_true(stop, !!(cond), __FILE__, __LINE__, macro, args, \
+			 __VA_ARGS__)
+#define HERD_INT_(stop, op, macro, args, a, b, ...) \
+	herd_assert_int(stop, op, __FILE__, __LINE__, macro, args, \
+			(HERD_NOT_FLOAT_(macro, a), HERD_SIGNED_(a)), (uintmax_t)(a), \
+			(HERD_NOT_FLOAT_(macro, b), HERD_SIGNED_(b)), (uintmax_t)(b), \
+			__VA_ARGS__)
+#define HERD_BITS_(stop, macro, args, mask, a, b, ...) \
+	herd_assert_bits(stop, __FILE__, __LINE__, macro, args, \
+			 (HERD_NOT_FLOAT_(macro, mask), (uintmax_t)(mask)), \
+			 (HERD_NOT_FLOAT_(macro, a), (uintmax_t)(a)), \
+			 (HERD_NOT_FLOAT_(macro, b), (uintmax_t)(b)), __VA_ARGS__)
+#define HERD_STR_(stop, op, macro, args, a, b, ...) \
+	herd_assert_str(stop, op, __FILE__, __LINE__, macro, args, \
+			HERD_CSTR_(a), HERD_CSTR_(b), 0, __VA_ARGS__)
+#define HERD_STRN_(stop, macro, args, a, b, n, ...) \
+	herd_assert_str(stop, HERD_STR_OP_NEQ, __FILE__, __LINE__, macro, args, \
+			HERD_CSTR_(a), HERD_CSTR_(b), (size_t)(n), __VA_ARGS__)
+#define HERD_MEM_(stop, macro, args, a, b, n, ...) \
+	herd_assert_mem(stop, __FILE__, __LINE__, macro, args, \
+			(const void *)(a), (const void *)(b), (size_t)(n), __VA_ARGS__)
+#define HERD_FLOAT1_(stop, op, macro, args, x, ...) \
+	herd_assert_float(stop, op, __FILE__, __LINE__, macro, args, \
+			  (double)(x), 0.0, 0.0, 0.0, __VA_ARGS__)
+#define HERD_FLOAT2_(stop, op, macro, args, a, b, ...) \
+	herd_assert_float(stop, op, __FILE__, __LINE__, macro, args, \
+			  (double)(a), (double)(b), 1e-6, 1e-12, __VA_ARGS__)
+#define HERD_FLOATEQ_(stop, macro, args, a, b, ...) \
+	herd_assert_float(stop, HERD_FLOAT_OP_FLOAT_EQ, __FILE__, __LINE__, \
+			  macro, args, (double)(float)(a), \
+			  (double)(float)(b), 0.0, 0.0, __VA_ARGS__)
+#define HERD_NEAR_(stop, macro, args, a, b, eps, ...) \
+	herd_assert_float(stop, HERD_FLOAT_OP_NEAR, __FILE__, __LINE__, \
+			  macro, args, (double)(a), \
+			  (double)(b), 0.0, (double)(eps), __VA_ARGS__)
+#define HERD_APPROX_TOL_(stop, macro, args, a, b, rel, abs, ...) \
+	herd_assert_float(stop, HERD_FLOAT_OP_APPROX_TOL, __FILE__, __LINE__, \
+			  macro, args, (double)(a), \
+			  (double)(b), (double)(rel), (double)(abs), __VA_ARGS__)
+#define HERD_PTR2_(stop, op, macro, args, a, b, ...) \
+	herd_assert_ptr(stop, op, __FILE__, __LINE__, macro, args, \
+			HERD_PTRV_(a), HERD_PTRV_(b), __VA_ARGS__)
+#define HERD_PTR1_(stop, op, macro, args, p, ...) \
+	herd_assert_ptr(stop, op, __FILE__, __LINE__, macro, args, \
+			HERD_PTRV_(p), (uintptr_t)0, __VA_ARGS__)
+
+/* CHECK*: record a failure and go on; REQUIRE*: record it and end the test. */
+#define HERD_CHECK(...)		HERD_TRUE_(0, "CHECK", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE(...)	HERD_TRUE_(1, "REQUIRE", #__VA_ARGS__, __VA_ARGS__, "")
+
+/* Integers, compared as the mathematical values they stand for. */
+#define HERD_CHECK_EQ(...)	HERD_INT_(0, HERD_OP_EQ, "CHECK_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_NE(...)	HERD_INT_(0, HERD_OP_NE, "CHECK_NE", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_LT(...)	HERD_INT_(0, HERD_OP_LT, "CHECK_LT", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_LE(...)	HERD_INT_(0, HERD_OP_LE, "CHECK_LE", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_GT(...)	HERD_INT_(0, HERD_OP_GT, "CHECK_GT", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_GE(...)	HERD_INT_(0, HERD_OP_GE, "CHECK_GE", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_EQ(...)	HERD_INT_(1, HERD_OP_EQ, "REQUIRE_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_NE(...)	HERD_INT_(1, HERD_OP_NE, "REQUIRE_NE", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_LT(...)	HERD_INT_(1, HERD_OP_LT, "REQUIRE_LT", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_LE(...)	HERD_INT_(1, HERD_OP_LE, "REQUIRE_LE", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_GT(...)	HERD_INT_(1, HERD_OP_GT, "REQUIRE_GT", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_GE(...)	HERD_INT_(1, HERD_OP_GE, "REQUIRE_GE", #__VA_ARGS__, __VA_ARGS__, "")
+/* CHECK_BITS(mask, a, b): the bits of mask are the same in a and b. */
+#define HERD_CHECK_BITS(...)	HERD_BITS_(0, "CHECK_BITS", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_BITS(...)	HERD_BITS_(1, "REQUIRE_BITS", #__VA_ARGS__, __VA_ARGS__, "")
+
+/* Strings (char, signed char or unsigned char; NULL is a value like any other). */
+#define HERD_CHECK_STR_EQ(...)	HERD_STR_(0, HERD_STR_OP_EQ, "CHECK_STR_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_STR_NE(...)	HERD_STR_(0, HERD_STR_OP_NE, "CHECK_STR_NE", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_STRN_EQ(...)	HERD_STRN_(0, "CHECK_STRN_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_STR_CONTAINS(...) \
+	HERD_STR_(0, HERD_STR_OP_CONTAINS, "CHECK_STR_CONTAINS", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_STR_STARTS_WITH(...) \
+	HERD_STR_(0, HERD_STR_OP_STARTS_WITH, "CHECK_STR_STARTS_WITH", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_STR_ENDS_WITH(...) \
+	HERD_STR_(0, HERD_STR_OP_ENDS_WITH, "CHECK_STR_ENDS_WITH", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_STR_EQ(...) HERD_STR_(1, HERD_STR_OP_EQ, "REQUIRE_STR_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_STR_NE(...) HERD_STR_(1, HERD_STR_OP_NE, "REQUIRE_STR_NE", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_STRN_EQ(...) HERD_STRN_(1, "REQUIRE_STRN_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_STR_CONTAINS(...) \
+	HERD_STR_(1, HERD_STR_OP_CONTAINS, "REQUIRE_STR_CONTAINS", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_STR_STARTS_WITH(...) \
+	HERD_STR_(1, HERD_STR_OP_STARTS_WITH, "REQUIRE_STR_STARTS_WITH", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_STR_ENDS_WITH(...) \
+	HERD_STR_(1, HERD_STR_OP_ENDS_WITH, "REQUIRE_STR_ENDS_WITH", #__VA_ARGS__, __VA_ARGS__, "")
+
+/* Memory: the first n bytes. */
+#define HERD_CHECK_MEM_EQ(...)	HERD_MEM_(0, "CHECK_MEM_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_MEM_EQ(...) HERD_MEM_(1, "REQUIRE_MEM_EQ", #__VA_ARGS__, __VA_ARGS__, "")
 
 /*
- * Every assertion takes an optional printf-style message after its operands:
- * CHECK_EQ(n, 4, "after %d pushes", k). The trailing "" lets it be absent.
+ * Floating point. FLOAT_EQ and DOUBLE_EQ: within 4 units in the last place
+ * (as float, as double). NEAR(a, b, abs): |a - b| <= abs. APPROX: as
+ * pytest.approx, |a - b| <= max(1e-6 * |b|, 1e-12); APPROX_TOL(a, b, rel,
+ * abs) with other tolerances. DOUBLE_LT, _LE, _GT, _GE: ordered as doubles.
+ * A NaN equals nothing and is ordered with nothing, except under
+ * APPROX_NAN_OK, where a NaN equals a NaN.
  */
-#define CHECK(...)		HERD_TRUE_(0, __VA_ARGS__, "")
-#define REQUIRE(...)		HERD_TRUE_(1, __VA_ARGS__, "")
-#define CHECK_EQ(...)		HERD_INT_(0, HERD_OP_EQ, "CHECK_EQ", __VA_ARGS__, "")
-#define CHECK_NE(...)		HERD_INT_(0, HERD_OP_NE, "CHECK_NE", __VA_ARGS__, "")
-#define CHECK_LT(...)		HERD_INT_(0, HERD_OP_LT, "CHECK_LT", __VA_ARGS__, "")
-#define CHECK_LE(...)		HERD_INT_(0, HERD_OP_LE, "CHECK_LE", __VA_ARGS__, "")
-#define CHECK_GT(...)		HERD_INT_(0, HERD_OP_GT, "CHECK_GT", __VA_ARGS__, "")
-#define CHECK_GE(...)		HERD_INT_(0, HERD_OP_GE, "CHECK_GE", __VA_ARGS__, "")
-#define REQUIRE_EQ(...)		HERD_INT_(1, HERD_OP_EQ, "REQUIRE_EQ", __VA_ARGS__, "")
-#define REQUIRE_NE(...)		HERD_INT_(1, HERD_OP_NE, "REQUIRE_NE", __VA_ARGS__, "")
-#define REQUIRE_LT(...)		HERD_INT_(1, HERD_OP_LT, "REQUIRE_LT", __VA_ARGS__, "")
-#define REQUIRE_LE(...)		HERD_INT_(1, HERD_OP_LE, "REQUIRE_LE", __VA_ARGS__, "")
-#define REQUIRE_GT(...)		HERD_INT_(1, HERD_OP_GT, "REQUIRE_GT", __VA_ARGS__, "")
-#define REQUIRE_GE(...)		HERD_INT_(1, HERD_OP_GE, "REQUIRE_GE", __VA_ARGS__, "")
-#define CHECK_STR_EQ(...)	HERD_STR_(0, 1, "CHECK_STR_EQ", __VA_ARGS__, "")
-#define CHECK_STR_NE(...)	HERD_STR_(0, 0, "CHECK_STR_NE", __VA_ARGS__, "")
-#define REQUIRE_STR_EQ(...)	HERD_STR_(1, 1, "REQUIRE_STR_EQ", __VA_ARGS__, "")
-#define REQUIRE_STR_NE(...)	HERD_STR_(1, 0, "REQUIRE_STR_NE", __VA_ARGS__, "")
-#define CHECK_MEM_EQ(...)	HERD_MEM_(0, "CHECK_MEM_EQ", __VA_ARGS__, "")
-#define REQUIRE_MEM_EQ(...)	HERD_MEM_(1, "REQUIRE_MEM_EQ", __VA_ARGS__, "")
-#define CHECK_NEAR(...)		HERD_NEAR_(0, "CHECK_NEAR", __VA_ARGS__, "")
-#define REQUIRE_NEAR(...)	HERD_NEAR_(1, "REQUIRE_NEAR", __VA_ARGS__, "")
-#define CHECK_NULL(...)		HERD_PTR_(0, 1, "CHECK_NULL", __VA_ARGS__, "")
-#define CHECK_NOT_NULL(...)	HERD_PTR_(0, 0, "CHECK_NOT_NULL", __VA_ARGS__, "")
-#define REQUIRE_NULL(...)	HERD_PTR_(1, 1, "REQUIRE_NULL", __VA_ARGS__, "")
-#define REQUIRE_NOT_NULL(...)	HERD_PTR_(1, 0, "REQUIRE_NOT_NULL", __VA_ARGS__, "")
+#define HERD_CHECK_FLOAT_EQ(...) HERD_FLOATEQ_(0, "CHECK_FLOAT_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_DOUBLE_EQ(...) \
+	HERD_FLOAT2_(0, HERD_FLOAT_OP_DOUBLE_EQ, "CHECK_DOUBLE_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_NEAR(...)	HERD_NEAR_(0, "CHECK_NEAR", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_APPROX(...) \
+	HERD_FLOAT2_(0, HERD_FLOAT_OP_APPROX, "CHECK_APPROX", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_APPROX_NAN_OK(...) \
+	HERD_FLOAT2_(0, HERD_FLOAT_OP_APPROX_NAN_OK, "CHECK_APPROX_NAN_OK", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_APPROX_TOL(...) HERD_APPROX_TOL_(0, "CHECK_APPROX_TOL", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_NAN(...)	HERD_FLOAT1_(0, HERD_FLOAT_OP_NAN, "CHECK_NAN", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_INF(...)	HERD_FLOAT1_(0, HERD_FLOAT_OP_INF, "CHECK_INF", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_DOUBLE_LT(...) \
+	HERD_FLOAT2_(0, HERD_FLOAT_OP_LT, "CHECK_DOUBLE_LT", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_DOUBLE_LE(...) \
+	HERD_FLOAT2_(0, HERD_FLOAT_OP_LE, "CHECK_DOUBLE_LE", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_DOUBLE_GT(...) \
+	HERD_FLOAT2_(0, HERD_FLOAT_OP_GT, "CHECK_DOUBLE_GT", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_DOUBLE_GE(...) \
+	HERD_FLOAT2_(0, HERD_FLOAT_OP_GE, "CHECK_DOUBLE_GE", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_FLOAT_EQ(...) HERD_FLOATEQ_(1, "REQUIRE_FLOAT_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_DOUBLE_EQ(...) \
+	HERD_FLOAT2_(1, HERD_FLOAT_OP_DOUBLE_EQ, "REQUIRE_DOUBLE_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_NEAR(...)	HERD_NEAR_(1, "REQUIRE_NEAR", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_APPROX(...) \
+	HERD_FLOAT2_(1, HERD_FLOAT_OP_APPROX, "REQUIRE_APPROX", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_APPROX_NAN_OK(...) \
+	HERD_FLOAT2_(1, HERD_FLOAT_OP_APPROX_NAN_OK, "REQUIRE_APPROX_NAN_OK", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_APPROX_TOL(...) \
+	HERD_APPROX_TOL_(1, "REQUIRE_APPROX_TOL", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_NAN(...)	HERD_FLOAT1_(1, HERD_FLOAT_OP_NAN, "REQUIRE_NAN", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_INF(...)	HERD_FLOAT1_(1, HERD_FLOAT_OP_INF, "REQUIRE_INF", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_DOUBLE_LT(...) \
+	HERD_FLOAT2_(1, HERD_FLOAT_OP_LT, "REQUIRE_DOUBLE_LT", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_DOUBLE_LE(...) \
+	HERD_FLOAT2_(1, HERD_FLOAT_OP_LE, "REQUIRE_DOUBLE_LE", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_DOUBLE_GT(...) \
+	HERD_FLOAT2_(1, HERD_FLOAT_OP_GT, "REQUIRE_DOUBLE_GT", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_DOUBLE_GE(...) \
+	HERD_FLOAT2_(1, HERD_FLOAT_OP_GE, "REQUIRE_DOUBLE_GE", #__VA_ARGS__, __VA_ARGS__, "")
 
-/* FAIL("why %d", n): an unconditional failure that stops the test. */
-#define FAIL(...)		herd_fail_at(1, __FILE__, __LINE__, __VA_ARGS__)
+/* Pointers, printed as pointers. */
+#define HERD_CHECK_PTR_EQ(...)	HERD_PTR2_(0, HERD_PTR_OP_EQ, "CHECK_PTR_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_PTR_NE(...)	HERD_PTR2_(0, HERD_PTR_OP_NE, "CHECK_PTR_NE", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_NULL(...)	HERD_PTR1_(0, HERD_PTR_OP_NULL, "CHECK_NULL", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_CHECK_NOT_NULL(...) \
+	HERD_PTR1_(0, HERD_PTR_OP_NOT_NULL, "CHECK_NOT_NULL", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_PTR_EQ(...) HERD_PTR2_(1, HERD_PTR_OP_EQ, "REQUIRE_PTR_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_PTR_NE(...) HERD_PTR2_(1, HERD_PTR_OP_NE, "REQUIRE_PTR_NE", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_NULL(...)	HERD_PTR1_(1, HERD_PTR_OP_NULL, "REQUIRE_NULL", #__VA_ARGS__, __VA_ARGS__, "")
+#define HERD_REQUIRE_NOT_NULL(...) \
+	HERD_PTR1_(1, HERD_PTR_OP_NOT_NULL, "REQUIRE_NOT_NULL", #__VA_ARGS__, __VA_ARGS__, "")
+
+/* HERD_FAIL("why %d", n): an unconditional failure that stops the test. */
+#define HERD_FAIL(...)		herd_fail_at(1, __FILE__, __LINE__, __VA_ARGS__)
+
+/*
+ * Naming the caller of a helper. HERD_CONTEXT("parsing %s", name) pushes a
+ * line shown, with this file:line, under every failure until
+ * HERD_CONTEXT_POP(); HERD_CALL(check_item(item, 2)) runs the call with its
+ * own text and place pushed. A REQUIRE that fails leaves the test, and a
+ * test starts with an empty context.
+ */
+#define HERD_CONTEXT(...)	herd_context_push(__FILE__, __LINE__, __VA_ARGS__)
+#define HERD_CONTEXT_POP()	herd_context_pop()
+#define HERD_CALL(...) do { \
+	herd_context_push(__FILE__, __LINE__, "%s", #__VA_ARGS__); \
+	__VA_ARGS__; \
+	herd_context_pop(); \
+} while (0)
+
+/*
+ * The short names. Define HERD_NO_SHORT_NAMES before including herd.h to
+ * leave them out, when the program has a TEST or CHECK of its own.
+ */
+#ifndef HERD_NO_SHORT_NAMES
+/* The same, stringizing their own arguments, so that the expression shown is as written. */
+#define TEST(...)		HERD_TEST(__VA_ARGS__)
+#define TEST_P(...)		HERD_TEST_P(__VA_ARGS__)
+#define FIXTURE(...)		HERD_FIXTURE(__VA_ARGS__)
+#define FAIL(...)		HERD_FAIL(__VA_ARGS__)
+#define CHECK(...)	HERD_TRUE_(0, "CHECK", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE(...)	HERD_TRUE_(1, "REQUIRE", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_EQ(...)	HERD_INT_(0, HERD_OP_EQ, "CHECK_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_NE(...)	HERD_INT_(0, HERD_OP_NE, "CHECK_NE", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_LT(...)	HERD_INT_(0, HERD_OP_LT, "CHECK_LT", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_LE(...)	HERD_INT_(0, HERD_OP_LE, "CHECK_LE", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_GT(...)	HERD_INT_(0, HERD_OP_GT, "CHECK_GT", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_GE(...)	HERD_INT_(0, HERD_OP_GE, "CHECK_GE", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_EQ(...)	HERD_INT_(1, HERD_OP_EQ, "REQUIRE_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_NE(...)	HERD_INT_(1, HERD_OP_NE, "REQUIRE_NE", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_LT(...)	HERD_INT_(1, HERD_OP_LT, "REQUIRE_LT", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_LE(...)	HERD_INT_(1, HERD_OP_LE, "REQUIRE_LE", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_GT(...)	HERD_INT_(1, HERD_OP_GT, "REQUIRE_GT", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_GE(...)	HERD_INT_(1, HERD_OP_GE, "REQUIRE_GE", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_BITS(...)	HERD_BITS_(0, "CHECK_BITS", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_BITS(...)	HERD_BITS_(1, "REQUIRE_BITS", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_STR_EQ(...) \
+	HERD_STR_(0, HERD_STR_OP_EQ, "CHECK_STR_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_STR_NE(...) \
+	HERD_STR_(0, HERD_STR_OP_NE, "CHECK_STR_NE", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_STRN_EQ(...)	HERD_STRN_(0, "CHECK_STRN_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_STR_CONTAINS(...) \
+	HERD_STR_(0, HERD_STR_OP_CONTAINS, "CHECK_STR_CONTAINS", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_STR_STARTS_WITH(...) \
+	HERD_STR_(0, HERD_STR_OP_STARTS_WITH, "CHECK_STR_STARTS_WITH", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_STR_ENDS_WITH(...) \
+	HERD_STR_(0, HERD_STR_OP_ENDS_WITH, "CHECK_STR_ENDS_WITH", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_STR_EQ(...) \
+	HERD_STR_(1, HERD_STR_OP_EQ, "REQUIRE_STR_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_STR_NE(...) \
+	HERD_STR_(1, HERD_STR_OP_NE, "REQUIRE_STR_NE", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_STRN_EQ(...) \
+	HERD_STRN_(1, "REQUIRE_STRN_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_STR_CONTAINS(...) \
+	HERD_STR_(1, HERD_STR_OP_CONTAINS, "REQUIRE_STR_CONTAINS", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_STR_STARTS_WITH(...) \
+	HERD_STR_(1, HERD_STR_OP_STARTS_WITH, "REQUIRE_STR_STARTS_WITH", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_STR_ENDS_WITH(...) \
+	HERD_STR_(1, HERD_STR_OP_ENDS_WITH, "REQUIRE_STR_ENDS_WITH", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_MEM_EQ(...)	HERD_MEM_(0, "CHECK_MEM_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_MEM_EQ(...)	HERD_MEM_(1, "REQUIRE_MEM_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_FLOAT_EQ(...) \
+	HERD_FLOATEQ_(0, "CHECK_FLOAT_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_DOUBLE_EQ(...) \
+	HERD_FLOAT2_(0, HERD_FLOAT_OP_DOUBLE_EQ, "CHECK_DOUBLE_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_NEAR(...)	HERD_NEAR_(0, "CHECK_NEAR", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_APPROX(...) \
+	HERD_FLOAT2_(0, HERD_FLOAT_OP_APPROX, "CHECK_APPROX", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_APPROX_NAN_OK(...) \
+	HERD_FLOAT2_(0, HERD_FLOAT_OP_APPROX_NAN_OK, "CHECK_APPROX_NAN_OK", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_APPROX_TOL(...) \
+	HERD_APPROX_TOL_(0, "CHECK_APPROX_TOL", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_NAN(...) \
+	HERD_FLOAT1_(0, HERD_FLOAT_OP_NAN, "CHECK_NAN", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_INF(...) \
+	HERD_FLOAT1_(0, HERD_FLOAT_OP_INF, "CHECK_INF", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_DOUBLE_LT(...) \
+	HERD_FLOAT2_(0, HERD_FLOAT_OP_LT, "CHECK_DOUBLE_LT", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_DOUBLE_LE(...) \
+	HERD_FLOAT2_(0, HERD_FLOAT_OP_LE, "CHECK_DOUBLE_LE", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_DOUBLE_GT(...) \
+	HERD_FLOAT2_(0, HERD_FLOAT_OP_GT, "CHECK_DOUBLE_GT", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_DOUBLE_GE(...) \
+	HERD_FLOAT2_(0, HERD_FLOAT_OP_GE, "CHECK_DOUBLE_GE", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_FLOAT_EQ(...) \
+	HERD_FLOATEQ_(1, "REQUIRE_FLOAT_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_DOUBLE_EQ(...) \
+	HERD_FLOAT2_(1, HERD_FLOAT_OP_DOUBLE_EQ, "REQUIRE_DOUBLE_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_NEAR(...)	HERD_NEAR_(1, "REQUIRE_NEAR", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_APPROX(...) \
+	HERD_FLOAT2_(1, HERD_FLOAT_OP_APPROX, "REQUIRE_APPROX", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_APPROX_NAN_OK(...) \
+	HERD_FLOAT2_(1, HERD_FLOAT_OP_APPROX_NAN_OK, "REQUIRE_APPROX_NAN_OK", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_APPROX_TOL(...) \
+	HERD_APPROX_TOL_(1, "REQUIRE_APPROX_TOL", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_NAN(...) \
+	HERD_FLOAT1_(1, HERD_FLOAT_OP_NAN, "REQUIRE_NAN", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_INF(...) \
+	HERD_FLOAT1_(1, HERD_FLOAT_OP_INF, "REQUIRE_INF", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_DOUBLE_LT(...) \
+	HERD_FLOAT2_(1, HERD_FLOAT_OP_LT, "REQUIRE_DOUBLE_LT", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_DOUBLE_LE(...) \
+	HERD_FLOAT2_(1, HERD_FLOAT_OP_LE, "REQUIRE_DOUBLE_LE", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_DOUBLE_GT(...) \
+	HERD_FLOAT2_(1, HERD_FLOAT_OP_GT, "REQUIRE_DOUBLE_GT", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_DOUBLE_GE(...) \
+	HERD_FLOAT2_(1, HERD_FLOAT_OP_GE, "REQUIRE_DOUBLE_GE", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_PTR_EQ(...) \
+	HERD_PTR2_(0, HERD_PTR_OP_EQ, "CHECK_PTR_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_PTR_NE(...) \
+	HERD_PTR2_(0, HERD_PTR_OP_NE, "CHECK_PTR_NE", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_NULL(...) \
+	HERD_PTR1_(0, HERD_PTR_OP_NULL, "CHECK_NULL", #__VA_ARGS__, __VA_ARGS__, "")
+#define CHECK_NOT_NULL(...) \
+	HERD_PTR1_(0, HERD_PTR_OP_NOT_NULL, "CHECK_NOT_NULL", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_PTR_EQ(...) \
+	HERD_PTR2_(1, HERD_PTR_OP_EQ, "REQUIRE_PTR_EQ", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_PTR_NE(...) \
+	HERD_PTR2_(1, HERD_PTR_OP_NE, "REQUIRE_PTR_NE", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_NULL(...) \
+	HERD_PTR1_(1, HERD_PTR_OP_NULL, "REQUIRE_NULL", #__VA_ARGS__, __VA_ARGS__, "")
+#define REQUIRE_NOT_NULL(...) \
+	HERD_PTR1_(1, HERD_PTR_OP_NOT_NULL, "REQUIRE_NOT_NULL", #__VA_ARGS__, __VA_ARGS__, "")
+#endif /* HERD_NO_SHORT_NAMES */
 
 #endif /* HERD_H */

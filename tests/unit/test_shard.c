@@ -170,8 +170,8 @@ TEST(shard_split, lognormal_imbalance_within_5_percent)
 	hd_shard_split(secs, 1000, 4, a);
 	imb = hd_shard_imbalance(secs, 1000, 4, a);
 	printf("LPT imbalance over 1000 lognormal durations, 4 shards: %.6f\n", imb);
-	CHECK_LE(imb, 1.05);
-	CHECK_GE(imb, 1.0);
+	CHECK_DOUBLE_LE(imb, 1.05);
+	CHECK_DOUBLE_GE(imb, 1.0);
 	/* The same inputs give the same split. */
 	hd_shard_split(secs, 1000, 4, b);
 	CHECK_MEM_EQ(a, b, sizeof(a));
@@ -207,7 +207,7 @@ TEST(shard_split, within_grahams_bound)
 			}
 			for (i = 0; i < m; i++)
 				makespan = sums[i] > makespan ? sums[i] : makespan;
-			CHECK_LE(makespan, total / m + max * (1 - 1.0 / m) + 1e-9,
+			CHECK_DOUBLE_LE(makespan, total / m + max * (1 - 1.0 / m) + 1e-9,
 				 "seed %llu, %u shards", seed, m);
 		}
 }

@@ -59,11 +59,11 @@ TEST(util, parse_seconds)
 	CHECK_NEAR(hd_parse_seconds("2"), 2.0, 1e-12);
 	CHECK_NEAR(hd_parse_seconds("0.25"), 0.25, 1e-12);
 	CHECK_NEAR(hd_parse_seconds("0"), 0.0, 1e-12);
-	CHECK_LT(hd_parse_seconds("-1"), 0);
-	CHECK_LT(hd_parse_seconds("abc"), 0);
-	CHECK_LT(hd_parse_seconds("1s"), 0);
-	CHECK_LT(hd_parse_seconds(""), 0);
-	CHECK_LT(hd_parse_seconds("nan"), 0);
+	CHECK_DOUBLE_LT(hd_parse_seconds("-1"), 0);
+	CHECK_DOUBLE_LT(hd_parse_seconds("abc"), 0);
+	CHECK_DOUBLE_LT(hd_parse_seconds("1s"), 0);
+	CHECK_DOUBLE_LT(hd_parse_seconds(""), 0);
+	CHECK_DOUBLE_LT(hd_parse_seconds("nan"), 0);
 }
 
 TEST(util, signame)

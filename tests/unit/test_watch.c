@@ -85,7 +85,7 @@ TEST(watch, rename_into_place)
 	t0 = hd_now();
 	CHECK_EQ(hd_watch_next(w, -1), 1);
 	/* A change is reported only after the quiet period. */
-	CHECK_GE(hd_now() - t0, HD_WATCH_QUIET_MS / 1000.0 - 0.005);
+	CHECK_DOUBLE_GE(hd_now() - t0, HD_WATCH_QUIET_MS / 1000.0 - 0.005);
 	hd_watch_close(w);
 	free(path);
 	scratch_remove(dir);
