@@ -154,9 +154,10 @@ t_wrap() {
 	case $HERD_BUILD in *"'"*)
 		t_bail "HERD_WRAP: the build path has no single quote" "a plain path" "$HERD_BUILD" ;;
 	esac
-	printf '#!/bin/sh\nexec %s '"'%s'"' "$@"\n' "$HERD_WRAP" "$HERD_BUILD/herd" \
-		>"$t_wrap_d/herd" && chmod +x "$t_wrap_d/herd" ||
+	if ! { printf '#!/bin/sh\nexec %s '"'%s'"' "$@"\n' "$HERD_WRAP" "$HERD_BUILD/herd" \
+		>"$t_wrap_d/herd" && chmod +x "$t_wrap_d/herd"; }; then
 		t_bail "write the herd wrapper" "a script" "write failed"
+	fi
 	HERD_BUILD=$t_wrap_d
 }
 

@@ -35,13 +35,14 @@ t_build calm tests/e2e/faults_calm.c
 
 # The items, as the binaries list them: the checker's list of what must
 # come back, not read from the reports it checks.
-"$T_WORK/faults" --list >"$T_WORK/ids" 2>&1 &&
-	"$T_WORK/calm" --list >>"$T_WORK/ids" 2>&1 ||
+if ! { "$T_WORK/faults" --list >"$T_WORK/ids" 2>&1 &&
+	"$T_WORK/calm" --list >>"$T_WORK/ids" 2>&1; }; then
 	t_bail "the binaries list their items" "--list works" "$(head -n 3 "$T_WORK/ids")"
+fi
 t_eq "$(wc -l <"$T_WORK/ids")" 36 "36 items collected from the two binaries"
 
-# The checker. Arguments: MODE WORKERS ISOLATION STDOUT JSON JUNIT. Prints one
-# line per check: "ok DESC" or "FAIL DESC<TAB>EXPECTED<TAB>GOT".
+# The checker. Arguments: MODE WORKERS ISOLATION STDOUT JSON JUNIT IDS. Prints
+# one line per check: "ok DESC" or "FAIL DESC<TAB>EXPECTED<TAB>GOT".
 cat >"$T_WORK/check.py" <<'EOF'
 import collections, json, re, sys
 import xml.etree.ElementTree as ET
@@ -207,9 +208,9 @@ one() {
 			"$(wc -l <"$T_WORK/left") processes after 10 s" "$T_WORK/left"
 		# The session is the run's own: whatever is in it is ours to end.
 		# (A session id is not reused while a process is in the session.)
-		for p in $(awk '{ print $1 }' "$T_WORK/left"); do
+		while read -r p _; do
 			kill -KILL "$p" 2>/dev/null
-		done
+		done <"$T_WORK/left"
 	else
 		t_pass "$tag: no process of the run is left alive"
 	fi
