@@ -49,6 +49,8 @@ START_TEST(test_names)
 	ck_assert_ptr_nonnull(name);
 	ck_assert_mem_eq(name, "sta", 3);
 	ck_assert_double_eq_tol(0.1 + 0.2, 0.3, 1e-9);
+	ck_assert_double_eq(0.5 * 2, 1.0);
+	ck_assert_ptr_eq(name, name);
 }
 END_TEST
 

@@ -69,6 +69,7 @@ static void test_names(void **state)
 	assert_string_equal(name, "stack");
 	assert_string_not_equal(name, "queue");
 	assert_non_null(name);
+	assert_ptr_equal(name, name);
 	assert_memory_equal(name, "sta", 3);
 	assert_double_equal(0.1 + 0.2, 0.3, 1e-9);
 }

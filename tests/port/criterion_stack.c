@@ -51,6 +51,8 @@ Test(stack, names, .init = add_extra, .description = "strings and floats")
 	cr_expect_str_neq(name, "queue");
 	cr_assert_not_null(name);
 	cr_assert_float_eq(0.1 + 0.2, 0.3, 1e-9);
+	cr_assert(eq(dbl, 0.5 * 2, 1.0));
+	cr_expect_lt(0.1, 0.2);
 	cr_assert_eq(extra, 5, "the test's own .init ran");
 	cr_assert_arr_eq(name, "sta", 3);
 }

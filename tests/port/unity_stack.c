@@ -40,6 +40,8 @@ static void test_names(void)
 	TEST_ASSERT_EQUAL_STRING("stack", name);
 	TEST_ASSERT_NOT_NULL(name);
 	TEST_ASSERT_EQUAL_MEMORY("sta", name, 3);
+	TEST_ASSERT_EQUAL_STRING_LEN("stop", name, 2);
+	TEST_ASSERT_EQUAL_PTR(name, name);
 	TEST_ASSERT_EQUAL_INT_ARRAY(want, stack, 1);
 	TEST_ASSERT_FLOAT_WITHIN(1e-6, 0.3, 0.1 + 0.2);
 	TEST_ASSERT_EQUAL_DOUBLE(0.3, 0.1 + 0.2);
