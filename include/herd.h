@@ -80,7 +80,12 @@ struct herd_test {
 	void (*param_id)(char *buf, size_t size, const void *param);
 };
 
-/* One FIXTURE. */
+/*
+ * One FIXTURE. With .params = HERD_PARAMS(array) it is parametrized: every
+ * test using it runs once per element of array, and herd_fixture_param()
+ * returns the current element. .param_id names an element in the test's id
+ * as TEST_P's does; without it the index is used.
+ */
 struct herd_fixture {
 	const char *name;
 	const char *file;
@@ -88,10 +93,35 @@ struct herd_fixture {
 	enum herd_scope scope;
 	void (*setup)(void);
 	void (*teardown)(void);
+	const void *params;	/* the array, its element size and count */
+	size_t param_size;
+	size_t param_count;
+	void (*param_id)(char *buf, size_t size, const void *param);
+};
+
+/*
+ * One SUITE: defaults for every TEST and TEST_P of the suite of that name, in
+ * any file of the binary. The lists (.fixtures, .marks, .resources) are
+ * prepended to the test's own; a test's own scalar (.timeout, .group,
+ * .strategy, .skip, .xfail) wins over the suite's.
+ */
+struct herd_suite {
+	const char *name;
+	const char *file;
+	int line;
+	const char *fixtures;
+	const char *marks;
+	double timeout;
+	const char *group;
+	enum herd_strategy strategy;
+	const char *resources;
+	const char *skip;
+	const char *xfail;
 };
 
 void herd_register(const struct herd_test *t);
 void herd_register_fixture(const struct herd_fixture *f);
+void herd_register_suite(const struct herd_suite *s);
 
 /* The runner: main() calls this; a binary with a main of its own may too. */
 int herd_main(int argc, char **argv);
@@ -100,6 +130,12 @@ int herd_main(int argc, char **argv);
 void herd_skip(const char *reason);	/* does not return */
 const void *herd_param(void);		/* the current TEST_P element, else NULL */
 size_t herd_param_index(void);
+/*
+ * The element of parametrized fixture name in use: in its setup and teardown
+ * and in the tests and fixtures using it. NULL when name is not parametrized
+ * or not in use.
+ */
+const void *herd_fixture_param(const char *name);
 const char *herd_test_id(void);	/* node id of the running item */
 const char *herd_worker_id(void);	/* "gw0", ... or "main" when run alone */
 int herd_worker_count(void);
@@ -244,6 +280,38 @@ void herd_context_pop(void);
 	HERD_CTOR_(HERD_SYM(reg, suite_, name_)) \
 	{ herd_register(&HERD_SYM(t, suite_, name_)); } \
 	static void HERD_SYM(fn, suite_, name_)(void)
+
+/*
+ * HERD_TEST_FN(suite, name): the function holding a TEST's body, which
+ * another test of the same file may call (HERD_TEST_FN(math, add)();). It is
+ * static; a test defined further down is declared first with
+ * static void HERD_TEST_FN(suite, name)(void);. The call runs the body only,
+ * in the caller's item: its fixtures, herd_param() and options stay the
+ * caller's.
+ */
+#define HERD_TEST_FN(suite, name) HERD_SYM(fn, suite, name)
+
+/*
+ * .params = HERD_PARAMS(array) in a FIXTURE: the array with its element size
+ * and count (a pointer alone would not tell them).
+ */
+#define HERD_PARAMS(array) (const void *)(array), \
+	.param_size = sizeof((array)[0]), .param_count = sizeof(array) / sizeof((array)[0])
+
+/*
+ * HERD_SUITE(name, .fixtures = "...", .marks = "...", ...); short name SUITE.
+ * Options in the order struct herd_suite declares them (for C++).
+ */
+#define HERD_SUITE(...) HERD_SUITE_1_(__VA_ARGS__, )
+#define HERD_SUITE_1_(name_, ...) \
+	HERD_OPTS_BEGIN_ \
+	static const struct herd_suite HERD_SYM(su, suite, name_) = { \
+		.name = #name_, .file = __FILE__, .line = __LINE__, \
+		__VA_ARGS__ }; \
+	HERD_OPTS_END_ \
+	HERD_CTOR_(HERD_SYM(sureg, suite, name_)) \
+	{ herd_register_suite(&HERD_SYM(su, suite, name_)); } \
+	extern int herd_suite_semicolon_
 
 /* HERD_FIXTURE(name, .scope = ..., .setup = f, .teardown = g); short name FIXTURE. */
 #define HERD_FIXTURE(...) HERD_FIXTURE_1_(__VA_ARGS__, )
@@ -502,6 +570,7 @@ inline const char *herd_cstr_(decltype(nullptr)) { return nullptr; }
 #define TEST(...)		HERD_TEST(__VA_ARGS__)
 #define TEST_P(...)		HERD_TEST_P(__VA_ARGS__)
 #define FIXTURE(...)		HERD_FIXTURE(__VA_ARGS__)
+#define SUITE(...)		HERD_SUITE(__VA_ARGS__)
 #define FAIL(...)		HERD_FAIL(__VA_ARGS__)
 #define CHECK(...)	HERD_TRUE_(0, "CHECK", #__VA_ARGS__, __VA_ARGS__, "")
 #define REQUIRE(...)	HERD_TRUE_(1, "REQUIRE", #__VA_ARGS__, __VA_ARGS__, "")

@@ -30,15 +30,33 @@ struct hd_item {
 	size_t index;		/* position in the collection */
 	const char *group;	/* .group, or the id when only .strategy is set */
 	enum herd_strategy strategy;	/* the group's, whichever test declared it */
+	const struct herd_fixture **pfx;	/* its parametrized fixtures (shared) */
+	size_t *pidx;		/* the element of each */
+	size_t npfx;
+	char *fxparam;		/* ids of its suite fixtures' elements, "a-b"; NULL */
+	char *wxparam;		/* ... of its worker fixtures' elements; NULL */
 };
 
-/* Expands, sorts (file, then line) and names every registered test, once. */
+#define HD_NO_PARAM ((size_t)-1)
+
+/*
+ * Expands, sorts and names every registered test, once: each test under its
+ * SUITE's defaults, one item per element of its TEST_P array times each of
+ * its parametrized fixtures'; file, then line, except that the elements of
+ * worker and suite fixtures are kept together (see cmp_item).
+ */
 void hd_collect(struct hd_item **items, size_t *n);
 /*
- * Gives each item its group's strategy; a group declared with two strategies
- * is an error naming both places (-1, err filled).
+ * Checks the declarations (a fixture or a suite that no FIXTURE can serve,
+ * two SUITEs of one name that differ) and gives each item its group's
+ * strategy; a group declared with two strategies is an error naming both
+ * places. -1 with err filled (file:line first) on the first problem.
  */
 int hd_check_groups(struct hd_item *items, size_t n, char *err, size_t errlen);
+/* The element of parametrized fixture f that it uses, or NULL. */
+const void *hd_item_fixture_param(const struct hd_item *it, const struct herd_fixture *f);
+/* Its index, or HD_NO_PARAM. */
+size_t hd_item_fixture_index(const struct hd_item *it, const struct herd_fixture *f);
 /* Nonzero when the item's group runs in one process. */
 int hd_item_serial(const struct hd_item *it);
 /* The registered fixture named name (len bytes), or NULL. */
@@ -77,6 +95,8 @@ struct hd_ctx {
 	jmp_buf *jb;		/* where REQUIRE and herd_skip go; NULL: nowhere */
 	int chan_fd;		/* in a forked test: the runner's ear; else -1 */
 	struct hd_runner *runner;	/* in the runner's own process */
+	const struct herd_fixture *fx;	/* whose setup or teardown runs; NULL */
+	size_t fxparam;		/* with which element (HD_NO_PARAM: none) */
 };
 extern struct hd_ctx hd_ctx;
 
@@ -95,6 +115,7 @@ struct hd_fixstate {
 	int remote;		/* global: set up by another worker */
 	char *error;		/* why */
 	char *suite_key;	/* suite scope: file::suite it was set up for */
+	size_t param;		/* parametrized: the element it was set up with */
 	char *hung;		/* suite scope: the keys whose setup timed out, one a line */
 	char *hung_why;		/* ... and what their items are told */
 };

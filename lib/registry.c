@@ -13,6 +13,8 @@ static const struct herd_test **tests;
 static size_t ntests, captests;
 static const struct herd_fixture **fixtures;
 static size_t nfixtures, capfixtures;
+static const struct herd_suite **suites;
+static size_t nsuites, capsuites;
 
 void
 herd_register(const struct herd_test *t)
@@ -32,6 +34,16 @@ herd_register_fixture(const struct herd_fixture *f)
 		fixtures = xreallocarray(fixtures, capfixtures, sizeof(*fixtures));
 	}
 	fixtures[nfixtures++] = f;
+}
+
+void
+herd_register_suite(const struct herd_suite *su)
+{
+	if (nsuites == capsuites) {
+		capsuites = capsuites ? capsuites * 2 : 16;
+		suites = xreallocarray(suites, capsuites, sizeof(*suites));
+	}
+	suites[nsuites++] = su;
 }
 
 static const char *
@@ -58,25 +70,320 @@ cmp_test(const void *pa, const void *pb)
 	return c ? c : strcmp(a->name, b->name);
 }
 
-/* Writes the [param] part: the author's formatter, else the index. */
+/* Appends one element's id: the author's formatter, else the index. */
 static void
-param_text(const struct herd_test *t, size_t i, struct buf *b)
+param_text(void (*id)(char *, size_t, const void *), const void *elem, size_t i,
+	   struct buf *b)
 {
 	char tmp[256];
 	size_t k;
 
-	if (!t->param_id) {
-		buf_printf(b, "[%zu]", i);
+	if (!id) {
+		buf_printf(b, "%zu", i);
 		return;
 	}
 	tmp[0] = '\0';
-	t->param_id(tmp, sizeof(tmp), (const char *)t->params + i * t->param_size);
+	id(tmp, sizeof(tmp), elem);
 	tmp[sizeof(tmp) - 1] = '\0';
 	/* An id must stay one word on one line: whitespace and brackets out. */
 	for (k = 0; tmp[k]; k++)
 		if ((unsigned char)tmp[k] <= ' ' || tmp[k] == ']' || tmp[k] == '[')
 			tmp[k] = '_';
-	buf_printf(b, "[%s]", tmp[0] ? tmp : "_");
+	buf_adds(b, tmp[0] ? tmp : "_");
+}
+
+/* Words of a list: the next one from *p, its length in *len; NULL at the end. */
+static const char *
+next_word(const char **p, size_t *len)
+{
+	const char *w;
+
+	*p += strspn(*p, " \t,");
+	if (!**p)
+		return NULL;
+	w = *p;
+	*len = strcspn(w, " \t,");
+	*p += *len;
+	return w;
+}
+
+/* Whether list holds a word whose key (all of it, or up to ':' with colon) is key's. */
+static int
+has_key(const char *list, const char *key, size_t klen, int colon)
+{
+	const char *p = list, *w;
+	size_t len;
+
+	while ((w = next_word(&p, &len))) {
+		size_t wk = colon ? strcspn(w, ":") : len;
+
+		if (wk > len)
+			wk = len;
+		if (wk == klen && !memcmp(w, key, klen))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The suite's words, less those the test names itself (by name, or for
+ * resources by the part before ':'), then the test's: NULL when both are.
+ */
+static const char *
+join_words(const char *suite, const char *test, int colon)
+{
+	struct buf b = BUF_INIT;
+	const char *p = suite, *w;
+	size_t len;
+
+	if (!suite || !*suite)
+		return test;
+	while ((w = next_word(&p, &len))) {
+		size_t wk = colon ? strcspn(w, ":") : len;
+
+		if (wk > len)
+			wk = len;
+		if (test && has_key(test, w, wk, colon))
+			continue;
+		if (b.len)
+			buf_addc(&b, ' ');
+		buf_add(&b, w, len);
+	}
+	if (test && *test) {
+		if (b.len)
+			buf_addc(&b, ' ');
+		buf_adds(&b, test);
+	}
+	if (!b.data)
+		buf_adds(&b, "");
+	return buf_detach(&b, NULL);
+}
+
+static int
+cmp_decl(const char *fa, int la, const char *fb, int lb)
+{
+	int c = strcmp(strip_dot(fa), strip_dot(fb));
+
+	return c ? c : la != lb ? (la < lb ? -1 : 1) : 0;
+}
+
+static int
+cmp_suite(const void *pa, const void *pb)
+{
+	const struct herd_suite *a = *(const struct herd_suite *const *)pa;
+	const struct herd_suite *b = *(const struct herd_suite *const *)pb;
+	int c = strcmp(a->name, b->name);
+
+	return c ? c : cmp_decl(a->file, a->line, b->file, b->line);
+}
+
+/* The SUITE of that name (the first declared), or NULL. */
+static const struct herd_suite *
+suite_find(const char *name)
+{
+	size_t lo = 0, hi = nsuites;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(suites[mid]->name, name);
+
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nsuites && !strcmp(suites[lo]->name, name) ? suites[lo] : NULL;
+}
+
+/* The test as it runs: its SUITE's defaults under its own options. */
+static const struct herd_test *
+with_suite(const struct herd_test *t)
+{
+	const struct herd_suite *su = suite_find(t->suite);
+	struct herd_test *m;
+
+	if (!su)
+		return t;
+	m = xmalloc(sizeof(*m));
+	*m = *t;
+	m->fixtures = join_words(su->fixtures, t->fixtures, 0);
+	m->marks = join_words(su->marks, t->marks, 0);
+	m->resources = join_words(su->resources, t->resources, 1);
+	if (!(m->timeout > 0))
+		m->timeout = su->timeout;
+	if (!m->group || !*m->group)
+		m->group = su->group;
+	if (!m->strategy)
+		m->strategy = su->strategy;
+	if (!m->skip)
+		m->skip = su->skip;
+	if (!m->xfail)
+		m->xfail = su->xfail;
+	return m;
+}
+
+static int
+parametrized(const struct herd_fixture *f)
+{
+	return f && f->params && f->param_count > 0 && f->param_size > 0;
+}
+
+/* The parametrized fixtures a test uses, in the order of its .fixtures. */
+static size_t
+test_pfx(const struct herd_test *t, const struct herd_fixture **out, size_t max)
+{
+	const char *p = t->fixtures, *w;
+	size_t n = 0, len, k;
+
+	while (p && (w = next_word(&p, &len))) {
+		const struct herd_fixture *f = hd_fixture_find(w, len);
+
+		if (!parametrized(f) || n == max)
+			continue;
+		for (k = 0; k < n && out[k] != f; k++)
+			;
+		if (k == n)
+			out[n++] = f;
+	}
+	return n;
+}
+
+static const void *
+fixture_elem(const struct herd_fixture *f, size_t i)
+{
+	return (const char *)f->params + i * f->param_size;
+}
+
+/* The element of parametrized fixture f an item uses + 1, or 0. */
+static size_t
+item_wide(const struct hd_item *it, const struct herd_fixture *f)
+{
+	size_t k;
+
+	for (k = 0; k < it->npfx; k++)
+		if (it->pfx[k] == f)
+			return it->pidx[k] + 1;
+	return 0;
+}
+
+/* Parametrized fixtures of suite or worker scope, in declaration order. */
+static const struct herd_fixture **wide_pfx;
+static size_t nwide_pfx;
+
+static int
+cmp_fixture_decl(const void *pa, const void *pb)
+{
+	const struct herd_fixture *a = *(const struct herd_fixture *const *)pa;
+	const struct herd_fixture *b = *(const struct herd_fixture *const *)pb;
+	int c = cmp_decl(a->file, a->line, b->file, b->line);
+
+	return c ? c : strcmp(a->name, b->name);
+}
+
+static int
+cmp_wide(const struct hd_item *a, const struct hd_item *b, int scope)
+{
+	size_t k;
+
+	for (k = 0; k < nwide_pfx; k++) {
+		size_t x, y;
+
+		if ((int)wide_pfx[k]->scope != scope)
+			continue;
+		x = item_wide(a, wide_pfx[k]);
+		y = item_wide(b, wide_pfx[k]);
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return 0;
+}
+
+/*
+ * With parametrized fixtures of wider scope, as pytest: a worker fixture's
+ * elements outermost, then the file, a suite fixture's elements, and the
+ * usual file-and-line order inside, so that each element is set up once.
+ */
+static int
+cmp_item(const void *pa, const void *pb)
+{
+	const struct hd_item *a = pa, *b = pb;
+	int c = cmp_wide(a, b, HERD_SCOPE_WORKER);
+
+	if (!c)
+		c = strcmp(a->file, b->file);
+	if (!c)
+		c = cmp_wide(a, b, HERD_SCOPE_SUITE);
+	if (!c)
+		c = cmp_test(&a->t, &b->t);
+	return c ? c : a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Expands one test into its items at items[*n...]: own params, then fixtures'. */
+static void
+expand(const struct herd_test *t, struct hd_item *items, size_t *n)
+{
+	const struct herd_fixture *pf[32], **pfx = NULL;
+	size_t npf = test_pfx(t, pf, LEN(pf)), own = t->params ? t->param_count : 1;
+	size_t count = own, j, k;
+	struct buf b = BUF_INIT, wide = BUF_INIT, wwide = BUF_INIT;
+
+	for (k = 0; k < npf; k++)
+		count *= pf[k]->param_count;
+	if (npf) {
+		pfx = xcalloc(npf, sizeof(*pfx));
+		memcpy(pfx, pf, npf * sizeof(*pfx));
+	}
+	for (j = 0; j < count; j++) {
+		struct hd_item *it = &items[*n];
+		size_t rest = j, radix = count;
+
+		buf_reset(&b);
+		buf_reset(&wide);
+		buf_reset(&wwide);
+		buf_adds(&b, t->name);
+		radix /= own;
+		it->param = rest / radix;
+		rest %= radix;
+		if (t->params || npf)
+			buf_addc(&b, '[');
+		if (t->params)
+			param_text(t->param_id, (const char *)t->params + it->param * t->param_size,
+				   it->param, &b);
+		it->npfx = npf;
+		it->pfx = pfx;
+		it->pidx = npf ? xcalloc(npf, sizeof(*it->pidx)) : NULL;
+		for (k = 0; k < npf; k++) {
+			const struct herd_fixture *f = pf[k];
+			size_t mark;
+
+			radix /= f->param_count;
+			it->pidx[k] = rest / radix;
+			rest %= radix;
+			if (t->params || k)
+				buf_addc(&b, '-');
+			mark = b.len;
+			param_text(f->param_id, fixture_elem(f, it->pidx[k]), it->pidx[k], &b);
+			if (f->scope == HERD_SCOPE_SUITE || f->scope == HERD_SCOPE_WORKER) {
+				struct buf *to = f->scope == HERD_SCOPE_SUITE ? &wide : &wwide;
+
+				if (to->len)
+					buf_addc(to, '-');
+				buf_add(to, b.data + mark, b.len - mark);
+			}
+		}
+		if (t->params || npf)
+			buf_addc(&b, ']');
+		it->t = t;
+		it->file = strip_dot(t->file);
+		it->name = xstrdup(b.data);
+		it->id = xasprintf("%s::%s::%s", it->file, t->suite, it->name);
+		it->fxparam = wide.len ? xstrdup(wide.data) : NULL;
+		it->wxparam = wwide.len ? xstrdup(wwide.data) : NULL;
+		it->index = (*n)++;
+	}
+	buf_clear(&b);
+	buf_clear(&wide);
+	buf_clear(&wwide);
 }
 
 void
@@ -84,39 +391,60 @@ hd_collect(struct hd_item **itemsp, size_t *np)
 {
 	static struct hd_item *items;
 	static size_t n;
-	struct buf b = BUF_INIT;
-	size_t i, j, total = 0;
+	const struct herd_fixture *pf[32];
+	size_t i, k, total = 0;
 
 	if (items) {
 		*itemsp = items, *np = n;
 		return;
 	}
+	if (nsuites)
+		qsort(suites, nsuites, sizeof(*suites), cmp_suite);
+	for (i = 0; i < ntests; i++)
+		tests[i] = with_suite(tests[i]);
 	if (ntests)
 		qsort(tests, ntests, sizeof(*tests), cmp_test);
-	for (i = 0; i < ntests; i++)
-		total += tests[i]->params ? tests[i]->param_count : 1;
-	items = xcalloc(total, sizeof(*items));
-	for (i = 0; i < ntests; i++) {
-		const struct herd_test *t = tests[i];
-		size_t count = t->params ? t->param_count : 1;
-
-		for (j = 0; j < count; j++) {
-			struct hd_item *it = &items[n];
-
-			buf_reset(&b);
-			buf_adds(&b, t->name);
-			if (t->params)
-				param_text(t, j, &b);
-			it->t = t;
-			it->param = j;
-			it->file = strip_dot(t->file);
-			it->name = xstrdup(b.data);
-			it->id = xasprintf("%s::%s::%s", it->file, t->suite, it->name);
-			it->index = n++;
+	for (i = 0; i < nfixtures; i++)
+		if (parametrized(fixtures[i]) && (fixtures[i]->scope == HERD_SCOPE_SUITE ||
+						  fixtures[i]->scope == HERD_SCOPE_WORKER)) {
+			wide_pfx = xreallocarray(wide_pfx, nwide_pfx + 1, sizeof(*wide_pfx));
+			wide_pfx[nwide_pfx++] = fixtures[i];
 		}
+	if (nwide_pfx)
+		qsort(wide_pfx, nwide_pfx, sizeof(*wide_pfx), cmp_fixture_decl);
+	for (i = 0; i < ntests; i++) {
+		size_t count = tests[i]->params ? tests[i]->param_count : 1;
+		size_t npf = test_pfx(tests[i], pf, LEN(pf));
+
+		for (k = 0; k < npf; k++)
+			count *= pf[k]->param_count;
+		total += count;
 	}
-	buf_clear(&b);
+	items = xcalloc(total ? total : 1, sizeof(*items));
+	for (i = 0; i < ntests; i++)
+		expand(tests[i], items, &n);
+	if (nwide_pfx && n) {
+		qsort(items, n, sizeof(*items), cmp_item);
+		for (i = 0; i < n; i++)
+			items[i].index = i;
+	}
 	*itemsp = items, *np = n;
+}
+
+const void *
+hd_item_fixture_param(const struct hd_item *it, const struct herd_fixture *f)
+{
+	size_t k = item_wide(it, f);
+
+	return k ? fixture_elem(f, k - 1) : NULL;
+}
+
+size_t
+hd_item_fixture_index(const struct hd_item *it, const struct herd_fixture *f)
+{
+	size_t k = item_wide(it, f);
+
+	return k ? k - 1 : HD_NO_PARAM;
 }
 
 const struct herd_fixture *
@@ -158,10 +486,91 @@ static const char *const strategy_names[] = {
 	"free", "serial", "isolated_free", "isolated_serial"
 };
 
+static int
+same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static int
+same_suite(const struct herd_suite *a, const struct herd_suite *b)
+{
+	return same_str(a->fixtures, b->fixtures) && same_str(a->marks, b->marks) &&
+	       a->timeout == b->timeout && same_str(a->group, b->group) &&
+	       a->strategy == b->strategy && same_str(a->resources, b->resources) &&
+	       same_str(a->skip, b->skip) && same_str(a->xfail, b->xfail);
+}
+
+/* The first word of list that no FIXTURE defines, or NULL. */
+static const char *
+undefined_fixture(const char *list, size_t *len)
+{
+	const char *p = list, *w;
+
+	while (p && (w = next_word(&p, len)))
+		if (!hd_fixture_find(w, *len))
+			return w;
+	return NULL;
+}
+
+/* What no run could serve, found before anything runs. */
+static int
+check_decls(char *err, size_t errlen)
+{
+	const char *w;
+	size_t i, len;
+
+	for (i = 0; i < nfixtures; i++) {
+		const struct herd_fixture *f = fixtures[i];
+
+		if (f->params && !parametrized(f)) {
+			snprintf(err, errlen, "%s:%d: fixture '%s': .params takes "
+				 "HERD_PARAMS(array), an array with at least one element",
+				 strip_dot(f->file), f->line, f->name);
+			return -1;
+		}
+		if (f->params && f->scope == HERD_SCOPE_GLOBAL) {
+			snprintf(err, errlen, "%s:%d: fixture '%s': a global fixture cannot be "
+				 "parametrized", strip_dot(f->file), f->line, f->name);
+			return -1;
+		}
+	}
+	for (i = 0; i < nsuites; i++) {
+		const struct herd_suite *su = suites[i];
+
+		if ((w = undefined_fixture(su->fixtures, &len))) {
+			snprintf(err, errlen, "%s:%d: suite '%s': fixture '%.*s' is not defined",
+				 strip_dot(su->file), su->line, su->name, (int)len, w);
+			return -1;
+		}
+		if (i > 0 && !strcmp(suites[i - 1]->name, su->name) &&
+		    !same_suite(suites[i - 1], su)) {
+			snprintf(err, errlen, "suite '%s' is declared with different options "
+				 "at %s:%d and %s:%d", su->name, strip_dot(suites[i - 1]->file),
+				 suites[i - 1]->line, strip_dot(su->file), su->line);
+			return -1;
+		}
+	}
+	for (i = 0; i < ntests; i++) {
+		const struct herd_test *t = tests[i];
+
+		/* The suites' words passed above: what is left is the test's own. */
+		if ((w = undefined_fixture(t->fixtures, &len))) {
+			snprintf(err, errlen, "%s:%d: test '%s::%s': fixture '%.*s' is not defined",
+				 strip_dot(t->file), t->line, t->suite, t->name, (int)len, w);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 hd_check_groups(struct hd_item *items, size_t n, char *err, size_t errlen)
 {
 	size_t i, k;
+
+	if (check_decls(err, errlen) < 0)
+		return -1;
 
 	for (i = 0; i < n; i++) {
 		const struct herd_test *t = items[i].t;

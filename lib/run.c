@@ -149,7 +149,7 @@ void
 hd_runner_init(struct hd_runner *r)
 {
 	struct sigaction sa;
-	size_t nfx = hd_fixture_count();
+	size_t nfx = hd_fixture_count(), i;
 	void *p;
 
 	memset(r, 0, sizeof(*r));
@@ -167,6 +167,8 @@ hd_runner_init(struct hd_runner *r)
 	if (r->capfd < 0)
 		hd_fatal(3, "cannot create a file to capture test output:");
 	r->fx = xcalloc(nfx, sizeof(*r->fx));
+	for (i = 0; i < nfx; i++)
+		r->fx[i].param = HD_NO_PARAM;
 	r->fxorder = xcalloc(nfx, sizeof(*r->fxorder));
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->chan) < 0)
 		hd_fatal(3, "socketpair:");
@@ -338,7 +340,7 @@ fixture_timer(double timeout)
  * -2 (timed out).
  */
 static int
-fixture_call(struct hd_runner *r, const struct herd_fixture *f, int setup,
+fixture_call(struct hd_runner *r, const struct herd_fixture *f, size_t param, int setup,
 	     double timeout, struct buf *why)
 {
 	struct hd_record *rec = r->rec;
@@ -355,6 +357,8 @@ fixture_call(struct hd_runner *r, const struct herd_fixture *f, int setup,
 	rec->phase = setup ? HD_PH_SETUP : HD_PH_TEARDOWN;
 	hd_ctx.rec = rec;
 	hd_ctx.jb = &jb;
+	hd_ctx.fx = f;
+	hd_ctx.fxparam = param;
 	if (timeout > 0) {
 		memset(&sa, 0, sizeof(sa));
 		sigemptyset(&sa.sa_mask);
@@ -377,6 +381,7 @@ fixture_call(struct hd_runner *r, const struct herd_fixture *f, int setup,
 	}
 	capture_off(r);
 	hd_ctx.jb = NULL;
+	hd_ctx.fx = NULL;
 	take_output(r, &out);
 	bad = timed_out ? -2 : rec->failed[rec->phase] ? -1 : rec->skipped ? 1 : 0;
 	if (bad) {
@@ -405,13 +410,14 @@ fixture_down(struct hd_runner *r, size_t fi)
 	struct buf why = BUF_INIT;
 	size_t i;
 
-	if (s->up && fixture_call(r, f, 0, r->timeout, &why) < 0)
+	if (s->up && fixture_call(r, f, s->param, 0, r->timeout, &why) < 0)
 		buf_printf(&r->warnings, "%s", why.data);
 	buf_clear(&why);
 	s->up = 0;
 	s->failed = 0;
 	free(s->error), s->error = NULL;
 	free(s->suite_key), s->suite_key = NULL;
+	s->param = HD_NO_PARAM;
 	for (i = 0; i < r->nfxorder; i++)
 		if (r->fxorder[i] == fi) {
 			memmove(&r->fxorder[i], &r->fxorder[i + 1],
@@ -497,7 +503,7 @@ global_up(struct hd_runner *r, const struct herd_fixture *f, struct hd_fixstate 
 		s->failed = m->f[1][0] == 'f' ? 1 : 2;
 		s->error = xstrdup(m->nf > 2 && m->len[2] ? m->f[2] : "global fixture setup failed\n");
 	} else {
-		bad = fixture_call(r, f, 1, timeout, &why);
+		bad = fixture_call(r, f, HD_NO_PARAM, 1, timeout, &why);
 		if (bad) {
 			s->failed = bad < 0 ? 1 : 2;
 			s->error = xstrdup(why.data ? why.data : "");
@@ -523,10 +529,30 @@ hd_runner_global_teardown(struct hd_runner *r, const char *name, struct buf *why
 	if (!f)
 		return 0;
 	fi = hd_fixture_index(f);
-	bad = fixture_call(r, f, 0, r->timeout, why) < 0 ? -1 : 0;
+	bad = fixture_call(r, f, HD_NO_PARAM, 0, r->timeout, why) < 0 ? -1 : 0;
 	r->fx[fi].up = 0;
 	r->fx[fi].remote = 0;
 	return bad;
+}
+
+const void *
+herd_fixture_param(const char *name)
+{
+	const struct herd_fixture *f = name ? hd_fixture_find(name, strlen(name)) : NULL;
+	const struct hd_runner *r = hd_ctx.runner;
+	size_t i;
+
+	if (!f || !f->params || !f->param_size)
+		return NULL;
+	if (hd_ctx.fx == f)	/* in its own setup or teardown */
+		i = hd_ctx.fxparam;
+	else if (hd_ctx.item)	/* in a test, or a fixture of test scope */
+		i = hd_item_fixture_index(hd_ctx.item, f);
+	else if (r && r->fx && r->fx[hd_fixture_index(f)].up)	/* in a wider fixture */
+		i = r->fx[hd_fixture_index(f)].param;
+	else
+		i = HD_NO_PARAM;
+	return i < f->param_count ? (const char *)f->params + i * f->param_size : NULL;
 }
 
 /* The first name in .fixtures that no FIXTURE defines, or NULL. */
@@ -577,8 +603,9 @@ fixtures_up(struct hd_runner *r, const struct hd_item *it, struct hd_result *res
 	size_t i, n = item_fixtures(it->t, fs, LEN(fs));
 	const char *unknown;
 	size_t ulen;
-	char *key = NULL;
+	char *key = NULL, *hkey = NULL;
 	double timeout = it->t->timeout > 0 ? it->t->timeout : r->timeout;
+	size_t want;
 
 	if ((unknown = unknown_fixture(it->t, &ulen))) {
 		res->outcome = HD_ERROR;
@@ -594,17 +621,23 @@ fixtures_up(struct hd_runner *r, const struct hd_item *it, struct hd_result *res
 
 		if (f->scope == HERD_SCOPE_TEST)
 			continue;
+		want = hd_item_fixture_index(it, f);
+		/* Another element of a parametrized fixture: this one comes down first. */
+		if ((s->up || s->failed) && s->param != want)
+			fixture_down(r, fi);
 		if (f->scope == HERD_SCOPE_SUITE) {
-			free(key);
+			free(key), free(hkey);
 			key = xasprintf("%s::%s", it->file, it->t->suite);
+			/* A hang is remembered per element: another may well work. */
+			hkey = want == HD_NO_PARAM ? xstrdup(key) : xasprintf("%s[%zu]", key, want);
 			if ((s->up || s->failed) && strcmp(s->suite_key, key))
 				fixture_down(r, fi);
-			if (hung_suite(s, key)) {
+			if (hung_suite(s, hkey)) {
 				/* Its setup hung once here: every item of the suite is an
 				 * error at once, not after a timeout of its own. */
 				res->outcome = HD_ERROR;
 				buf_adds(&res->msg, s->hung_why);
-				free(key);
+				free(key), free(hkey);
 				return -1;
 			}
 		}
@@ -614,10 +647,11 @@ fixtures_up(struct hd_runner *r, const struct hd_item *it, struct hd_result *res
 				r->fxorder[r->nfxorder++] = fi;
 		}
 		if (!s->up && !s->failed) {
-			bad = fixture_call(r, f, 1, timeout, &why);
+			s->param = want;
+			bad = fixture_call(r, f, want, 1, timeout, &why);
 			s->suite_key = key ? xstrdup(key) : NULL;
 			if (bad == -2 && key) {
-				char *hung = xasprintf("%s%s\n", s->hung ? s->hung : "", key);
+				char *hung = xasprintf("%s%s\n", s->hung ? s->hung : "", hkey);
 
 				free(s->hung);
 				s->hung = hung;
@@ -636,11 +670,11 @@ fixtures_up(struct hd_runner *r, const struct hd_item *it, struct hd_result *res
 		if (s->failed) {
 			res->outcome = s->failed == 1 ? HD_ERROR : HD_SKIPPED;
 			buf_adds(&res->msg, s->error);
-			free(key);
+			free(key), free(hkey);
 			return -1;
 		}
 	}
-	free(key);
+	free(key), free(hkey);
 	return 0;
 }
 

@@ -100,6 +100,10 @@ send_items(struct worker *w)
 			hd_enc_str(b, "exclusive=1");
 		if (t->reruns)
 			hd_enc_fmt(b, "reruns=%d", t->reruns);
+		if (it->fxparam)
+			hd_enc_fmt(b, "fxparam=%s", it->fxparam);
+		if (it->wxparam)
+			hd_enc_fmt(b, "wxparam=%s", it->wxparam);
 		hd_enc_end(b);
 		if (b->len > 65536)
 			flush_out(w);

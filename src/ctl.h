@@ -26,6 +26,8 @@ struct citem {
 	struct binary *bin;
 	size_t idx;		/* index in the binary's collection */
 	char *id, *file, *suite, *name, *marks, *group, *skip, *xfail, *fixtures;
+	char *fxparam;		/* elements of its parametrized suite fixtures; NULL */
+	char *wxparam;		/* ... of its parametrized worker fixtures; NULL */
 	int line;
 	double timeout;
 	int strategy;		/* HD_ST_* of its group */
@@ -178,6 +180,7 @@ struct ctl {
 	char *stop_reason;
 	int interrupted;	/* the signal */
 	int aborted;		/* exit 3 after the loop */
+	int usage;		/* ... 4: a worker found its declarations wrong */
 	struct hd_term term;
 	double t0;
 	double status_at;	/* when the live status was last drawn */

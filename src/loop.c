@@ -529,6 +529,8 @@ add_collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		if (it->timeout < 0)
 			it->timeout = 0;
 		it->fixtures = (v = hd_msg_kv(m, 2, "fixtures")) ? xstrdup(v) : NULL;
+		it->fxparam = (v = hd_msg_kv(m, 2, "fxparam")) ? xstrdup(v) : NULL;
+		it->wxparam = (v = hd_msg_kv(m, 2, "wxparam")) ? xstrdup(v) : NULL;
 		it->reruns = (v = hd_msg_kv(m, 2, "reruns")) ? atoi(v) : -1;
 		it->exclusive = (v = hd_msg_kv(m, 2, "exclusive")) && strcmp(v, "0");
 		it->strategy = strategy_of(hd_msg_kv(m, 2, "strategy"));
@@ -1098,6 +1100,8 @@ worker_died(struct ctl *c, struct worker *w)
 				describe_status(w->status, &msg);
 				buf_adds(&msg, w->state == W_HELLO ?
 					 " before speaking the herd protocol" : " while listing its tests");
+				/* The binary said why (a bad declaration) on stderr: usage. */
+				c->usage = WIFEXITED(w->status) && WEXITSTATUS(w->status) == HD_EXIT_USAGE;
 			}
 			hd_warn("%s", msg.data);
 			c->aborted = 1;
@@ -1514,7 +1518,8 @@ ctl_collect(struct ctl *c)
 			kill_worker(&c->w[i]);
 		poll_once(c);
 	}
-	return c->aborted ? 3 : c->interrupted ? 2 : 0;
+	return c->aborted ? (c->usage ? HD_EXIT_USAGE : HD_EXIT_INTERNAL) :
+	       c->interrupted ? HD_EXIT_INTERRUPTED : HD_EXIT_OK;
 }
 
 void

@@ -2,8 +2,9 @@
  * sched.c - xdist's distribution modes over units of items.
  *
  * A unit is what must go to one worker, in order: an item (load, worksteal,
- * no), a scope (loadscope: file::suite; loadfile: file; loadgroup: the
- * .group). Each binary keeps a pool of units; a worker is topped up when it
+ * no), a scope (loadscope: file::suite, split and joined by the elements
+ * of parametrized fixtures, see param_scope; loadfile: file; loadgroup: the
+ * .group, else as loadscope for an item with such a fixture). Each binary keeps a pool of units; a worker is topped up when it
  * runs short, and where items are independent (load, worksteal) a worker that
  * runs dry steals half the unstarted tail of the fullest worker, so no worker
  * sits idle while another holds an unstarted item (xdist lets a worker keep
@@ -87,6 +88,23 @@ pool_push_front(struct binary *b, struct citem **v, size_t n)
 	unit_set(b, &b->pool[--b->pool_head], v, n);
 }
 
+/*
+ * loadscope's key: file::suite, one per element of the suite's parametrized
+ * suite fixtures; an item with a parametrized worker fixture goes with every
+ * item of that element, whatever its suite. Each element is then set up
+ * once, on the worker that takes its scope.
+ */
+static void
+param_scope(const struct citem *it, struct buf *buf)
+{
+	if (it->wxparam)
+		buf_printf(buf, "worker fixtures [%s]", it->wxparam);
+	else
+		buf_printf(buf, "%s::%s", it->file, it->suite);
+	if (it->fxparam)
+		buf_printf(buf, "[%s]", it->fxparam);
+}
+
 /* The scope key of an item for the scoped modes, into buf. */
 static void
 scope_of(const struct citem *it, struct buf *buf)
@@ -94,7 +112,7 @@ scope_of(const struct citem *it, struct buf *buf)
 	buf_reset(buf);
 	switch (mode) {
 	case DIST_LOADSCOPE:
-		buf_printf(buf, "%s::%s", it->file, it->suite);
+		param_scope(it, buf);
 		break;
 	case DIST_LOADFILE:
 		buf_adds(buf, it->file);
@@ -102,6 +120,8 @@ scope_of(const struct citem *it, struct buf *buf)
 	case DIST_LOADGROUP:
 		if (it->group)
 			buf_printf(buf, "group %s", it->group);
+		else if (it->fxparam || it->wxparam)	/* together, as loadscope keeps them */
+			param_scope(it, buf);
 		else
 			buf_printf(buf, "item %s", it->id);
 		break;

@@ -219,7 +219,7 @@ for args in "" --list; do
 	t_nomatch out "PASSED|passed|::" "conflict, alone ${args:-run}: nothing listed or run"
 done
 t_run "$herd" --no-cache -n 2 "$T_WORK/conflict"
-t_status 3 "conflict, herd: exit 3"
+t_status 4 "conflict, herd: exit 4, as alone"
 t_has err "$msg" "conflict, herd: the worker's message names both places"
 t_nomatch out "passed" "conflict, herd: nothing run"
 
