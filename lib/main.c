@@ -340,15 +340,19 @@ open_cache(const struct opts *o, struct hd_cache *c)
 	ini_val = ini_cache_dir(&ini_dir);
 	dir = hd_cache_dir(o->cache_dir, ini_val, ini_dir, err, sizeof(err));
 	free(ini_val);
-	free(ini_dir);
 	if (!dir)
-		hd_fatal(4, "%s", err);
+		hd_fatal(HD_EXIT_USAGE, "%s", err);
 	if (o->cache_clear && hd_cache_clear(dir, &warn) < 0)
-		hd_fatal(3, "cannot clear the cache: %s", warn.data);
-	if (o->no_cache) {
+		hd_fatal(HD_EXIT_INTERNAL, "cannot clear the cache: %s", warn.data);
+	/* Outside a project (no herd.ini), a binary run by hand, by CTest or by
+	 * a script keeps no history of its own: it uses the cache only when the
+	 * controller has made one here, or when --cache-dir names one. */
+	if (o->no_cache || (!ini_dir && !o->cache_dir && access(dir, F_OK) != 0)) {
+		free(ini_dir);
 		free(dir);
 		return 0;
 	}
+	free(ini_dir);
 	hd_cache_load(c, dir, &warn);
 	if (warn.len)
 		fputs(warn.data, stderr);

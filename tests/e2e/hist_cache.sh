@@ -478,6 +478,25 @@ a -k hc --cache-clear --no-cache
 verdict "alone --cache-clear empties the cache" "no .herd_cache" ".herd_cache" test ! -e "$D/.herd_cache"
 a -k hc --no-cache
 verdict "alone --no-cache writes nothing" "no .herd_cache" ".herd_cache" test ! -e "$D/.herd_cache"
+# Outside a project the binary keeps no history of its own, but uses the one
+# the controller made in its folder.
+if [ -z "$ini_above" ]; then
+	D=$T_WORK/alone-noini
+	mkdir -p "$D"
+	FAIL=c
+	a -k hc
+	t_status 1 "alone, no herd.ini: c fails"
+	verdict "alone, no herd.ini, no cache yet: none is made" "no .herd_cache" ".herd_cache" \
+		test ! -e "$D/.herd_cache"
+	h -n 1 -k hc "$bin"
+	FAIL=
+	a -v -k hc --lf
+	t_eq "$(order)" "c" "alone, no herd.ini: --lf reads the cache the controller made here"
+	t_eq "$(lines "$D/.herd_cache/v1/lastfailed")" "" "alone, no herd.ini: and records its results in it"
+else
+	t_skip "alone, no herd.ini: no cache of its own" "a herd.ini above the scratch folder: $ini_above"
+fi
+D=$T_WORK/alone
 printf '[herd]\ncache_dir = .\n' >"$D/herd.ini"
 a -k hc
 t_status 4 "alone: cache_dir = . is refused"
