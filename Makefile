@@ -201,6 +201,10 @@ bench:
 	@$(MAKE) --no-print-directory all
 	@HERD_BUILD=$(BUILD) sh bench/run.sh
 
+# Setups and wall time of a parametrized suite fixture under each --dist mode.
+bench-fixtures: all
+	@HERD_BUILD=$(BUILD) sh bench/fixtures.sh
+
 # ---- install ----
 
 install: all
@@ -225,5 +229,5 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all examples tests fuzz faults demo check check-one check-valgrind bench install \
+.PHONY: all examples tests fuzz faults demo check check-one check-valgrind bench bench-fixtures install \
 	uninstall clean
