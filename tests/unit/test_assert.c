@@ -495,3 +495,11 @@ TEST(assert_fails, context_starts_empty)
 {
 	FAILS(CHECK(0), "CHECK(0) failed\n");
 }
+
+/* What makes the above hold under --isolation none: the runner's reset of the record. */
+TEST(assert_fails, record_reset_drops_context)
+{
+	HERD_CONTEXT("from an earlier test");
+	hd_record_reset(&probe_rec);
+	FAILS(CHECK(0), "CHECK(0) failed\n");
+}
