@@ -121,8 +121,11 @@ herd_context_push(const char *file, int line, const char *fmt, ...)
 	f = &ctx_stack[ctx_depth - 1];
 	f->file = file;
 	f->line = line;
+	f->text[0] = '\0';
+	if (!fmt)
+		return;
 	va_start(ap, fmt);
-	vsnprintf(f->text, sizeof(f->text), fmt ? fmt : "", ap);
+	vsnprintf(f->text, sizeof(f->text), fmt, ap);
 	va_end(ap);
 }
 
