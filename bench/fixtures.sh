@@ -36,8 +36,8 @@ static void ctx_setup(void)
 
 	nanosleep(&ts, NULL);
 	if (log && (fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) >= 0) {
-		if (write(fd, "s\n", 2) < 0)
-			fd = fd;
+		if (write(fd, "s\n", 2) != 2)
+			fputs("bench: a setup line was lost\n", stderr);
 		close(fd);
 	}
 }
