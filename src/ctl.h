@@ -20,6 +20,19 @@ enum dist { DIST_LOAD, DIST_LOADSCOPE, DIST_LOADFILE, DIST_LOADGROUP,
 	    DIST_WORKSTEAL, DIST_EACH, DIST_NO };
 
 struct binary;
+struct citem;
+
+/*
+ * What one worker process ran, in order (--isolation none): an item that
+ * fails there points into it, so the report can name what ran before it.
+ * Append-only while the process lives; kept to the end of the run.
+ */
+struct hist {
+	struct citem **v;
+	size_t n, cap;
+	pid_t pid;		/* the process */
+	char worker[16];	/* its name, gw0 ... */
+};
 
 /* One collected item of one binary, and what became of it. */
 struct citem {
@@ -50,6 +63,10 @@ struct citem {
 	double est;		/* expected seconds: cached, or the mean */
 	unsigned char lastfailed, isnew;
 	unsigned rank;		/* --random-order */
+	struct hist *hist;	/* none isolation: its process's history ... */
+	size_t nbefore;		/* ... and how many items ran there before it */
+	unsigned char checking;	/* being rerun alone (the isolation check) */
+	unsigned char order_dep;	/* failed in the run, passes alone */
 };
 
 /* Resources one item may name; more is an error at collection. */
@@ -138,6 +155,7 @@ struct worker {
 	int fed;		/* has been sent items */
 	double est_queued;	/* expected seconds of what it holds */
 	char *garbage;		/* why we killed it for a protocol error */
+	struct hist *hist;	/* what this process ran (none isolation) */
 };
 
 struct ctl {
@@ -160,6 +178,10 @@ struct ctl {
 	size_t ndelayed;
 	const char *junit, *json;
 	char uid[40];
+	int no_iso_check;	/* --no-isolation-check */
+	int silent;		/* no per-item output (--bisect's runs) */
+	struct citem **order;	/* a fixed order to run (--bisect); NULL */
+	size_t norder;
 	/* state */
 	struct binary *bins;
 	size_t nbins;
@@ -182,6 +204,11 @@ struct ctl {
 	int aborted;		/* exit 3 after the loop */
 	int usage;		/* ... 4: a worker found its declarations wrong */
 	struct hd_term term;
+	struct citem **checks;	/* failures of none isolation to rerun alone */
+	size_t nchecks;
+	int alone;		/* running those: one item per fresh worker */
+	struct hist **hists;	/* every history, freed at exit with the rest */
+	size_t nhists;
 	double t0;
 	double status_at;	/* when the live status was last drawn */
 };
@@ -219,5 +246,20 @@ void ctl_run(struct ctl *c);
 void ctl_wake_delayed(struct ctl *c, double now);
 /* Stops every worker and waits for them (after --collect-only). */
 void ctl_stop_all(struct ctl *c);
+
+/* bisect.c */
+/*
+ * herd --bisect ID: finds the earlier test that makes the collected item id
+ * fail in one process, by bisection over hist (nhist ids, oldest first: the
+ * history of its last order-dependent failure), or, when hist is NULL, over
+ * the other selected items of its binary. Prints the steps and the answer;
+ * returns the exit status: 0 found, 1 none, 2 interrupted, 4 unknown id.
+ */
+int ctl_bisect(struct ctl *c, const char *id, char **hist, size_t nhist);
+/* Writes the history of each order-dependent item to DIR/v1/order/; what
+ * fails is said in err. */
+void bisect_save(const struct ctl *c, const char *dir, struct buf *err);
+/* The history bisect_save wrote for id (n ids, malloc()ed), or NULL. */
+char **bisect_load(const char *dir, const char *id, size_t *n);
 
 #endif

@@ -334,6 +334,104 @@ ctl_wake_delayed(struct ctl *c, double now)
 	}
 }
 
+/* ---- the isolation check: is a failure of none isolation order-dependent? ---- */
+
+#define HIST_SHOWN 50	/* earlier tests a report names at most */
+
+/* In none isolation, it ran in w's process: it joins that process's history,
+ * and remembers how much of it came first. */
+static void
+note_history(struct ctl *c, struct citem *it, struct worker *w)
+{
+	struct hist *h;
+
+	if (!c->isolation_none || !w || w->pid <= 0)
+		return;
+	if (!w->hist || w->hist->pid != w->pid) {
+		h = xcalloc(1, sizeof(*h));
+		h->pid = w->pid;
+		snprintf(h->worker, sizeof(h->worker), "%s", w->name);
+		c->hists = xreallocarray(c->hists, c->nhists + 1, sizeof(*c->hists));
+		c->hists[c->nhists++] = h;
+		w->hist = h;
+	}
+	h = w->hist;
+	it->hist = h;
+	it->nbefore = h->n;
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 64;
+		h->v = xreallocarray(h->v, h->cap, sizeof(*h->v));
+	}
+	h->v[h->n++] = it;
+}
+
+/* Whether it uses a global fixture: set up once per run, it cannot be
+ * rerun alone once torn down, so such an item is not checked. */
+static int
+uses_gfix(const struct ctl *c, const struct citem *it)
+{
+	size_t i;
+
+	for (i = 0; it->fixtures && i < c->ngfix; i++)
+		if (hd_match_words(c->gfix[i].name, strlen(c->gfix[i].name), it->fixtures))
+			return 1;
+	return 0;
+}
+
+/*
+ * A final failure, error or crash in none isolation, after other tests ran
+ * in its process, is rerun alone in a fresh one once the run is over. A
+ * timeout is not: rerunning a hang costs its limit again.
+ */
+static void
+want_check(struct ctl *c, struct citem *it, enum hd_outcome o)
+{
+	if (!c->isolation_none || c->no_iso_check || !it->hist || !it->nbefore || it->xfail ||
+	    (o != HD_FAILED && o != HD_ERROR && o != HD_CRASHED) || uses_gfix(c, it))
+		return;
+	c->checks = xreallocarray(c->checks, c->nchecks + 1, sizeof(*c->checks));
+	c->checks[c->nchecks++] = it;
+}
+
+/*
+ * The item passed alone: its outcome stays (the run's counts stay true) and
+ * its message says so first, then names what ran before it in that process.
+ */
+static void
+order_dependent(struct citem *it)
+{
+	const struct hist *h = it->hist;
+	struct buf m = BUF_INIT;
+	size_t k, from = it->nbefore > HIST_SHOWN ? it->nbefore - HIST_SHOWN : 0;
+
+	it->order_dep = 1;
+	buf_printf(&m, "order-dependent: passes alone\n"
+		   "It failed in worker %s after %zu test%s ran there, and passes alone in a "
+		   "fresh process.\nTests that ran before it in that process, oldest first:\n",
+		   h->worker, it->nbefore, it->nbefore == 1 ? "" : "s");
+	if (from)
+		buf_printf(&m, "  (%zu earlier not shown)\n", from);
+	for (k = from; k < it->nbefore; k++)
+		buf_printf(&m, "  %s\n", h->v[k]->id);
+	buf_printf(&m, "Find the one that makes it fail: herd --bisect %s\n"
+		   "The failure in the run:\n%s", it->id, it->message ? it->message : "");
+	free(it->message);
+	it->message = xstrdup(m.data);
+	buf_clear(&m);
+}
+
+/* The result of a rerun alone: only a pass changes the report. */
+static void
+check_done(struct ctl *c, struct citem *it, enum hd_outcome o, struct worker *w)
+{
+	it->checking = 0;
+	it->queued = 0;
+	if (o == HD_PASSED)
+		order_dependent(it);
+	(void)c;
+	(void)w;
+}
+
 static void
 finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	    const char *msg, size_t msglen, const char *out, size_t outlen,
@@ -341,6 +439,11 @@ finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 {
 	struct hd_ritem ri;
 
+	if (it->checking) {
+		check_done(c, it, o, w);
+		return;
+	}
+	note_history(c, it, w);
 	if (rerun(c, it, o, duration, msg, msglen, out, outlen))
 		return;
 	/* Final: one user fewer for its global fixtures (a rerun still needs them). */
@@ -360,7 +463,8 @@ finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	c->ndone++;
 	if (hd_outcome_fails(o))
 		c->failures++;
-	if (c->tap || c->collect_only)
+	want_check(c, it, o);
+	if (c->tap || c->collect_only || c->silent)
 		goto check_stop;
 	memset(&ri, 0, sizeof(ri));
 	ri.id = it->id;
@@ -1138,7 +1242,7 @@ worker_died(struct ctl *c, struct worker *w)
 			buf_adds(&msg, held);
 		free(held);
 		finish_item(c, it, o, hd_now() - w->started, msg.data, msg.len, out.data, out.len, w);
-		if (!w->timed_out) {
+		if (!w->timed_out && !c->alone) {
 			c->restarts++;
 			if (c->max_restart >= 0 && c->restarts > (size_t)c->max_restart && !c->stopping) {
 				c->stopping = 1;
@@ -1567,14 +1671,12 @@ pick_binary(struct ctl *c, int slot)
 	return best;
 }
 
-void
-ctl_run(struct ctl *c)
+/* Hands out the pools' units until everything is done or the run stops. */
+static void
+run_loop(struct ctl *c)
 {
 	int i;
 
-	signals_init();
-	sched_build(c);
-	sched_order(c);
 	for (;;) {
 		int busy = 0, due = gfix_pending(c);
 
@@ -1598,7 +1700,10 @@ ctl_run(struct ctl *c)
 				sched_fill(c, w);
 				if (!w->qlen)
 					sched_steal(c, w);
-				if (!w->qlen && !sched_pending(c, w->bin, w->slot) && !w->releasing &&
+				if (!w->qlen && c->alone && w->fed) {
+					/* It ran its one item alone: the next needs a fresh process. */
+					stop_worker(w);
+				} else if (!w->qlen && !sched_pending(c, w->bin, w->slot) && !w->releasing &&
 				    !stealable(c, w) && !sched_stealable(c, w->bin) && !due) {
 					/* Nothing left here: free the slot for another binary. */
 					stop_worker(w);
@@ -1619,4 +1724,41 @@ ctl_run(struct ctl *c)
 			for (i = 0; i < c->nslots; i++)
 				kill_worker(&c->w[i]);
 	}
+}
+
+/*
+ * The isolation check: each failure of none isolation that had other tests
+ * before it in its process runs again alone, in a fresh worker of its own,
+ * after the run. Its result changes nothing but the note on the failure.
+ */
+static void
+run_checks(struct ctl *c)
+{
+	size_t k;
+
+	if (!c->nchecks || c->stopping || c->interrupted || c->aborted)
+		return;
+	c->alone = 1;
+	for (k = c->nchecks; k-- > 0;) {
+		struct citem *it = c->checks[k];
+
+		it->checking = 1;
+		it->queued = 0;
+		sched_return(it->bin, &it, 1);
+	}
+	run_loop(c);
+	c->alone = 0;
+	for (k = 0; k < c->nchecks; k++)
+		c->checks[k]->checking = 0;
+	c->nchecks = 0;
+}
+
+void
+ctl_run(struct ctl *c)
+{
+	signals_init();
+	sched_build(c);
+	sched_order(c);
+	run_loop(c);
+	run_checks(c);
 }

@@ -59,6 +59,15 @@ static const char usage_text[] =
 "                       passing on a rerun is 'flaky' (.reruns sets it per test)\n"
 "  --reruns-delay S     wait S seconds before each rerun\n"
 "  --flaky-fails        flaky items make the run fail\n"
+"  --no-isolation-check with --isolation none, do not rerun a failure alone (by\n"
+"                       default one that passes alone is reported\n"
+"                       'order-dependent: passes alone', naming the tests\n"
+"                       that ran before it in its process)\n"
+"  --bisect ID          find the earlier test that makes ID fail in one process\n"
+"                       (alias --find-polluter): bisects what ran before it in\n"
+"                       its last order-dependent failure, or with -k/-m (or\n"
+"                       without that history) the other selected tests of its\n"
+"                       binary; exit 0 found, 1 none\n"
 "history (the cache, .herd_cache/ in the project root):\n"
 "  --lf, --last-failed  run only the items that failed last time (all if none)\n"
 "  --ff, --failed-first run those first, then the rest\n"
@@ -171,6 +180,7 @@ parse_workers(const char *s)
 
 static const char *opt_cache_dir, *opt_durations_path;
 static int opt_cache_clear, opt_cache_show, opt_store_durations, opt_loop, opt_no_cache;
+static const char *opt_bisect;	/* --bisect ID */
 static unsigned opt_shard_k, opt_shard_n;
 static struct hd_junit_opts opt_junit;	/* --junit-family, junit_suite_name */
 enum workdir { WD_INVOCATION, WD_BINARY, WD_ROOTDIR };
@@ -305,6 +315,10 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			c->reruns_delay = hd_opt_seconds("--reruns-delay", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--flaky-fails")) {
 			c->flaky_fails = 1;
+		} else if (!strcmp(name, "--no-isolation-check")) {
+			c->no_iso_check = 1;
+		} else if (!strcmp(name, "--bisect") || !strcmp(name, "--find-polluter")) {
+			opt_bisect = hd_opt_value(argc, argv, &i, eq);
 		} else if (!strcmp(name, "--timeout")) {
 			c->timeout = hd_opt_seconds("--timeout", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--kill-grace")) {
@@ -899,6 +913,11 @@ save_history(struct ctl *c)
 	if (!opt_no_cache && hd_cache_save(&cache, &err) < 0)
 		fprintf(stderr, "herd: warning: cannot save the cache: %s\n", err.data);
 	buf_reset(&err);
+	if (!opt_no_cache)
+		bisect_save(c, cache_dir, &err);
+	if (err.len)
+		fprintf(stderr, "herd: warning: %s", err.data);
+	buf_reset(&err);
 	if (opt_store_durations && hd_durations_export(&cache, durations_path(), &err) < 0)
 		fprintf(stderr, "herd: warning: %s\n", err.data);
 	buf_clear(&err);
@@ -1268,6 +1287,16 @@ main(int argc, char **argv)
 		c.nslots = 1;
 	if (a.maxprocesses > 0 && c.nslots > a.maxprocesses)
 		c.nslots = a.maxprocesses;
+	if (opt_bisect) {
+		/* One process at a time, the candidates in the order given. */
+		c.nslots = 1;
+		c.dist = DIST_NO;
+		c.isolation_none = 1;
+		c.no_iso_check = 1;
+		c.silent = 1;
+		c.reruns = 0;
+		c.maxfail = 0;
+	}
 	if (c.max_restart < 0)
 		c.max_restart = 4 * c.nslots;
 	snprintf(c.uid, sizeof(c.uid), "%08lx%08lx", (unsigned long)time(NULL),
@@ -1299,6 +1328,18 @@ main(int argc, char **argv)
 	for (i = 0; i < c.nbins; i++)
 		c.bins[i].ntotal = c.bins[i].n;
 	select_items(&c, &collected);
+	if (opt_bisect) {
+		/* -k or -m name the candidates; else the last run's history does. */
+		size_t nhist = 0;
+		char **hist = c.kexpr || c.mexpr || opt_no_cache ? NULL :
+			      bisect_load(cache_dir, opt_bisect, &nhist);
+
+		status = ctl_bisect(&c, opt_bisect, hist, nhist);
+		for (i = 0; i < nhist; i++)
+			free(hist[i]);
+		free(hist);
+		return status;
+	}
 	apply_history(&c);
 	if (opt_shard_n)
 		apply_shard(&c);

@@ -8,7 +8,9 @@
  * runs short, and where items are independent (load, worksteal) a worker that
  * runs dry steals half the unstarted tail of the fullest worker, so no worker
  * sits idle while another holds an unstarted item (xdist lets a worker keep
- * one back, so a long test can strand the next item behind it).
+ * one back, so a long test can strand the next item behind it). --bisect
+ * gives the order itself (ctl.order); the isolation check (ctl.alone) gives
+ * one item to each fresh worker.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -233,7 +235,14 @@ sched_build(struct ctl *c)
 	int pass;
 
 	mode = c->dist;
+	free(c->blocked);
 	c->blocked = xcalloc(c->nres + 1, 1);
+	/* --bisect: its items, one unit each, in the order given. */
+	if (c->order) {
+		for (i = 0; i < c->norder; i++)
+			pool_push_back(c->order[i]->bin, &c->order[i], 1);
+		return;
+	}
 	/* pytest-mp's order: isolated serial, isolated free, serial, then the rest. */
 	for (pass = 0; pass < 3; pass++)
 		for (i = 0; i < c->nbins; i++)
@@ -521,6 +530,9 @@ sched_fill(struct ctl *c, struct worker *w)
 
 	if (c->stopping || !b || (w->state != W_IDLE && w->state != W_RUNNING))
 		return;
+	/* The isolation check: one item, in a worker that has run nothing. */
+	if (c->alone && (w->fed || w->qlen))
+		return;
 	want = mode == DIST_EACH ? (size_t)-1 : independent() ? want_depth(c, b, w) : 2;
 	while (w->qlen + nb < want && (pos = next_unit(c, b, w, d, &nd, &excl)) >= 0) {
 		struct unit u;
@@ -551,7 +563,7 @@ sched_fill(struct ctl *c, struct worker *w)
 			break;
 		}
 		/* A serial group or an isolated item goes alone in its batch. */
-		if (u.n > 1 || c->iso_cur)
+		if (u.n > 1 || c->iso_cur || c->alone)
 			break;
 	}
 	if (nb)
