@@ -1161,6 +1161,7 @@ close_worker(struct worker *w)
 		w->bin->workers--;
 	w->state = W_DEAD;
 	w->pid = 0;
+	w->hist = NULL;		/* the next process starts a history of its own */
 	w->releasing = 0;
 	w->thief = -1;
 }
