@@ -659,9 +659,9 @@ id_hash(const char *s)
 }
 
 /*
- * Two items with one node id would share a cache entry, a line of every
- * report and a --lf mark, and herd merge would refuse their reports: refuse
- * the run instead, naming the id and where both come from (two binaries built
+ * Two selected items with one node id would share a cache entry, a line of
+ * every report and a --lf mark, and herd merge would refuse their reports:
+ * refuse the run instead, naming the id and where both come from (two binaries built
  * from one source, or a TEST_P whose param ids repeat). Returns 0 or -1.
  */
 static int
@@ -681,6 +681,8 @@ check_unique_ids(const struct ctl *c)
 		for (j = 0; j < c->bins[i].n; j++) {
 			const struct citem *it = &c->bins[i].items[j];
 
+			if (!it->selected)
+				continue;
 			for (h = id_hash(it->id) & (nslot - 1); slot[h]; h = (h + 1) & (nslot - 1))
 				if (!strcmp(slot[h]->id, it->id))
 					break;
@@ -1262,6 +1264,7 @@ main(int argc, char **argv)
 	if (opt_cache_clear) {
 		struct buf err = BUF_INIT;
 
+		bisect_clear(cache_dir);
 		if (hd_cache_clear(cache_dir, &err) < 0)
 			hd_fatal(HD_EXIT_INTERNAL, "cannot clear the cache: %s", err.data);
 		buf_clear(&err);
@@ -1321,13 +1324,13 @@ main(int argc, char **argv)
 	status = ctl_collect(&c);
 	if (status)
 		return status;
+	for (i = 0; i < c.nbins; i++)
+		c.bins[i].ntotal = c.bins[i].n;
+	select_items(&c, &collected);
 	if (check_unique_ids(&c) < 0) {
 		ctl_stop_all(&c);
 		return HD_EXIT_USAGE;
 	}
-	for (i = 0; i < c.nbins; i++)
-		c.bins[i].ntotal = c.bins[i].n;
-	select_items(&c, &collected);
 	if (opt_bisect) {
 		/* -k or -m name the candidates; else the last run's history does. */
 		size_t nhist = 0;
