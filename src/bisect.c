@@ -8,11 +8,13 @@
  * found it order-dependent (the isolation check writes that history to the
  * cache, DIR/v1/order/HASH), else the other selected items of its binary.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ctl.h"
 #include "expr.h"
@@ -52,6 +54,27 @@ bisect_save(const struct ctl *c, const char *dir, struct buf *err)
 			free(path);
 			buf_clear(&text);
 		}
+}
+
+void
+bisect_clear(const char *dir)
+{
+	char *sub = xasprintf("%s/v1/order", dir), *path;
+	struct dirent *de;
+	DIR *d = opendir(sub);
+
+	while (d && (de = readdir(d))) {
+		/* Only the names herd gives: 16 hex digits. */
+		if (strlen(de->d_name) != 16 || strspn(de->d_name, "0123456789abcdef") != 16)
+			continue;
+		path = xasprintf("%s/%s", sub, de->d_name);
+		unlink(path);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(sub);
+	free(sub);
 }
 
 char **

@@ -259,6 +259,8 @@ int ctl_bisect(struct ctl *c, const char *id, char **hist, size_t nhist);
 /* Writes the history of each order-dependent item to DIR/v1/order/; what
  * fails is said in err. */
 void bisect_save(const struct ctl *c, const char *dir, struct buf *err);
+/* Removes DIR/v1/order/ and the histories in it (--cache-clear). */
+void bisect_clear(const char *dir);
 /* The history bisect_save wrote for id (n ids, malloc()ed), or NULL. */
 char **bisect_load(const char *dir, const char *id, size_t *n);
 

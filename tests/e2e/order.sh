@@ -92,6 +92,10 @@ t_eq "$(sed -n '/^step [0-9]*: /p' "$T_OUT" | wc -l)" "${steps:-none}" "bisect: 
 t_lt "${steps:-99}" 6 "bisect: about log2(21) steps, not one per test"
 t_lt 3 "${steps:-0}" "bisect: ... and not fewer than log2 allows"
 
+t_run env HERD_ADDOPTS= "$herd" --cache-dir "$T_WORK/cache" --cache-clear
+t_status 0 "--cache-clear: exit 0"
+t_eq "$(find "$T_WORK/cache" 2>/dev/null | wc -l)" 0 "--cache-clear: the stored histories go with the rest"
+
 # The alias, with -k naming the candidates (no history needed).
 t_run "$herd" --find-polluter "$victim" -k "order and not a0" "$bin"
 t_status 0 "--find-polluter -k: exit 0"
