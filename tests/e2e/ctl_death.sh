@@ -6,7 +6,8 @@
 #    one test hangs (it also started a child) and another sleeps in a loop,
 #    with fork and with no isolation: every worker and test process is gone
 #    within 2 s; a stopped controller exits 2 and reports the tests not run.
-# 2. SIGTERM while -f waits for a change: exit 2.
+# 2. -f: SIGTERM, SIGHUP or SIGQUIT while it waits for a change, or SIGTERM
+#    during a run (passed on to the run): exit 2.
 # 3. A hanging suite fixture errors its whole suite quickly (--timeout 1).
 # 4. --isolation none and SIGINT: the running test is reported interrupted.
 # 5. A forked test finds the worker's fds closed (EBADF on 8 and 9).
@@ -135,9 +136,10 @@ kill -TERM "$T_BG" 2>/dev/null
 t_wait_bg
 t_status 2 "SIGUSR1 then SIGTERM: exit 2"
 
-# ---- 2. SIGTERM while -f waits ----
+# ---- 2. -f: a stop signal while it waits, or while a run runs ----
 
-if [ -d /proc/sys/fs/inotify ]; then
+# loop_wait SIG: -f runs a failing test, waits for a change, gets SIG.
+loop_wait() {
 	t_start_bg env HERD_ADDOPTS= "$herd" -f -n 1 --cache-dir "$T_WORK/cache" \
 		-k "loop and fails" "$bin"
 	i=1200
@@ -147,11 +149,11 @@ if [ -d /proc/sys/fs/inotify ]; then
 		i=$((i - 1))
 	done
 	if grep -q "waiting for a change" "$T_OUT"; then
-		kill -TERM "$T_BG"
+		kill "-$1" "$T_BG"
 		t_wait_bg
-		t_status 2 "-f: SIGTERM while waiting for a change: exit 2"
+		t_status 2 "-f: SIG$1 while waiting for a change: exit 2"
 	elif grep -q "cannot watch" "$T_ERR"; then
-		t_skip "-f: SIGTERM while waiting for a change" \
+		t_skip "-f: SIG$1 while waiting for a change" \
 			"herd cannot watch here: $(head -n 1 "$T_ERR")"
 		kill -KILL "$T_BG" 2>/dev/null
 		t_wait_bg
@@ -160,8 +162,35 @@ if [ -d /proc/sys/fs/inotify ]; then
 		kill -KILL "$T_BG" 2>/dev/null
 		t_wait_bg
 	fi
+}
+
+if [ -d /proc/sys/fs/inotify ]; then
+	for sig in TERM HUP QUIT; do
+		loop_wait $sig
+	done
+	# SIGTERM to -f during a run: passed on to the run, which stops.
+	rm -f "$T_WORK/procs.pid" "$T_WORK/started.log"
+	t_start_bg env HERD_ADDOPTS= "$herd" -f -n 1 --cache-dir "$T_WORK/cache" \
+		-k blocker "$bin"
+	if wait_lines "$T_WORK/started.log" 1 60; then
+		kill -TERM "$T_BG"
+		t_wait_bg
+		t_status 2 "-f: SIGTERM during a run: exit 2"
+		t_has out "Interrupted: SIGTERM" "-f: SIGTERM during a run: the run was interrupted"
+		pids=$(sort -u "$T_WORK/procs.pid" | tr '\n' ' ')
+		if all_gone 2 $pids; then
+			t_pass "-f: SIGTERM during a run: the test's processes are gone"
+		else
+			t_fail "-f: SIGTERM during a run: the test's processes are gone" \
+				"none of $pids running" "still running: $(ps_of $(alive $pids))"
+		fi
+	else
+		t_fail "-f: the blocking test started" "a line in started.log" "none"
+		kill -KILL "$T_BG" 2>/dev/null
+		t_wait_bg
+	fi
 else
-	t_skip "-f: SIGTERM while waiting for a change" \
+	t_skip "-f: a stop signal while waiting for a change" \
 		"inotify is not available here (no /proc/sys/fs/inotify)"
 fi
 
