@@ -4,7 +4,11 @@
 # compiles against libherd without a warning, and runs with the outcomes the
 # original has: fixtures around the right tests, expected signals and exit
 # statuses, skips, and the one test failing on purpose failing at the right
-# assertion (a CHECK goes on, a REQUIRE stops). What cannot be converted comes
+# assertion (a CHECK goes on, a REQUIRE stops). What a framework attaches to
+# a group (a TCase's fixtures, timeout and tags, a TestSuite's .init, .fini,
+# .timeout and .disabled, a cmocka group's setup, Unity's setUp) becomes one
+# SUITE instead of options repeated on each test, and each test's options,
+# its SUITE's merged with its own, are what the original gave it. What cannot be converted comes
 # out under a TODO comment; -i rewrites the file; a file of no known
 # framework is refused.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
@@ -51,6 +55,19 @@ outcomes() {
 	t_same "$T_WORK/$o_name.got" "$T_WORK/$o_name.want" "$o_name: each test's outcome"
 }
 
+# options NAME LINE...: "./NAME --list -v" shows each test with these
+# options: its SUITE's merged with its own (the file:line column dropped).
+options() {
+	o_name=$1
+	shift
+	t_want "$o_name.options" "$@"
+	t_run "$T_WORK/$o_name" --list -v
+	t_status 0 "$o_name: --list -v exits 0"
+	sed 's/  [^ ]*:[0-9]*$//' "$T_OUT" >"$T_WORK/$o_name.options.got"
+	t_same "$T_WORK/$o_name.options.got" "$T_WORK/$o_name.options.want" \
+		"$o_name: each test's options, its SUITE's with its own"
+}
+
 t_verbose_outcomes() {
 	tr -d '\000' <"$T_OUT" |
 		sed -n 's/^\[ *[0-9]*%\] \([A-Z]*\) \([^ ]*\).*/\1 \2/p'
@@ -69,7 +86,24 @@ fixtures() {
 
 # ---- Check: checked and unchecked fixtures, signal, exit and loop tests ----
 convert check_stack
+t_has "$T_WORK/check_stack.c" 'SUITE(core, .fixtures = "open_once stack_setup", .timeout = 10);' \
+	"check_stack: TCase core's fixtures and timeout become its SUITE"
+t_has "$T_WORK/check_stack.c" 'SUITE(death, .marks = "death");' \
+	"check_stack: TCase death's tags become its SUITE's marks"
+t_nomatch "$T_WORK/check_stack.c" '^TEST(_P)?\(.*\.(fixtures|timeout|marks) =' \
+	"check_stack: no test repeats what its SUITE gives"
+t_has "$T_WORK/check_stack.c" 'TEST(death, test_crash, .signal = SIGSEGV)' \
+	"check_stack: a test keeps its own options"
 if build check_stack; then
+	options check_stack \
+		'check_stack.c::core::test_push  timeout=10  fixtures="open_once stack_setup"' \
+		'check_stack.c::core::test_names  timeout=10  fixtures="open_once stack_setup"' \
+		'check_stack.c::core::test_pop_fails  timeout=10  fixtures="open_once stack_setup"' \
+		'check_stack.c::death::test_crash  marks="death"  signal=SIGSEGV' \
+		'check_stack.c::death::test_quit  marks="death"  exit_code=3' \
+		'check_stack.c::core::test_loop[0]  timeout=10  fixtures="open_once stack_setup"' \
+		'check_stack.c::core::test_loop[1]  timeout=10  fixtures="open_once stack_setup"' \
+		'check_stack.c::core::test_loop[2]  timeout=10  fixtures="open_once stack_setup"'
 	outcomes check_stack \
 		"PASSED check_stack.c::core::test_push" \
 		"PASSED check_stack.c::core::test_names" \
@@ -87,14 +121,31 @@ fi
 
 # ---- Criterion: TestSuite .init/.fini, a test's .init, cr_expect goes on ----
 convert criterion_stack
+t_has "$T_WORK/criterion_stack.c" 'SUITE(stack, .fixtures = "stack_init", .timeout = 10);' \
+	"criterion_stack: TestSuite's .init, .fini and .timeout become its SUITE"
+t_has "$T_WORK/criterion_stack.c" 'SUITE(parked, .skip = "disabled");' \
+	"criterion_stack: a disabled TestSuite becomes a skipping SUITE"
+t_nomatch "$T_WORK/criterion_stack.c" '^TEST\(.*(stack_init|\.timeout =)' \
+	"criterion_stack: no test repeats what its SUITE gives"
+t_has "$T_WORK/criterion_stack.c" 'TEST(stack, names, .fixtures = "add_extra")' \
+	"criterion_stack: a test's own .init stays on the test"
 if build criterion_stack; then
+	options criterion_stack \
+		'criterion_stack.c::stack::push  timeout=10  fixtures="stack_init"' \
+		'criterion_stack.c::stack::names  timeout=10  fixtures="stack_init add_extra"' \
+		'criterion_stack.c::stack::pop_fails  timeout=10  fixtures="stack_init"' \
+		'criterion_stack.c::stack::crash  timeout=10  signal=SIGSEGV  fixtures="stack_init"' \
+		'criterion_stack.c::stack::quit  timeout=10  exit_code=3  fixtures="stack_init"' \
+		'criterion_stack.c::stack::later  timeout=10  skip="disabled"  fixtures="stack_init"' \
+		'criterion_stack.c::parked::never  skip="disabled"'
 	outcomes criterion_stack \
 		"PASSED criterion_stack.c::stack::push" \
 		"PASSED criterion_stack.c::stack::names" \
 		"FAILED criterion_stack.c::stack::pop_fails" \
 		"PASSED criterion_stack.c::stack::crash" \
 		"PASSED criterion_stack.c::stack::quit" \
-		"SKIPPED criterion_stack.c::stack::later"
+		"SKIPPED criterion_stack.c::stack::later" \
+		"SKIPPED criterion_stack.c::parked::never"
 	t_section criterion_stack.c::stack::pop_fails
 	t_has "$T_SECTION" "CHECK_EQ(depth, 3) failed" "criterion_stack: cr_expect_eq fails as CHECK_EQ"
 	t_has "$T_SECTION" "CHECK(depth == 4) failed" "criterion_stack: the test goes on to the next cr_expect"
@@ -108,7 +159,17 @@ fi
 
 # ---- cmocka: group and test fixtures through the state pointer ----
 convert cmocka_stack
+t_has "$T_WORK/cmocka_stack.c" 'SUITE(stack_tests, .fixtures = "stack_tests_group_setup");' \
+	"cmocka_stack: the group's setup and teardown become its SUITE"
+t_nomatch "$T_WORK/cmocka_stack.c" '^TEST\(.*stack_tests_group_setup' \
+	"cmocka_stack: no test repeats the group's fixture"
 if build cmocka_stack; then
+	options cmocka_stack \
+		'cmocka_stack.c::stack_tests::test_push  fixtures="stack_tests_group_setup stack_tests_stack_setup"' \
+		'cmocka_stack.c::stack_tests::test_names  fixtures="stack_tests_group_setup"' \
+		'cmocka_stack.c::stack_tests::test_group_state  fixtures="stack_tests_group_setup"' \
+		'cmocka_stack.c::stack_tests::test_pop_fails  fixtures="stack_tests_group_setup stack_tests_stack_setup"' \
+		'cmocka_stack.c::stack_tests::test_later  fixtures="stack_tests_group_setup"'
 	outcomes cmocka_stack \
 		"PASSED cmocka_stack.c::stack_tests::test_push" \
 		"PASSED cmocka_stack.c::stack_tests::test_names" \
@@ -123,7 +184,16 @@ fi
 
 # ---- Unity: setUp/tearDown, expected-first operands, messages, ignore ----
 convert unity_stack
+t_has "$T_WORK/unity_stack.c" 'SUITE(unity_stack, .fixtures = "setUp");' \
+	"unity_stack: setUp and tearDown become the file's SUITE"
+t_nomatch "$T_WORK/unity_stack.c" '^TEST\(.*\.fixtures' "unity_stack: no test repeats it"
 if build unity_stack; then
+	options unity_stack \
+		'unity_stack.c::unity_stack::test_push  fixtures="setUp"' \
+		'unity_stack.c::unity_stack::test_names  fixtures="setUp"' \
+		'unity_stack.c::unity_stack::test_pop_fails  fixtures="setUp"' \
+		'unity_stack.c::unity_stack::test_bits  fixtures="setUp"' \
+		'unity_stack.c::unity_stack::test_later  fixtures="setUp"'
 	outcomes unity_stack \
 		"PASSED unity_stack.c::unity_stack::test_push" \
 		"PASSED unity_stack.c::unity_stack::test_names" \
@@ -141,7 +211,17 @@ fi
 
 # ---- minicheck: expat's START_TEST(name) { ... } END_TEST and fail() ----
 convert minicheck_stack
+t_has "$T_WORK/minicheck_stack.c" 'SUITE(basic_tests, .fixtures = "basic_setup");' \
+	"minicheck_stack: each TCase's checked fixture becomes its SUITE"
+t_has "$T_WORK/minicheck_stack.c" 'SUITE(more, .fixtures = "basic_setup");' \
+	"minicheck_stack: one SUITE for each TCase"
+t_nomatch "$T_WORK/minicheck_stack.c" '^TEST\(.*\.fixtures' "minicheck_stack: no test repeats it"
 if build minicheck_stack; then
+	options minicheck_stack \
+		'minicheck_stack.c::basic_tests::test_push  fixtures="basic_setup"' \
+		'minicheck_stack.c::basic_tests::test_names  fixtures="basic_setup"' \
+		'minicheck_stack.c::basic_tests::test_pop_fails  fixtures="basic_setup"' \
+		'minicheck_stack.c::more::test_other  fixtures="basic_setup"'
 	outcomes minicheck_stack \
 		"PASSED minicheck_stack.c::basic_tests::test_push" \
 		"PASSED minicheck_stack.c::basic_tests::test_names" \

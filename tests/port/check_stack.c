@@ -1,7 +1,8 @@
 /*
  * check_stack.c - a Check suite for scripts/herd-port's tests
- * (tests/e2e/port.sh): a checked fixture, an unchecked one, a signal test,
- * an exit test, a loop test, and one test that fails on purpose.
+ * (tests/e2e/port.sh): a checked fixture, an unchecked one, a TCase's
+ * timeout and tags, a signal test, an exit test, a loop test, and one test
+ * that fails on purpose.
  */
 #include <check.h>
 #include <signal.h>
@@ -89,12 +90,14 @@ static Suite *stack_suite(void)
 
 	tcase_add_checked_fixture(core, stack_setup, stack_teardown);
 	tcase_add_unchecked_fixture(core, open_once, NULL);
+	tcase_set_timeout(core, 10);
 	tcase_add_test(core, test_push);
 	tcase_add_test(core, test_names);
 	tcase_add_test(core, test_pop_fails);
 	tcase_add_loop_test(core, test_loop, 0, 3);
 	suite_add_tcase(s, core);
 
+	tcase_set_tags(death, "death");
 	tcase_add_test_raise_signal(death, test_crash, SIGSEGV);
 	tcase_add_exit_test(death, test_quit, 3);
 	suite_add_tcase(s, death);

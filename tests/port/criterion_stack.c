@@ -1,8 +1,8 @@
 /*
  * criterion_stack.c - a Criterion suite for scripts/herd-port's tests
- * (tests/e2e/port.sh): TestSuite's .init and .fini, a test's own .init,
- * .signal, .exit_code, .disabled, cr_assert and cr_expect, old and new
- * style, and one test that fails on purpose.
+ * (tests/e2e/port.sh): TestSuite's .init, .fini, .timeout and .disabled, a
+ * test's own .init, .signal, .exit_code, .disabled, cr_assert and cr_expect,
+ * old and new style, and one test that fails on purpose.
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
@@ -33,7 +33,8 @@ static void add_extra(void)
 	extra = 5;
 }
 
-TestSuite(stack, .init = stack_init, .fini = stack_fini);
+TestSuite(stack, .init = stack_init, .fini = stack_fini, .timeout = 10);
+TestSuite(parked, .disabled = true, .description = "not ready");
 
 Test(stack, push)
 {
@@ -79,4 +80,9 @@ Test(stack, quit, .exit_code = 3)
 Test(stack, later, .disabled = true)
 {
 	cr_assert_fail("never runs");
+}
+
+Test(parked, never)
+{
+	cr_assert_fail("a test of a disabled suite never runs");
 }
