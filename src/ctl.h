@@ -122,6 +122,8 @@ struct binary {
 	size_t pool_items;	/* items in the pool's units */
 	double pool_est;	/* and their expected seconds */
 	size_t workers;		/* live run workers of this binary */
+	double startup;		/* seconds from its start to its list, measured */
+	uint64_t hash;		/* of its list's ids (docs/protocol.md) */
 };
 
 enum wstate { W_HELLO, W_COLLECTING, W_IDLE, W_RUNNING, W_STOPPING, W_DEAD };
@@ -155,6 +157,7 @@ struct worker {
 	int fed;		/* has been sent items */
 	double est_queued;	/* expected seconds of what it holds */
 	char *garbage;		/* why we killed it for a protocol error */
+	double spawned;		/* when it was started */
 	struct hist *hist;	/* what this process ran (none isolation) */
 };
 
@@ -196,6 +199,8 @@ struct ctl {
 	char *blocked;		/* per resource, scratch for the scheduler */
 	struct buf warnings;	/* said again at the end */
 	struct worker *w;	/* one per slot */
+	struct worker *park;	/* listed, idle, waiting for their slot's turn */
+	size_t npark;
 	size_t ndone, nselected;
 	size_t failures, restarts;
 	int stopping;		/* -x, --maxfail, or too many crashes */

@@ -34,6 +34,7 @@ static void grant(void *cookie, const char *name, int owner);
 static void reply(struct worker *w, const char *type, const char *a, const char *b, size_t blen);
 static void gfix_item_done(struct ctl *c, const struct citem *it, struct worker *w);
 static void gfix_settled(struct ctl *c, struct gfix *g);
+static void park_stop_all(struct ctl *c);
 static sigset_t loop_mask;	/* blocked outside ppoll */
 
 /*
@@ -111,7 +112,7 @@ static void
 worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only)
 {
 	int sv[2], out[2], err[2];
-	char env[4][64];
+	char env[5][64];
 	pid_t pid;
 
 	memset(w->name, 0, sizeof(w->name));
@@ -128,7 +129,8 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	buf_reset(&w->wbuf);
 	buf_reset(&w->outline);
 	buf_reset(&w->errline);
-	w->deadline = hd_now() + c->collect_timeout;
+	w->spawned = hd_now();
+	w->deadline = w->spawned + c->collect_timeout;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
 		hd_fatal(3, "cannot create a worker's channels:");
@@ -140,6 +142,8 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	snprintf(env[2], sizeof(env[2]), "HERD_TESTRUN_UID=%s", c->uid);
 	/* The worker checks it is still ours once it asked to die with us. */
 	snprintf(env[3], sizeof(env[3]), "HERD_CONTROLLER_PID=%ld", (long)getpid());
+	/* A listed binary: the worker sends only its list's hash when it matches. */
+	snprintf(env[4], sizeof(env[4]), "HERD_COLLECT_HASH=%016llx", (unsigned long long)b->hash);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
@@ -171,6 +175,10 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		putenv(env[1]);
 		putenv(env[2]);
 		putenv(env[3]);
+		if (b->collected)
+			putenv(env[4]);
+		else
+			unsetenv("HERD_COLLECT_HASH");
 		putenv("HERD_PROTOCOL_FD=3");
 		putenv("HERD_CAPTURE_FD=4");
 		if (b->cwd && chdir(b->cwd) < 0) {
@@ -645,6 +653,34 @@ add_collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	return 0;
 }
 
+/*
+ * The hash of a binary's list, as the worker computes it: FNV-1a 64 over each
+ * id followed by a LF, in order (docs/protocol.md, collected).
+ */
+static uint64_t
+list_hash(const struct binary *b)
+{
+	uint64_t h = HD_FNV_BASIS;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		h = hd_fnv1a(h, b->items[i].id, strlen(b->items[i].id));
+		h = hd_fnv1a(h, "\n", 1);
+	}
+	return h;
+}
+
+/* A worker that sent no items: its count and hash say it has b's list. */
+static int
+hash_matches(const struct binary *b, const struct hd_msg *m)
+{
+	const char *v = hd_msg_kv(m, 2, "hash");
+	char want[24];
+
+	snprintf(want, sizeof(want), "%016llx", (unsigned long long)b->hash);
+	return m->nf > 1 && strtoull(m->f[1], NULL, 10) == b->n && v && !strcmp(v, want);
+}
+
 /* The difference between a binary's list and what w collected, for the error. */
 static void
 collection_diff(struct ctl *c, struct worker *w, const struct hd_msg *m)
@@ -999,7 +1035,14 @@ handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 			b->n = w->ncollected;
 			b->collected = 1;
 			b->collecting = 0;
-		} else if (w->ncollected != b->n) {
+			b->hash = list_hash(b);
+			b->startup = hd_now() - w->spawned;
+		} else if (!w->ncollected && b->n && !hash_matches(b, m)) {
+			fprintf(stderr, "herd: Different tests were collected between %s and %s: "
+				"%s sent the count and hash of another list\n", b->first, w->name, w->name);
+			c->aborted = 1;
+			return;
+		} else if (w->ncollected && w->ncollected != b->n) {
 			collection_diff(c, w, m);
 			return;
 		}
@@ -1285,8 +1328,8 @@ reap(struct ctl *c)
 
 	got_chld = 0;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		for (i = 0; i < c->nslots; i++) {
-			struct worker *w = &c->w[i];
+		for (i = 0; i < c->nslots + (int)c->npark; i++) {
+			struct worker *w = i < c->nslots ? &c->w[i] : &c->park[i - c->nslots];
 
 			if (w->pid == pid && !w->exited) {
 				w->exited = 1;
@@ -1594,6 +1637,90 @@ stop_worker(struct worker *w)
 	}
 }
 
+/*
+ * Parking. A worker that has listed its binary keeps the process: it waits,
+ * idle, until its slot runs that binary, so that a binary is started once
+ * per worker at most (once at -n 1). Its slot lists the next binary
+ * meanwhile. Parked workers keep their slot's name; a slot runs one process
+ * at a time, so two processes named gwK never run tests at once.
+ */
+#define PARK_MAX 256	/* parked processes at most: 4 fds each */
+
+/* Moves the listed worker of slot w out of the slot; 0 if there is no room. */
+static int
+park(struct ctl *c, struct worker *w)
+{
+	struct worker *p;
+	size_t i;
+
+	for (i = 0; i < c->npark && c->park[i].pid > 0; i++)
+		;
+	if (i == PARK_MAX)
+		return 0;
+	if (!c->park)
+		c->park = xcalloc(PARK_MAX, sizeof(*c->park));
+	if (i == c->npark)
+		c->npark++;
+	p = &c->park[i];
+	/* Swap: the slot gets the empty shell (its buffers are reused). */
+	{
+		struct worker t = *p;
+
+		*p = *w;
+		*w = t;
+	}
+	w->slot = p->slot;
+	w->pid = 0;
+	w->state = W_DEAD;
+	w->sock = w->outfd = w->errfd = w->capfd = -1;
+	w->qhead = w->qlen = 0;
+	return 1;
+}
+
+/* The parked worker of slot for b (any binary: NULL); its index, or -1. */
+static long
+parked(const struct ctl *c, int slot, const struct binary *b)
+{
+	size_t i;
+
+	for (i = 0; i < c->npark; i++)
+		if (c->park[i].pid > 0 && c->park[i].slot == slot && (!b || c->park[i].bin == b))
+			return (long)i;
+	return -1;
+}
+
+/* Puts parked worker k back into its slot, which is free. */
+static void
+unpark(struct ctl *c, size_t k)
+{
+	struct worker *w = &c->w[c->park[k].slot], t = *w;
+
+	*w = c->park[k];
+	c->park[k] = t;
+	c->park[k].pid = 0;
+	c->park[k].state = W_DEAD;
+}
+
+/* Kills the parked workers and waits for them (the run is over or aborted). */
+static void
+park_kill_all(struct ctl *c)
+{
+	size_t i;
+	int status;
+
+	for (i = 0; i < c->npark; i++) {
+		struct worker *p = &c->park[i];
+
+		if (p->pid <= 0)
+			continue;
+		kill(-p->pid, SIGKILL);
+		if (!p->exited)
+			while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
+				;
+		close_worker(p);
+	}
+}
+
 int
 ctl_collect(struct ctl *c)
 {
@@ -1606,7 +1733,7 @@ ctl_collect(struct ctl *c)
 			struct worker *w = &c->w[i];
 
 			/* A slot whose binary is listed moves on to the next one. */
-			if (w->pid > 0 && w->state == W_IDLE)
+			if (w->pid > 0 && w->state == W_IDLE && !park(c, w))
 				stop_worker(w);
 			if (w->pid <= 0)
 				worker_start(c, w, &c->bins[next++], 1);
@@ -1623,6 +1750,8 @@ ctl_collect(struct ctl *c)
 			kill_worker(&c->w[i]);
 		poll_once(c);
 	}
+	if (c->aborted || c->interrupted)
+		park_kill_all(c);
 	return c->aborted ? (c->usage ? HD_EXIT_USAGE : HD_EXIT_INTERNAL) :
 	       c->interrupted ? HD_EXIT_INTERRUPTED : HD_EXIT_OK;
 }
@@ -1636,6 +1765,7 @@ ctl_stop_all(struct ctl *c)
 		stop_worker(&c->w[i]);
 	while (live_workers(c))
 		poll_once(c);
+	park_stop_all(c);
 }
 
 /* Whether another worker of w's binary holds items w might yet steal. */
@@ -1652,12 +1782,42 @@ stealable(const struct ctl *c, const struct worker *w)
 	return 0;
 }
 
-/* The binary a free slot should work on: most pending work per worker. */
+/* Without durations, a binary is split only with this many items per worker. */
+#define SPLIT_MIN_ITEMS 4
+
+/*
+ * Whether b, which has p items left to hand out or to steal, is worth one more
+ * worker: not when each of its workers would get less work than starting a
+ * worker of b costs (measured while it listed), from the cache's durations,
+ * or without them, fewer than SPLIT_MIN_ITEMS items.
+ */
+static int
+worth_a_worker(const struct ctl *c, const struct binary *b, size_t p)
+{
+	double work = b->pool_est;
+	int i;
+
+	if (!b->workers || c->dist == DIST_EACH)
+		return 1;
+	if (!c->order_by_time)
+		return p / (b->workers + 1) >= SPLIT_MIN_ITEMS;
+	for (i = 0; i < c->nslots; i++)
+		if (c->w[i].pid > 0 && c->w[i].bin == b)
+			work += c->w[i].est_queued;
+	return work / (double)(b->workers + 1) > b->startup;
+}
+
+/*
+ * The binary a free slot should work on: most pending work per worker, a
+ * binary this slot has listed first (its start-up is paid already). Without
+ * durations a binary too small to split is still split rather than leave the
+ * slot idle: its items may be long.
+ */
 static struct binary *
 pick_binary(struct ctl *c, int slot)
 {
-	struct binary *best = NULL;
-	double score = 0;
+	struct binary *best = NULL, *fallback = NULL;
+	double score = 0, fscore = 0;
 	size_t i;
 
 	for (i = 0; i < c->nbins; i++) {
@@ -1666,10 +1826,51 @@ pick_binary(struct ctl *c, int slot)
 		size_t p = sched_pending(c, b, slot) + sched_stealable(c, b);
 		double s = (double)p / (double)(b->workers + 1);
 
-		if (p && s > score)
+		if (!p)
+			continue;
+		if (parked(c, slot, b) >= 0)
+			s *= 4;
+		if (!worth_a_worker(c, b, p)) {
+			if (!c->order_by_time && s > fscore)
+				fallback = b, fscore = s;
+			continue;
+		}
+		if (s > score)
 			best = b, score = s;
 	}
-	return best;
+	return best ? best : fallback;
+}
+
+/* A free slot takes back its parked worker of the binary it should run next. */
+static void
+take_parked(struct ctl *c, int slot)
+{
+	struct binary *b = pick_binary(c, slot);
+	long k;
+
+	if (b && (k = parked(c, slot, b)) >= 0)
+		unpark(c, (size_t)k);
+}
+
+/* The run is over: parked workers that were never needed stop, a slot at a time. */
+static void
+park_stop_all(struct ctl *c)
+{
+	long k;
+	int i, left;
+
+	do {
+		left = 0;
+		for (i = 0; i < c->nslots; i++) {
+			if (c->w[i].pid <= 0 && (k = parked(c, i, NULL)) >= 0) {
+				unpark(c, (size_t)k);
+				stop_worker(&c->w[i]);
+			}
+			left |= parked(c, i, NULL) >= 0;
+		}
+		if (live_workers(c))
+			poll_once(c);
+	} while (left || live_workers(c));
 }
 
 /* Hands out the pools' units until everything is done or the run stops. */
@@ -1691,6 +1892,8 @@ run_loop(struct ctl *c)
 				break;
 			if (w->pid > 0 && w->state == W_STOPPING)
 				continue;
+			if (w->pid <= 0)
+				take_parked(c, w->slot);
 			if (w->pid > 0 && w->state == W_IDLE && w->collect_only) {
 				if (sched_pending(c, w->bin, w->slot))
 					promote(c, w);
@@ -1762,4 +1965,8 @@ ctl_run(struct ctl *c)
 	sched_order(c);
 	run_loop(c);
 	run_checks(c);
+	if (c->stopping || c->aborted || c->interrupted)
+		park_kill_all(c);
+	else
+		park_stop_all(c);
 }

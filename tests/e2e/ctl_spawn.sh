@@ -1,0 +1,88 @@
+#!/bin/sh
+# ctl_spawn.sh - how often herd starts each test binary: the process that
+# lists a binary becomes its worker, so at -n 1 every binary starts exactly
+# once and at -n 2 at most once per worker (in both isolations, and once per
+# worker with --dist each); a binary with enough items is split, its second
+# worker given the list's hash; workers that list different tests are still
+# caught. Each start is counted by a constructor of the binary (ctl_spawn.c).
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+t_init ctl_spawn
+
+herd=$HERD_BUILD/herd
+[ -x "$herd" ] || t_bail "the controller is built" "$herd" "no such file"
+
+mkdir -p "$T_WORK/bins"
+nbins=6
+k=0
+while [ $k -lt $nbins ]; do
+	t_build bins/s$k -DSPAWN_BIN=$k -DSPAWN_TESTS=4 tests/e2e/ctl_spawn.c
+	k=$((k + 1))
+done
+t_build big -DSPAWN_BIN=99 -DSPAWN_TESTS=40 tests/e2e/ctl_spawn.c
+log=$T_WORK/spawn.log
+
+# starts_ok WANT_PER_BIN DESC: every binary started WANT_PER_BIN times at
+# most ("max") or exactly ("=N"), and never twice in one worker.
+twice() {
+	sort "$log" | awk '{ print $2, $3 }' | uniq -d
+}
+count_of() {
+	grep -c "^start $1 " "$log"
+}
+
+for iso in fork none; do
+	: >"$log"
+	t_run "$herd" -n 1 -q --no-cache --isolation "$iso" bins
+	t_status 0 "-n 1 $iso: exit 0"
+	t_has out "24 passed" "-n 1 $iso: every item ran"
+	k=0 bad=
+	while [ $k -lt $nbins ]; do
+		[ "$(count_of $k)" -eq 1 ] || bad="$bad s$k:$(count_of $k)"
+		k=$((k + 1))
+	done
+	t_eq "${bad:-none}" none "-n 1 $iso: each binary started exactly once (list and run in one process)"
+	t_count "$log" . $nbins "-n 1 $iso: $nbins starts in all"
+
+	: >"$log"
+	t_run "$herd" -n 2 -q --no-cache --isolation "$iso" bins
+	t_status 0 "-n 2 $iso: exit 0"
+	t_has out "24 passed" "-n 2 $iso: every item ran"
+	t_eq "$(twice | tr '\n' ' ')" "" "-n 2 $iso: no binary started twice in one worker"
+	k=0 bad=
+	while [ $k -lt $nbins ]; do
+		[ "$(count_of $k)" -ge 1 ] && [ "$(count_of $k)" -le 2 ] || bad="$bad s$k:$(count_of $k)"
+		k=$((k + 1))
+	done
+	t_eq "${bad:-none}" none "-n 2 $iso: each binary started once or twice"
+done
+
+: >"$log"
+t_run "$herd" -n 2 -q --no-cache --dist each bins
+t_status 0 "--dist each -n 2: exit 0"
+t_has out "48 passed" "--dist each -n 2: every item ran on each worker"
+t_eq "$(twice | tr '\n' ' ')" "" "--dist each -n 2: no binary started twice in one worker"
+t_count "$log" . $((2 * nbins)) "--dist each -n 2: each binary started once per worker"
+
+# Forty items without durations: split across both workers; the second start
+# is given the hash and sends no list, and every item still runs once.
+: >"$log"
+t_run "$herd" -n 2 -q --no-cache big
+t_status 0 "40 items on -n 2: exit 0"
+t_has out "40 passed" "40 items on -n 2: every item ran once"
+t_count "$log" '^start 99 gw0 no$' 1 "40 items on -n 2: gw0 lists without a hash"
+t_count "$log" '^start 99 gw1 yes$' 1 "40 items on -n 2: gw1 starts too, given the list's hash"
+
+# A worker whose list differs still stops the run, with xdist's message.
+: >"$log"
+SPAWN_EXTRA=1
+export SPAWN_EXTRA
+t_run "$herd" -n 2 -q --no-cache big
+t_status 3 "gw1 lists one test more: exit 3"
+t_has err "Different tests were collected between gw0 and gw1" \
+	"gw1 lists one test more: xdist's message"
+t_has err "+tests/e2e/ctl_spawn.c::spawn::only_on_gw1" \
+	"gw1 lists one test more: the difference names the extra test"
+unset SPAWN_EXTRA
+
+t_finish
