@@ -430,14 +430,12 @@ order_dependent(struct citem *it)
 
 /* The result of a rerun alone: only a pass changes the report. */
 static void
-check_done(struct ctl *c, struct citem *it, enum hd_outcome o, struct worker *w)
+check_done(struct citem *it, enum hd_outcome o)
 {
 	it->checking = 0;
 	it->queued = 0;
 	if (o == HD_PASSED)
 		order_dependent(it);
-	(void)c;
-	(void)w;
 }
 
 static void
@@ -448,7 +446,7 @@ finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	struct hd_ritem ri;
 
 	if (it->checking) {
-		check_done(c, it, o, w);
+		check_done(it, o);
 		return;
 	}
 	note_history(c, it, w);
