@@ -2,8 +2,9 @@
  * order.c - order dependence under --isolation none: order::pollute sets a
  * global that order::victim checks, so the victim fails after the polluter
  * in one process and passes alone; twenty innocent tests around them give
- * --bisect something to search. plain::broken fails however it runs. Run by
- * order.sh.
+ * --bisect something to search. plain::broken fails however it runs.
+ * crowd::victim, polluted by crowd::pollute, has sixty tests between them:
+ * more than a report names. Run by order.sh.
  */
 #include <herd.h>
 
@@ -56,4 +57,21 @@ TEST(plain, broken)
 {
 	e2e_log("ran.log", "broken %ld\n", (long)getpid());
 	CHECK(0, "fails however it runs");
+}
+
+static int crowded;
+static const int sixty[60];
+
+TEST(crowd, pollute)
+{
+	crowded = 1;
+}
+
+TEST_P(crowd, filler, sixty)
+{
+}
+
+TEST(crowd, victim)
+{
+	CHECK_EQ(crowded, 0, "a global left set by an earlier test");
 }

@@ -22,9 +22,10 @@ broken=$src::plain::broken
 
 # In collection order on one worker, order::pollute runs before order::victim.
 rm -f "$ran"
-t_run "$herd" -n 1 --isolation none --junit-xml "$T_WORK/o.xml" --json "$T_WORK/o.json" "$bin"
+t_run "$herd" -n 1 --isolation none --junit-xml "$T_WORK/o.xml" --json "$T_WORK/o.json" \
+	-k "not crowd" "$bin"
 t_status 1 "none: the victim fails after the polluter, exit 1"
-t_summary "2 failed, 22 passed" "none: the counts are the run's, the check adds none"
+t_summary "2 failed, 22 passed, 62 deselected" "none: the counts are the run's, the check adds none"
 t_match out "^FAILED $(t_re "$victim") - order-dependent: passes alone\$" \
 	"none: the victim is reported order-dependent"
 t_match out "^FAILED $(t_re "$broken") - .*CHECK\(0\) failed\$" \
@@ -55,7 +56,7 @@ else
 fi
 
 # --reruns first: the rerun fails in the same process, then the check runs.
-t_run "$herd" -n 1 --isolation none --reruns 1 --json "$T_WORK/r.json" -k "order" "$bin"
+t_run "$herd" -n 1 --isolation none --reruns 1 --json "$T_WORK/r.json" -k "not crowd" "$bin"
 t_status 1 "reruns: the victim still fails"
 t_match out "^FAILED $(t_re "$victim") - order-dependent: passes alone\$" \
 	"reruns: after its rerun fails too, the check finds it order-dependent"
@@ -64,9 +65,9 @@ t_match "$T_WORK/r.json" "\"id\": \"$(t_re "$victim")\".*\"reruns\": 1}" \
 
 # --no-isolation-check: a plain failure, run once.
 rm -f "$ran"
-t_run "$herd" -n 1 --isolation none --no-isolation-check "$bin"
+t_run "$herd" -n 1 --isolation none --no-isolation-check -k "not crowd" "$bin"
 t_status 1 "--no-isolation-check: exit 1"
-t_summary "2 failed, 22 passed" "--no-isolation-check: the same counts"
+t_summary "2 failed, 22 passed, 62 deselected" "--no-isolation-check: the same counts"
 t_match out "^FAILED $(t_re "$victim") - .*CHECK_EQ\(polluted, 0\) failed" \
 	"--no-isolation-check: a plain failure"
 t_nomatch all "order-dependent" "--no-isolation-check: no note"
@@ -74,13 +75,14 @@ t_count "$ran" "^victim " 1 "--no-isolation-check: the victim ran once"
 
 # Fork isolation: nothing leaks, and a failure is not rerun.
 rm -f "$ran"
-t_run "$herd" -n 1 "$bin"
-t_summary "1 failed, 23 passed" "fork: only plain::broken fails"
+t_run "$herd" -n 1 -k "not crowd" "$bin"
+t_summary "1 failed, 23 passed, 62 deselected" "fork: only plain::broken fails"
 t_count "$ran" "^broken " 1 "fork: no isolation check"
 
 # --bisect over the history the run stored in the cache.
 rm -rf "$T_WORK/cache"
-t_run env HERD_ADDOPTS= "$herd" -q -n 1 --isolation none --cache-dir "$T_WORK/cache" "$bin"
+t_run env HERD_ADDOPTS= "$herd" -q -n 1 --isolation none --cache-dir "$T_WORK/cache" \
+	-k "not crowd" "$bin"
 t_eq "$(ls "$T_WORK/cache/v1/order" 2>/dev/null | wc -l)" 1 \
 	"cache: one history stored, for the one order-dependent failure"
 t_run env HERD_ADDOPTS= "$herd" --cache-dir "$T_WORK/cache" --bisect "$victim" "$bin"
@@ -96,8 +98,20 @@ t_run env HERD_ADDOPTS= "$herd" --cache-dir "$T_WORK/cache" --cache-clear
 t_status 0 "--cache-clear: exit 0"
 t_eq "$(find "$T_WORK/cache" 2>/dev/null | wc -l)" 0 "--cache-clear: the stored histories go with the rest"
 
+# A long history is named bounded: the last 50 tests, and how many came earlier.
+t_run "$herd" -n 1 --isolation none -k crowd "$bin"
+t_status 1 "crowd: the victim fails after sixty fillers"
+t_match out "^FAILED $(t_re "$src::crowd::victim") - order-dependent: passes alone\$" \
+	"crowd: order-dependent"
+t_section "$src::crowd::victim"
+t_has "$T_SECTION" "after 61 tests ran there" "crowd: all 61 are counted"
+t_count "$T_SECTION" "^  $(t_re "$src")::" 50 "crowd: the last 50 are named"
+t_has "$T_SECTION" "  (11 earlier not shown)" "crowd: the 11 earlier ones are counted"
+t_lacks "$T_SECTION" "crowd::pollute" "crowd: the polluter, first of all, is not among those named"
+t_has "$T_SECTION" "$src::crowd::filler[59]" "crowd: the last one before it is named"
+
 # The alias, with -k naming the candidates (no history needed).
-t_run "$herd" --find-polluter "$victim" -k "order and not a0" "$bin"
+t_run "$herd" --find-polluter "$victim" -k "order and not a0 and not crowd" "$bin"
 t_status 0 "--find-polluter -k: exit 0"
 t_has out "over the 13 other selected tests" "--find-polluter -k: the candidates are -k's (the file name holds \"order\")"
 t_match out "^polluter: $(t_re "$polluter")\$" "--find-polluter -k: names order::pollute"
