@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -26,7 +28,20 @@ struct worker {
 	struct hd_item *items;
 	size_t nitems;
 	struct hd_runner r;
+	/*
+	 * Batched results (docs/protocol.md, section 5): with isolation=none the
+	 * results held back in out are mirrored here, in the controller's file,
+	 * so that it can tell which item was running should this process die.
+	 */
+	unsigned char *batch;	/* the mapping; NULL: each result is sent at once */
+	size_t batchcap;	/* bytes of messages it can hold */
+	size_t held;		/* results held back, all of them in out */
+	double held_since;	/* when the oldest of them ended */
+	double held_timeout;	/* their items' timeout key */
 };
+
+#define BATCH_HEADER 64		/* the length, then messages from this offset */
+#define BATCH_AGE 0.05		/* seconds a result may be held back */
 
 static const char *const strategy_names[] = {
 	"free", "serial", "isolated_free", "isolated_serial"
@@ -50,6 +65,52 @@ flush_out(struct worker *w)
 		die("cannot write to the controller: %s", strerror(errno));
 	}
 	buf_reset(&w->out);
+	if (w->held) {
+		/* Sent: the controller must not take them again from the file. */
+		__atomic_store_n((uint64_t *)(void *)w->batch, (uint64_t)0, __ATOMIC_RELEASE);
+		w->held = 0;
+	}
+}
+
+/* Maps the controller's file for held-back results, if it gave one. */
+static void
+batch_open(struct worker *w)
+{
+	const char *v = getenv("HERD_RESULTS_FD");
+	struct stat st;
+	void *p;
+	int fd;
+
+	if (!v || !*v)
+		return;
+	fd = atoi(v);
+	unsetenv("HERD_RESULTS_FD");	/* not the tests' business */
+	if (fd < 0)
+		return;
+	/* Mapped, the fd is needed no more: no test process inherits it. */
+	if (fstat(fd, &st) == 0 && st.st_size >= 4096 &&
+	    (p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      fd, 0)) != MAP_FAILED) {
+		w->batch = p;
+		w->batchcap = (size_t)st.st_size - BATCH_HEADER;
+		__atomic_store_n((uint64_t *)p, (uint64_t)0, __ATOMIC_RELEASE);
+	}
+	close(fd);
+}
+
+/*
+ * Before item it starts: held-back results go out now if they are old, or if
+ * their items' timeout differs from its (the controller times the running
+ * item from the previous result it got, under that result's successor's
+ * limit), or if it is the last item queued (the controller sends more as
+ * results come: it does so while this one runs).
+ */
+static void
+batch_before(struct worker *w, const struct hd_item *it)
+{
+	if (w->held && (!w->qlen || it->t->timeout != w->held_timeout ||
+			hd_now() - w->held_since > BATCH_AGE))
+		flush_out(w);
 }
 
 /* FNV-1a 64 over each id and a LF, in order: docs/protocol.md, collected. */
@@ -332,9 +393,21 @@ send_result(struct worker *w, size_t idx, const struct hd_result *res)
 	hd_enc_mem(b, res->out.data ? res->out.data : "", res->out.len);
 	hd_enc_end(b);
 	/*
-	 * Written at once: were it held back and the worker then died, a passed
-	 * item would be blamed for the crash. One write per item is cheap.
+	 * Held back only where the controller can find it should we die before
+	 * sending it, else a passed item would be blamed for the crash. A forked
+	 * item's result goes at once: its fork costs far more than the write.
 	 */
+	if (w->batch && w->r.isolation == HD_ISO_NONE && b->len <= w->batchcap) {
+		size_t old = w->held ? *(uint64_t *)(void *)w->batch : 0;
+
+		memcpy(w->batch + BATCH_HEADER + old, b->data + old, b->len - old);
+		__atomic_store_n((uint64_t *)(void *)w->batch, (uint64_t)b->len, __ATOMIC_RELEASE);
+		if (!w->held++) {
+			w->held_since = hd_now();
+			w->held_timeout = w->items[idx].t->timeout;
+		}
+		return;
+	}
 	flush_out(w);
 }
 
@@ -406,6 +479,7 @@ hd_worker_main(int fd, int capfd)
 	w.r.forward = forward;
 	w.r.ask = ask;
 	w.r.worker = &w;
+	batch_open(&w);
 	hd_collect(&w.items, &w.nitems);
 	if (hd_check_groups(w.items, w.nitems, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", hd_progname, err);
@@ -417,6 +491,7 @@ hd_worker_main(int fd, int capfd)
 		size_t idx;
 
 		if (!w.qlen) {
+			flush_out(&w);	/* held-back results, before we sleep */
 			receive(&w, 1);
 			continue;
 		}
@@ -429,6 +504,7 @@ hd_worker_main(int fd, int capfd)
 		idx = w.queue[w.qhead];
 		it = &w.items[idx];
 		w.qhead++, w.qlen--;
+		batch_before(&w, it);
 		/* Suite fixtures come down when the stream moves to another suite. */
 		if (prev && (strcmp(prev->file, it->file) || strcmp(prev->t->suite, it->t->suite)))
 			hd_runner_suite_done(&w.r, prev);
@@ -460,6 +536,8 @@ hd_worker_main(int fd, int capfd)
 	hd_dec_free(&w.dec);
 	free(w.queue);
 	free(group);
+	if (w.batch)
+		munmap(w.batch, w.batchcap + BATCH_HEADER);
 	buf_clear(&w.reply);
 	hd_runner_free(&w.r);
 	return 0;

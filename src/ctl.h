@@ -135,6 +135,7 @@ struct worker {
 	int collect_only;	/* started to collect, stops after */
 	pid_t pid;
 	int sock, outfd, errfd, capfd;
+	int resfd;		/* its held-back results (protocol.md); valid above 2 */
 	enum wstate state;
 	struct hd_dec dec;
 	struct buf wbuf;	/* to write */

@@ -98,6 +98,27 @@ make_capture(void)
 	return fd;
 }
 
+#define RESULTS_SIZE 65536	/* the file a worker keeps held-back results in */
+#define RESULTS_HEADER 64	/* their length, then the messages from here */
+
+/* That file, above fd 2 (resfd 0 means none); -1 if it cannot be made. */
+static int
+make_results(void)
+{
+	int fd = make_capture(), hi;
+
+	if (fd >= 0 && ftruncate(fd, RESULTS_SIZE) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (fd >= 0 && fd <= 2) {
+		hi = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		close(fd);
+		fd = hi;
+	}
+	return fd;
+}
+
 /* Puts fd at number want in the child, clearing close-on-exec. */
 static void
 child_fd(int fd, int want)
@@ -137,6 +158,7 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	w->capfd = make_capture();
 	if (w->capfd < 0)
 		hd_fatal(3, "cannot create a capture file:");
+	w->resfd = make_results();	/* without it, the worker sends each result */
 	snprintf(env[0], sizeof(env[0]), "HERD_WORKER=%s", w->name);
 	snprintf(env[1], sizeof(env[1]), "HERD_WORKER_COUNT=%d", c->nslots);
 	snprintf(env[2], sizeof(env[2]), "HERD_TESTRUN_UID=%s", c->uid);
@@ -165,12 +187,20 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		/* Move the fds above the ones they are dup2()ed to before placing them. */
 		sv[1] = fcntl(sv[1], F_DUPFD_CLOEXEC, 10);
 		w->capfd = fcntl(w->capfd, F_DUPFD_CLOEXEC, 10);
+		if (w->resfd > 2)
+			w->resfd = fcntl(w->resfd, F_DUPFD_CLOEXEC, 10);
 		if (devnull >= 0)
 			dup2(devnull, 0);
 		dup2(out[1], 1);
 		dup2(err[1], 2);
 		child_fd(sv[1], 3);
 		child_fd(w->capfd, 4);
+		if (w->resfd > 2) {
+			child_fd(w->resfd, 5);
+			putenv("HERD_RESULTS_FD=5");
+		} else {
+			unsetenv("HERD_RESULTS_FD");
+		}
 		putenv(env[0]);
 		putenv(env[1]);
 		putenv(env[2]);
@@ -1184,6 +1214,46 @@ describe_status(int status, struct buf *b)
 		buf_printf(b, "exited with status %d", WEXITSTATUS(status));
 }
 
+/*
+ * The results a dead worker held back (docs/protocol.md, section 5, Batched
+ * results), taken as if they had come on the channel. Those before its
+ * running item reached us on the channel already, just before it died.
+ */
+static void
+read_held(struct ctl *c, struct worker *w)
+{
+	struct hd_dec dec;
+	struct hd_msg *m;
+	uint64_t len = 0;
+	char *data, err[160];
+	size_t idx;
+	int r, on = 0;
+
+	if (w->resfd <= 2 || pread(w->resfd, &len, sizeof(len), 0) != (ssize_t)sizeof(len) ||
+	    len == 0 || len > RESULTS_SIZE - RESULTS_HEADER)
+		return;
+	data = xmalloc((size_t)len);
+	if (pread(w->resfd, data, (size_t)len, RESULTS_HEADER) != (ssize_t)len) {
+		free(data);
+		return;
+	}
+	hd_dec_init(&dec);
+	hd_dec_feed(&dec, data, (size_t)len);
+	while (!w->garbage && !c->aborted && (r = hd_dec_next(&dec, &m, err, sizeof(err))) != 0) {
+		if (r < 0 || strcmp(m->f[0], "result")) {
+			protocol_error(w, r < 0 ? err : "a held-back message that is no result");
+			break;
+		}
+		if (!on && head(w) && m->nf > 1 && hd_msg_size(m, 1, &idx) == 0 &&
+		    idx == head(w)->idx)
+			on = 1;
+		if (on)
+			handle(c, w, m);
+	}
+	hd_dec_free(&dec);
+	free(data);
+}
+
 static void
 close_worker(struct worker *w)
 {
@@ -1195,7 +1265,9 @@ close_worker(struct worker *w)
 		close(w->errfd);
 	if (w->capfd >= 0)
 		close(w->capfd);
-	w->sock = w->outfd = w->errfd = w->capfd = -1;
+	if (w->resfd > 2)
+		close(w->resfd);
+	w->sock = w->outfd = w->errfd = w->capfd = w->resfd = -1;
 	hd_dec_free(&w->dec);
 	if (w->bin && w->state != W_HELLO && w->state != W_COLLECTING && !w->collect_only &&
 	    w->bin->workers)
@@ -1230,6 +1302,7 @@ worker_died(struct ctl *c, struct worker *w)
 
 	if (w->sock >= 0)
 		read_sock(c, w);	/* results it wrote before dying */
+	read_held(c, w);	/* ... and those it held back */
 	if (w->outfd >= 0)
 		read_output(c, w, &w->outfd, &w->outline, c->capture ? stderr : stdout);
 	if (w->errfd >= 0)

@@ -109,6 +109,24 @@ t_eq "$(ran '::(before|after)\[') $(cut -d ' ' -f 1 "$T_WORK/runs.log" | sort -u
 	"26 26" "none: every other item ran, once"
 agree "none"
 
+# --- held-back results: a worker with no isolation sends its results in
+# batches and keeps the unsent ones where the controller finds them. Dealt
+# all its items at once (worksteal), the worker holds back the ten quick
+# passes before the segfault (unless 50 ms pass between two of them): they
+# keep their pass and the crash is the segfault's alone ---
+fresh
+t_run "$herd" -n 1 --no-cache --dist worksteal --isolation none -k "before or segv or after" \
+	"$crash" --max-worker-restart 0 --json "$json" --junit-xml "$xml"
+t_status 1 "none, held-back results: exit 1"
+t_summary "1 crashed, 10 passed, 16 not run, 3 deselected" \
+	"none, held-back results: 1 crashed, 10 passed, the rest not run"
+t_eq "$(jx "$json" "sorted((t['name'], t['outcome']) for t in T if t['outcome'] not in ('passed', 'not-run')), sorted(t['name'] for t in T if t['outcome'] == 'passed') == sorted('before[%d]' % i for i in range(10))")" \
+	"([('segv', 'crashed')], True)" \
+	"none, held-back results: the crash is segv's, before[0-9] each passed"
+t_eq "$( (cat "$T_WORK/runs.log"; head -n 1 "$T_WORK/crashes.log") | cut -d ' ' -f 3 | sort -u | wc -l)" 1 \
+	"none, held-back results: the passes ran in the process that crashed first"
+agree "none, held-back results"
+
 # The runs with -n 1 below count on the items running in file order, so
 # they run with --no-cache: with durations known from earlier runs, herd
 # would run the longest first.
