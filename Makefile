@@ -205,6 +205,10 @@ bench:
 bench-fixtures: all
 	@HERD_BUILD=$(BUILD) sh bench/fixtures.sh
 
+# 20 small binaries: herd -n 2 against a shell loop of them and CTest -j2.
+bench-binaries: all
+	@HERD_BUILD=$(BUILD) sh bench/binaries.sh
+
 # ---- install ----
 
 install: all
@@ -229,5 +233,5 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all examples tests fuzz faults demo check check-one check-valgrind bench bench-fixtures install \
+.PHONY: all examples tests fuzz faults demo check check-one check-valgrind bench bench-fixtures bench-binaries install \
 	uninstall clean

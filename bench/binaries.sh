@@ -1,0 +1,132 @@
+#!/bin/sh
+# bench/binaries.sh - a project of many small test binaries, where real C
+# projects live: 20 binaries x 8 quick tests, each binary linking ~2,000 small
+# functions (a few hundred KB of code, relocated at start-up) so that starting
+# a binary costs what it costs in a real project. Times, side by side in one
+# hyperfine run: herd -n 2 in each isolation, a shell loop of the standalone
+# binaries in the same isolation, and CTest -j2 with one add_test per binary.
+# Prints a Markdown table (ratios to the loop of the same isolation and to
+# CTest); docs/benchmarks.md quotes it. `make bench-binaries` runs it (it
+# is not part of `make bench`).
+#
+# Environment: HERD_BUILD=build (libherd.a and herd), BENCH_BINS=20,
+# BENCH_TESTS=8, BENCH_FUNCS=2000, BENCH_MIN_RUNS=10, BENCH_WARMUP=2,
+# BENCH_OUT=bench/out, CC=cc, CFLAGS=-O2; BENCH_HERD_BEFORE=DIR adds rows
+# for the herd controller in DIR (another build, e.g. of an older commit) on
+# the same binaries.
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${HERD_BUILD:-build}
+case $build in /*) ;; *) build=$root/$build ;; esac
+nbins=${BENCH_BINS:-20}
+ntests=${BENCH_TESTS:-8}
+nfuncs=${BENCH_FUNCS:-2000}
+runs=${BENCH_MIN_RUNS:-10}
+warmup=${BENCH_WARMUP:-2}
+out=${BENCH_OUT:-$root/bench/out}/binaries
+cc=${CC:-cc}
+cflags=${CFLAGS:--O2}
+
+for tool in hyperfine; do
+	command -v $tool >/dev/null 2>&1 || { echo "bench: $tool not found" >&2; exit 3; }
+done
+[ -x "$build/herd" ] || { echo "bench: $build/herd not built" >&2; exit 3; }
+rm -rf "$out"
+mkdir -p "$out/bin"
+cd "$out"
+
+# The project's code under test: nfuncs small functions, each reached through
+# a table so that none is dropped and each costs a relocation at start-up.
+{
+	echo '#include <stddef.h>'
+	i=0
+	while [ $i -lt "$nfuncs" ]; do
+		echo "int lib_f$i(int x) { return x * $((i % 7 + 2)) + $i - (x >> $((i % 5))); }"
+		i=$((i + 1))
+	done
+	echo "int (*const lib_table[])(int) = {"
+	i=0
+	while [ $i -lt "$nfuncs" ]; do
+		echo "lib_f$i,"
+		i=$((i + 1))
+	done
+	echo "};"
+	echo "const size_t lib_count = $nfuncs;"
+} >code.c
+$cc $cflags -fPIC -c code.c -o code.o
+
+# One test file per binary; each test calls a few of the functions.
+b=0
+while [ $b -lt "$nbins" ]; do
+	{
+		echo '#include <herd.h>'
+		echo '#include <stddef.h>'
+		echo 'extern int (*const lib_table[])(int);'
+		echo 'extern const size_t lib_count;'
+		t=0
+		while [ $t -lt "$ntests" ]; do
+			echo "TEST(bin$b, t$t) { int s = 0; size_t i; for (i = $t; i < lib_count; i += 97) s += lib_table[i]((int)i); CHECK_NE(s, -1); }"
+			t=$((t + 1))
+		done
+	} >t$b.c
+	$cc $cflags -I"$root/include" -o bin/t$b t$b.c code.o "$build/libherd.a" -lm
+	b=$((b + 1))
+done
+
+# CTest: one add_test per binary, as a CMake project would register them.
+mkdir -p ctest
+{
+	echo 'cmake_minimum_required(VERSION 3.10)'
+	echo 'project(binbench NONE)'
+	echo 'enable_testing()'
+	b=0
+	while [ $b -lt "$nbins" ]; do
+		echo "add_test(NAME t$b COMMAND $out/bin/t$b -q)"
+		b=$((b + 1))
+	done
+} >ctest/CMakeLists.txt
+have_ctest=0
+if command -v cmake >/dev/null 2>&1 && command -v ctest >/dev/null 2>&1 &&
+   (cd ctest && cmake -S . -B build >/dev/null 2>&1); then
+	have_ctest=1
+fi
+
+cat >loop.sh <<'EOF'
+# Each binary alone, one after the other, in the isolation given.
+for b in bin/t*; do "./$b" -q --no-cache --isolation "$1" >/dev/null || exit 1; done
+EOF
+
+herd=$build/herd
+set -- \
+	-n "loop fork" "sh loop.sh fork" \
+	-n "herd -n 2 fork" "$herd -n 2 -q --no-cache bin" \
+	-n "loop none" "sh loop.sh none" \
+	-n "herd -n 2 none" "$herd -n 2 -q --no-cache --isolation none bin"
+[ $have_ctest = 1 ] && set -- "$@" -n "ctest -j2" "ctest --test-dir ctest/build -j2 -Q"
+if [ -n "${BENCH_HERD_BEFORE-}" ]; then
+	set -- "$@" -n "before: herd -n 2 fork" "$BENCH_HERD_BEFORE/herd -n 2 -q --no-cache bin" \
+		-n "before: herd -n 2 none" "$BENCH_HERD_BEFORE/herd -n 2 -q --no-cache --isolation none bin"
+fi
+echo "load before: $(uptime | sed 's/.*load average: //')" >&2
+hyperfine -N -w "$warmup" -m "$runs" --export-json times.json "$@" >&2
+echo "load after: $(uptime | sed 's/.*load average: //')" >&2
+
+python3 - "$have_ctest" "$nbins" "$ntests" "$nfuncs" <<'EOF'
+import json, sys
+have_ctest, nbins, ntests, nfuncs = sys.argv[1] == "1", *sys.argv[2:]
+r = {x["command"]: x for x in json.load(open("times.json"))["results"]}
+med = lambda n: r[n]["median"]
+print(f"{nbins} binaries x {ntests} tests, ~{nfuncs} functions linked into each; median of "
+      f"{min(len(x['times']) for x in r.values())}+ runs\n")
+print("| runner | median | vs loop (same isolation) | vs ctest -j2 |")
+print("|---|---|---|---|")
+for n in ["loop fork", "herd -n 2 fork", "before: herd -n 2 fork", "loop none",
+          "herd -n 2 none", "before: herd -n 2 none", "ctest -j2"]:
+    if n not in r:
+        continue
+    iso = n.split()[-1]
+    loop = f"{med(n) / med('loop ' + iso):.2f}x" if iso in ("fork", "none") else ""
+    ct = f"{med(n) / med('ctest -j2'):.2f}x" if have_ctest else "n/a"
+    print(f"| {n} | {med(n) * 1000:.1f} ms | {loop} | {ct} |")
+EOF
