@@ -79,8 +79,9 @@ t_has "$T_WORK/calls.log" "callee body in $src::calls::caller" "a test calls ano
 # ---- parametrized fixtures ----
 # Per element of cfgs (a b c): the test fixture is set up and torn down once
 # per item using it (ptest::one, two; combo::grid: 2 sizes x 2 modes): 6.
-# The suite and worker fixtures: set up once per element per worker at most,
-# exactly once with one worker or loadscope/loadgroup, and
+# The suite and worker fixtures: set up once per element per worker at most
+# (any number of times under load, which may deal an element to a worker
+# twice), exactly once with one worker or loadscope/loadgroup, and
 # every setup torn down. Every test sees the element named in its id.
 check_counts() {	# WHAT WORKERS EXACT_SUITE
 	for e in a b c; do
@@ -121,7 +122,11 @@ for iso in fork none; do
 			t_summary "44 passed, 10 deselected" "herd -n $n --dist $dist, $iso: 44 items"
 			exact=0
 			[ $n = 1 ] || [ $dist != load ] && exact=1
-			check_counts "herd -n $n --dist $dist, $iso" $n $exact
+			# load keeps no element together: a worker that steals may meet
+			# an element again after another, so only at least once holds.
+			most=$n
+			[ $dist = load ] && [ $n != 1 ] && most=30
+			check_counts "herd -n $n --dist $dist, $iso" $most $exact
 		done
 	done
 done
