@@ -1102,6 +1102,22 @@ def invocation():
     return " ".join(env + ["sh", "bench/run.sh"])
 
 
+# The sections that other scripts measure (bench/fixtures.sh, binaries.sh,
+# percost.sh) follow this line in the report: a run of this script rewrites
+# what comes before it and keeps the rest as it is.
+KEEP_MARK = "<!-- The sections below come from other bench/ scripts; bench.py keeps them. -->"
+
+
+def kept_sections(doc):
+    try:
+        with open(doc, encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        text = ""
+    at = text.find(KEEP_MARK)
+    return KEEP_MARK + "\n" + (text[at + len(KEEP_MARK):].lstrip("\n") if at >= 0 else "")
+
+
 def write_doc(cfg, sets, started, load0):
     intro_path = os.path.join(HERE, "intro.md")
     with open(intro_path, encoding="utf-8") as f:
@@ -1114,6 +1130,7 @@ def write_doc(cfg, sets, started, load0):
                 time.time() - started),
              machine(cfg, load0)]
     parts += [section(bs) for bs in sets]
+    parts.append(kept_sections(cfg.doc))
     text = "\n".join(parts)
     os.makedirs(os.path.dirname(cfg.doc), exist_ok=True)
     tmp = cfg.doc + ".tmp"
