@@ -83,10 +83,11 @@ t_has "$T_WORK/calls.log" "callee body in $src::calls::caller" "a test calls ano
 # (any number of times under load, which may deal an element to a worker
 # twice), exactly once with one worker or loadscope/loadgroup, and
 # every setup torn down. Every test sees the element named in its id.
-check_counts() {	# WHAT WORKERS EXACT_SUITE
+check_counts() {	# WHAT WORKERS EXACT_SUITE [COPIES]
+	cp_=${4:-1}
 	for e in a b c; do
-		t_count "$T_WORK/tcfg.log" "^setup tcfg\[$e\] " 6 "$1: test fixture set up 6 times for [$e]"
-		t_count "$T_WORK/tcfg.log" "^teardown tcfg\[$e\] " 6 "$1: test fixture torn down 6 times for [$e]"
+		t_count "$T_WORK/tcfg.log" "^setup tcfg\[$e\] " $((6 * cp_)) "$1: test fixture set up $((6 * cp_)) times for [$e]"
+		t_count "$T_WORK/tcfg.log" "^teardown tcfg\[$e\] " $((6 * cp_)) "$1: test fixture torn down $((6 * cp_)) times for [$e]"
 		for fx in scfg wcfg; do
 			ns=$(grep -c "^setup $fx\[$e\] " "$T_WORK/$fx.log")
 			nt=$(grep -c "^teardown $fx\[$e\] " "$T_WORK/$fx.log")
@@ -98,13 +99,13 @@ check_counts() {	# WHAT WORKERS EXACT_SUITE
 			fi
 		done
 		if [ "$3" = 1 ]; then
-			t_count "$T_WORK/scfg.log" "^setup scfg\[$e\] " 1 "$1: suite fixture set up once for [$e]"
-			t_count "$T_WORK/wcfg.log" "^setup wcfg\[$e\] " 1 "$1: worker fixture set up once for [$e]"
+			t_count "$T_WORK/scfg.log" "^setup scfg\[$e\] " "$cp_" "$1: suite fixture set up once for [$e] (per copy)"
+			t_count "$T_WORK/wcfg.log" "^setup wcfg\[$e\] " "$cp_" "$1: worker fixture set up once for [$e] (per copy)"
 		fi
 	done
 	bad=$(awk '{ n = $1; sub(/.*\[/, "", n); sub(/\]$/, "", n); if (n != $2) print }' "$T_WORK/seen.log" | head -n 3)
 	t_eq "$bad" "" "$1: every test saw the element named in its id"
-	t_count "$T_WORK/seen.log" "." 30 "$1: 10 tests x 3 elements ran"
+	t_count "$T_WORK/seen.log" "." $((30 * cp_)) "$1: 10 tests x 3 elements ran ($cp_ copies)"
 }
 
 sel="ptest or combo or psuite or pworker"
@@ -115,18 +116,25 @@ for iso in fork none; do
 	t_summary "44 passed, 10 deselected" "alone, $iso: 44 items"
 	check_counts "alone, $iso" 1 1
 	for n in 1 2 4; do
-		for dist in load loadscope loadgroup; do
+		for dist in load loadscope loadgroup worksteal loadfile no each; do
 			rm -f "$T_WORK"/tcfg.log "$T_WORK"/scfg.log "$T_WORK"/wcfg.log "$T_WORK"/seen.log
 			t_run "$herd" --no-cache -n $n --dist $dist --isolation $iso -k "$sel" "$bin"
 			t_status 0 "herd -n $n --dist $dist, $iso: exit 0"
-			t_summary "44 passed, 10 deselected" "herd -n $n --dist $dist, $iso: 44 items"
-			exact=0
-			[ $n = 1 ] || [ $dist != load ] && exact=1
-			# load keeps no element together: a worker that steals may meet
-			# an element again after another, so only at least once holds.
-			most=$n
-			[ $dist = load ] && [ $n != 1 ] && most=30
-			check_counts "herd -n $n --dist $dist, $iso" $most $exact
+			copies=1
+			[ $dist = each ] && copies=$n
+			[ $dist = no ] && n_=1 || n_=$n
+			t_summary "$((44 * copies)) passed, 10 deselected" "herd -n $n --dist $dist, $iso: 44 items"
+			# loadscope and loadgroup keep an element's items together, one
+			# worker (no) or every worker running all (each) meets each once;
+			# load and worksteal may deal an element to a worker twice, and
+			# loadfile gives the file to one worker whose steal is refused
+			# but whose order is free: at least once holds there.
+			case $dist in
+			loadscope | loadgroup | no | each) exact=1 most=$((n_ * copies)) ;;
+			*) exact=0 most=30 ;;
+			esac
+			[ $n = 1 ] && exact=1
+			check_counts "herd -n $n --dist $dist, $iso" $most $exact $copies
 		done
 	done
 done
