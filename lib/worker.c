@@ -463,6 +463,8 @@ hd_worker_main(int fd, int capfd)
 	/* First, before anything can block: we do not outlive the controller. */
 	hd_runner_watch_parent(controller_pid());
 	memset(&w, 0, sizeof(w));
+	/* Mapped and closed first: the runner's fds take the numbers they always had. */
+	batch_open(&w);
 	w.fd = fd;
 	hd_cloexec(fd);
 	hd_dec_init(&w.dec);
@@ -479,7 +481,6 @@ hd_worker_main(int fd, int capfd)
 	w.r.forward = forward;
 	w.r.ask = ask;
 	w.r.worker = &w;
-	batch_open(&w);
 	hd_collect(&w.items, &w.nitems);
 	if (hd_check_groups(w.items, w.nitems, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", hd_progname, err);
