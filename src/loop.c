@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1715,19 +1716,36 @@ stop_worker(struct worker *w)
  * meanwhile. Parked workers keep their slot's name; a slot runs one process
  * at a time, so two processes named gwK never run tests at once.
  */
-#define PARK_MAX 256	/* parked processes at most: 4 fds each */
+#define PARK_MAX 256	/* parked processes at most */
+#define WORKER_FDS 6	/* fds the controller holds for one worker, and a spare */
+
+/* How many workers may be parked: PARK_MAX, or fewer when fds run short. */
+static size_t
+park_room(const struct ctl *c)
+{
+	struct rlimit rl;
+	long room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return PARK_MAX;
+	/* Keep the slots' workers and 32 fds for the rest of herd. */
+	room = ((long)rl.rlim_cur - 32 - (long)c->nslots * WORKER_FDS) / WORKER_FDS;
+	return room < 0 ? 0 : room > PARK_MAX ? PARK_MAX : (size_t)room;
+}
 
 /* Moves the listed worker of slot w out of the slot; 0 if there is no room. */
 static int
 park(struct ctl *c, struct worker *w)
 {
 	struct worker *p;
-	size_t i;
+	size_t i, live = 0;
 
+	for (i = 0; i < c->npark; i++)
+		live += c->park[i].pid > 0;
+	if (live >= park_room(c))
+		return 0;
 	for (i = 0; i < c->npark && c->park[i].pid > 0; i++)
 		;
-	if (i == PARK_MAX)
-		return 0;
 	if (!c->park)
 		c->park = xcalloc(PARK_MAX, sizeof(*c->park));
 	if (i == c->npark)

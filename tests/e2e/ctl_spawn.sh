@@ -64,6 +64,14 @@ t_has out "48 passed" "--dist each -n 2: every item ran on each worker"
 t_eq "$(twice | tr '\n' ' ')" "" "--dist each -n 2: no binary started twice in one worker"
 t_count "$log" . $((2 * nbins)) "--dist each -n 2: each binary started once per worker"
 
+# Few fds: herd parks only as many listed workers as its fd limit leaves
+# room for and starts the others again, instead of running out of fds.
+: >"$log"
+t_run sh -c 'ulimit -n 36 && exec "$@"' sh "$herd" -n 1 -q --no-cache bins
+t_status 0 "-n 1 with 36 fds: exit 0"
+t_has out "24 passed" "-n 1 with 36 fds: every item ran"
+t_lacks err "herd:" "-n 1 with 36 fds: no worker ran short of fds"
+
 # Forty items without durations: split across both workers; the second start
 # is given the hash and sends no list, and every item still runs once.
 : >"$log"
