@@ -1,0 +1,91 @@
+#!/bin/sh
+# bench/percost.sh - what one item costs as a binary grows and under the
+# controller, side by side in one run:
+#
+#   fork   1,000 empty tests run from a binary of 2,000 and from one of 20,000
+#          (-k picks them: a forked test's cost depends on what its binary
+#          maps, not on how many run), the binary alone and under herd -n 2;
+#          the ratio of the two is the growth of a fork with the binary
+#   none   2,000 empty tests under herd -n 2 --isolation none, and the binary
+#          alone with --isolation none, in microseconds an item (wall time
+#          of the whole run over the items, start-up included)
+#
+# Prints a Markdown table of wall and CPU time an item, with the load
+# average before and after (on a busy machine wall time mostly measures the
+# wait for a CPU); the percost section of docs/benchmarks.md comes from it.
+#
+# Environment: HERD_BUILD=build (libherd.a and herd), BENCH_OUT=bench/out,
+# CC=cc, CFLAGS=-O2, BENCH_RUNS=5 (hyperfine's runs of each command).
+# Needs python3 and hyperfine. Building the 20,000-test binary takes minutes
+# the first time; its objects are kept in BENCH_OUT.
+set -eu
+
+here=$(dirname "$0")
+build=${HERD_BUILD:-build}
+out=${BENCH_OUT:-bench/out}/percost
+cc=${CC:-cc}
+cflags=${CFLAGS:--O2}
+runs=${BENCH_RUNS:-5}
+
+for tool in python3 hyperfine; do
+	if ! command -v $tool >/dev/null 2>&1; then
+		echo "percost: $tool not found" >&2
+		exit 3
+	fi
+done
+[ -f "$build/libherd.a" ] && [ -x "$build/herd" ] || {
+	echo "percost: no libherd.a and herd in $build (build herd first)" >&2
+	exit 3
+}
+herd=$build/herd
+
+# bin N: the binary of N empty tests, its objects rebuilt only when stale.
+bin() {
+	d=$out/t$1
+	mkdir -p "$d"
+	python3 "$here/gen.py" --herd-only "$d" trivial "$1"
+	for c in "$d"/herd_*.c; do
+		[ "$c.o" -nt "$c" ] || $cc $cflags -Iinclude -c "$c" -o "$c.o"
+	done
+	# shellcheck disable=SC2086
+	$cc $cflags "$d"/herd_*.c.o "$build/libherd.a" -lm -o "$d/t"
+}
+bin 2000
+bin 20000
+small=$out/t2000/t
+big=$out/t20000/t
+
+load0=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || uptime)
+# 1,000 items from each: t0... of 2,000 (t0000-t0999), t00... of 20,000.
+hyperfine -N -w 1 -r "$runs" --export-json "$out/percost.json" \
+	"$small -q -k t0" \
+	"$big -q -k t00" \
+	"$herd --no-cache -q -n 2 -k t0 $small" \
+	"$herd --no-cache -q -n 2 -k t00 $big" \
+	"$small -q --isolation none" \
+	"$herd --no-cache -q -n 2 --isolation none $small" >&2
+load1=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || uptime)
+
+python3 - "$out/percost.json" "$load0" "$load1" <<'EOF'
+import json, sys
+res = json.load(open(sys.argv[1]))["results"]
+wall = [x["mean"] for x in res]
+cpu = [x["user"] + x["system"] for x in res]
+rows = [("1,000 of 2,000, fork", "the binary alone", 1000, None),
+        ("1,000 of 20,000, fork", "the binary alone", 1000, (0, "the 2,000")),
+        ("1,000 of 2,000, fork", "`herd -n 2`", 1000, None),
+        ("1,000 of 20,000, fork", "`herd -n 2`", 1000, (2, "the 2,000")),
+        ("2,000, none", "the binary alone", 2000, None),
+        ("2,000, none", "`herd -n 2 --isolation none`", 2000, (4, "alone"))]
+print("| Workload | Command | µs an item, wall | ratio | µs an item, CPU | ratio |")
+print("|---|---|---:|---:|---:|---:|")
+for i, (w, c, n, base) in enumerate(rows):
+    rw = rc = ""
+    if base:
+        rw = "%.2f× %s" % (wall[i] / wall[base[0]], base[1])
+        rc = "%.2f× %s" % (cpu[i] / cpu[base[0]], base[1])
+    print("| %s | %s | %.1f | %s | %.1f | %s |" % (w, c, wall[i] / n * 1e6, rw, cpu[i] / n * 1e6, rc))
+print()
+print("CPU is the user and system time of every process of the run. Load average "
+      "(1, 5, 15 min) before: %s; after: %s." % (sys.argv[2], sys.argv[3]))
+EOF
