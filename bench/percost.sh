@@ -33,10 +33,10 @@ for tool in python3 hyperfine; do
 		exit 3
 	fi
 done
-[ -f "$build/libherd.a" ] && [ -x "$build/herd" ] || {
+if [ ! -f "$build/libherd.a" ] || [ ! -x "$build/herd" ]; then
 	echo "percost: no libherd.a and herd in $build (build herd first)" >&2
 	exit 3
-}
+fi
 herd=$build/herd
 
 # bin N: the binary of N empty tests, its objects rebuilt only when stale.
@@ -44,8 +44,11 @@ bin() {
 	d=$out/t$1
 	mkdir -p "$d"
 	python3 "$here/gen.py" --herd-only "$d" trivial "$1"
+	# shellcheck disable=SC2086 # CC and CFLAGS are word lists
 	for c in "$d"/herd_*.c; do
-		[ "$c.o" -nt "$c" ] || $cc $cflags -Iinclude -c "$c" -o "$c.o"
+		if [ -z "$(find "$c.o" -newer "$c" 2>/dev/null)" ]; then
+			$cc $cflags -Iinclude -c "$c" -o "$c.o"
+		fi
 	done
 	# shellcheck disable=SC2086
 	$cc $cflags "$d"/herd_*.c.o "$build/libherd.a" -lm -o "$d/t"
