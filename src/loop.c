@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,83 @@ child_fd(int fd, int want)
 		dup2(fd, want);
 }
 
+extern char **environ;
+
+/* The variables worker_start sets; spawn_worker drops herd's own values of them. */
+static const char *const worker_vars[] = {
+	"HERD_WORKER=", "HERD_WORKER_COUNT=", "HERD_TESTRUN_UID=", "HERD_CONTROLLER_PID=",
+	"HERD_COLLECT_HASH=", "HERD_PROTOCOL_FD=", "HERD_CAPTURE_FD=", "HERD_RESULTS_FD=",
+};
+
+/*
+ * Starts b's worker with posix_spawn, which does not copy the controller's
+ * page tables as fork() does: what starting a worker costs is then the
+ * binary's own start-up. fds[] are the fds the worker gets as 0 to 5 (-1:
+ * none, fd 0 is /dev/null), add[] the variables set. Returns the pid, or -1
+ * when it cannot, and then worker_start forks as before (it also says why).
+ */
+static pid_t
+spawn_worker(const struct binary *b, const int fds[6], char *const add[], size_t nadd)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, dfl;
+	char *argv[2] = { b->path, NULL };
+	char **envp;
+	int hi[6], k, ok;
+	size_t n = 0, i, j = 0, v;
+	pid_t pid = -1;
+
+	if (b->cwd)
+		return -1;	/* the fork path enters it and says when it cannot */
+	while (environ[n])
+		n++;
+	envp = xcalloc(n + nadd + 1, sizeof(*envp));
+	for (i = 0; i < n; i++) {
+		for (v = 0; v < LEN(worker_vars); v++)
+			if (!strncmp(environ[i], worker_vars[v], strlen(worker_vars[v])))
+				break;
+		if (v == LEN(worker_vars))
+			envp[j++] = environ[i];
+	}
+	for (i = 0; i < nadd; i++)
+		envp[j++] = add[i];
+	/* Above 5 first, so that no dup2 overwrites an fd still to be placed. */
+	for (k = 1; k < 6; k++)
+		hi[k] = fds[k] >= 0 ? fcntl(fds[k], F_DUPFD_CLOEXEC, 10) : -1;
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGINT);
+	sigaddset(&dfl, SIGTERM);
+	sigaddset(&dfl, SIGHUP);
+	sigaddset(&dfl, SIGQUIT);
+	sigaddset(&dfl, SIGUSR1);
+	sigaddset(&dfl, SIGCHLD);
+	sigaddset(&dfl, SIGPIPE);
+	ok = !posix_spawn_file_actions_init(&fa);
+	if (ok && !posix_spawnattr_init(&at)) {
+		ok = !posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+					       POSIX_SPAWN_SETSIGDEF) &&
+		     !posix_spawnattr_setpgroup(&at, 0) && !posix_spawnattr_setsigmask(&at, &none) &&
+		     !posix_spawnattr_setsigdefault(&at, &dfl) &&
+		     !posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+		for (k = 1; k < 6 && ok; k++)
+			ok = hi[k] < 0 || (fds[k] >= 0 && !posix_spawn_file_actions_adddup2(&fa, hi[k], k));
+		for (k = 1; k < 6; k++)
+			if (ok && fds[k] >= 0 && hi[k] < 0)
+				ok = 0;	/* could not move it */
+		if (ok && posix_spawn(&pid, b->path, &fa, &at, argv, envp))
+			pid = -1;
+		posix_spawnattr_destroy(&at);
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	for (k = 1; k < 6; k++)
+		if (hi[k] >= 0)
+			close(hi[k]);
+	free(envp);
+	return ok ? pid : -1;
+}
+
 static void
 worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only)
 {
@@ -168,7 +246,25 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	/* A listed binary: the worker sends only its list's hash when it matches. */
 	snprintf(env[4], sizeof(env[4]), "HERD_COLLECT_HASH=%016llx", (unsigned long long)b->hash);
 	fflush(NULL);
-	pid = fork();
+	{
+		int fds[6] = { -1, out[1], err[1], sv[1], w->capfd, w->resfd > 2 ? w->resfd : -1 };
+		char *add[9];
+		size_t nadd = 0;
+
+		add[nadd++] = env[0];
+		add[nadd++] = env[1];
+		add[nadd++] = env[2];
+		add[nadd++] = env[3];
+		if (b->collected)
+			add[nadd++] = env[4];
+		add[nadd++] = "HERD_PROTOCOL_FD=3";
+		add[nadd++] = "HERD_CAPTURE_FD=4";
+		if (fds[5] >= 0)
+			add[nadd++] = "HERD_RESULTS_FD=5";
+		pid = spawn_worker(b, fds, add, nadd);
+	}
+	if (pid < 0)
+		pid = fork();
 	if (pid < 0)
 		hd_fatal(3, "cannot fork a worker:");
 	if (pid == 0) {
