@@ -518,14 +518,16 @@ uses_gfix(const struct ctl *c, const struct citem *it)
  * in its process, is rerun alone in a fresh one once the run is over. A
  * timeout is not: rerunning a hang costs its limit again. Nor is an error
  * of a fixture that timed out (libherd says "fixture 'f' setup timed out
- * after 1s"): every test of its suite has that error.
+ * after 1s"): every test of its suite has that error. Nor is a member of a
+ * serial group, which depends on the members before it by design.
  */
 static void
 want_check(struct ctl *c, struct citem *it, enum hd_outcome o)
 {
 	if (!c->isolation_none || c->no_iso_check || !it->hist || !it->nbefore || it->xfail ||
 	    (o != HD_FAILED && o != HD_ERROR && o != HD_CRASHED) || uses_gfix(c, it) ||
-	    (o == HD_ERROR && it->message && strstr(it->message, " timed out after ")))
+	    (o == HD_ERROR && it->message && strstr(it->message, " timed out after ")) ||
+	    (it->group && (it->strategy == HD_ST_SERIAL || it->strategy == HD_ST_ISOLATED_SERIAL)))
 		return;
 	c->checks = xreallocarray(c->checks, c->nchecks + 1, sizeof(*c->checks));
 	c->checks[c->nchecks++] = it;
