@@ -28,9 +28,7 @@ out=${BENCH_OUT:-$root/bench/out}/binaries
 cc=${CC:-cc}
 cflags=${CFLAGS:--O2}
 
-for tool in hyperfine; do
-	command -v $tool >/dev/null 2>&1 || { echo "bench: $tool not found" >&2; exit 3; }
-done
+command -v hyperfine >/dev/null 2>&1 || { echo "bench: hyperfine not found" >&2; exit 3; }
 [ -x "$build/herd" ] || { echo "bench: $build/herd not built" >&2; exit 3; }
 rm -rf "$out"
 mkdir -p "$out/bin"
@@ -54,6 +52,7 @@ cd "$out"
 	echo "};"
 	echo "const size_t lib_count = $nfuncs;"
 } >code.c
+# shellcheck disable=SC2086 # CFLAGS is a list of words
 $cc $cflags -fPIC -c code.c -o code.o
 
 # One test file per binary; each test calls a few of the functions.
@@ -70,6 +69,7 @@ while [ $b -lt "$nbins" ]; do
 			t=$((t + 1))
 		done
 	} >t$b.c
+	# shellcheck disable=SC2086 # CFLAGS is a list of words
 	$cc $cflags -I"$root/include" -o bin/t$b t$b.c code.o "$build/libherd.a" -lm
 	b=$((b + 1))
 done

@@ -22,8 +22,8 @@ done
 t_build big -DSPAWN_BIN=99 -DSPAWN_TESTS=40 tests/e2e/ctl_spawn.c
 log=$T_WORK/spawn.log
 
-# starts_ok WANT_PER_BIN DESC: every binary started WANT_PER_BIN times at
-# most ("max") or exactly ("=N"), and never twice in one worker.
+# twice: the "BIN WORKER" pairs that started more than once.
+# count_of BIN: how many times BIN started.
 twice() {
 	sort "$log" | awk '{ print $2, $3 }' | uniq -d
 }
