@@ -426,6 +426,12 @@ hd_fnv1a(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+uint64_t
+hd_list_hash_add(uint64_t h, const char *id)
+{
+	return hd_fnv1a(hd_fnv1a(h, id, strlen(id)), "\n", 1);
+}
+
 size_t
 hd_utf8_len(const char *str, size_t n)
 {

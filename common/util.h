@@ -90,6 +90,10 @@ void hd_std_fds(void);
 #define HD_FNV_BASIS UINT64_C(0xcbf29ce484222325)
 uint64_t hd_fnv1a(uint64_t h, const void *p, size_t n);
 
+/* One id of a binary's list added to the list's hash: the id, then a LF
+ * (docs/protocol.md, collected). Worker and controller both use it. */
+uint64_t hd_list_hash_add(uint64_t h, const char *id);
+
 /* Length of the valid UTF-8 sequence starting at s (n bytes left), or 0. */
 size_t hd_utf8_len(const char *s, size_t n);
 

@@ -120,10 +120,8 @@ list_hash(const struct worker *w)
 	uint64_t h = HD_FNV_BASIS;
 	size_t i;
 
-	for (i = 0; i < w->nitems; i++) {
-		h = hd_fnv1a(h, w->items[i].id, strlen(w->items[i].id));
-		h = hd_fnv1a(h, "\n", 1);
-	}
+	for (i = 0; i < w->nitems; i++)
+		h = hd_list_hash_add(h, w->items[i].id);
 	return h;
 }
 

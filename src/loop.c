@@ -793,10 +793,8 @@ list_hash(const struct binary *b)
 	uint64_t h = HD_FNV_BASIS;
 	size_t i;
 
-	for (i = 0; i < b->n; i++) {
-		h = hd_fnv1a(h, b->items[i].id, strlen(b->items[i].id));
-		h = hd_fnv1a(h, "\n", 1);
-	}
+	for (i = 0; i < b->n; i++)
+		h = hd_list_hash_add(h, b->items[i].id);
 	return h;
 }
 

@@ -97,4 +97,19 @@ static inline void e2e_nap_ms(long ms)
 }
 #endif
 
+/* 10 MB on stdout, with markers at both ends. */
+static inline void e2e_flood(void)
+{
+	static char line[1024];
+	int i;
+
+	memset(line, 'x', sizeof line - 1);
+	line[sizeof line - 1] = '\n';
+	fputs("FLOOD-BEGIN\n", stdout);
+	for (i = 0; i < 10 * 1024; i++)
+		fwrite(line, 1, sizeof line, stdout);
+	fputs("FLOOD-END\n", stdout);
+	fflush(stdout);
+}
+
 #endif

@@ -135,29 +135,15 @@ TEST(hang_linger, child_and_test)
 	e2e_block();
 }
 
-/* 10 MB on stdout, with markers at both ends. */
-static void flood(void)
-{
-	static char line[1024];
-	int i;
-
-	memset(line, 'x', sizeof line - 1);
-	line[sizeof line - 1] = '\n';
-	fputs("FLOOD-BEGIN\n", stdout);
-	for (i = 0; i < 10 * 1024; i++)
-		fwrite(line, 1, sizeof line, stdout);
-	fputs("FLOOD-END\n", stdout);
-	fflush(stdout);
-}
 
 TEST(pass_flood, ten_mb, .timeout = 120)
 {
-	flood();
+	e2e_flood();
 }
 
 TEST(fail_flood, ten_mb, .timeout = 120)
 {
-	flood();
+	e2e_flood();
 	CHECK(0, "flooded, then failed");
 }
 

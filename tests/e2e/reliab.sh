@@ -128,28 +128,27 @@ t_has err "missing.json" "a missing --durations-path file is warned of"
 # ---- 5, 6. shards in one checkout; an empty shard ----
 
 P5=$T_WORK/p5
+# shard_round: runs shards 1..3 of 3 one after another in $P5, appending the
+# ids each ran to shards.ids.
+shard_round() {
+	k=1
+	while [ $k -le 3 ]; do
+		t_run env -C "$P5" HERD_ADDOPTS= "$herd" -n 1 --shard $k/3 --json "s$k.json" "$bin"
+		python3 -c 'import json,sys
+for t in json.load(open(sys.argv[1]))["tests"]: print(t["id"])' "$P5/s$k.json" >>"$T_WORK/shards.ids"
+		k=$((k + 1))
+	done
+}
 mkdir -p "$P5"
 printf '[herd]\n' >"$P5/herd.ini"
 # Bogus durations that the runs' real ones (all near 0) contradict.
 durations "$P5/.test_durations" 9 8 7 6 5
-k=1
-while [ $k -le 3 ]; do
-	t_run env -C "$P5" HERD_ADDOPTS= "$herd" -n 1 --shard $k/3 --json "s$k.json" "$bin"
-	python3 -c 'import json,sys
-for t in json.load(open(sys.argv[1]))["tests"]: print(t["id"])' "$P5/s$k.json" >>"$T_WORK/shards.ids"
-	k=$((k + 1))
-done
+shard_round
 t_eq "$(sort "$T_WORK/shards.ids" | tr '\n' ' ')" \
 	"tests/e2e/reliab.c::r::four tests/e2e/reliab.c::r::one tests/e2e/reliab.c::r::steered tests/e2e/reliab.c::r::three tests/e2e/reliab.c::r::two " \
 	"shards 1..3 run one after another run every item exactly once"
 : >"$T_WORK/shards.ids"
-k=1
-while [ $k -le 3 ]; do
-	t_run env -C "$P5" HERD_ADDOPTS= "$herd" -n 1 --shard $k/3 --json "s$k.json" "$bin"
-	python3 -c 'import json,sys
-for t in json.load(open(sys.argv[1]))["tests"]: print(t["id"])' "$P5/s$k.json" >>"$T_WORK/shards.ids"
-	k=$((k + 1))
-done
+shard_round
 t_eq "$(sort -u "$T_WORK/shards.ids" | wc -l | tr -d ' '),$(wc -l <"$T_WORK/shards.ids" | tr -d ' ')" "5,5" \
 	"a second round of shards, split by what the first learned, covers the suite too"
 
