@@ -9,6 +9,9 @@
 #				sample of the fault matrix) with herd under valgrind
 #	make install PREFIX=...	headers, libraries, herd.pc, herd, man page
 #	make bench		side-by-side benchmarks into docs/benchmarks.md
+#	make bench-fixtures	a parametrized suite fixture under each --dist mode
+#	make bench-binaries	many small binaries: herd vs a shell loop vs CTest
+#	make fuzz		libFuzzer on every parser of user input (clang)
 #
 # CC, CFLAGS, LDFLAGS, PREFIX and DESTDIR are the user's; WERROR= turns
 # warnings back into warnings.
