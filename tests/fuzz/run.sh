@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/fuzz/run.sh [SECONDS [TARGET...]] - fuzzes each target named in
 # tests/fuzz/targets (all by default: the wire decoder, -k/-m expressions,
-# herd.ini, the JSON reader, herd merge's JUnit and JSON input) with
+# herd.ini, the JSON reader, herd merge's JUnit and JSON input, the cache's files) with
 # libFuzzer for SECONDS each (default 60) and exits non-zero if one finds a
 # crash, a sanitizer report or a leak; the failing input is then kept and its
 # path printed. Put it in tests/fuzz/corpus-TARGET once the bug is fixed.
