@@ -305,7 +305,7 @@ while [ "$up" != / ] && [ -n "$up" ]; do
 	up=$(dirname "$up")
 done
 if [ -n "$ini_above" ]; then
-	printf '# skip: no herd.ini: %s is above the scratch folder\n' "$ini_above"
+	t_skip "no herd.ini: the cache goes in the cwd" "$ini_above is above the scratch folder"
 else
 	h -n 1 -k hc "$bin"
 	verdict "no herd.ini: the cache goes in the cwd" "noini/.herd_cache" "none" \

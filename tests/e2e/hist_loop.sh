@@ -13,7 +13,7 @@ t_init hist_loop
 herd=$HERD_BUILD/herd
 [ -x "$herd" ] || t_bail "the controller is built" "$herd" "no such file"
 if [ ! -d /proc/sys/fs/inotify ]; then
-	printf '# skip: inotify is not available here (no /proc/sys/fs/inotify): -f cannot watch\n'
+	t_skip "-f loop on failure" "inotify is not available here (no /proc/sys/fs/inotify)"
 	t_finish
 fi
 
@@ -76,7 +76,7 @@ t_start_bg env HERD_ADDOPTS= "$herd" -f -n 1 -v --cache-dir "$T_WORK/cache" "$bi
 # 1. The first run: flip fails; herd waits.
 if ! await "$waiting" 1 "1: after the first run, herd waits for a change"; then
 	if grep -q "cannot watch" "$T_ERR"; then
-		printf '# skip: herd cannot watch here: %s\n' "$(head -n 1 "$T_ERR")"
+		t_skip "-f loop on failure" "herd cannot watch here: $(head -n 1 "$T_ERR")"
 		kill -KILL "$T_BG" 2>/dev/null
 		t_wait_bg
 		t_finish
