@@ -41,7 +41,7 @@ SANFLAGS =
 endif
 
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes $(WERROR)
-HERD_CFLAGS = $(WARN) -D_GNU_SOURCE -Iinclude -Icommon -Isrc $(CFLAGS) $(SANFLAGS)
+HERD_CFLAGS = $(WARN) -D_GNU_SOURCE -DHERD_PLUGINDIR='"$(LIBDIR)/herd/plugins"' -Iinclude -Icommon -Isrc $(CFLAGS) $(SANFLAGS)
 
 COMMON_SRC = $(wildcard common/*.c)
 LIB_SRC = $(wildcard lib/*.c)
@@ -81,7 +81,8 @@ $(BUILD)/libherd.so: $(LIBHERD_SO)
 	ln -sf libherd.so.$(SOVERSION) $@
 
 $(HERD): $(SRC_OBJ) $(COMMON_OBJ)
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(SRC_OBJ) $(COMMON_OBJ) -lexpat -lm
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -Wl,--dynamic-list=src/herd.sym -o $@ \
+		$(SRC_OBJ) $(COMMON_OBJ) -lexpat -ldl -lm
 
 $(BUILD)/herd.pc: herd.pc.in Makefile
 	@mkdir -p $(@D)
@@ -137,7 +138,7 @@ CTL_OBJ = $(filter-out $(BUILD)/obj/src/main.o,$(SRC_OBJ))
 $(UNIT): $(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -D_GNU_SOURCE $(CFLAGS) $(SANFLAGS) -Iinclude -Icommon -Ilib -Isrc -o $@ \
-		$(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) -lexpat -lm
+		$(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) -lexpat -ldl -lm
 
 tests: $(UNIT)
 

@@ -128,6 +128,16 @@ rule(struct hd_term *t, char ch, const char *title, int c)
 }
 
 void
+hd_term_rule(FILE *out, int ch, const char *title)
+{
+	struct hd_term t;
+
+	memset(&t, 0, sizeof(t));
+	t.out = out;
+	rule(&t, (char)ch, title, 0);
+}
+
+void
 hd_term_init(struct hd_term *t, FILE *out)
 {
 	memset(t, 0, sizeof(*t));
@@ -435,6 +445,8 @@ hd_term_summary(struct hd_term *t, const struct hd_ritem *items, size_t n,
 			fprintf(t->out, " %s%s%.*s\n", it->id, len ? " - " : "", (int)len, m);
 		}
 	}
+	if (t->summary_extra)
+		t->summary_extra(t->out);
 	if (interrupted) {
 		snprintf(line, sizeof(line), "Interrupted: %s", interrupted);
 		rule(t, '!', line, RED);

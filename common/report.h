@@ -56,6 +56,8 @@ struct hd_ritem {
 	int reruns;		/* how many times it was rerun */
 	const struct hd_attempt *attempts;	/* the failed tries before the last */
 	size_t nattempts;
+	double start;		/* seconds from the run's start to its last try's */
+	const void *item;	/* the controller's item, for plugins; may be NULL */
 };
 
 struct hd_counts {
@@ -79,11 +81,15 @@ struct hd_term {
 	int live;		/* a terminal: a status may be shown */
 	size_t status_len;	/* columns of status on the screen */
 	struct hd_counts counts;
+	/* Sections of plugins, after the short summary, before the closing line. */
+	void (*summary_extra)(FILE *out);
 };
 
 /* Decides colour: a terminal, NO_COLOR unset, TERM not "dumb". */
 int hd_term_want_color(int fd);
 void hd_term_init(struct hd_term *t, FILE *out);
+/* "==== title ====" across the terminal's width, in ch, no colour. */
+void hd_term_rule(FILE *out, int ch, const char *title);
 /* The "test session starts" header; extra is a line of context (may be NULL). */
 void hd_term_header(struct hd_term *t, const char *extra, size_t collected,
 		    size_t deselected);

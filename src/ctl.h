@@ -67,6 +67,9 @@ struct citem {
 	size_t nbefore;		/* ... and how many items ran there before it */
 	unsigned char checking;	/* being rerun alone (the isolation check) */
 	unsigned char order_dep;	/* failed in the run, passes alone */
+	unsigned char known;	/* est was learned, not guessed */
+	unsigned rank_plugin;	/* its place in collection_modifyitems' order, from 1 */
+	double started;		/* when its last try started; 0: never */
 };
 
 /* Resources one item may name; more is an error at collection. */
@@ -217,6 +220,8 @@ struct ctl {
 	size_t nhists;
 	double t0;
 	double status_at;	/* when the live status was last drawn */
+	int plugin_order;	/* a plugin ordered the items: keep its order */
+	size_t deselected_by_plugin;
 };
 
 /* sched.c */

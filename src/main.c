@@ -820,6 +820,7 @@ apply_history(struct ctl *c)
 			it->lastfailed = (unsigned char)hd_cache_failed(&cache, it->id);
 			it->isnew = d < 0 && !it->lastfailed;
 			it->est = d;
+			it->known = d >= 0;
 			it->rank = mix(c->random_seed, it->id);
 			if (d >= 0 && it->selected)
 				sum += d, known++;
