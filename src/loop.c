@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "plugin.h"
 #include "expr.h"
 
 #define CAPTURE_TAIL 8192	/* bytes of a crashed worker's output shown */
@@ -212,7 +213,8 @@ static void
 worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only)
 {
 	int sv[2], out[2], err[2];
-	char env[5][64];
+	char env[5][64], **penvs = NULL;
+	size_t nplug = 0, nfixed = 0, k;
 	pid_t pid;
 
 	memset(w->name, 0, sizeof(w->name));
@@ -248,7 +250,7 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	fflush(NULL);
 	{
 		int fds[6] = { -1, out[1], err[1], sv[1], w->capfd, w->resfd > 2 ? w->resfd : -1 };
-		char *add[9];
+		char *add[9], **all = add;
 		size_t nadd = 0;
 
 		add[nadd++] = env[0];
@@ -261,7 +263,22 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		add[nadd++] = "HERD_CAPTURE_FD=4";
 		if (fds[5] >= 0)
 			add[nadd++] = "HERD_RESULTS_FD=5";
-		pid = spawn_worker(b, fds, add, nadd);
+		if (PLUG_WANTS(HERD_HOOK_CONFIGURE_NODE)) {
+			/* A plugin's variables come after ours: they cannot unset the protocol's. */
+			char **penv = NULL;
+			size_t np = 0;
+
+			plug_configure_node(c, w, &penv, &np);
+			all = xcalloc(nadd + np + 1, sizeof(*all));
+			memcpy(all, add, nadd * sizeof(*add));
+			for (k = 0; k < np; k++)
+				all[nadd + k] = penv[k];
+			free(penv);
+			nplug = np;
+		}
+		pid = spawn_worker(b, fds, all, nadd + nplug);
+		penvs = all != add ? all : NULL;
+		nfixed = nadd;
 	}
 	if (pid < 0)
 		pid = fork();
@@ -308,6 +325,8 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 			unsetenv("HERD_COLLECT_HASH");
 		putenv("HERD_PROTOCOL_FD=3");
 		putenv("HERD_CAPTURE_FD=4");
+		for (k = 0; k < nplug; k++)
+			putenv(penvs[nfixed + k]);
 		if (b->cwd && chdir(b->cwd) < 0) {
 			fprintf(stderr, "herd: cannot enter %s: %s\n", b->cwd, strerror(errno));
 			_exit(127);
@@ -317,6 +336,13 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		_exit(127);
 	}
 	setpgid(pid, pid);
+	for (k = 0; k < nplug; k++)
+		free(penvs[nfixed + k]);
+	free(penvs);
+	if (collect_only || !b->collected) {
+		if (PLUG_WANTS(HERD_HOOK_EVENT))
+			plug_event(c, HERD_EV_COLLECT_BEGIN, w->name, b->path, NULL);
+	}
 	close(sv[1]);
 	close(out[1]);
 	close(err[1]);
@@ -353,6 +379,8 @@ q_push(struct worker *w, struct citem *it)
 	w->q[w->qhead + w->qlen++] = it;
 }
 
+static void start_head(struct ctl *c, struct worker *w);
+
 void
 worker_send_run(struct ctl *c, struct worker *w, struct citem **v, size_t n)
 {
@@ -374,7 +402,14 @@ worker_send_run(struct ctl *c, struct worker *w, struct citem **v, size_t n)
 	}
 	hd_enc_end(&w->wbuf);
 	w->state = W_RUNNING;
-	(void)c;
+	if (PLUG_WANTS(HERD_HOOK_EVENT)) {
+		char what[48];
+
+		snprintf(what, sizeof(what), "%zu item%s", n, n == 1 ? "" : "s");
+		plug_event(c, HERD_EV_SCHEDULE, w->name, v[0]->id, what);
+	}
+	if (w->qlen == n)
+		start_head(c, w);
 }
 
 static void
@@ -441,6 +476,8 @@ rerun(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	a->output = outlen ? xstrndup(out, outlen) : NULL;
 	a->outlen = outlen;
 	it->queued = 0;
+	if (PLUG_WANTS(HERD_HOOK_RUNTEST_LOGREPORT))
+		plug_runtest_logreport(c, it, o, duration, msg, msglen, out, outlen, NULL, 1);
 	if (c->reruns_delay > 0) {
 		it->not_before = hd_now() + c->reruns_delay;
 		c->delayed = xreallocarray(c->delayed, c->ndelayed + 1, sizeof(*c->delayed));
@@ -575,8 +612,6 @@ finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	    const char *msg, size_t msglen, const char *out, size_t outlen,
 	    struct worker *w)
 {
-	struct hd_ritem ri;
-
 	if (it->checking) {
 		check_done(it, o);
 		return;
@@ -602,15 +637,9 @@ finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	if (hd_outcome_fails(o))
 		c->failures++;
 	want_check(c, it, o);
-	if (c->tap || c->collect_only || c->silent)
-		goto check_stop;
-	memset(&ri, 0, sizeof(ri));
-	ri.id = it->id;
-	ri.file = it->file;
-	ri.outcome = o;
-	ri.worker = c->nslots > 1 ? (w ? w->name : NULL) : NULL;
-	hd_term_item(&c->term, &ri);
-check_stop:
+	/* The terminal's progress is a plugin's too (main.c's "terminal"). */
+	if (PLUG_WANTS(HERD_HOOK_RUNTEST_LOGREPORT))
+		plug_runtest_logreport(c, it, o, duration, msg, msglen, out, outlen, w, 0);
 	if (c->maxfail && c->failures >= (size_t)c->maxfail && !c->stopping) {
 		c->stopping = 1;
 		c->stop_reason = xasprintf("stopping after %zu failure%s", c->failures,
@@ -622,6 +651,19 @@ static struct citem *
 head(struct worker *w)
 {
 	return w->qlen ? w->q[w->qhead] : NULL;
+}
+
+/* The item at the head of w's queue starts now (as far as we can tell). */
+static void
+start_head(struct ctl *c, struct worker *w)
+{
+	struct citem *it = head(w);
+
+	if (!it)
+		return;
+	it->started = w->started;
+	if (PLUG_WANTS(HERD_HOOK_RUNTEST_LOGSTART))
+		plug_runtest_logstart(c, it, w);
 }
 
 static void
@@ -647,6 +689,8 @@ promote(struct ctl *c, struct worker *w)
 	hd_enc_end(&w->wbuf);
 	w->collect_only = 0;
 	w->bin->workers++;
+	if (PLUG_WANTS(HERD_HOOK_TESTNODEREADY))
+		plug_testnodeready(c, w);
 }
 
 static int
@@ -865,6 +909,7 @@ handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	}
 	d = hd_parse_seconds(m->f[3]);
 	pop_head(w);
+	start_head(c, w);
 	held = after_item(c, w);
 	if (held) {
 		struct buf msg = BUF_INIT;
@@ -945,9 +990,11 @@ grant(void *cookie, const char *name, int owner)
 {
 	struct ctl *c = cookie;
 
-	(void)name;
-	if (owner >= 0 && owner < c->nslots && c->w[owner].pid > 0)
+	if (owner >= 0 && owner < c->nslots && c->w[owner].pid > 0) {
 		reply(&c->w[owner], "locked", NULL, NULL, 0);
+		if (PLUG_WANTS(HERD_HOOK_EVENT))
+			plug_event(c, HERD_EV_LOCK_GOT, c->w[owner].name, name, NULL);
+	}
 }
 
 /* A global fixture's setup is over: tell everyone who waited. */
@@ -981,6 +1028,8 @@ serve(struct ctl *c, struct worker *w, const struct hd_msg *m)
 
 	if (!strcmp(type, "lock")) {
 		r = hd_sync_lock(c->sync, name, w->slot);
+		if (PLUG_WANTS(HERD_HOOK_EVENT))
+			plug_event(c, r > 0 ? HERD_EV_LOCK_GOT : HERD_EV_LOCK_WAIT, w->name, name, NULL);
 		if (r > 0)
 			reply(w, "locked", NULL, NULL, 0);
 		else if (r < 0)
@@ -988,6 +1037,8 @@ serve(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	} else if (!strcmp(type, "unlock")) {
 		r = hd_sync_unlock(c->sync, name, w->slot);
 		reply(w, "ok", NULL, NULL, 0);
+		if (PLUG_WANTS(HERD_HOOK_EVENT))
+			plug_event(c, HERD_EV_LOCK_RELEASE, w->name, name, NULL);
 		if (r >= 0)
 			grant(c, name, r);
 	} else if (!strcmp(type, "board-set") && m->nf > 2) {
@@ -1005,6 +1056,8 @@ serve(struct ctl *c, struct worker *w, const struct hd_msg *m)
 			g->state = G_SETTING;
 			g->owner = w->slot;
 			reply(w, "fixture", "run", NULL, 0);
+			if (PLUG_WANTS(HERD_HOOK_EVENT))
+				plug_event(c, HERD_EV_GFIX_BEGIN, w->name, name, NULL);
 		} else if (g->state == G_SETTING) {
 			g->waiters = xreallocarray(g->waiters, g->nwait + 1, sizeof(*g->waiters));
 			g->waiters[g->nwait++] = w->slot;
@@ -1019,6 +1072,8 @@ serve(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		if ((g = find_gfix(c, name)) && g->state == G_SETTING && g->owner == w->slot) {
 			int ok = m->nf > 2 && !strcmp(m->f[2], "ok");
 
+			if (PLUG_WANTS(HERD_HOOK_EVENT))
+				plug_event(c, HERD_EV_GFIX_END, w->name, name, ok ? "ok" : "failed");
 			g->state = ok ? G_READY : G_FAILED;
 			g->skipped = m->nf > 2 && !strcmp(m->f[2], "skipped");
 			if (g->skipped)
@@ -1176,6 +1231,10 @@ handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		}
 		w->state = W_IDLE;
 		w->deadline = 0;
+		if (PLUG_WANTS(HERD_HOOK_EVENT))
+			plug_event(c, HERD_EV_COLLECT_END, w->name, b->path, NULL);
+		if (PLUG_WANTS(HERD_HOOK_NODE_COLLECTION_FINISHED))
+			plug_node_collection_finished(c, w);
 		if (!w->collect_only)
 			promote(c, w);
 	} else if (!strcmp(type, "result") && (w->state == W_RUNNING || w->state == W_STOPPING)) {
@@ -1391,6 +1450,20 @@ owned_setup(struct ctl *c, const struct worker *w)
 	return NULL;
 }
 
+/* testnodedown: error is why it went, NULL when it left as asked. */
+static void
+node_down(struct ctl *c, struct worker *w, const char *error)
+{
+	struct buf why = BUF_INIT;
+
+	if (!error && !w->said_bye && !(WIFEXITED(w->status) && WEXITSTATUS(w->status) == 0)) {
+		describe_status(w->status, &why);
+		error = why.data;
+	}
+	plug_testnodedown(c, w, error);
+	buf_clear(&why);
+}
+
 /* A worker is gone: account for its items; say why if it was not asked to go. */
 static void
 worker_died(struct ctl *c, struct worker *w)
@@ -1456,15 +1529,31 @@ worker_died(struct ctl *c, struct worker *w)
 		if (held)
 			buf_adds(&msg, held);
 		free(held);
-		finish_item(c, it, o, hd_now() - w->started, msg.data, msg.len, out.data, out.len, w);
+		if (PLUG_WANTS(HERD_HOOK_EVENT))
+			plug_event(c, HERD_EV_CRASH, w->name, it->id, msg.data);
+		if (o == HD_CRASHED && !it->checking && !c->stopping &&
+		    PLUG_WANTS(HERD_HOOK_HANDLECRASHITEM) &&
+		    plug_handlecrashitem(c, it, w, msg.data, hd_now() - w->started)) {
+			/* A plugin runs it again: this try is reported as a rerun. */
+			plug_runtest_logreport(c, it, o, hd_now() - w->started, msg.data, msg.len,
+					       out.data, out.len, w, 1);
+			it->queued = 0;
+			sched_return(it->bin, &it, 1);
+		} else {
+			finish_item(c, it, o, hd_now() - w->started, msg.data, msg.len, out.data,
+				    out.len, w);
+		}
 		if (!w->timed_out && !c->alone) {
 			c->restarts++;
 			if (c->max_restart >= 0 && c->restarts > (size_t)c->max_restart && !c->stopping) {
 				c->stopping = 1;
 				c->stop_reason = xasprintf("maximum crashed workers reached: %d",
 							   c->max_restart);
-			} else if (!c->quiet && !c->tap) {
-				fprintf(stderr, "\nreplacing crashed worker %s\n", w->name);
+			} else {
+				if (!c->quiet && !c->tap)
+					fprintf(stderr, "\nreplacing crashed worker %s\n", w->name);
+				if (PLUG_WANTS(HERD_HOOK_EVENT))
+					plug_event(c, HERD_EV_RESTART, w->name, NULL, NULL);
 			}
 		}
 	}
@@ -1486,6 +1575,8 @@ worker_died(struct ctl *c, struct worker *w)
 				      g->name, w->name);
 		gfix_settled(c, g);
 	}
+	if (PLUG_WANTS(HERD_HOOK_TESTNODEDOWN))
+		node_down(c, w, msg.len ? msg.data : NULL);
 	buf_clear(&msg);
 	buf_clear(&out);
 	close_worker(w);

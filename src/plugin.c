@@ -6,6 +6,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -695,34 +696,23 @@ plug_terminal_summary(FILE *out)
 		leave(enter(HERD_HOOK_TERMINAL_SUMMARY, k)->terminal_summary(&session, out));
 }
 
+/* A reporter's item and a plugin's report are one layout: no copy is made. */
+_Static_assert(sizeof(struct hd_ritem) == sizeof(struct herd_report) &&
+		       offsetof(struct hd_ritem, outcome) == offsetof(struct herd_report, outcome) &&
+		       offsetof(struct hd_ritem, attempts) == offsetof(struct herd_report, attempts) &&
+		       offsetof(struct hd_ritem, start) == offsetof(struct herd_report, start) &&
+		       offsetof(struct hd_ritem, item) == offsetof(struct herd_report, item) &&
+		       sizeof(struct hd_attempt) == sizeof(struct herd_attempt) &&
+		       offsetof(struct hd_attempt, outlen) == offsetof(struct herd_attempt, outlen) &&
+		       sizeof(enum hd_outcome) == sizeof(enum herd_outcome),
+	       "struct hd_ritem and struct herd_report share their layout");
+
 int
 plug_sessionfinish(const struct hd_ritem *r, size_t n, int *status)
 {
-	size_t i, k;
+	size_t k;
 
-	free(session.reports);
-	session.reports = xcalloc(n + 1, sizeof(*session.reports));
-	for (i = 0; i < n; i++) {
-		struct herd_report *p = &session.reports[i];
-
-		p->id = r[i].id;
-		p->file = r[i].file;
-		p->line = r[i].line;
-		p->suite = r[i].suite;
-		p->name = r[i].name;
-		p->outcome = (enum herd_outcome)r[i].outcome;
-		p->start = r[i].start;
-		p->duration = r[i].duration;
-		p->message = r[i].message;
-		p->output = r[i].output;
-		p->outlen = r[i].outlen;
-		p->worker = r[i].worker;
-		p->reruns = r[i].reruns;
-		/* struct hd_attempt and struct herd_attempt share their layout. */
-		p->attempts = (const struct herd_attempt *)(const void *)r[i].attempts;
-		p->nattempts = r[i].nattempts;
-		p->item = (herd_item *)r[i].item;
-	}
+	session.reports = (struct herd_report *)(void *)r;
 	session.nreports = n;
 	EACH(HERD_HOOK_SESSIONFINISH, k)
 		if (leave(enter(HERD_HOOK_SESSIONFINISH, k)->sessionfinish(&session, status)) < 0)
