@@ -38,6 +38,7 @@ struct plug {
 	const struct herd_plugin *p;
 	void *dl;		/* NULL for a built-in */
 	char *path;		/* where it was loaded from; NULL for a built-in */
+	int failed;		/* a hook of it failed: it is not called again */
 };
 
 /* Plugins in registration order: built-ins, then -p's. */
@@ -168,6 +169,7 @@ add(const struct herd_plugin *p, void *dl, char *path)
 	plugs[nplugs].p = p;
 	plugs[nplugs].dl = dl;
 	plugs[nplugs].path = path;
+	plugs[nplugs].failed = 0;
 	nplugs++;
 }
 
@@ -332,6 +334,7 @@ leave(int rc)
 	fprintf(stderr, "herd: plugin %s failed in %s%s%s\n", cur_plug->p->name, hook_names[h],
 		cur_error ? ": " : "", cur_error ? cur_error : "");
 	failed = 1;
+	((struct plug *)cur_plug)->failed = 1;
 	if (session.c) {
 		session.c->aborted = 1;
 		if (!session.c->stopping) {
@@ -349,7 +352,14 @@ plug_failed(void)
 	return failed;
 }
 
-#define EACH(h, k) for (k = 0; k < plug_nimpl[h] && !failed; k++)
+/*
+ * Every plugin with hook h, in order. One that failed is not called again;
+ * the others are, so that what can still be reported is (the run itself
+ * winds down as for -x).
+ */
+#define EACH(h, k)                                            \
+	for (k = 0; k < plug_nimpl[h]; k++)                   \
+		if (!plugs[order[h][k]].failed)
 
 int
 plug_addoption(void)
@@ -457,7 +467,7 @@ plug_session(struct ctl *c, const char *rootdir)
 int
 plug_collection_modifyitems(struct ctl *c)
 {
-	struct citem **v, **seen;
+	struct citem **v;
 	size_t n = 0, i, b, k, m;
 
 	if (!PLUG_WANTS(HERD_HOOK_COLLECTION_MODIFYITEMS))
@@ -488,7 +498,6 @@ plug_collection_modifyitems(struct ctl *c)
 		}
 	}
 	/* Every pointer must be one of ours, once: a plugin may only reorder and drop. */
-	seen = xcalloc(n + 1, sizeof(*seen));
 	for (b = 0; b < c->nbins; b++)
 		for (i = 0; i < c->bins[b].n; i++)
 			c->bins[b].items[i].rank_plugin = 0;
@@ -503,7 +512,6 @@ plug_collection_modifyitems(struct ctl *c)
 			fprintf(stderr, "herd: a plugin's collection_modifyitems left an item "
 				"that is not one of the selected ones, or one twice\n");
 			failed = 1;
-			free(seen);
 			free(v);
 			return -1;
 		}
@@ -520,7 +528,6 @@ plug_collection_modifyitems(struct ctl *c)
 			}
 		}
 	c->plugin_order = 1;
-	free(seen);
 	free(v);
 	return 0;
 }
@@ -714,10 +721,10 @@ plug_sessionfinish(const struct hd_ritem *r, size_t n, int *status)
 
 	session.reports = (struct herd_report *)(void *)r;
 	session.nreports = n;
+	/* All of them, after a failure too: the reporters among them still write. */
 	EACH(HERD_HOOK_SESSIONFINISH, k)
-		if (leave(enter(HERD_HOOK_SESSIONFINISH, k)->sessionfinish(&session, status)) < 0)
-			return -1;
-	return 0;
+		leave(enter(HERD_HOOK_SESSIONFINISH, k)->sessionfinish(&session, status));
+	return failed ? -1 : 0;
 }
 
 void
