@@ -2159,7 +2159,7 @@ run_loop(struct ctl *c)
 	int i;
 
 	for (;;) {
-		int busy = 0, due = gfix_pending(c);
+		int busy = 0, due = gfix_pending(c), was_stopping = c->stopping;
 
 		if (c->stopping)
 			stop_all(c);
@@ -2198,6 +2198,10 @@ run_loop(struct ctl *c)
 			if (w->pid <= 0 && (b = pick_binary(c, w->slot)))
 				worker_start(c, w, b, 0);
 		}
+		/* A hook that failed above (testnodeready, ...) stopped the run: the
+		 * workers are told before the loop sleeps, or it would wait forever. */
+		if (c->stopping && !was_stopping)
+			continue;
 		for (i = 0; i < c->nslots; i++)
 			busy |= c->w[i].pid > 0;
 		if (!busy && (!c->ndelayed || c->stopping) && !due)

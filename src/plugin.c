@@ -970,7 +970,8 @@ const char *herd_session_rootdir(const herd_session *s) { return s->rootdir ? s-
 double
 herd_session_time(const herd_session *s)
 {
-	return s->c ? hd_now() - s->c->t0 : 0;
+	/* The clock starts with sessionstart: configure's hooks see 0. */
+	return s->c && s->c->t0 > 0 ? hd_now() - s->c->t0 : 0;
 }
 
 const struct herd_report *
