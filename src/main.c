@@ -1535,6 +1535,9 @@ load_plugins(const struct ini *in, char **args, size_t nargs)
 	plug_builtin(&plug_junit);
 	plug_builtin(&plug_json);
 	plug_builtin(&plug_tap);
+	plug_builtin(&plug_trace);
+	plug_builtin(&plug_html);
+	plug_builtin(&plug_github);
 	for (i = 0; i < in->nplugins; i++)
 		specs[n++] = in->plugins[i];
 	for (i = 0; i < nargs; i++) {
