@@ -580,6 +580,7 @@ herd_main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", hd_progname, err);
 		return 4;
 	}
+	hd_registry_seal();
 	sel = xcalloc(n, sizeof(*sel));
 	for (i = 0; i < n; i++) {
 		if (k && !hd_expr_eval(k, hd_match_id, items[i].id))

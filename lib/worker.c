@@ -484,6 +484,7 @@ hd_worker_main(int fd, int capfd)
 		fprintf(stderr, "%s: %s\n", hd_progname, err);
 		_exit(4);
 	}
+	hd_registry_seal();
 	send_items(&w);
 	while (!w.stopping || w.qlen) {
 		const struct hd_item *it;
