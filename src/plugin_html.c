@@ -46,7 +46,7 @@ static const char page_head[] =
 "#timeline{overflow-x:auto;border:1px solid #ddd}\n"
 "#timeline svg{display:block}#timeline text{font:12px monospace;fill:#333}\n"
 "#timeline .collect{fill:#90caf9}#timeline .sync{fill:#ffb74d}"
-"#timeline .mark{fill:#000}#timeline .row{fill:#f7f7f7}\n"
+"#timeline .mark{fill:#fdd835;stroke:#000;stroke-width:.5}#timeline .row{fill:#f7f7f7}\n"
 "#filters{margin:.4em 0}#filters input{width:24em}\n"
 "table{border-collapse:collapse;width:100%}th,td{padding:.2em .5em;"
 "border-bottom:1px solid #eee;text-align:left;vertical-align:top}\n"
