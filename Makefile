@@ -111,7 +111,16 @@ $(BUILD)/examples/test_fakedb: examples/fakedb/test_fakedb.c examples/fakedb/fak
 	$(CC) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -Iexamples/fakedb -o $@ \
 		examples/fakedb/test_fakedb.c examples/fakedb/fakedb.c $(LIBHERD_A)
 
-examples: $(EXAMPLES)
+# Example plugins (examples/plugins/NAME.c): each builds from include/ alone,
+# as a plugin written from docs/plugins.md does.
+PLUGIN_SRC = $(wildcard examples/plugins/*.c)
+PLUGINS = $(PLUGIN_SRC:examples/plugins/%.c=$(BUILD)/plugins/%.so)
+
+$(BUILD)/plugins/%.so: examples/plugins/%.c include/herd_plugin.h
+	@mkdir -p $(@D)
+	$(CC) -Wall -Wextra -Werror $(CFLAGS) $(SANFLAGS) -fPIC -shared -Iinclude -o $@ $<
+
+examples: $(EXAMPLES) $(PLUGINS)
 
 demo:
 	@sh scripts/setup build

@@ -308,6 +308,9 @@ cmp_units(const void *pa, const void *pb)
 		if (ta != tb)
 			return ta > tb ? -1 : 1;
 	}
+	/* A plugin's collection_modifyitems order, where herd's own leave a tie. */
+	if (c->plugin_order && a->v[0]->rank_plugin != b->v[0]->rank_plugin)
+		return a->v[0]->rank_plugin < b->v[0]->rank_plugin ? -1 : 1;
 	return a->v[0]->idx < b->v[0]->idx ? -1 : a->v[0]->idx > b->v[0]->idx;
 }
 
@@ -316,7 +319,7 @@ sched_order(struct ctl *c)
 {
 	size_t i;
 
-	if (!c->ff && !c->nf && !c->random_order && !c->order_by_time)
+	if (!c->ff && !c->nf && !c->random_order && !c->order_by_time && !c->plugin_order)
 		return;
 	order_ctl = c;
 	for (i = 0; i < c->nbins; i++) {
