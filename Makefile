@@ -11,6 +11,7 @@
 #	make bench		side-by-side benchmarks into docs/benchmarks.md
 #	make bench-fixtures	a parametrized suite fixture under each --dist mode
 #	make bench-binaries	many small binaries: herd vs a shell loop vs CTest
+#	make bench-pytest	herd --pytest vs pytest and pytest-xdist
 #	make fuzz		libFuzzer on every parser of user input (clang)
 #
 # CC, CFLAGS, LDFLAGS, PREFIX and DESTDIR are the user's; WERROR= turns
@@ -222,6 +223,13 @@ bench-fixtures: all
 bench-binaries: all
 	@HERD_BUILD=$(BUILD) sh bench/binaries.sh
 
+# Generated pytest suites: herd --pytest against serial pytest and pytest-xdist.
+bench-pytest: all
+	@sh scripts/setup bench
+	@HERD_BUILD=$(BUILD) sh bench/pytest.sh
+
+.PHONY: bench-pytest
+
 # ---- install ----
 
 install: all
@@ -237,6 +245,9 @@ install: all
 	if [ -f $(HERD) ]; then mkdir -p $(DESTDIR)$(BINDIR) && cp $(HERD) $(DESTDIR)$(BINDIR)/herd; fi
 	if [ -f docs/herd.1 ]; then mkdir -p $(DESTDIR)$(MANDIR)/man1 && \
 		cp docs/herd.1 $(DESTDIR)$(MANDIR)/man1/herd.1; fi
+	mkdir -p $(DESTDIR)$(LIBDIR)/herd/herd_pytest
+	cp python/herd-pytest-worker $(DESTDIR)$(LIBDIR)/herd/herd-pytest-worker
+	cp python/herd_pytest/*.py $(DESTDIR)$(LIBDIR)/herd/herd_pytest/
 
 uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/herd.h $(DESTDIR)$(INCLUDEDIR)/herd_version.h \
@@ -244,6 +255,7 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/libherd.so $(DESTDIR)$(LIBDIR)/libherd.so.$(SOVERSION) \
 	      $(DESTDIR)$(PKGCONFIGDIR)/herd.pc $(DESTDIR)$(BINDIR)/herd \
 	      $(DESTDIR)$(MANDIR)/man1/herd.1
+	rm -rf $(DESTDIR)$(LIBDIR)/herd/herd-pytest-worker $(DESTDIR)$(LIBDIR)/herd/herd_pytest
 
 clean:
 	rm -rf build build-san
