@@ -187,6 +187,12 @@ int hd_runner_global_teardown(struct hd_runner *r, const char *name, struct buf 
 void hd_runner_finish(struct hd_runner *r);
 /* Frees what hd_runner_init took. */
 void hd_runner_free(struct hd_runner *r);
+/*
+ * Undoes what in-process items leave in place from one to the next: fds 1
+ * and 2 go back to the runner's, SIGINT and SIGTERM are blocked again. Due
+ * before this process writes to fd 1 or 2, or waits for anything but a reply.
+ */
+void hd_runner_settle(void);
 /* Takes a pending SIGINT or SIGTERM, if any, into r->interrupted. */
 void hd_runner_poll_signals(struct hd_runner *r);
 /*

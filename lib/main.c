@@ -456,7 +456,7 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 	 * tests', which fd 1 points away from while a test runs in this process.
 	 */
 	if (!(out = fdopen(fcntl(1, F_DUPFD_CLOEXEC, 3), "w")))
-		out = stdout;
+		hd_fatal(3, "cannot copy fd 1 for the report:");
 	hd_term_init(&term, out);
 	term.verbose = o->verbose;
 	term.quiet = o->quiet;
@@ -528,8 +528,7 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 	buf_clear(&res.msg);
 	buf_clear(&res.out);
 	hd_runner_free(&r);
-	if (out != stdout)
-		fclose(out);
+	fclose(out);
 	return status;
 }
 
