@@ -11,6 +11,7 @@
 #	make bench		side-by-side benchmarks into docs/benchmarks.md
 #	make bench-fixtures	a parametrized suite fixture under each --dist mode
 #	make bench-binaries	many small binaries: herd vs a shell loop vs CTest
+#	make bench-plugins	the plugin hook layer's cost to the controller
 #	make bench-pytest	herd --pytest vs pytest and pytest-xdist
 #	make fuzz		libFuzzer on every parser of user input (clang)
 #
@@ -222,6 +223,14 @@ bench-fixtures: all
 # 20 small binaries: herd -n 2 against a shell loop of them and CTest -j2.
 bench-binaries: all
 	@HERD_BUILD=$(BUILD) sh bench/binaries.sh
+
+# The plugin hook layer's cost to the controller: no plugin and the lifecycle
+# plugin against the herd before the layer, on 2,000 empty tests.
+bench-plugins: all examples
+	@sh scripts/setup bench
+	@HERD_BUILD=$(BUILD) sh bench/plugins.sh
+
+.PHONY: bench-plugins
 
 # Generated pytest suites: herd --pytest against serial pytest and pytest-xdist.
 bench-pytest: all

@@ -57,6 +57,12 @@ one_line() {
 	t_eq "$(grep -c . "$T_ERR") $(grep -c . "$T_OUT")" "1 0" "$1: one line on stderr, none on stdout"
 }
 
+# in_proj CMD ARG...: t_run with the working folder proj/, under its herd.ini.
+in_proj() {
+	# shellcheck disable=SC2016 # $@ belongs to the inner shell
+	t_run sh -c 'cd proj && exec "$@"' sh "$@"
+}
+
 # jx FILE EXPR: EXPR over a JSON report (d the document, T its tests).
 jx() {
 	python3 - "$1" "$2" <<'EOF' 2>&1 | tail -n 1
@@ -134,18 +140,18 @@ t_has err "--probe-a needs a value" "a plugin's option without its value: said s
 
 mkdir "$W/proj"
 printf '[herd]\nplugins = %s/a.so\nprobe_a = fromini\n' "$W" >"$W/proj/herd.ini"
-t_run env PROBE_LOG="$log" sh -c 'cd proj && exec "$0" -n 1 -k one ../pt' "$herd"
+in_proj env PROBE_LOG="$log" "$herd" -n 1 -k one ../pt
 t_status 0 "plugins = in herd.ini: runs"
 t_has "$log" "a configure opt=fromini" "plugins = loads it; its herd.ini key is read"
 rm -f "$log"
-t_run env PROBE_LOG="$log" sh -c 'cd proj && exec "$0" --probe-a cli -n 1 -k one ../pt' "$herd"
+in_proj env PROBE_LOG="$log" "$herd" --probe-a cli -n 1 -k one ../pt
 t_has "$log" "a configure opt=cli" "the command line wins over herd.ini"
 rm -f "$log"
 printf '[herd]\nplugins = %s/a.so\n' "$W" >"$W/proj/herd.ini"
-t_run env PROBE_LOG="$log" sh -c 'cd proj && exec "$0" -p no:a -n 1 -k one ../pt' "$herd"
+in_proj env PROBE_LOG="$log" "$herd" -p no:a -n 1 -k one ../pt
 t_eq "$T_STATUS $(cat "$log" 2>/dev/null)" "0 " "-p no:NAME holds back herd.ini's plugins ="
 printf '[herd]\nprobe_a = x\n' >"$W/proj/herd.ini"
-t_run sh -c 'cd proj && exec "$0" -n 1 -k one ../pt' "$herd"
+in_proj "$herd" -n 1 -k one ../pt
 t_status 4 "a plugin's herd.ini key without the plugin: exit 4"
 t_has err "unknown key 'probe_a'" "... naming the key"
 
@@ -213,8 +219,7 @@ t_run env PROBE_LOG="$log" "$herd" -p ./a.so -p ./b.so -n auto --isolation none 
 	-k 'plain or always' "$bin"
 sched_called=$(hooks_in "$log" make_scheduler)
 rm -f "$log"
-late="report_header testnodeready testnodedown handlecrashitem runtest_logstart
-	runtest_logreport terminal_summary sessionfinish unconfigure"
+late=" report_header testnodeready testnodedown handlecrashitem runtest_logstart runtest_logreport terminal_summary sessionfinish unconfigure "
 for h in addoption configure sessionstart report_header collection_modifyitems setupnodes \
 	configure_node testnodeready testnodedown node_collection_finished make_scheduler \
 	auto_num_workers handlecrashitem runtest_logstart runtest_logreport terminal_summary \
@@ -230,7 +235,7 @@ for h in addoption configure sessionstart report_header collection_modifyitems s
 	t_has err "herd: plugin a failed in $h: asked to fail by PROBE_FAIL" \
 		"a plugin failing in $h: named, with its message"
 	t_eq "$(grep -c "^a $h" "$log")" 1 "a plugin failing in $h: not called there again"
-	case " $(echo $late) " in *" $h "*)
+	case $late in *" $h "*)
 		t_eq "$(jx "$W/r.json" 'len(T)')" 6 "a plugin failing in $h: --json still written" ;;
 	esac
 	case $h in sessionfinish | unconfigure | terminal_summary)
@@ -315,8 +320,7 @@ if [ -n "$avail" ]; then
 	t_run "$herd" -p "$ex/workers_by_memory.so" -n auto --memory-per-worker "$per" -k plain "$bin"
 	t_has out "-- 3 workers," "workers_by_memory: MemAvailable / --memory-per-worker workers"
 	printf '[herd]\nmemory_per_worker = 1000000G\n' >"$W/proj/herd.ini"
-	t_run sh -c 'cd proj && exec "$0" -p "$1" -n auto -k plain ../pt' "$herd" \
-		"$ex/workers_by_memory.so"
+	in_proj "$herd" -p "$ex/workers_by_memory.so" -n auto -k plain ../pt
 	t_has out "-- 1 worker," "workers_by_memory: memory_per_worker in herd.ini, at least one worker"
 	t_run "$herd" -p "$ex/workers_by_memory.so" -n auto --memory-per-worker lots "$bin"
 	t_status 3 "workers_by_memory: a bad size: exit 3"
@@ -333,7 +337,7 @@ d=$W/artifacts/tests_e2e_plugins_tests.c__art__
 t_eq "$(cat "$d"passes/art_pass.txt 2>&1)" "from art::passes" "artifacts: a passing test's file"
 t_eq "$(cat "$d"fails/art_fail.txt 2>&1)" "from art::fails" "artifacts: a failing test's file, from a subfolder"
 t_eq "$(cat "$d"fails/art_err.txt 2>&1)" "named on stderr" "artifacts: a file named on stderr"
-t_eq "$(ls "$W/artifacts" | wc -l)" 2 "artifacts: one folder per test that named files"
+t_eq "$(find "$W/artifacts" -mindepth 1 -maxdepth 1 | wc -l)" 2 "artifacts: one folder per test that named files"
 t_run "$herd" -p "$ex/artifacts.so" --artifacts-dir out/arts -n 1 -k passes "$bin"
 t_eq "$(cat "$W/out/arts/tests_e2e_plugins_tests.c__art__passes/art_pass.txt" 2>&1)" \
 	"from art::passes" "artifacts: --artifacts-dir"
