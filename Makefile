@@ -3,6 +3,7 @@
 #	make			libherd (static and shared), the herd controller
 #	make demo		build and run the example suite
 #	make check		herd's whole test suite, plain and under ASan+UBSan
+#				(HERD_CHECK_JOBS=N jobs at once, 3 by default)
 #	make check SANITIZE=1	the sanitizer build alone
 #	make faults		the whole fault matrix (tests/e2e/faults.sh), 42 runs
 #	make check-valgrind	the controller's end-to-end tests (ctl_*.sh and a
