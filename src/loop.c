@@ -460,7 +460,7 @@ item_timeout(const struct ctl *c, const struct citem *it)
  */
 static int
 rerun(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
-      const char *msg, size_t msglen, const char *out, size_t outlen)
+      const char *msg, size_t msglen, const char *out, size_t outlen, const struct worker *w)
 {
 	int allowed = it->reruns >= 0 ? it->reruns : c->reruns;
 	struct hd_attempt *a;
@@ -468,6 +468,9 @@ rerun(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	if ((o != HD_FAILED && o != HD_CRASHED && o != HD_TIMEOUT) || it->tries >= allowed ||
 	    c->stopping || it->xfail)
 		return 0;
+	/* Reported before it joins the attempts: its reruns count the tries before it. */
+	if (PLUG_WANTS(HERD_HOOK_RUNTEST_LOGREPORT))
+		plug_runtest_logreport(c, it, o, duration, msg, msglen, out, outlen, w, 1);
 	it->attempts = xreallocarray(it->attempts, (size_t)it->tries + 1, sizeof(*it->attempts));
 	a = &it->attempts[it->tries++];
 	a->outcome = o;
@@ -476,8 +479,6 @@ rerun(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	a->output = outlen ? xstrndup(out, outlen) : NULL;
 	a->outlen = outlen;
 	it->queued = 0;
-	if (PLUG_WANTS(HERD_HOOK_RUNTEST_LOGREPORT))
-		plug_runtest_logreport(c, it, o, duration, msg, msglen, out, outlen, NULL, 1);
 	if (c->reruns_delay > 0) {
 		it->not_before = hd_now() + c->reruns_delay;
 		c->delayed = xreallocarray(c->delayed, c->ndelayed + 1, sizeof(*c->delayed));
@@ -617,7 +618,7 @@ finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 		return;
 	}
 	note_history(c, it, w);
-	if (rerun(c, it, o, duration, msg, msglen, out, outlen))
+	if (rerun(c, it, o, duration, msg, msglen, out, outlen, w))
 		return;
 	/* Final: one user fewer for its global fixtures (a rerun still needs them). */
 	gfix_item_done(c, it, w);
@@ -1125,6 +1126,8 @@ gfix_teardown(struct ctl *c, struct gfix *g, struct worker *last)
 	g->pending = 0;
 	g->state = G_DONE;
 	reply(to, "fixture-teardown", g->name, NULL, 0);
+	if (PLUG_WANTS(HERD_HOOK_EVENT))
+		plug_event(c, HERD_EV_GFIX_TEARDOWN, to->name, g->name, NULL);
 }
 
 /*

@@ -1,0 +1,479 @@
+/*
+ * state.c - herd build's state in SQLite (src/state.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "state.h"
+
+#define SCHEMA "herd-state-1"
+
+struct state {
+	sqlite3 *db;
+	char *root;
+	int lockfd;
+	sqlite3_stmt *memo_get, *memo_put, *task_get, *file_get;
+};
+
+static const char schema_sql[] =
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+	"CREATE TABLE IF NOT EXISTS memo(path TEXT PRIMARY KEY, mtime INTEGER, size INTEGER,"
+	" hash TEXT);"
+	"CREATE TABLE IF NOT EXISTS task(id TEXT PRIMARY KEY, state TEXT, duration REAL,"
+	" outcome TEXT, done INTEGER);"
+	"CREATE TABLE IF NOT EXISTS task_file(task TEXT, role INTEGER, path TEXT, hash TEXT,"
+	" PRIMARY KEY(task, role, path));";
+
+uint64_t
+state_hash(const void *p, size_t n)
+{
+	return XXH3_64bits(p, n);
+}
+
+/* Takes .herd/lock: another build in the project waits or is refused. */
+static int
+take_lock(struct state *s, int wait, struct buf *err)
+{
+	char *path = xasprintf("%s/.herd/lock", s->root);
+
+	s->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (s->lockfd < 0) {
+		buf_printf(err, "cannot open %s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (flock(s->lockfd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK || !wait) {
+			buf_printf(err, "another herd build holds %s", path);
+			free(path);
+			return -1;
+		}
+		fprintf(stderr, "herd: another herd build runs in this project; waiting for it "
+			"(.herd/lock)\n");
+		fflush(stderr);
+		while (flock(s->lockfd, LOCK_EX) < 0) {
+			if (errno != EINTR) {
+				buf_printf(err, "cannot lock %s: %s", path, strerror(errno));
+				free(path);
+				return -1;
+			}
+		}
+	}
+	free(path);
+	return 0;
+}
+
+/* Nonzero when db is ours: a herd state of this schema. */
+static int
+is_ours(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int ok = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema'", -1, &st, NULL))
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		ok = !strcmp((const char *)sqlite3_column_text(st, 0), SCHEMA);
+	sqlite3_finalize(st);
+	/* A quick look at the pages too: a torn file reads as garbage here. */
+	if (ok && sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL) == SQLITE_OK) {
+		ok = sqlite3_step(st) == SQLITE_ROW &&
+		     !strcmp((const char *)sqlite3_column_text(st, 0), "ok");
+		sqlite3_finalize(st);
+	}
+	return ok;
+}
+
+static int
+is_empty(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int empty = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL))
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		empty = sqlite3_column_int(st, 0) == 0;
+	sqlite3_finalize(st);
+	return empty;
+}
+
+static sqlite3 *
+open_db(const char *path)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	return db;
+}
+
+static int
+prepare(struct state *s, sqlite3_stmt **st, const char *sql)
+{
+	return sqlite3_prepare_v2(s->db, sql, -1, st, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+struct state *
+state_open(const char *root, int wait, struct buf *warn, struct buf *err)
+{
+	struct state *s = xcalloc(1, sizeof(*s));
+	char *dir = xasprintf("%s/.herd", root), *path = xasprintf("%s/.herd/state.db", root);
+
+	s->root = xstrdup(root);
+	s->lockfd = -1;
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+		buf_printf(err, "cannot create %s: %s", dir, strerror(errno));
+		goto fail;
+	}
+	if (take_lock(s, wait, err) < 0)
+		goto fail;
+	s->db = open_db(path);
+	if (s->db && !is_empty(s->db) && !is_ours(s->db)) {
+		char *bad = xasprintf("%s.bad", path);
+
+		sqlite3_close(s->db);
+		buf_printf(warn, "herd: warning: %s is not a herd state database, or is damaged: "
+			   "moved to %s; every task runs\n", ".herd/state.db", ".herd/state.db.bad");
+		rename(path, bad);
+		free(bad);
+		bad = xasprintf("%s-wal", path);
+		unlink(bad);
+		free(bad);
+		bad = xasprintf("%s-shm", path);
+		unlink(bad);
+		free(bad);
+		s->db = open_db(path);
+	}
+	if (!s->db || sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+				   NULL, NULL, NULL) ||
+	    sqlite3_exec(s->db, schema_sql, NULL, NULL, NULL) ||
+	    sqlite3_exec(s->db, "INSERT OR IGNORE INTO meta VALUES('schema', '" SCHEMA "')",
+			 NULL, NULL, NULL) ||
+	    prepare(s, &s->memo_get, "SELECT mtime, size, hash FROM memo WHERE path = ?") ||
+	    prepare(s, &s->memo_put, "INSERT OR REPLACE INTO memo VALUES(?, ?, ?, ?)") ||
+	    prepare(s, &s->task_get, "SELECT state, outcome FROM task WHERE id = ?") ||
+	    prepare(s, &s->file_get, "SELECT role, path, hash FROM task_file WHERE task = ?")) {
+		buf_printf(err, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "no memory");
+		goto fail;
+	}
+	free(dir);
+	free(path);
+	return s;
+fail:
+	free(dir);
+	free(path);
+	state_close(s);
+	return NULL;
+}
+
+void
+state_close(struct state *s)
+{
+	if (!s)
+		return;
+	sqlite3_finalize(s->memo_get);
+	sqlite3_finalize(s->memo_put);
+	sqlite3_finalize(s->task_get);
+	sqlite3_finalize(s->file_get);
+	sqlite3_close(s->db);
+	if (s->lockfd >= 0)
+		close(s->lockfd);
+	free(s->root);
+	free(s);
+}
+
+/* xxh3 of a file's bytes; -1 when it cannot be read. */
+static int
+hash_file(const char *path, uint64_t *out)
+{
+	XXH3_state_t *x = XXH3_createState();
+	char buf[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || !x) {
+		if (fd >= 0)
+			close(fd);
+		XXH3_freeState(x);
+		return -1;
+	}
+	XXH3_64bits_reset(x);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		XXH3_64bits_update(x, buf, (size_t)n);
+	close(fd);
+	*out = XXH3_64bits_digest(x);
+	XXH3_freeState(x);
+	return n < 0 ? -1 : 0;
+}
+
+int
+state_file_hash(struct state *s, const char *path, uint64_t *hash)
+{
+	char *full = xasprintf("%s/%s", s->root, path), hex[24];
+	struct stat st;
+	long long mtime;
+	int r = -1;
+
+	if (stat(full, &st) < 0 || !S_ISREG(st.st_mode))
+		goto out;
+	mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	sqlite3_reset(s->memo_get);
+	sqlite3_bind_text(s->memo_get, 1, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(s->memo_get) == SQLITE_ROW &&
+	    sqlite3_column_int64(s->memo_get, 0) == mtime &&
+	    sqlite3_column_int64(s->memo_get, 1) == (long long)st.st_size) {
+		*hash = strtoull((const char *)sqlite3_column_text(s->memo_get, 2), NULL, 16);
+		r = 0;
+		goto out;
+	}
+	sqlite3_reset(s->memo_get);
+	if (hash_file(full, hash) < 0)
+		goto out;
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)*hash);
+	sqlite3_reset(s->memo_put);
+	sqlite3_bind_text(s->memo_put, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->memo_put, 2, mtime);
+	sqlite3_bind_int64(s->memo_put, 3, (long long)st.st_size);
+	sqlite3_bind_text(s->memo_put, 4, hex, -1, SQLITE_STATIC);
+	sqlite3_step(s->memo_put);
+	r = 0;
+out:
+	sqlite3_reset(s->memo_get);
+	sqlite3_reset(s->memo_put);
+	free(full);
+	return r;
+}
+
+/* The hash recorded for (role, path) of the task's last success, from its rows. */
+struct rec {
+	int role;
+	char *path;
+	uint64_t hash;
+};
+
+static struct rec *
+records(struct state *s, const char *id, size_t *n)
+{
+	struct rec *v = NULL;
+	size_t k = 0;
+
+	sqlite3_reset(s->file_get);
+	sqlite3_bind_text(s->file_get, 1, id, -1, SQLITE_STATIC);
+	while (sqlite3_step(s->file_get) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof(*v));
+		v[k].role = sqlite3_column_int(s->file_get, 0);
+		v[k].path = xstrdup((const char *)sqlite3_column_text(s->file_get, 1));
+		v[k].hash = strtoull((const char *)sqlite3_column_text(s->file_get, 2), NULL, 16);
+		k++;
+	}
+	sqlite3_reset(s->file_get);
+	*n = k;
+	return v;
+}
+
+static void
+free_records(struct rec *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+}
+
+/* Is each path as it was recorded with role? Says what changed first. */
+static int
+files_changed(struct state *s, const struct rec *r, size_t nr, int role, char *const *p,
+	      size_t np, struct buf *why)
+{
+	size_t i, k;
+	uint64_t h;
+
+	for (i = 0; i < np; i++) {
+		int missing = state_file_hash(s, p[i], &h) < 0;
+
+		if (missing) {
+			buf_printf(why, role ? "product %s missing" : "%s missing", p[i]);
+			return 1;
+		}
+		for (k = 0; k < nr && !(r[k].role == role && !strcmp(r[k].path, p[i])); k++)
+			;
+		if (k == nr) {
+			buf_printf(why, "%s is new to the task", p[i]);
+			return 1;
+		}
+		if (r[k].hash != h) {
+			buf_printf(why, "%s changed", p[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+state_why(struct state *s, const char *id, uint64_t task_state, char *const *deps,
+	  size_t ndeps, char *const *prods, size_t nprods, struct buf *why)
+{
+	char hex[24];
+	struct rec *r;
+	size_t nr;
+	int changed, done;
+
+	sqlite3_reset(s->task_get);
+	sqlite3_bind_text(s->task_get, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s->task_get) != SQLITE_ROW || !sqlite3_column_text(s->task_get, 0)) {
+		sqlite3_reset(s->task_get);
+		buf_adds(why, "never ran");
+		return 1;
+	}
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)task_state);
+	changed = strcmp((const char *)sqlite3_column_text(s->task_get, 0), hex) != 0;
+	done = sqlite3_column_text(s->task_get, 1) &&
+	       (!strcmp((const char *)sqlite3_column_text(s->task_get, 1), "success") ||
+		!strcmp((const char *)sqlite3_column_text(s->task_get, 1), "persisted") ||
+		!strcmp((const char *)sqlite3_column_text(s->task_get, 1), "skipped unchanged"));
+	sqlite3_reset(s->task_get);
+	if (!done) {
+		buf_adds(why, "did not succeed last time");
+		return 1;
+	}
+	if (changed) {
+		buf_adds(why, "task source changed");
+		return 1;
+	}
+	r = records(s, id, &nr);
+	changed = files_changed(s, r, nr, 0, deps, ndeps, why) ||
+		  files_changed(s, r, nr, 1, prods, nprods, why);
+	free_records(r, nr);
+	return changed;
+}
+
+static int
+exec1(struct state *s, const char *sql)
+{
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static int
+put_files(struct state *s, sqlite3_stmt *ins, const char *id, int role, char *const *p,
+	  size_t n)
+{
+	size_t i;
+	uint64_t h;
+	char hex[24];
+
+	for (i = 0; i < n; i++) {
+		if (state_file_hash(s, p[i], &h) < 0)
+			return -1;
+		snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)h);
+		sqlite3_reset(ins);
+		sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(ins, 2, role);
+		sqlite3_bind_text(ins, 3, p[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 4, hex, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+int
+state_record(struct state *s, const char *id, uint64_t task_state, double duration,
+	     char *const *deps, size_t ndeps, char *const *prods, size_t nprods, struct buf *err)
+{
+	sqlite3_stmt *del = NULL, *ins = NULL, *task = NULL;
+	char hex[24];
+	int ok;
+
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)task_state);
+	ok = !exec1(s, "BEGIN IMMEDIATE") &&
+	     !prepare(s, &del, "DELETE FROM task_file WHERE task = ?") &&
+	     !prepare(s, &ins, "INSERT OR REPLACE INTO task_file VALUES(?, ?, ?, ?)") &&
+	     !prepare(s, &task, "INSERT OR REPLACE INTO task VALUES(?, ?, ?, 'success', "
+			       "strftime('%s','now'))");
+	if (ok) {
+		sqlite3_bind_text(del, 1, id, -1, SQLITE_STATIC);
+		ok = sqlite3_step(del) == SQLITE_DONE &&
+		     !put_files(s, ins, id, 0, deps, ndeps) && !put_files(s, ins, id, 1, prods, nprods);
+	}
+	if (ok) {
+		sqlite3_bind_text(task, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(task, 2, hex, -1, SQLITE_STATIC);
+		sqlite3_bind_double(task, 3, duration);
+		ok = sqlite3_step(task) == SQLITE_DONE;
+	}
+	if (ok)
+		ok = !exec1(s, "COMMIT");
+	if (!ok) {
+		buf_printf(err, "cannot record %s in .herd/state.db: %s", id, sqlite3_errmsg(s->db));
+		exec1(s, "ROLLBACK");
+	}
+	sqlite3_finalize(del);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(task);
+	return ok ? 0 : -1;
+}
+
+int
+state_set_outcome(struct state *s, const char *id, const char *outcome)
+{
+	sqlite3_stmt *st;
+	int ok;
+
+	if (prepare(s, &st, "INSERT INTO task(id, outcome) VALUES(?, ?) "
+			    "ON CONFLICT(id) DO UPDATE SET outcome = excluded.outcome"))
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, outcome, -1, SQLITE_STATIC);
+	ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return ok ? 0 : -1;
+}
+
+int
+state_forget(struct state *s, const char *id)
+{
+	return state_set_outcome(s, id, "failed");
+}
+
+double
+state_duration(struct state *s, const char *id)
+{
+	sqlite3_stmt *st;
+	double d = -1;
+
+	if (prepare(s, &st, "SELECT duration FROM task WHERE id = ? AND duration IS NOT NULL"))
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		d = sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	return d;
+}
+
+char *
+state_outcome(struct state *s, const char *id)
+{
+	sqlite3_stmt *st;
+	char *o = NULL;
+
+	if (prepare(s, &st, "SELECT outcome FROM task WHERE id = ?"))
+		return NULL;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		o = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return o;
+}

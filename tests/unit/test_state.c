@@ -1,0 +1,208 @@
+/* Unit tests of src/state.c: herd build's SQLite state, in a scratch folder. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <herd.h>
+
+#include "scratch.h"
+#include "state.h"
+#include "util.h"
+
+static void
+put(const char *root, const char *name, const char *text)
+{
+	char *p = xasprintf("%s/%s", root, name);
+	FILE *f = fopen(p, "w");
+
+	REQUIRE_NOT_NULL(f);
+	fputs(text, f);
+	fclose(f);
+	free(p);
+}
+
+/* Sets a file's mtime to t seconds: touching without changing. */
+static void
+set_mtime(const char *root, const char *name, time_t t)
+{
+	char *p = xasprintf("%s/%s", root, name);
+	struct timespec ts[2] = { { t, 0 }, { t, 0 } };
+
+	REQUIRE_EQ(utimensat(AT_FDCWD, p, ts, 0), 0);
+	free(p);
+}
+
+static char *deps[] = { "in.txt" };
+static char *prods[] = { "out.txt" };
+
+TEST(state, never_ran_then_up_to_date)
+{
+	char *root = scratch_dir("state");
+	struct buf warn = BUF_INIT, err = BUF_INIT, why = BUF_INIT;
+	struct state *s;
+
+	put(root, "in.txt", "a\n");
+	put(root, "out.txt", "A\n");
+	s = state_open(root, 0, &warn, &err);
+	REQUIRE_NOT_NULL(s);
+	CHECK_EQ(state_why(s, "t.c::clean", 7, deps, 1, prods, 1, &why), 1);
+	CHECK_STR_EQ(why.data, "never ran");
+	REQUIRE_EQ(state_record(s, "t.c::clean", 7, 0.5, deps, 1, prods, 1, &err), 0);
+	buf_reset(&why);
+	CHECK_EQ(state_why(s, "t.c::clean", 7, deps, 1, prods, 1, &why), 0);
+	CHECK_DOUBLE_EQ(state_duration(s, "t.c::clean"), 0.5);
+	/* The task's own state: its source or options changed. */
+	buf_reset(&why);
+	CHECK_EQ(state_why(s, "t.c::clean", 8, deps, 1, prods, 1, &why), 1);
+	CHECK_STR_EQ(why.data, "task source changed");
+	state_close(s);
+	/* It survives a reopen. */
+	s = state_open(root, 0, &warn, &err);
+	REQUIRE_NOT_NULL(s);
+	buf_reset(&why);
+	CHECK_EQ(state_why(s, "t.c::clean", 7, deps, 1, prods, 1, &why), 0);
+	state_close(s);
+	CHECK_EQ(warn.len, 0);
+	buf_clear(&warn), buf_clear(&err), buf_clear(&why);
+	scratch_remove(root);
+}
+
+TEST(state, content_not_mtime)
+{
+	char *root = scratch_dir("state");
+	struct buf warn = BUF_INIT, err = BUF_INIT, why = BUF_INIT;
+	struct state *s;
+
+	put(root, "in.txt", "a\n");
+	put(root, "out.txt", "A\n");
+	s = state_open(root, 0, &warn, &err);
+	REQUIRE_NOT_NULL(s);
+	REQUIRE_EQ(state_record(s, "x", 1, 0.1, deps, 1, prods, 1, &err), 0);
+	/* Touched, same bytes: still up to date. */
+	set_mtime(root, "in.txt", 1000000000);
+	CHECK_EQ(state_why(s, "x", 1, deps, 1, prods, 1, &why), 0);
+	/* Other bytes of the same size, even with the old mtime put back. */
+	put(root, "in.txt", "b\n");
+	set_mtime(root, "in.txt", 1000000001);
+	CHECK_EQ(state_why(s, "x", 1, deps, 1, prods, 1, &why), 1);
+	CHECK_STR_EQ(why.data, "in.txt changed");
+	/* A product deleted. */
+	put(root, "in.txt", "a\n");
+	buf_reset(&why);
+	CHECK_EQ(state_why(s, "x", 1, deps, 1, prods, 1, &why), 0);
+	{
+		char *p = xasprintf("%s/out.txt", root);
+
+		unlink(p);
+		free(p);
+	}
+	buf_reset(&why);
+	CHECK_EQ(state_why(s, "x", 1, deps, 1, prods, 1, &why), 1);
+	CHECK_STR_EQ(why.data, "product out.txt missing");
+	state_close(s);
+	buf_clear(&warn), buf_clear(&err), buf_clear(&why);
+	scratch_remove(root);
+}
+
+TEST(state, failure_forgets_success)
+{
+	char *root = scratch_dir("state");
+	struct buf warn = BUF_INIT, err = BUF_INIT, why = BUF_INIT;
+	struct state *s;
+	char *o;
+
+	put(root, "in.txt", "a\n");
+	put(root, "out.txt", "A\n");
+	s = state_open(root, 0, &warn, &err);
+	REQUIRE_NOT_NULL(s);
+	REQUIRE_EQ(state_record(s, "x", 1, 0.1, deps, 1, prods, 1, &err), 0);
+	REQUIRE_EQ(state_forget(s, "x"), 0);
+	CHECK_EQ(state_why(s, "x", 1, deps, 1, prods, 1, &why), 1);
+	CHECK_STR_EQ(why.data, "did not succeed last time");
+	o = state_outcome(s, "x");
+	CHECK_STR_EQ(o, "failed");
+	free(o);
+	state_close(s);
+	buf_clear(&warn), buf_clear(&err), buf_clear(&why);
+	scratch_remove(root);
+}
+
+TEST(state, foreign_file_is_a_warning_and_a_rebuild)
+{
+	char *root = scratch_dir("state"), *dir = xasprintf("%s/.herd", root);
+	struct buf warn = BUF_INIT, err = BUF_INIT, why = BUF_INIT;
+	struct state *s;
+
+	REQUIRE_EQ(mkdir(dir, 0777), 0);
+	put(root, ".herd/state.db", "this is not SQLite, just text of some length......\n");
+	put(root, "in.txt", "a\n");
+	put(root, "out.txt", "A\n");
+	s = state_open(root, 0, &warn, &err);
+	REQUIRE_NOT_NULL(s);
+	REQUIRE_NOT_NULL(warn.data);
+	CHECK_STR_CONTAINS(warn.data, "is not a herd state database, or is damaged");
+	CHECK_EQ(state_why(s, "x", 1, deps, 1, prods, 1, &why), 1);
+	CHECK_EQ(state_record(s, "x", 1, 0.1, deps, 1, prods, 1, &err), 0);
+	state_close(s);
+	free(dir);
+	buf_clear(&warn), buf_clear(&err), buf_clear(&why);
+	scratch_remove(root);
+}
+
+TEST(state, second_build_is_refused_or_waits)
+{
+	char *root = scratch_dir("state");
+	struct buf warn = BUF_INIT, err = BUF_INIT;
+	struct state *s, *t;
+	int go[2], said[2], st = 0;
+	char msg[256], c = 'g';
+	size_t n = 0;
+	ssize_t k;
+	pid_t pid;
+
+	/* The second build is a process forked before the first opens anything:
+	 * SQLite's connections and the lock's open file do not cross a fork. */
+	REQUIRE_EQ(pipe(go), 0);
+	REQUIRE_EQ(pipe(said), 0);
+	pid = fork();
+	REQUIRE_GE(pid, 0);
+	if (pid == 0) {
+		struct buf e2 = BUF_INIT;
+		struct state *u;
+
+		close(go[1]);
+		close(said[0]);
+		dup2(said[1], 2);
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		u = state_open(root, 1, &warn, &e2);
+		_exit(u ? 0 : 1);
+	}
+	close(go[0]);
+	close(said[1]);
+	s = state_open(root, 0, &warn, &err);
+	REQUIRE_NOT_NULL(s);
+	t = state_open(root, 0, &warn, &err);
+	CHECK_NULL(t);
+	REQUIRE_NOT_NULL(err.data);
+	CHECK_STR_CONTAINS(err.data, "another herd build holds");
+	REQUIRE_EQ(write(go[1], &c, 1), 1);
+	/* Blocks until the child has said it waits: it holds nothing yet. */
+	while (n < sizeof(msg) - 1 && !memchr(msg, '\n', n) &&
+	       (k = read(said[0], msg + n, sizeof(msg) - 1 - n)) > 0)
+		n += (size_t)k;
+	msg[n] = '\0';
+	CHECK_STR_CONTAINS(msg, "another herd build runs in this project; waiting");
+	state_close(s);
+	REQUIRE_EQ(waitpid(pid, &st, 0), pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(go[1]);
+	close(said[0]);
+	buf_clear(&warn), buf_clear(&err);
+	scratch_remove(root);
+}
