@@ -39,6 +39,7 @@ struct plug {
 	void *dl;		/* NULL for a built-in */
 	char *path;		/* where it was loaded from; NULL for a built-in */
 	int failed;		/* a hook of it failed: it is not called again */
+	int idle;		/* plug_idle: only its unconfigure is called */
 };
 
 /* Plugins in registration order: built-ins, then -p's. */
@@ -155,7 +156,8 @@ build_order(void)
 				unsigned long bit = HERD_HOOK_BIT(h);
 				int when = p->tryfirst & bit ? 0 : p->trylast & bit ? 2 : 1;
 
-				if (when == pass && hook_fn(p, h) && !is_blocked(p->name))
+				if (when == pass && hook_fn(p, h) && !is_blocked(p->name) &&
+				    (!plugs[i].idle || h == HERD_HOOK_UNCONFIGURE))
 					order[h][k++] = i;
 			}
 		}
@@ -171,6 +173,7 @@ add(const struct herd_plugin *p, void *dl, char *path)
 	plugs[nplugs].dl = dl;
 	plugs[nplugs].path = path;
 	plugs[nplugs].failed = 0;
+	plugs[nplugs].idle = 0;
 	nplugs++;
 }
 
@@ -324,14 +327,21 @@ enter(int h, size_t k)
  * Leaves a hook: a negative rc is a failure of the plugin. It is said once,
  * and the run winds down as for -x: what can still be reported is.
  */
-static int
+static int leave_failed(int rc, int h);
+
+/* Every hook call goes through here: the path of success stays short. */
+static inline int
 leave(int rc)
 {
 	int h = cur_hook;
 
 	cur_hook = -1;
-	if (rc >= 0)
-		return rc;
+	return rc >= 0 ? rc : leave_failed(rc, h);
+}
+
+static int
+leave_failed(int rc, int h)
+{
 	fprintf(stderr, "herd: plugin %s failed in %s%s%s\n", cur_plug->p->name, hook_names[h],
 		cur_error ? ": " : "", cur_error ? cur_error : "");
 	failed = 1;
@@ -381,7 +391,15 @@ plug_configure(void)
 	EACH(HERD_HOOK_CONFIGURE, k)
 		if (leave(enter(HERD_HOOK_CONFIGURE, k)->configure(&session)) < 0)
 			return -1;
+	build_order();	/* without the plugins that went idle */
 	return 0;
+}
+
+void
+plug_idle(void)
+{
+	if (cur_hook == HERD_HOOK_CONFIGURE && cur_plug)
+		((struct plug *)cur_plug)->idle = 1;
 }
 
 int
@@ -618,6 +636,8 @@ fill_report(struct herd_report *r, struct citem *it, int o, double duration, con
 	r->outlen = outlen;
 	r->worker = w ? w->name : it->worker;
 	r->reruns = it->tries;
+	if (!it->tries)
+		return;	/* most reports: no earlier try, nothing to allocate */
 	session.attempts = xreallocarray(session.attempts, (size_t)it->tries + 1,
 					 sizeof(*session.attempts));
 	for (i = 0; i < (size_t)it->tries; i++) {
@@ -672,7 +692,7 @@ plug_runtest_logreport(struct ctl *c, struct citem *it, int o, double duration,
 	size_t k;
 
 	(void)c;
-	m = msg ? xstrndup(msg, msglen) : NULL;
+	m = msg && msglen ? xstrndup(msg, msglen) : NULL;
 	fill_report(&r, it, rerun ? HERD_OUTCOME_RERUN : o, duration, m, out, outlen, w);
 	EACH(HERD_HOOK_RUNTEST_LOGREPORT, k)
 		leave(enter(HERD_HOOK_RUNTEST_LOGREPORT, k)->runtest_logreport(&session, &r));

@@ -41,6 +41,12 @@ void plug_builtin(const struct herd_plugin *p);
 int plug_load(char *const *specs, size_t n);
 /* Nonzero when NAME (a built-in or a loaded plugin) is switched on. */
 int plug_enabled(const char *name);
+/*
+ * From a built-in's configure: it has nothing to do in this run (its option
+ * is off), so no hook of it but unconfigure is called, and the event loop's
+ * calls stay one load and a branch when no other plugin has the hook.
+ */
+void plug_idle(void);
 
 /* addoption: every plugin's options. Returns 0 or -1 (message printed). */
 int plug_addoption(void);

@@ -272,6 +272,8 @@ html_configure(herd_session *s)
 		herd_plugin_error(s, "--html takes a file name");
 		return -1;
 	}
+	if (!path)
+		plug_idle();	/* off: the loop need not call it per item */
 	return 0;
 }
 

@@ -41,6 +41,8 @@ trace_configure(herd_session *s)
 		herd_plugin_error(s, "--trace takes a file name");
 		return -1;
 	}
+	if (!path)
+		plug_idle();	/* off: the loop need not call it per item */
 	return 0;
 }
 
