@@ -87,7 +87,7 @@ for name in ("trivial", "modfix"):
     res = {r["command"]: r for r in json.load(open(name + ".json"))["results"]}
     serial = res["pytest"]["median"]
     out += ["**%s**" % titles[name], "",
-            "| Command | wall (median) | min–max | CPU (user+sys) | vs serial | vs xdist, same -n |",
+            "| Command | wall (median) | min–max | CPU (user+sys, mean) | vs serial | vs xdist, same -n |",
             "|---|---:|---:|---:|---:|---:|"]
     for cmd in ("pytest", "pytest -n 2", "pytest -n 4", "herd -n 2", "herd -n 4"):
         r = res[cmd]

@@ -90,8 +90,8 @@ class Worker:
         self.started = True
         if self.collect_errors and not session.config.option.continue_on_collection_errors:
             return bad.refuse(2, errors_section(self.collect_errors)) or True
-        items = list(session.items) + [i for i in self.deselected if i not in session.items]
         chosen = set(session.items)
+        items = list(session.items) + [i for i in self.deselected if i not in chosen]
         self.run_as_worker(session, items, chosen)
         return True
 
@@ -275,7 +275,6 @@ class Loop:
         self.plugin = plugin
         self.session = session
         self.items = items
-        self.pos = {id(it): k for k, it in enumerate(items)}
         self.chan = chan
         self.queue = []
         self.stopping = False
