@@ -29,7 +29,7 @@ WERROR = -Werror
 SANITIZE =
 FUZZ_SECONDS = 60
 
-VERSION = 0.1.0
+VERSION := $(shell sed -n 's/^#define HERD_VERSION "\(.*\)"/\1/p' include/herd_version.h)
 SOVERSION = 0
 
 ifeq ($(SANITIZE),1)
@@ -217,7 +217,8 @@ bench-binaries: all
 
 install: all
 	mkdir -p $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
-	cp include/herd.h $(DESTDIR)$(INCLUDEDIR)/herd.h
+	cp include/herd.h include/herd_version.h include/herd_plugin.h $(DESTDIR)$(INCLUDEDIR)/
+	mkdir -p $(DESTDIR)$(LIBDIR)/herd/plugins
 	cp $(LIBHERD_A) $(DESTDIR)$(LIBDIR)/libherd.a
 	cp $(LIBHERD_SO) $(DESTDIR)$(LIBDIR)/libherd.so.$(SOVERSION)
 	ln -sf libherd.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libherd.so
@@ -229,7 +230,8 @@ install: all
 		cp docs/herd.1 $(DESTDIR)$(MANDIR)/man1/herd.1; fi
 
 uninstall:
-	rm -f $(DESTDIR)$(INCLUDEDIR)/herd.h $(DESTDIR)$(LIBDIR)/libherd.a \
+	rm -f $(DESTDIR)$(INCLUDEDIR)/herd.h $(DESTDIR)$(INCLUDEDIR)/herd_version.h \
+	      $(DESTDIR)$(INCLUDEDIR)/herd_plugin.h $(DESTDIR)$(LIBDIR)/libherd.a \
 	      $(DESTDIR)$(LIBDIR)/libherd.so $(DESTDIR)$(LIBDIR)/libherd.so.$(SOVERSION) \
 	      $(DESTDIR)$(PKGCONFIGDIR)/herd.pc $(DESTDIR)$(BINDIR)/herd \
 	      $(DESTDIR)$(MANDIR)/man1/herd.1

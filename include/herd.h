@@ -30,7 +30,7 @@ extern "C" {
 #pragma GCC visibility push(default)
 #endif
 
-#define HERD_VERSION "0.1.0"
+#include "herd_version.h"
 
 /* Group strategies (pytest-mp); acted on by the controller. */
 enum herd_strategy {

@@ -87,14 +87,12 @@ struct herd_attempt {
  * the hook, copy what you keep.
  */
 struct herd_report {
-	herd_item *item;
 	const char *id;		/* node id: file.c::suite::name[param] */
 	const char *file;
 	int line;
 	const char *suite;
 	const char *name;
 	enum herd_outcome outcome;
-	double start;		/* seconds since the run started */
 	double duration;	/* seconds */
 	const char *message;	/* failure text, skip reason, crash description */
 	const char *output;	/* captured stdout and stderr; may be NULL */
@@ -103,6 +101,8 @@ struct herd_report {
 	int reruns;		/* tries before this one */
 	const struct herd_attempt *attempts;	/* those tries, oldest first */
 	size_t nattempts;
+	double start;		/* seconds since the run started */
+	herd_item *item;
 };
 
 /* ---- items (valid from collection_modifyitems to unconfigure) ---- */

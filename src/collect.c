@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "loop.h"
+#include "plugin.h"
 
 int
 ctl_resource(struct ctl *c, const char *name, size_t len)
@@ -171,6 +172,10 @@ collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	}
 	w->state = W_IDLE;
 	w->deadline = 0;
+	if (PLUG_WANTS(HERD_HOOK_EVENT))
+		plug_event(c, HERD_EV_COLLECT_END, w->name, b->path, NULL);
+	if (PLUG_WANTS(HERD_HOOK_NODE_COLLECTION_FINISHED))
+		plug_node_collection_finished(c, w);
 	if (!w->collect_only)
 		promote(c, w);
 }

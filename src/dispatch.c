@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "plugin.h"
 
 #define LINE_PIECE 65536	/* longest piece of a worker's line held back */
 
@@ -37,6 +38,19 @@ q_push(struct worker *w, struct citem *it)
 	w->q[w->qhead + w->qlen++] = it;
 }
 
+/* The item at the head of w's queue starts now (as far as we can tell). */
+static void
+start_head(struct ctl *c, struct worker *w)
+{
+	struct citem *it = worker_head(w);
+
+	if (!it)
+		return;
+	it->started = w->started;
+	if (PLUG_WANTS(HERD_HOOK_RUNTEST_LOGSTART))
+		plug_runtest_logstart(c, it, w);
+}
+
 void
 worker_send_run(struct ctl *c, struct worker *w, struct citem **v, size_t n)
 {
@@ -57,7 +71,14 @@ worker_send_run(struct ctl *c, struct worker *w, struct citem **v, size_t n)
 	}
 	hd_enc_end(&w->wbuf);
 	w->state = W_RUNNING;
-	(void)c;
+	if (PLUG_WANTS(HERD_HOOK_EVENT)) {
+		char what[48];
+
+		snprintf(what, sizeof(what), "%zu item%s", n, n == 1 ? "" : "s");
+		plug_event(c, HERD_EV_SCHEDULE, w->name, v[0]->id, what);
+	}
+	if (w->qlen == n)
+		start_head(c, w);
 }
 
 void
@@ -123,6 +144,8 @@ promote(struct ctl *c, struct worker *w)
 	hd_enc_end(&w->wbuf);
 	w->collect_only = 0;
 	w->bin->workers++;
+	if (PLUG_WANTS(HERD_HOOK_TESTNODEREADY))
+		plug_testnodeready(c, w);
 }
 
 static void
@@ -141,6 +164,7 @@ handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	}
 	d = hd_parse_seconds(m->f[3]);
 	worker_pop(w);
+	start_head(c, w);
 	held = after_item(c, w, it);
 	if (held) {
 		struct buf msg = BUF_INIT;

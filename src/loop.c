@@ -381,12 +381,16 @@ run_loop(struct ctl *c)
 	int i;
 
 	for (;;) {
-		int busy = 0, due = gfix_pending(c);
+		int busy = 0, due = gfix_pending(c), was_stopping = c->stopping;
 
 		if (c->stopping)
 			stop_all(c);
 		for (i = 0; i < c->nslots && !c->stopping && !c->aborted; i++)
 			tend(c, &c->w[i], due);
+		/* A hook that failed above (testnodeready, ...) stopped the run: the
+		 * workers are told before the loop sleeps, or it would wait forever. */
+		if (c->stopping && !was_stopping)
+			continue;
 		if (!due)
 			ctl_sched_check_stuck(c);
 		for (i = 0; i < c->nslots; i++)

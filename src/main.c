@@ -27,10 +27,12 @@
 #include "quote.h"
 #include "report_json.h"
 #include "report_tap.h"
+#include "plugin.h"
 #include "shard.h"
 #include "watch.h"
 
-#define VERSION "0.1.0"
+#include "herd_version.h"
+#define VERSION HERD_VERSION
 
 static const char usage_text[] =
 "usage: herd [options] [paths]\n"
@@ -96,6 +98,13 @@ static const char usage_text[] =
 "  --json FILE          JSON report of every item\n"
 "  --tap                TAP version 13 on stdout instead of the report\n"
 "  --color WHEN         yes, no or auto (honours NO_COLOR)\n"
+"  --trace FILE         the run as a Chrome trace (Perfetto, chrome://tracing)\n"
+"  --html FILE          the run as one self-contained HTML page\n"
+"plugins (docs/plugins.md):\n"
+"  -p PLUGIN            load a plugin: a .so path, or NAME (NAME.so in\n"
+"                       $HERD_PLUGIN_PATH, then the install's lib/herd/plugins)\n"
+"  -p no:NAME           switch a plugin off, built-ins included (terminal,\n"
+"                       junitxml, json, tap, trace, html, github)\n"
 "  --version, -h/--help\n"
 "\n"
 "Exit status: 0 all passed, 1 some failed, 2 interrupted, 3 internal error,\n"
@@ -151,6 +160,8 @@ count_physical(void)
 	return n > 0 ? n : count_logical();
 }
 
+static int opt_auto;		/* -n auto without HERD_NUM_WORKERS: plugins may answer */
+
 static int
 parse_workers(const char *s)
 {
@@ -159,10 +170,12 @@ parse_workers(const char *s)
 	long v;
 
 	if (!strcmp(s, "auto")) {
+		opt_auto = 1;
 		if (env && *env) {
 			v = strtol(env, &end, 10);
 			if (*end || v < 1 || v > 4096)
 				hd_usage_error("HERD_NUM_WORKERS must be a number from 1 to 4096, not '%s'", env);
+			opt_auto = 0;
 			return (int)v;
 		}
 		return count_physical();
@@ -224,6 +237,9 @@ static const char *const dists[] = {
 	"load", "loadscope", "loadfile", "loadgroup", "worksteal", "each", "no"
 };
 
+static int pytest_option(int argc, char **argv, int *i, const char *name, const char *eq);
+static void pytest_ini(const struct hd_ini_entry *e, size_t n, const char *path);
+
 struct args {
 	char **paths;
 	size_t npaths;
@@ -241,6 +257,7 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 		const char *eq = hd_opt_split(arg, name, sizeof(name));
 		if (!strcmp(name, "-h") || !strcmp(name, "--help")) {
 			fputs(usage_text, stdout);
+			plug_help(stdout);
 			exit(0);
 		} else if (!strcmp(name, "--version")) {
 			printf("herd %s\n", VERSION);
@@ -359,6 +376,15 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 		} else if (!strcmp(arg, "--")) {
 			for (i++; i < argc; i++)
 				a->paths[a->npaths++] = argv[i];
+		} else if (pytest_option(argc, argv, &i, name, eq)) {
+			/* --pytest, --python */
+		} else if (!strncmp(arg, "-p", 2) && strncmp(arg, "--", 2)) {
+			/* loaded before the options were parsed (plugin_specs) */
+			if (!arg[2])
+				i++;
+		} else if ((k = plug_cli_option(argc, argv, &i))) {
+			if (k < 0)
+				exit(HD_EXIT_USAGE);
 		} else if (arg[0] == '-' && arg[1]) {
 			hd_usage_error("unknown option '%s'", arg);
 		} else {
@@ -370,6 +396,11 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 /* ---- herd.ini ---- */
 
 struct ini {
+	char **plugins;		/* plugins = a b */
+	size_t nplugins;
+	struct hd_ini_entry *other;	/* keys of [herd] that may be plugins' */
+	size_t nother;
+	char *path;
 	char **addopts;
 	size_t naddopts;
 	char **testpaths;
@@ -428,15 +459,26 @@ load_ini(struct ini *ini)
 		if (!strcmp(e[i].section, "herd") && strcmp(e[i].key, "addopts") &&
 		    strcmp(e[i].key, "testpaths") && strcmp(e[i].key, "resources") &&
 		    strcmp(e[i].key, "cache_dir") && strcmp(e[i].key, "junit_family") &&
-		    strcmp(e[i].key, "junit_suite_name") && strcmp(e[i].key, "chdir")) {
-			char q[HD_QUOTE_SIZE];
+		    strcmp(e[i].key, "junit_suite_name") && strcmp(e[i].key, "chdir") &&
+		    strcmp(e[i].key, "runner") && strcmp(e[i].key, "plugins")) {
+			/* Known once the plugins added their options: ini_plugin_keys. */
+			struct hd_ini_entry *o;
 
-			fprintf(stderr, "herd: %s:%d: unknown key '%s' in [herd] (known: addopts, "
-				"testpaths, resources, cache_dir, junit_family, junit_suite_name, "
-				"chdir)\n", path, e[i].line, hd_quote_str(q, e[i].key));
-			exit(HD_EXIT_USAGE);
+			ini->other = xreallocarray(ini->other, ini->nother + 1, sizeof(*ini->other));
+			o = &ini->other[ini->nother++];
+			o->section = NULL;
+			o->key = xstrdup(e[i].key);
+			o->value = xstrdup(e[i].value);
+			o->line = e[i].line;
 		}
+	ini->path = xstrdup(path);
+	if ((v = hd_ini_get(e, n, "herd", "plugins")) &&
+	    hd_split_args(v, &ini->plugins, &ini->nplugins, err, sizeof(err)) < 0) {
+		fprintf(stderr, "herd: %s: plugins: %s\n", path, err);
+		exit(HD_EXIT_USAGE);
+	}
 	load_ini_junit(e, n, path);
+	pytest_ini(e, n, path);
 	if ((v = hd_ini_get(e, n, "herd", "addopts")) &&
 	    hd_split_args(v, &ini->addopts, &ini->naddopts, err, sizeof(err)) < 0) {
 		fprintf(stderr, "herd: %s: addopts: %s\n", path, err);
@@ -648,6 +690,197 @@ set_workdirs(struct ctl *c)
 		b->cwd = opt_chdir == WD_ROOTDIR ? xstrdup(ini_dir ? ini_dir : cwd) :
 			 xstrndup(abs, (size_t)(strrchr(abs, '/') - abs) + (strrchr(abs, '/') == abs));
 	}
+}
+
+/* ---- pytest suites: herd --pytest (docs/pytest.md) ---- */
+
+/*
+ * The run has one "binary", python/herd-pytest-worker, which starts the
+ * herd_pytest package. What pytest is to collect (the paths, everything after
+ * "--", -k and -m, which pytest evaluates itself) reaches it in
+ * HERD_PYTEST_ARGS, each argument one protocol field; the interpreter in
+ * HERD_PYTEST_PYTHON; the run's private folder, where the first worker's fork
+ * server listens and a worker that cannot start leaves why, in HERD_PYTEST_DIR.
+ */
+static int opt_pytest;		/* --pytest, or runner = pytest in herd.ini */
+static const char *opt_python = "python3";
+static char *pytest_dir;
+
+/* --pytest and --python PATH; 1 when arg was one of them. */
+static int
+pytest_option(int argc, char **argv, int *i, const char *name, const char *eq)
+{
+	if (!strcmp(name, "--pytest")) {
+		opt_pytest = 1;
+		return 1;
+	}
+	if (!strcmp(name, "--python")) {
+		opt_python = hd_opt_value(argc, argv, i, eq);
+		opt_pytest = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* herd.ini's runner = herd (the default) or pytest. */
+static void
+pytest_ini(const struct hd_ini_entry *e, size_t n, const char *path)
+{
+	const char *v = hd_ini_get(e, n, "herd", "runner");
+	char q[HD_QUOTE_SIZE];
+
+	if (!v)
+		return;
+	if (strcmp(v, "pytest") && strcmp(v, "herd")) {
+		fprintf(stderr, "herd: %s: runner takes herd or pytest, not '%s'\n", path,
+			hd_quote_str(q, v));
+		exit(HD_EXIT_USAGE);
+	}
+	opt_pytest = !strcmp(v, "pytest");
+}
+
+/* The worker's launcher: $HERD_PYTEST_WORKER, else beside the herd executable
+ * in the source tree (build folder/../python) or where make install puts it. */
+static char *
+pytest_launcher(void)
+{
+	static const char *const rel[] = { "../python", "../lib/herd" };
+	const char *env = getenv("HERD_PYTEST_WORKER");
+	char exe[4096], *slash, *p;
+	ssize_t n;
+	size_t k;
+
+	if (env && *env)
+		return xstrdup(env);
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) < 0)
+		hd_fatal(HD_EXIT_INTERNAL, "cannot find the herd executable:");
+	exe[n] = 0;
+	if ((slash = strrchr(exe, '/')))
+		*slash = 0;
+	for (k = 0; k < LEN(rel); k++) {
+		p = xasprintf("%s/%s/herd-pytest-worker", exe, rel[k]);
+		if (access(p, X_OK) == 0)
+			return p;
+		free(p);
+	}
+	hd_fatal(HD_EXIT_INTERNAL, "cannot find herd-pytest-worker near %s (set HERD_PYTEST_WORKER)", exe);
+}
+
+/* Whether the interpreter can be run: a path, or a name found on PATH. */
+static int
+pytest_python_found(const char *py)
+{
+	const char *path = getenv("PATH"), *s, *e;
+	int found = 0;
+
+	if (strchr(py, '/'))
+		return access(py, X_OK) == 0;
+	for (s = path ? path : "/usr/bin:/bin"; !found && *s; s = *e ? e + 1 : e) {
+		char *p;
+
+		e = strchrnul(s, ':');
+		p = xasprintf("%.*s/%s", (int)(e - s), e > s ? s : ".", py);
+		found = access(p, X_OK) == 0;
+		free(p);
+	}
+	return found;
+}
+
+/* Appends one argument to HERD_PYTEST_ARGS, escaped as a protocol field. */
+static void
+pytest_arg(struct buf *b, const char *arg)
+{
+	if (b->len)
+		buf_addc(b, '\t');
+	for (; *arg; arg++)
+		if (*arg == '%' || *arg == '\t' || *arg == '\n' || *arg == '\r')
+			buf_printf(b, "%%%02X", (unsigned char)*arg);
+		else
+			buf_addc(b, *arg);
+}
+
+static void
+pytest_cleanup(void)
+{
+	char *p;
+
+	if (!pytest_dir)
+		return;
+	p = xasprintf("%s/fork.sock", pytest_dir);
+	unlink(p);
+	free(p);
+	p = xasprintf("%s/error", pytest_dir);
+	unlink(p);
+	free(p);
+	rmdir(pytest_dir);
+}
+
+/*
+ * Instead of finding binaries: the launcher is the one binary, started with
+ * what pytest needs. -k and -m go to pytest; the items pytest deselects come
+ * marked herd_deselected, and herd's own -m leaves them out, so that the
+ * header counts them. The isolation is none unless asked (xdist's model:
+ * fixtures of wider scope live across the items of a worker).
+ */
+static void
+pytest_setup(struct ctl *c, struct args *a, char **args, size_t nargs)
+{
+	struct buf pa = BUF_INIT;
+	struct stat st;
+	const char *tmp = getenv("TMPDIR");
+	char *launcher = pytest_launcher(), q[HD_QUOTE_SIZE];
+	size_t i;
+
+	if (!pytest_python_found(opt_python)) {
+		fprintf(stderr, "herd: --python: %s: no such interpreter%s\n", hd_quote_str(q, opt_python),
+			strchr(opt_python, '/') ? "" : " on PATH");
+		exit(HD_EXIT_USAGE);
+	}
+	for (i = 0; i < nargs && strcmp(args[i], "--") && strncmp(args[i], "--isolation", 11); i++)
+		;
+	if (i == nargs || !strcmp(args[i], "--"))
+		c->isolation_none = 1;
+	for (i = 0; i < a->npaths; i++)
+		pytest_arg(&pa, a->paths[i]);
+	if (c->kexpr)
+		pytest_arg(&pa, "-k"), pytest_arg(&pa, c->kexpr);
+	if (c->mexpr)
+		pytest_arg(&pa, "-m"), pytest_arg(&pa, c->mexpr);
+	c->kexpr = NULL;
+	c->mexpr = "not herd_deselected";
+	pytest_dir = xasprintf("%s/herd-pytest-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(pytest_dir))
+		hd_fatal(HD_EXIT_INTERNAL, "cannot make a folder in %s:", tmp && *tmp ? tmp : "/tmp");
+	atexit(pytest_cleanup);
+	setenv("HERD_PYTEST_DIR", pytest_dir, 1);
+	setenv("HERD_PYTEST_PYTHON", opt_python, 1);
+	setenv("HERD_PYTEST_ARGS", pa.data ? pa.data : "", 1);
+	buf_clear(&pa);
+	if (stat(launcher, &st) < 0)
+		hd_fatal(HD_EXIT_INTERNAL, "%s:", launcher);
+	add_binary(c, launcher, &st);
+	free(launcher);
+}
+
+/* After the list: a worker that could not start pytest left why (the errors
+ * of a collection, pytest's own status); 0 when none did. */
+static int
+pytest_refused(void)
+{
+	char *p = xasprintf("%s/error", pytest_dir), *text = hd_read_file(p, NULL), *nl;
+	int status = 0;
+
+	free(p);
+	if (!text)
+		return 0;
+	status = atoi(text);
+	nl = strchr(text, '\n');
+	if (status == HD_EXIT_INTERRUPTED)
+		fputs(nl ? nl + 1 : "", stdout);	/* pytest's ERRORS section */
+	else
+		fprintf(stderr, "herd: %s\n", nl ? nl + 1 : "pytest could not start");
+	free(text);
+	return status ? status : HD_EXIT_INTERNAL;
 }
 
 /* ---- selection and reports ---- */
@@ -1131,6 +1364,8 @@ ritems(struct ctl *c, size_t *count)
 			ri->reruns = it->tries;
 			ri->attempts = it->attempts;
 			ri->nattempts = (size_t)it->tries;
+			ri->start = it->started > 0 ? it->started - c->t0 : 0;
+			ri->item = it;
 			if (it->outcome == HD_NONE)
 				ri->message = c->interrupted ? "not run: interrupted\n" :
 					      c->stop_reason ? c->stop_reason : "not run\n";
@@ -1162,43 +1397,182 @@ junit_write(const struct ctl *c, const struct hd_ritem *r, size_t n, double elap
 	return hd_junit_write(c->junit, r, n, elapsed, &opt_junit);
 }
 
+/* ---- the built-in reporters: plugins like any other ---- */
+
+static struct ctl *rep_c;	/* the run they report */
+static double rep_elapsed;
+static struct hd_counts rep_counts;
+
+/* "terminal": a progress character (or a line with -v) per finished item. */
+static int
+term_logreport(herd_session *s, const struct herd_report *r)
+{
+	struct hd_ritem ri;
+
+	(void)s;
+	if (r->outcome == HERD_OUTCOME_RERUN || rep_c->tap || rep_c->collect_only || rep_c->silent)
+		return 0;
+	memset(&ri, 0, sizeof(ri));
+	ri.id = r->id;
+	ri.file = r->file;
+	ri.outcome = (enum hd_outcome)r->outcome;
+	ri.worker = rep_c->nslots > 1 ? r->worker : NULL;
+	hd_term_item(&rep_c->term, &ri);
+	return 0;
+}
+
+/* struct herd_report is struct hd_ritem (src/plugin.c checks it). */
+static const struct hd_ritem *
+session_items(herd_session *s, size_t *n)
+{
+	return (const struct hd_ritem *)(const void *)herd_session_reports(s, n);
+}
+
+static int
+junit_finish(herd_session *s, int *status)
+{
+	size_t n;
+	const struct hd_ritem *r = session_items(s, &n);
+
+	if (rep_c->junit && junit_write(rep_c, r, n, rep_elapsed) < 0) {
+		hd_warn("cannot write %s:", rep_c->junit);
+		*status = HD_EXIT_INTERNAL;
+	}
+	return 0;
+}
+
+static int
+json_finish(herd_session *s, int *status)
+{
+	size_t n;
+	const struct hd_ritem *r = session_items(s, &n);
+
+	if (rep_c->json && hd_json_write(rep_c->json, r, n, rep_elapsed, &rep_counts, shard_meta) < 0) {
+		hd_warn("cannot write %s:", rep_c->json);
+		*status = HD_EXIT_INTERNAL;
+	}
+	return 0;
+}
+
+static int
+tap_finish(herd_session *s, int *status)
+{
+	size_t n;
+	const struct hd_ritem *r = session_items(s, &n);
+
+	(void)status;
+	if (rep_c->tap)
+		hd_tap_write(stdout, r, n);
+	return 0;
+}
+
+static const struct herd_plugin plug_terminal = {
+	.abi = HERD_PLUGIN_ABI, .name = "terminal", .runtest_logreport = term_logreport,
+};
+static const struct herd_plugin plug_junit = {
+	.abi = HERD_PLUGIN_ABI, .name = "junitxml", .sessionfinish = junit_finish,
+};
+static const struct herd_plugin plug_json = {
+	.abi = HERD_PLUGIN_ABI, .name = "json", .sessionfinish = json_finish,
+};
+static const struct herd_plugin plug_tap = {
+	.abi = HERD_PLUGIN_ABI, .name = "tap", .sessionfinish = tap_finish,
+};
+
+static void
+summary_extra(FILE *out)
+{
+	plug_terminal_summary(out);
+}
+
 static int
 report(struct ctl *c, double elapsed)
 {
 	struct hd_ritem *r;
-	struct hd_counts counts;
 	const char *intr = NULL;
 	char tmp[32];
 	size_t n;
 	int status;
 
 	r = ritems(c, &n);
+	rep_elapsed = elapsed;
 	if (c->interrupted)
 		intr = hd_signame(c->interrupted, tmp, sizeof(tmp));
 	if (c->tap) {
-		hd_tap_write(stdout, r, n);
-		hd_count(&counts, r, n);
-		counts.deselected = c->term.counts.deselected;
-		status = hd_exit_status(&counts, c->interrupted);
+		hd_count(&rep_counts, r, n);
+		rep_counts.deselected = c->term.counts.deselected;
+		status = hd_exit_status(&rep_counts, c->interrupted);
 	} else {
 		hd_term_end_progress(&c->term);
 		if (c->stop_reason && !c->interrupted)
 			fprintf(stdout, "\n!!!!!!!!!!!!!!!!!!!! %s !!!!!!!!!!!!!!!!!!!!\n", c->stop_reason);
+		c->term.summary_extra = summary_extra;
 		status = hd_term_summary(&c->term, r, n, elapsed, intr);
-		counts = c->term.counts;
+		rep_counts = c->term.counts;
 	}
-	if (c->junit && junit_write(c, r, n, elapsed) < 0) {
-		hd_warn("cannot write %s:", c->junit);
-		status = HD_EXIT_INTERNAL;
-	}
-	if (c->flaky_fails && counts.n[HD_FLAKY] && status == HD_EXIT_OK)
+	if (c->flaky_fails && rep_counts.n[HD_FLAKY] && status == HD_EXIT_OK)
 		status = HD_EXIT_FAILED;
-	if (c->json && hd_json_write(c->json, r, n, elapsed, &counts, shard_meta) < 0) {
-		hd_warn("cannot write %s:", c->json);
-		status = HD_EXIT_INTERNAL;
-	}
+	/* The reporters (JUnit, JSON, TAP) and every plugin's sessionfinish. */
+	plug_sessionfinish(r, n, &status);
 	free(r);
 	return status;
+}
+
+/* ---- plugins ---- */
+
+/*
+ * Loads the built-ins, herd.ini's plugins and every -p of the command line
+ * (args: addopts, HERD_ADDOPTS, argv), then asks them for their options:
+ * the options are parsed after, so a plugin's own are known there.
+ */
+static void
+load_plugins(const struct ini *in, char **args, size_t nargs)
+{
+	char **specs = xcalloc(in->nplugins + nargs + 1, sizeof(*specs));
+	size_t n = 0, i;
+
+	plug_builtin(&plug_terminal);
+	plug_builtin(&plug_junit);
+	plug_builtin(&plug_json);
+	plug_builtin(&plug_tap);
+	for (i = 0; i < in->nplugins; i++)
+		specs[n++] = in->plugins[i];
+	for (i = 0; i < nargs; i++) {
+		if (!strcmp(args[i], "--"))
+			break;
+		if (strncmp(args[i], "-p", 2) || !strncmp(args[i], "--", 2))
+			continue;
+		if (args[i][2])
+			specs[n++] = args[i] + 2;
+		else if (i + 1 < nargs)
+			specs[n++] = args[++i];
+		else
+			hd_usage_error("%s", "-p takes a plugin: a path or a name");
+	}
+	if (plug_load(specs, n) < 0)
+		exit(HD_EXIT_USAGE);
+	free(specs);
+	if (plug_addoption() < 0)
+		exit(HD_EXIT_INTERNAL);
+}
+
+/* herd.ini's keys that are not herd's: a plugin's option, or an error. */
+static void
+ini_plugin_keys(const struct ini *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->nother; i++) {
+		char q[HD_QUOTE_SIZE];
+
+		if (plug_ini_option(in->other[i].key, in->other[i].value))
+			continue;
+		fprintf(stderr, "herd: %s:%d: unknown key '%s' in [herd] (known: addopts, "
+			"testpaths, resources, cache_dir, junit_family, junit_suite_name, "
+			"chdir, runner, plugins, and the keys of loaded plugins)\n", in->path,
+			in->other[i].line, hd_quote_str(q, in->other[i].key));
+		exit(HD_EXIT_USAGE);
+	}
 }
 
 /*
@@ -1210,8 +1584,8 @@ static struct args a;
 static struct ini ini;
 static char **all;
 
-int
-main(int argc, char **argv)
+static int
+run(int argc, char **argv)
 {
 	char header[256];
 	size_t nall = 0, i, collected;
@@ -1253,6 +1627,8 @@ main(int argc, char **argv)
 	}
 	for (i = 1; i < (size_t)argc; i++)
 		all[nall++] = argv[i];
+	load_plugins(&ini, all, nall);
+	ini_plugin_keys(&ini);
 	a.paths = xcalloc(nall + ini.ntestpaths + 1, sizeof(*a.paths));
 	parse_args(&c, &a, (int)nall, all);
 	/* A bad -k or -m is a usage error before anything starts. */
@@ -1280,12 +1656,18 @@ main(int argc, char **argv)
 	}
 	if (!a.npaths && opt_cache_clear)
 		return 0;	/* cleared, and nothing to run */
-	if (!a.npaths) {
+	if (!a.npaths && !opt_pytest) {
 		fprintf(stderr, "herd: no test binaries given, and no testpaths in herd.ini (see herd --help)\n");
 		return HD_EXIT_USAGE;
 	}
 	if (a.nworkers < 0)
 		a.nworkers = parse_workers("auto");
+	rep_c = &c;
+	plug_session(&c, ini_dir);
+	if (plug_configure() < 0)
+		return HD_EXIT_INTERNAL;
+	if (opt_auto && plug_auto_num_workers(&a.nworkers) < 0)
+		return HD_EXIT_INTERNAL;
 	c.nslots = a.nworkers == 0 ? 1 : a.nworkers;
 	if (c.dist == DIST_NO)
 		c.nslots = 1;
@@ -1310,7 +1692,10 @@ main(int argc, char **argv)
 		c.w[i].slot = (int)i;
 		c.w[i].sock = c.w[i].outfd = c.w[i].errfd = c.w[i].capfd = -1;
 	}
-	find_binaries(&c, a.paths, a.npaths);
+	if (opt_pytest)
+		pytest_setup(&c, &a, all, nall);
+	else
+		find_binaries(&c, a.paths, a.npaths);
 	if (!c.nbins) {
 		fprintf(stderr, "herd: no herd test binaries found\n");
 		return HD_EXIT_NOTESTS;
@@ -1322,8 +1707,15 @@ main(int argc, char **argv)
 		c.random_seed = ((unsigned long)time(NULL) ^ (unsigned long)getpid() * 2654435761u ^
 				 (unsigned long)(hd_now() * 1e6)) % 1000000;
 	c.t0 = hd_now();
+	if (plug_sessionstart() < 0)
+		return HD_EXIT_INTERNAL;
+	plug_setupnodes(&c);
+	if (plug_failed())
+		return HD_EXIT_INTERNAL;
 	status = ctl_collect(&c);
 	if (status)
+		return status;
+	if (opt_pytest && (status = pytest_refused()))
 		return status;
 	for (i = 0; i < c.nbins; i++)
 		c.bins[i].ntotal = c.bins[i].n;
@@ -1347,6 +1739,11 @@ main(int argc, char **argv)
 	apply_history(&c);
 	if (opt_shard_n)
 		apply_shard(&c);
+	/* Plugins see the selection and may narrow and reorder it (collected counts stay). */
+	if (plug_collection_modifyitems(&c) < 0) {
+		ctl_stop_all(&c);
+		return HD_EXIT_INTERNAL;
+	}
 	if (c.collect_only) {
 		size_t j;
 
@@ -1386,9 +1783,11 @@ main(int argc, char **argv)
 	if (opt_shard_n)
 		snprintf(header + strlen(header), sizeof(header) - strlen(header),
 			 ", shard %u/%u", opt_shard_k, opt_shard_n);
-	if (!c.tap)
+	if (!c.tap) {
 		hd_term_header(&c.term, header, collected, collected - (c.dist == DIST_EACH ?
 				 c.nselected / (size_t)c.nslots : c.nselected));
+		plug_report_header(stdout);
+	}
 	c.term.total = c.nselected;
 	c.term.counts.deselected = collected - (c.dist == DIST_EACH ?
 				   c.nselected / (size_t)c.nslots : c.nselected);
@@ -1408,7 +1807,16 @@ main(int argc, char **argv)
 		if (status == HD_EXIT_OK)
 			status = HD_EXIT_FAILED;
 	}
-	if (c.aborted)
+	if (c.aborted || plug_failed())
 		status = HD_EXIT_INTERNAL;
 	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	int status = run(argc, argv);
+
+	plug_unconfigure();
+	return plug_failed() ? HD_EXIT_INTERNAL : status;
 }

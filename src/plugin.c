@@ -6,6 +6,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ struct plug {
 	const struct herd_plugin *p;
 	void *dl;		/* NULL for a built-in */
 	char *path;		/* where it was loaded from; NULL for a built-in */
+	int failed;		/* a hook of it failed: it is not called again */
 };
 
 /* Plugins in registration order: built-ins, then -p's. */
@@ -167,6 +169,7 @@ add(const struct herd_plugin *p, void *dl, char *path)
 	plugs[nplugs].p = p;
 	plugs[nplugs].dl = dl;
 	plugs[nplugs].path = path;
+	plugs[nplugs].failed = 0;
 	nplugs++;
 }
 
@@ -331,6 +334,7 @@ leave(int rc)
 	fprintf(stderr, "herd: plugin %s failed in %s%s%s\n", cur_plug->p->name, hook_names[h],
 		cur_error ? ": " : "", cur_error ? cur_error : "");
 	failed = 1;
+	((struct plug *)cur_plug)->failed = 1;
 	if (session.c) {
 		session.c->aborted = 1;
 		if (!session.c->stopping) {
@@ -348,7 +352,14 @@ plug_failed(void)
 	return failed;
 }
 
-#define EACH(h, k) for (k = 0; k < plug_nimpl[h] && !failed; k++)
+/*
+ * Every plugin with hook h, in order. One that failed is not called again;
+ * the others are, so that what can still be reported is (the run itself
+ * winds down as for -x).
+ */
+#define EACH(h, k)                                            \
+	for (k = 0; k < plug_nimpl[h]; k++)                   \
+		if (!plugs[order[h][k]].failed)
 
 int
 plug_addoption(void)
@@ -470,7 +481,7 @@ plug_session(struct ctl *c, const char *rootdir)
 int
 plug_collection_modifyitems(struct ctl *c)
 {
-	struct citem **v, **seen;
+	struct citem **v;
 	size_t n = 0, i, b, k, m;
 
 	if (!PLUG_WANTS(HERD_HOOK_COLLECTION_MODIFYITEMS))
@@ -501,7 +512,6 @@ plug_collection_modifyitems(struct ctl *c)
 		}
 	}
 	/* Every pointer must be one of ours, once: a plugin may only reorder and drop. */
-	seen = xcalloc(n + 1, sizeof(*seen));
 	for (b = 0; b < c->nbins; b++)
 		for (i = 0; i < c->bins[b].n; i++)
 			c->bins[b].items[i].rank_plugin = 0;
@@ -516,7 +526,6 @@ plug_collection_modifyitems(struct ctl *c)
 			fprintf(stderr, "herd: a plugin's collection_modifyitems left an item "
 				"that is not one of the selected ones, or one twice\n");
 			failed = 1;
-			free(seen);
 			free(v);
 			return -1;
 		}
@@ -533,7 +542,6 @@ plug_collection_modifyitems(struct ctl *c)
 			}
 		}
 	c->plugin_order = 1;
-	free(seen);
 	free(v);
 	return 0;
 }
@@ -709,39 +717,28 @@ plug_terminal_summary(FILE *out)
 		leave(enter(HERD_HOOK_TERMINAL_SUMMARY, k)->terminal_summary(&session, out));
 }
 
+/* A reporter's item and a plugin's report are one layout: no copy is made. */
+_Static_assert(sizeof(struct hd_ritem) == sizeof(struct herd_report) &&
+		       offsetof(struct hd_ritem, outcome) == offsetof(struct herd_report, outcome) &&
+		       offsetof(struct hd_ritem, attempts) == offsetof(struct herd_report, attempts) &&
+		       offsetof(struct hd_ritem, start) == offsetof(struct herd_report, start) &&
+		       offsetof(struct hd_ritem, item) == offsetof(struct herd_report, item) &&
+		       sizeof(struct hd_attempt) == sizeof(struct herd_attempt) &&
+		       offsetof(struct hd_attempt, outlen) == offsetof(struct herd_attempt, outlen) &&
+		       sizeof(enum hd_outcome) == sizeof(enum herd_outcome),
+	       "struct hd_ritem and struct herd_report share their layout");
+
 int
 plug_sessionfinish(const struct hd_ritem *r, size_t n, int *status)
 {
-	size_t i, k;
+	size_t k;
 
-	free(session.reports);
-	session.reports = xcalloc(n + 1, sizeof(*session.reports));
-	for (i = 0; i < n; i++) {
-		struct herd_report *p = &session.reports[i];
-
-		p->id = r[i].id;
-		p->file = r[i].file;
-		p->line = r[i].line;
-		p->suite = r[i].suite;
-		p->name = r[i].name;
-		p->outcome = (enum herd_outcome)r[i].outcome;
-		p->start = r[i].start;
-		p->duration = r[i].duration;
-		p->message = r[i].message;
-		p->output = r[i].output;
-		p->outlen = r[i].outlen;
-		p->worker = r[i].worker;
-		p->reruns = r[i].reruns;
-		/* struct hd_attempt and struct herd_attempt share their layout. */
-		p->attempts = (const struct herd_attempt *)(const void *)r[i].attempts;
-		p->nattempts = r[i].nattempts;
-		p->item = (herd_item *)r[i].item;
-	}
+	session.reports = (struct herd_report *)(void *)r;
 	session.nreports = n;
+	/* All of them, after a failure too: the reporters among them still write. */
 	EACH(HERD_HOOK_SESSIONFINISH, k)
-		if (leave(enter(HERD_HOOK_SESSIONFINISH, k)->sessionfinish(&session, status)) < 0)
-			return -1;
-	return 0;
+		leave(enter(HERD_HOOK_SESSIONFINISH, k)->sessionfinish(&session, status));
+	return failed ? -1 : 0;
 }
 
 void
@@ -987,7 +984,8 @@ const char *herd_session_rootdir(const herd_session *s) { return s->rootdir ? s-
 double
 herd_session_time(const herd_session *s)
 {
-	return s->c ? hd_now() - s->c->t0 : 0;
+	/* The clock starts with sessionstart: configure's hooks see 0. */
+	return s->c && s->c->t0 > 0 ? hd_now() - s->c->t0 : 0;
 }
 
 const struct herd_report *

@@ -9,6 +9,7 @@
 
 #include "expr.h"
 #include "loop.h"
+#include "plugin.h"
 
 #define HIST_SHOWN 50	/* earlier tests a report names at most */
 
@@ -34,6 +35,8 @@ rerun(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	a->output = outlen ? xstrndup(out, outlen) : NULL;
 	a->outlen = outlen;
 	it->queued = 0;
+	if (PLUG_WANTS(HERD_HOOK_RUNTEST_LOGREPORT))
+		plug_runtest_logreport(c, it, o, duration, msg, msglen, out, outlen, NULL, 1);
 	if (c->reruns_delay > 0) {
 		it->not_before = hd_now() + c->reruns_delay;
 		c->delayed = xreallocarray(c->delayed, c->ndelayed + 1, sizeof(*c->delayed));
@@ -163,8 +166,6 @@ finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	    const char *msg, size_t msglen, const char *out, size_t outlen,
 	    struct worker *w)
 {
-	struct hd_ritem ri;
-
 	if (it->checking) {
 		check_done(it, o);
 		return;
@@ -190,15 +191,9 @@ finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	if (hd_outcome_fails(o))
 		c->failures++;
 	want_check(c, it, o);
-	if (c->tap || c->collect_only || c->silent)
-		goto check_stop;
-	memset(&ri, 0, sizeof(ri));
-	ri.id = it->id;
-	ri.file = it->file;
-	ri.outcome = o;
-	ri.worker = c->nslots > 1 ? (w ? w->name : NULL) : NULL;
-	hd_term_item(&c->term, &ri);
-check_stop:
+	/* The terminal's progress is a plugin's too (main.c's "terminal"). */
+	if (PLUG_WANTS(HERD_HOOK_RUNTEST_LOGREPORT))
+		plug_runtest_logreport(c, it, o, duration, msg, msglen, out, outlen, w, 0);
 	if (c->maxfail && c->failures >= (size_t)c->maxfail && !c->stopping) {
 		c->stopping = 1;
 		c->stop_reason = xasprintf("stopping after %zu failure%s", c->failures,

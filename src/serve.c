@@ -8,15 +8,18 @@
 #include <string.h>
 
 #include "loop.h"
+#include "plugin.h"
 
 void
 grant(void *cookie, const char *name, int owner)
 {
 	struct ctl *c = cookie;
 
-	(void)name;
-	if (owner >= 0 && owner < c->nslots && worker_alive(&c->w[owner]))
+	if (owner >= 0 && owner < c->nslots && worker_alive(&c->w[owner])) {
 		reply(&c->w[owner], HD_MSG_LOCKED, NULL, NULL, 0);
+		if (PLUG_WANTS(HERD_HOOK_EVENT))
+			plug_event(c, HERD_EV_LOCK_GOT, c->w[owner].name, name, NULL);
+	}
 }
 
 /* The third and fourth fields of m: a fixture's outcome and its reason. */
@@ -39,6 +42,8 @@ fixture_setup(struct ctl *c, struct worker *w, const char *name)
 		g->state = G_SETTING;
 		g->owner = w->slot;
 		reply(w, HD_MSG_FIXTURE, "run", NULL, 0);
+		if (PLUG_WANTS(HERD_HOOK_EVENT))
+			plug_event(c, HERD_EV_GFIX_BEGIN, w->name, name, NULL);
 	} else if (g->state == G_SETTING) {
 		g->waiters = xreallocarray(g->waiters, g->nwait + 1, sizeof(*g->waiters));
 		g->waiters[g->nwait++] = w->slot;
@@ -63,6 +68,8 @@ fixture_done(struct ctl *c, struct worker *w, const char *name, const struct hd_
 		return;
 	ok = m->nf > 2 && !strcmp(m->f[2], "ok");
 	why = field(m, 3, &len);
+	if (PLUG_WANTS(HERD_HOOK_EVENT))
+		plug_event(c, HERD_EV_GFIX_END, w->name, name, ok ? "ok" : "failed");
 	g->state = ok ? G_READY : G_FAILED;
 	g->skipped = m->nf > 2 && !strcmp(m->f[2], "skipped");
 	if (g->skipped)
@@ -73,15 +80,34 @@ fixture_done(struct ctl *c, struct worker *w, const char *name, const struct hd_
 	gfix_settled(c, g);
 }
 
+/* A lock request served, told to the event hook (the trace's lock waits). */
+static void
+lock_event(struct ctl *c, struct worker *w, const struct hd_msg *m)
+{
+	size_t before = w->wbuf.len;
+	int lock = !strcmp(m->f[0], HD_MSG_LOCK);
+
+	hd_sync_serve(c->sync, w->slot, m, &w->wbuf, grant, c);
+	if (!lock)
+		plug_event(c, HERD_EV_LOCK_RELEASE, w->name, m->f[1], NULL);
+	else if (w->wbuf.len == before)
+		plug_event(c, HERD_EV_LOCK_WAIT, w->name, m->f[1], NULL);
+	else if (!strncmp(w->wbuf.data + before, HD_MSG_LOCKED, strlen(HD_MSG_LOCKED)))
+		plug_event(c, HERD_EV_LOCK_GOT, w->name, m->f[1], NULL);
+}
+
 int
 serve(struct ctl *c, struct worker *w, const struct hd_msg *m)
 {
 	const char *type = m->f[0], *name = m->nf > 1 ? m->f[1] : "", *why;
 	int len;
 
-	if (hd_sync_serve(c->sync, w->slot, m, &w->wbuf, grant, c))
-		return 1;
-	if (!strcmp(type, HD_MSG_FIXTURE_SETUP)) {
+	if (PLUG_WANTS(HERD_HOOK_EVENT) && m->nf > 1 && (!strcmp(type, HD_MSG_LOCK) ||
+							  !strcmp(type, HD_MSG_UNLOCK))) {
+		lock_event(c, w, m);
+	} else if (hd_sync_serve(c->sync, w->slot, m, &w->wbuf, grant, c)) {
+		/* a lock, board or trail request, answered */
+	} else if (!strcmp(type, HD_MSG_FIXTURE_SETUP)) {
 		fixture_setup(c, w, name);
 	} else if (!strcmp(type, HD_MSG_FIXTURE_DONE)) {
 		fixture_done(c, w, name, m);

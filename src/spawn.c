@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "plugin.h"
 
 static int
 make_capture(void)
@@ -145,7 +146,8 @@ void
 worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only)
 {
 	int sv[2], out[2], err[2];
-	char env[5][64];
+	char env[5][64], **penvs = NULL;
+	size_t nplug = 0, nfixed = 0, k;
 	pid_t pid;
 
 	memset(w->name, 0, sizeof(w->name));
@@ -180,7 +182,7 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	fflush(NULL);
 	{
 		int fds[6] = { -1, out[1], err[1], sv[1], w->capfd, w->resfd > 2 ? w->resfd : -1 };
-		char *add[9];
+		char *add[9], **all = add;
 		size_t nadd = 0;
 
 		add[nadd++] = env[0];
@@ -193,7 +195,22 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		add[nadd++] = "HERD_CAPTURE_FD=4";
 		if (fds[5] >= 0)
 			add[nadd++] = "HERD_RESULTS_FD=5";
-		pid = spawn_worker(b, fds, add, nadd);
+		if (PLUG_WANTS(HERD_HOOK_CONFIGURE_NODE)) {
+			/* A plugin's variables come after ours: they cannot unset the protocol's. */
+			char **penv = NULL;
+			size_t np = 0;
+
+			plug_configure_node(c, w, &penv, &np);
+			all = xcalloc(nadd + np + 1, sizeof(*all));
+			memcpy(all, add, nadd * sizeof(*add));
+			for (k = 0; k < np; k++)
+				all[nadd + k] = penv[k];
+			free(penv);
+			nplug = np;
+		}
+		pid = spawn_worker(b, fds, all, nadd + nplug);
+		penvs = all != add ? all : NULL;
+		nfixed = nadd;
 	}
 	if (pid < 0)
 		pid = fork();
@@ -240,6 +257,8 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 			unsetenv("HERD_COLLECT_HASH");
 		putenv("HERD_PROTOCOL_FD=3");
 		putenv("HERD_CAPTURE_FD=4");
+		for (k = 0; k < nplug; k++)
+			putenv(penvs[nfixed + k]);
 		if (b->cwd && chdir(b->cwd) < 0) {
 			fprintf(stderr, "herd: cannot enter %s: %s\n", b->cwd, strerror(errno));
 			_exit(127);
@@ -249,6 +268,11 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		_exit(127);
 	}
 	setpgid(pid, pid);
+	for (k = 0; k < nplug; k++)
+		free(penvs[nfixed + k]);
+	free(penvs);
+	if ((collect_only || !b->collected) && PLUG_WANTS(HERD_HOOK_EVENT))
+		plug_event(c, HERD_EV_COLLECT_BEGIN, w->name, b->path, NULL);
 	close(sv[1]);
 	close(out[1]);
 	close(err[1]);

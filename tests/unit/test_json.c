@@ -156,9 +156,9 @@ read_report(const char *path)
 
 static const struct hd_ritem two[] = {
 	{ "t.c::math::add", "t.c", 3, "math", "add", HD_PASSED, 0.0015, NULL,
-	  NULL, 0, "gw0", 0, NULL, 0 },
+	  NULL, 0, "gw0", 0, NULL, 0, 0, NULL },
 	{ "t.c::io::read[1]", "t.c", 9, "io", "read[1]", HD_FAILED, 2.5,
-	  "t.c:10: CHECK_EQ(n, 4)\n  n = 3", "out\n\x01\xff", 6, NULL, 2, NULL, 0 },
+	  "t.c:10: CHECK_EQ(n, 4)\n  n = 3", "out\n\x01\xff", 6, NULL, 2, NULL, 0, 0, NULL },
 };
 
 TEST(json_report, exact_document)
@@ -217,9 +217,9 @@ TEST(json_report, empty_run_with_meta)
 TEST(json_report, counts_from_items_when_null)
 {
 	struct hd_ritem v[] = {
-		{ "a", "a.c", 1, "s", "a", HD_XFAILED, 0, "bug 1", NULL, 0, NULL, 0, NULL, 0 },
-		{ "b", "a.c", 2, "s", "b", HD_NONE, NAN, NULL, NULL, 0, NULL, 0, NULL, 0 },
-		{ "c", "a.c", 3, "s", "c", HD_CRASHED, INFINITY, "SIGSEGV", NULL, 0, NULL, 0, NULL, 0 },
+		{ "a", "a.c", 1, "s", "a", HD_XFAILED, 0, "bug 1", NULL, 0, NULL, 0, NULL, 0, 0, NULL },
+		{ "b", "a.c", 2, "s", "b", HD_NONE, NAN, NULL, NULL, 0, NULL, 0, NULL, 0, 0, NULL },
+		{ "c", "a.c", 3, "s", "c", HD_CRASHED, INFINITY, "SIGSEGV", NULL, 0, NULL, 0, NULL, 0, 0, NULL },
 	};
 	char *path = tmpname("r.json"), *got;
 
@@ -283,7 +283,7 @@ TEST(json_report, python_parses_nasty_bytes)
 {
 	char bytes[256], *path, *cmd;
 	struct hd_ritem it = { "x\"y\\z", "f.c", 1, "s\n", "n\t", HD_FAILED, 1, NULL,
-			       bytes, sizeof(bytes), "gw\x7f", 0, NULL, 0 };
+			       bytes, sizeof(bytes), "gw\x7f", 0, NULL, 0, 0, NULL };
 	int i, rc;
 
 	if (system("python3 -c '' >/dev/null 2>&1") != 0)

@@ -24,7 +24,7 @@ tap(const struct hd_ritem *items, size_t n)
 	return text;
 }
 
-#define ITEM(id, o, dur, msg) { id, "t.c", 1, "s", id, o, dur, msg, NULL, 0, NULL, 0, NULL, 0 }
+#define ITEM(id, o, dur, msg) { id, "t.c", 1, "s", id, o, dur, msg, NULL, 0, NULL, 0, NULL, 0, 0, NULL }
 
 static const struct hd_ritem every[] = {
 	ITEM("t.c::s::pass", HD_PASSED, 0.001, NULL),

@@ -1,0 +1,33 @@
+"""Entry point of herd's pytest worker: python -m herd_pytest, or this file run
+by python/herd-pytest-worker. Kept to syntax old interpreters parse, so that
+one too old says so in one line."""
+import os
+import sys
+
+if __package__ in (None, ""):
+    # Run as a file: the package's parent takes the place of this folder on
+    # sys.path, and the working folder comes first, as with python -m pytest.
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sys.path.insert(0, os.getcwd())
+
+
+def main():
+    from herd_pytest import bad
+    if sys.version_info < (3, 8):
+        return bad.refuse(4, "herd --pytest needs Python 3.8 or later; %s is %d.%d" %
+                          (sys.executable, sys.version_info[0], sys.version_info[1]))
+    if os.environ.get("HERD_COLLECT_HASH"):
+        # A later worker: forked from the collector when it can be.
+        from herd_pytest import forkserver
+        forkserver.launch()
+    try:
+        import pytest  # noqa: F401
+    except ImportError as e:
+        return bad.refuse(4, "%s cannot import pytest (%s); install it or pick an "
+                          "interpreter that has it with --python" % (sys.executable, e))
+    from herd_pytest import worker
+    return worker.main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""The herd wire protocol, version 1 (docs/protocol.md): framing and the channel."""
+import os
+import re
+import select
+
+_ESC = re.compile(rb"[%\t\n\r]")
+_BAD = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+_HEX = re.compile(rb"%([0-9A-Fa-f]{2})")
+
+
+class ProtocolError(Exception):
+    pass
+
+
+def field(v):
+    """One field, escaped: '%', TAB, LF and CR become %XX."""
+    if not isinstance(v, bytes):
+        v = str(v).encode("utf-8", "surrogateescape")
+    return _ESC.sub(lambda m: b"%%%02X" % m.group()[0], v)
+
+
+def message(*fields):
+    return b"\t".join(field(f) for f in fields) + b"\n"
+
+
+def fields(line):
+    """Splits one line (without its LF) and unescapes each field."""
+    if not line or b"\r" in line:
+        raise ProtocolError("an empty line or a raw CR")
+    out = []
+    for f in line.split(b"\t"):
+        if _BAD.search(f):
+            raise ProtocolError("a bad escape in %r" % f[:40])
+        out.append(_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), f))
+    return out
+
+
+def unquote_args(s):
+    """HERD_PYTEST_ARGS: arguments as protocol fields, TAB-separated."""
+    if not s:
+        return []
+    return [f.decode("utf-8", "surrogateescape") for f in fields(s.encode("utf-8", "surrogateescape"))]
+
+
+class Channel:
+    """The protocol socket: buffered reads split into messages, whole writes."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.rest = b""
+        self.eof = False
+
+    def send(self, *f):
+        self.write(message(*f))
+
+    def write(self, data):
+        view = memoryview(data)
+        while view:
+            try:
+                n = os.write(self.fd, view)
+            except BrokenPipeError:
+                raise SystemExit(0)	# the controller is gone: nothing to tell it
+            except InterruptedError:
+                continue
+            view = view[n:]
+
+    def read(self, wait):
+        """The messages that have arrived; with wait, blocks until at least one."""
+        msgs = []
+        while not self.eof:
+            r, _, _ = select.select([self.fd], [], [], None if wait and not msgs else 0)
+            if not r:
+                break
+            data = os.read(self.fd, 65536)
+            if not data:
+                self.eof = True
+                break
+            lines = (self.rest + data).split(b"\n")
+            self.rest = lines.pop()
+            msgs += [fields(l) for l in lines]
+            if msgs:
+                wait = False
+        return msgs

@@ -1,0 +1,497 @@
+"""The worker: pytest collects, then herd's controller hands out the items.
+
+pytest runs as usual (pytest.main), and this module's plugin takes over its
+run loop, as pytest-xdist's workers do: the list is sent, and each item the
+controller sends runs through pytest's own runtest protocol."""
+import io
+import os
+import select
+import signal
+import sys
+import time
+
+import pytest
+
+from herd_pytest import bad, proto
+
+OUTPUT_MAX = 1 << 20	# a result's output keeps both ends of what is longer
+DESELECTED = "herd_deselected"	# the mark herd --pytest leaves out (main.c)
+
+
+def main():
+    args = proto.unquote_args(os.environ.get("HERD_PYTEST_ARGS", ""))
+    plugin = Worker()
+    # pytest prints why it cannot start (a conftest that raises, a bad option)
+    # on stderr: keep it for the one line the controller shows.
+    err, sys.stderr = sys.stderr, io.StringIO()
+    try:
+        status = pytest.main(args + ["--capture=no"], plugins=[plugin, Quiet()])
+    finally:
+        if isinstance(sys.stderr, io.StringIO):
+            plugin.early_err = sys.stderr.getvalue()
+            sys.stderr = err
+    if not plugin.started:
+        return bad.refuse(int(status) if int(status) in (2, 3, 4) else 3,
+                          "pytest stopped before collecting: " + first_error(plugin.early_err, status))
+    return 0
+
+
+def first_error(text, status):
+    """The line of pytest's complaint that names the problem."""
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    for l in lines:
+        if ": error: " in l:	# argparse's, for a bad option
+            return "pytest: error: " + l.split(": error: ", 1)[1]
+    for l in lines:
+        if l.startswith(("ImportError while loading conftest", "ERROR:", "E   ")):
+            tail = [x for x in lines if x.startswith("E   ")]
+            return l + ((" " + tail[-1][4:]) if tail and not l.startswith("E   ") else "")
+    return lines[-1] if lines else "exit status %d" % int(status)
+
+
+class Worker:
+    def __init__(self):
+        self.started = False
+        self.early_err = ""
+        self.deselected = []
+        self.collect_errors = []
+        self.reports = []
+
+    # ---- pytest hooks ----
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_configure(self, config):
+        # xdist's names, so that suites written for xdist run unchanged.
+        wid = os.environ.get("HERD_WORKER", "gw0")
+        count = os.environ.get("HERD_WORKER_COUNT", "1")
+        config.workerinput = {"workerid": wid, "workercount": int(count),
+                              "testrunuid": os.environ.get("HERD_TESTRUN_UID", ""),
+                              "mainargv": sys.argv}
+        config.workeroutput = {}
+        set_xdist_env()
+        if not config.pluginmanager.hasplugin("xdist"):
+            config.pluginmanager.register(XdistFixtures(), "herd-xdist-fixtures")
+
+    def pytest_deselected(self, items):
+        self.deselected += items
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.collect_errors.append(report)
+
+    def pytest_runtest_logreport(self, report):
+        self.reports.append(report)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session):
+        sys.stderr = sys.__stderr__
+        self.started = True
+        if self.collect_errors and not session.config.option.continue_on_collection_errors:
+            return bad.refuse(2, errors_section(self.collect_errors)) or True
+        items = list(session.items) + [i for i in self.deselected if i not in session.items]
+        chosen = set(session.items)
+        self.run_as_worker(session, items, chosen)
+        return True
+
+    def run_as_worker(self, session, items, chosen):
+        from herd_pytest import forkserver
+
+        listing = [(i.nodeid, item_keys(i, i in chosen)) for i in items]
+        forkserver.serve_if_first()	# returns in the workers it forks too
+        # A forked worker has its launcher's variables now: xdist's follow them.
+        set_xdist_env()
+        session.config.workerinput.update(workerid=os.environ["PYTEST_XDIST_WORKER"],
+                                          workercount=int(os.environ["PYTEST_XDIST_WORKER_COUNT"]))
+        chan = take_channel()
+        send_list(chan, listing)
+        Loop(self, session, items, chan).run()
+
+
+class Quiet:
+    """pytest's terminal report is herd's to print: the worker's goes nowhere."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_configure(self, config):
+        tr = config.pluginmanager.get_plugin("terminalreporter")
+        if tr is not None:
+            from _pytest.config import create_terminal_writer
+            self.devnull = open(os.devnull, "w")
+            tr._tw = create_terminal_writer(config, self.devnull)
+
+
+class XdistFixtures:
+    """worker_id and testrun_uid, with xdist's values, when xdist is absent."""
+
+    @pytest.fixture(scope="session")
+    def worker_id(self):
+        return os.environ.get("PYTEST_XDIST_WORKER", "master")
+
+    @pytest.fixture(scope="session")
+    def testrun_uid(self):
+        return os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+
+
+def set_xdist_env():
+    os.environ["PYTEST_XDIST_WORKER"] = os.environ.get("HERD_WORKER", "gw0")
+    os.environ["PYTEST_XDIST_WORKER_COUNT"] = os.environ.get("HERD_WORKER_COUNT", "1")
+    os.environ["PYTEST_XDIST_TESTRUNUID"] = os.environ.get("HERD_TESTRUN_UID", "")
+
+
+def errors_section(reports):
+    """pytest's report of a collection that failed, as pytest prints it."""
+    out = [" ERRORS ".center(80, "=")]
+    for r in reports:
+        out.append((" ERROR collecting %s " % r.nodeid).center(80, "_"))
+        out.append(str(r.longrepr))
+    out.append(" short test summary info ".center(80, "="))
+    for r in reports:
+        out.append("ERROR %s" % r.nodeid)
+    n = len(reports)
+    out.append((" Interrupted: %d error%s during collection " %
+                (n, "" if n == 1 else "s")).center(80, "!"))
+    return "\n".join(out) + "\n"
+
+
+def mark_arg(m, pos, key):
+    if m is None:
+        return None
+    if len(m.args) > pos:
+        return m.args[pos]
+    return m.kwargs.get(key)
+
+
+def item_keys(item, chosen):
+    """The item message's key=value fields (docs/protocol.md, item keys)."""
+    parts = item.nodeid.split("::")
+    keys = ["file=" + parts[0], "name=" + parts[-1]]
+    if len(parts) > 2:
+        keys.append("suite=" + "::".join(parts[1:-1]))
+    loc = item.location
+    if loc and loc[1] is not None:
+        keys.append("line=%d" % (loc[1] + 1))
+    marks = sorted({m.name for m in item.iter_markers()})
+    if not chosen:
+        marks.append(DESELECTED)
+    if marks:
+        keys.append("marks=" + " ".join(marks))
+    group = mark_arg(item.get_closest_marker("xdist_group"), 0, "name")
+    mp = item.get_closest_marker("mp_group")
+    if mp is not None:
+        group = mark_arg(mp, 0, "group")
+        strategy = mark_arg(mp, 1, "strategy") or "free"
+        keys.append("strategy=" + str(strategy))
+    if group is not None:
+        keys.append("group=" + str(group))
+    timeout = mark_arg(item.get_closest_marker("timeout"), 0, "timeout")
+    if isinstance(timeout, (int, float)) and timeout >= 0:
+        keys.append("timeout=%g" % timeout)
+    return keys
+
+
+def take_channel():
+    """The protocol fd, kept from the tests; the others herd passes, dropped."""
+    fd = int(os.environ.pop("HERD_PROTOCOL_FD"))
+    os.set_inheritable(fd, False)
+    os.environ.pop("HERD_RESULTS_FD", None)	# results are sent one by one
+    return proto.Channel(fd)
+
+
+def list_hash(listing):
+    h = 0xcbf29ce484222325
+    for nodeid, _ in listing:
+        for b in nodeid.encode("utf-8", "surrogateescape") + b"\n":
+            h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+    return "%016x" % h
+
+
+def send_list(chan, listing):
+    h = list_hash(listing)
+    out = [proto.message("hello", 1, "pid=%d" % os.getpid(), "impl=herd_pytest/0.1")]
+    if os.environ.pop("HERD_COLLECT_HASH", None) != h:
+        out += [proto.message("item", nodeid, *keys) for nodeid, keys in listing]
+    out.append(proto.message("collected", len(listing), "hash=" + h))
+    chan.write(b"".join(out))
+
+
+class Loop:
+    """Runs what the controller sends, one item at a time, in order."""
+
+    def __init__(self, plugin, session, items, chan):
+        self.plugin = plugin
+        self.session = session
+        self.items = items
+        self.pos = {id(it): k for k, it in enumerate(items)}
+        self.chan = chan
+        self.queue = []
+        self.stopping = False
+        self.fork = False
+        self.timeout = 0.0
+        self.grace = 1.0
+        self.capture = True
+        self.capfd = capture_fd()
+
+    def run(self):
+        while True:
+            self.handle(self.chan.read(wait=not self.queue))
+            if self.chan.eof:
+                os._exit(0)	# the controller is gone
+            if self.queue:
+                self.run_one(self.queue.pop(0))
+            elif self.stopping:
+                break
+        self.teardown_all()
+        self.chan.send("bye")
+
+    def handle(self, msgs):
+        for m in msgs:
+            t = m[0]
+            if t == b"config":
+                kv = dict(f.split(b"=", 1) for f in m[1:] if b"=" in f)
+                self.fork = kv.get(b"isolation") == b"fork"
+                self.timeout = float(kv.get(b"timeout", b"0") or 0)
+                self.grace = float(kv.get(b"grace", b"1") or 1)
+                self.capture = kv.get(b"capture", b"1") != b"0"
+            elif t == b"run":
+                self.queue += [int(i) for i in m[1:]]
+            elif t == b"release":
+                # The first queued item counts as running: never give it back.
+                n = min(int(m[1]), max(len(self.queue) - 1, 0))
+                back = self.queue[len(self.queue) - n:] if n else []
+                del self.queue[len(self.queue) - n:]
+                self.chan.send("released", *back)
+            elif t == b"stop":
+                self.queue, self.stopping = [], True
+            elif t in (b"ok", b"locked", b"fail", b"board", b"trail", b"fixture"):
+                pass	# replies to requests that a dead test left behind
+            else:
+                sys.stderr.write("herd-pytest: unknown message %r\n" % t)
+                sys.exit(3)
+
+    def next_item(self, k):
+        """The item after k: the next queued, else a guess: the next collected,
+        so that fixtures a following item shares stay alive."""
+        if self.queue:
+            return self.items[self.queue[0]]
+        if k + 1 < len(self.items):
+            return self.items[k + 1]
+        return self.items[k - 1] if k > 0 else None
+
+    def run_one(self, k):
+        item, t0 = self.items[k], time.monotonic()
+        left = self.leftover_teardown(item)
+        if self.fork:
+            outcome, msg, out = self.run_forked(item)
+        else:
+            outcome, msg, out = self.run_here(item, self.next_item(k))
+        if left:
+            out = left + out
+        self.chan.send("result", k, outcome, "%.6f" % (time.monotonic() - t0), msg, cut(out))
+
+    def leftover_teardown(self, item):
+        """Tears down what the guessed next item kept and item does not need."""
+        state = getattr(self.session, "_setupstate", None)
+        stack = getattr(state, "stack", None)
+        if not stack:
+            return b""
+        chain = item.listchain()
+        if list(stack)[:len(chain)] == chain[:len(stack)]:
+            return b""
+        try:
+            state.teardown_exact(item)
+        except BaseException as e:  # noqa: B902 - a teardown may raise anything
+            return ("teardown before this item, of fixtures the previous item "
+                    "kept alive, failed: %r\n" % e).encode()
+        return b""
+
+    def redirect(self):
+        """Points fds 1 and 2 at the empty capture file; returns the old ones."""
+        if not self.capture or self.capfd < 0:
+            return None
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.ftruncate(self.capfd, 0)
+        os.lseek(self.capfd, 0, os.SEEK_SET)
+        saved = (os.dup(1), os.dup(2))
+        os.dup2(self.capfd, 1)
+        os.dup2(self.capfd, 2)
+        return saved
+
+    def restore(self, saved):
+        if saved is None:
+            return b""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        os.close(saved[0])
+        os.close(saved[1])
+        return read_capture(self.capfd)
+
+    def run_here(self, item, nextitem):
+        saved = self.redirect()
+        self.plugin.reports = []
+        try:
+            item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+        finally:
+            out = self.restore(saved)
+        outcome, msg = judge(self.plugin.reports)
+        return outcome, msg, out
+
+    def run_forked(self, item):
+        """--isolation fork: the item in a child of its own, as pytest-forked:
+        fixtures of wider scope are set up in the child, and torn down there."""
+        r, w = os.pipe()
+        saved = self.redirect()
+        pid = os.fork()
+        if pid == 0:
+            os.close(r)
+            os.setpgid(0, 0)
+            os.close(self.chan.fd)
+            self.plugin.reports = []
+            try:
+                item.ihook.pytest_runtest_protocol(item=item, nextitem=None)
+                outcome, msg = judge(self.plugin.reports)
+            except BaseException as e:  # noqa: B902
+                outcome, msg = "failed", repr(e)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            with os.fdopen(w, "wb") as f:
+                f.write(proto.message(outcome, msg))
+            os._exit(0)
+        os.close(w)
+        status, timed_out = self.wait_child(pid, self.limit(item))
+        with os.fdopen(r, "rb") as f:
+            said = f.read()
+        out = self.restore(saved)
+        if timed_out:
+            return "timeout", "timed out after %gs\n" % self.limit(item), out
+        if said.endswith(b"\n") and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+            f = proto.fields(said[:-1])
+            return f[0].decode(), f[1], out
+        return "crashed", describe(status), out
+
+    def limit(self, item):
+        t = mark_arg(item.get_closest_marker("timeout"), 0, "timeout")
+        return float(t) if isinstance(t, (int, float)) and t >= 0 else self.timeout
+
+    def wait_child(self, pid, limit):
+        """The child's wait status, and whether it ran out of time: past the
+        limit its group gets SIGTERM, then SIGKILL after the grace period."""
+        deadline = time.monotonic() + limit if limit > 0 else None
+        fd = pidfd(pid)
+        killed = 0
+        try:
+            while True:
+                wpid, status = os.waitpid(pid, os.WNOHANG)
+                if wpid:
+                    return status, killed > 0
+                wait = None if deadline is None else max(deadline - time.monotonic(), 0)
+                if fd >= 0:
+                    select.select([fd], [], [], wait)
+                elif deadline is None:
+                    return os.waitpid(pid, 0)[1], False
+                else:
+                    time.sleep(min(wait, 0.005))	# no pidfd (Python 3.8): poll
+                if deadline is not None and time.monotonic() >= deadline:
+                    try:
+                        os.killpg(pid, signal.SIGKILL if killed else signal.SIGTERM)
+                    except ProcessLookupError:
+                        pass
+                    killed += 1
+                    deadline = time.monotonic() + (self.grace if killed == 1 else 3600)
+        finally:
+            if fd >= 0:
+                os.close(fd)
+
+    def teardown_all(self):
+        state = getattr(self.session, "_setupstate", None)
+        if state is None or not getattr(state, "stack", None):
+            return
+        try:
+            state.teardown_exact(None)
+        except BaseException as e:  # noqa: B902
+            self.chan.send("warning", "pytest fixtures' teardown at the end of the worker "
+                           "failed: %r" % e)
+
+
+def judge(reports):
+    """One herd outcome and message from an item's setup, call and teardown."""
+    outcome, msg = "passed", ""
+    extra = []
+    for r in reports:
+        if r.when == "setup":
+            if r.failed:
+                outcome, msg = "error", r.longreprtext
+            elif r.skipped:
+                outcome = "xfailed" if hasattr(r, "wasxfail") else "skipped"
+                msg = r.wasxfail if hasattr(r, "wasxfail") else skip_reason(r)
+        elif r.when == "call":
+            if hasattr(r, "wasxfail"):
+                outcome = "xfailed" if r.skipped else "xpassed"
+                msg = r.wasxfail
+            elif r.failed:
+                outcome, msg = "failed", r.longreprtext
+            elif r.skipped:
+                outcome, msg = "skipped", skip_reason(r)
+        elif r.failed:
+            if outcome != "failed":
+                outcome = "error"
+            msg = (msg + "\n" if msg else "") + "error at teardown:\n" + r.longreprtext
+        for name, content in getattr(r, "sections", []):
+            if "stdout" not in name and "stderr" not in name and content:
+                extra.append(" %s ".center(40, "-") % name + "\n" + content)
+    if extra and outcome in ("failed", "error"):
+        msg = msg + "\n" + "\n".join(extra)
+    if msg and not msg.endswith("\n"):
+        msg += "\n"
+    return outcome, msg
+
+
+def skip_reason(r):
+    if isinstance(r.longrepr, tuple) and len(r.longrepr) == 3:
+        return r.longrepr[2]
+    return str(r.longrepr)
+
+
+def describe(status):
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = "signal %d" % sig
+        return "crashed by %s (%s)\n" % (name, signal.strsignal(sig) or name)
+    return "crashed: the test's process exited with status %d\n" % os.WEXITSTATUS(status)
+
+
+def pidfd(pid):
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return -1
+
+
+def capture_fd():
+    v = os.environ.pop("HERD_CAPTURE_FD", None)
+    if v is None:
+        return -1
+    fd = int(v)
+    os.set_inheritable(fd, False)
+    return fd
+
+
+def read_capture(fd):
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    while True:
+        b = os.read(fd, 1 << 16)
+        if not b:
+            return b"".join(chunks)
+        chunks.append(b)
+
+
+def cut(out):
+    if len(out) <= OUTPUT_MAX:
+        return out
+    half = OUTPUT_MAX // 2
+    return out[:half] + b"\n[... %d bytes left out ...]\n" % (len(out) - 2 * half) + out[-half:]

@@ -1,0 +1,457 @@
+/*
+ * dag.c - the task graph (src/dag.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dag.h"
+
+/* The words of a space-separated list, malloc()ed; *n of them. */
+static char **
+words(const char *s, size_t *n)
+{
+	char **v = NULL;
+	size_t k = 0;
+
+	while (s && *s) {
+		size_t len;
+
+		s += strspn(s, " \t\n");
+		len = strcspn(s, " \t\n");
+		if (!len)
+			break;
+		v = xreallocarray(v, k + 1, sizeof(*v));
+		v[k++] = xstrndup(s, len);
+		s += len;
+	}
+	*n = k;
+	return v;
+}
+
+char *
+dag_path(const char *path)
+{
+	char *out = xcalloc(strlen(path) + 2, 1);
+	size_t len = 0;
+	const char *p = path;
+
+	if (*p == '/') {
+		free(out);
+		return NULL;	/* absolute: the caller made it relative if it could */
+	}
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			/* "" or ".": nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (!len) {
+				free(out);
+				return NULL;	/* above the root */
+			}
+			while (len && out[len - 1] != '/')
+				len--;
+			if (len)
+				len--;	/* the '/' before it */
+		} else {
+			if (len)
+				out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	out[len] = '\0';
+	if (!len) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static void
+add_edge(struct dag *d, size_t from, size_t to)
+{
+	struct dag_task *a = &d->t[from], *b = &d->t[to];
+	size_t i;
+
+	for (i = 0; i < b->nup; i++)
+		if (b->up[i] == from)
+			return;
+	b->up = xreallocarray(b->up, b->nup + 1, sizeof(*b->up));
+	b->up[b->nup++] = from;
+	a->down = xreallocarray(a->down, a->ndown + 1, sizeof(*a->down));
+	a->down[a->ndown++] = to;
+}
+
+/* The producer of path, or (size_t)-1. */
+static size_t
+producer_of(const struct dag *d, const char *path)
+{
+	size_t lo = 0, hi = d->nproducts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(d->products[mid], path);
+
+		if (!c)
+			return d->producer[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (size_t)-1;
+}
+
+/* Normalised paths of a list; an error for each one outside the root. */
+static char **
+paths(const char *list, size_t *n, const char *task, const char *what, struct buf *err)
+{
+	char **v = words(list, n);
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		char *p = dag_path(v[i]);
+
+		if (!p) {
+			buf_printf(err, "%s: %s '%s' is outside the project root\n", task, what, v[i]);
+			p = xstrdup(v[i]);
+		}
+		free(v[i]);
+		v[i] = p;
+	}
+	return v;
+}
+
+struct prod {
+	char *path;
+	size_t task;
+};
+
+static int
+cmp_prod(const void *a, const void *b)
+{
+	const struct prod *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	return c ? c : (x->task > y->task) - (x->task < y->task);
+}
+
+static void
+map_products(struct dag *d, struct buf *err)
+{
+	struct prod *p = NULL;
+	size_t n = 0, i, j, k = 0;
+
+	for (i = 0; i < d->n; i++)
+		for (j = 0; j < d->t[i].nprods; j++) {
+			p = xreallocarray(p, n + 1, sizeof(*p));
+			p[n].path = d->t[i].prods[j];
+			p[n++].task = i;
+		}
+	if (n)
+		qsort(p, n, sizeof(*p), cmp_prod);
+	d->products = xcalloc(n + 1, sizeof(*d->products));
+	d->producer = xcalloc(n + 1, sizeof(*d->producer));
+	for (i = 0; i < n; i++) {
+		if (k && !strcmp(d->products[k - 1], p[i].path)) {
+			if (d->producer[k - 1] != p[i].task)
+				buf_printf(err, "%s: produced by two tasks, %s and %s\n", p[i].path,
+					   d->t[d->producer[k - 1]].in->id, d->t[p[i].task].in->id);
+			continue;
+		}
+		d->products[k] = p[i].path;
+		d->producer[k++] = p[i].task;
+	}
+	d->nproducts = k;
+	free(p);
+}
+
+size_t
+dag_find(const struct dag *d, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (!strcmp(d->t[i].in->id, id))
+			return i;
+	return (size_t)-1;
+}
+
+/* Tasks called name (.after may name a task so when only one is). */
+static size_t
+count_named(const struct dag *d, const char *name, size_t *last)
+{
+	size_t j, n = 0;
+
+	for (j = 0; j < d->n; j++)
+		if (d->t[j].in->name && !strcmp(d->t[j].in->name, name))
+			n++, *last = j;
+	return n;
+}
+
+/* .after names a task by id, or by name when one task has it. */
+static void
+resolve_after(struct dag *d, size_t i, struct buf *err)
+{
+	size_t n, k, found, hits;
+	char **v = words(d->t[i].in->after, &n);
+
+	for (k = 0; k < n; k++) {
+		found = dag_find(d, v[k]);
+		hits = found != (size_t)-1 ? 1 : count_named(d, v[k], &found);
+		if (!hits)
+			buf_printf(err, "%s: .after names '%s', which is no task\n", d->t[i].in->id, v[k]);
+		else if (hits > 1)
+			buf_printf(err, "%s: .after names '%s', which %zu tasks are called; "
+				   "name one by its id\n", d->t[i].in->id, v[k], hits);
+		else if (found == i)
+			buf_printf(err, "%s: .after names the task itself\n", d->t[i].in->id);
+		else
+			add_edge(d, found, i);
+		free(v[k]);
+	}
+	free(v);
+}
+
+static void
+link_deps(struct dag *d, size_t i, int (*exists)(const char *, void *), void *cookie,
+	  struct buf *err)
+{
+	struct dag_task *t = &d->t[i];
+	size_t k, p;
+
+	for (k = 0; k < t->ndeps; k++) {
+		p = producer_of(d, t->deps[k]);
+		if (p == i)
+			buf_printf(err, "%s: depends on %s, which it produces itself\n", t->in->id,
+				   t->deps[k]);
+		else if (p != (size_t)-1)
+			add_edge(d, p, i);
+		else if (exists && !exists(t->deps[k], cookie))
+			buf_printf(err, "%s: no task produces it and it does not exist; needed by %s\n",
+				   t->deps[k], t->in->id);
+	}
+}
+
+/* A cycle, if there is one, printed "a -> b -> a". Iterative DFS. */
+static int
+find_cycle(const struct dag *d, struct buf *err)
+{
+	unsigned char *color = xcalloc(d->n + 1, 1);	/* 0 new, 1 on the path, 2 done */
+	size_t *stack = xcalloc(d->n + 1, sizeof(*stack)), *next = xcalloc(d->n + 1, sizeof(*next));
+	size_t s, depth, i, k;
+	int found = 0;
+
+	for (s = 0; s < d->n && !found; s++) {
+		if (color[s])
+			continue;
+		depth = 0;
+		stack[depth++] = s;
+		color[s] = 1;
+		next[s] = 0;
+		while (depth && !found) {
+			size_t v = stack[depth - 1];
+
+			if (next[v] == d->t[v].ndown) {
+				color[v] = 2;
+				depth--;
+				continue;
+			}
+			i = d->t[v].down[next[v]++];
+			if (color[i] == 1) {
+				buf_adds(err, "the tasks form a cycle: ");
+				for (k = 0; k < depth && stack[k] != i; k++)
+					;
+				for (; k < depth; k++)
+					buf_printf(err, "%s -> ", d->t[stack[k]].in->id);
+				buf_printf(err, "%s\n", d->t[i].in->id);
+				found = 1;
+			} else if (!color[i]) {
+				color[i] = 1;
+				next[i] = 0;
+				stack[depth++] = i;
+			}
+		}
+	}
+	free(color);
+	free(stack);
+	free(next);
+	return found;
+}
+
+/* Longest expected chain from each task to an end: what to start first. */
+static void
+critical_paths(struct dag *d)
+{
+	size_t *order = xcalloc(d->n + 1, sizeof(*order)), i, k, known = 0;
+	double sum = 0, guess;
+
+	for (i = 0; i < d->n; i++)
+		if (d->t[i].in->est >= 0)
+			sum += d->t[i].in->est, known++;
+	guess = known ? sum / (double)known : 1;
+	dag_topo(d, order);
+	for (i = d->n; i-- > 0;) {
+		struct dag_task *t = &d->t[order[i]];
+		double longest = 0;
+
+		for (k = 0; k < t->ndown; k++)
+			if (d->t[t->down[k]].path > longest)
+				longest = d->t[t->down[k]].path;
+		t->path = (t->in->est >= 0 ? t->in->est : guess) + longest;
+	}
+	free(order);
+}
+
+int
+dag_build(struct dag *d, const struct dag_in *in, size_t n,
+	  int (*exists)(const char *path, void *cookie), void *cookie, struct buf *err)
+{
+	size_t i, before = err->len;
+
+	memset(d, 0, sizeof(*d));
+	d->t = xcalloc(n + 1, sizeof(*d->t));
+	d->n = n;
+	for (i = 0; i < n; i++) {
+		d->t[i].in = &in[i];
+		d->t[i].deps = paths(in[i].depends_on, &d->t[i].ndeps, in[i].id, "dependency", err);
+		d->t[i].prods = paths(in[i].produces, &d->t[i].nprods, in[i].id, "product", err);
+	}
+	map_products(d, err);
+	for (i = 0; i < n; i++)
+		link_deps(d, i, exists, cookie, err);
+	for (i = 0; i < n; i++)
+		if (in[i].after && *in[i].after)
+			resolve_after(d, i, err);
+	if (err->len > before || find_cycle(d, err))
+		return -1;
+	critical_paths(d);
+	return 0;
+}
+
+void
+dag_free(struct dag *d)
+{
+	size_t i, k;
+
+	for (i = 0; i < d->n; i++) {
+		struct dag_task *t = &d->t[i];
+
+		for (k = 0; k < t->ndeps; k++)
+			free(t->deps[k]);
+		for (k = 0; k < t->nprods; k++)
+			free(t->prods[k]);
+		free(t->deps);
+		free(t->prods);
+		free(t->up);
+		free(t->down);
+	}
+	free(d->t);
+	free(d->products);
+	free(d->producer);
+	memset(d, 0, sizeof(*d));
+}
+
+void
+dag_select(struct dag *d, const int *sel)
+{
+	size_t *stack = xcalloc(d->n + 1, sizeof(*stack)), depth = 0, i, k;
+
+	for (i = 0; i < d->n; i++)
+		d->t[i].selected = 0;
+	for (i = 0; i < d->n; i++) {
+		if (!sel[i] || d->t[i].selected)
+			continue;
+		d->t[i].selected = 1;
+		stack[depth++] = i;
+		while (depth) {
+			struct dag_task *t = &d->t[stack[--depth]];
+
+			for (k = 0; k < t->nup; k++)
+				if (!d->t[t->up[k]].selected) {
+					d->t[t->up[k]].selected = 1;
+					stack[depth++] = t->up[k];
+				}
+		}
+	}
+	free(stack);
+}
+
+/* A max-heap of ready tasks by path, ties by index (collection order). */
+struct heap {
+	size_t *v, n;
+	const struct dag *d;
+};
+
+static int
+before(const struct heap *h, size_t a, size_t b)
+{
+	double pa = h->d->t[a].path, pb = h->d->t[b].path;
+
+	return pa > pb || (pa == pb && a < b);
+}
+
+static void
+heap_push(struct heap *h, size_t x)
+{
+	size_t i = h->n++;
+
+	h->v[i] = x;
+	while (i && before(h, h->v[i], h->v[(i - 1) / 2])) {
+		size_t p = (i - 1) / 2, t = h->v[p];
+
+		h->v[p] = h->v[i];
+		h->v[i] = t;
+		i = p;
+	}
+}
+
+static size_t
+heap_pop(struct heap *h)
+{
+	size_t top = h->v[0], i = 0;
+
+	h->v[0] = h->v[--h->n];
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i, t;
+
+		if (l < h->n && before(h, h->v[l], h->v[m]))
+			m = l;
+		if (r < h->n && before(h, h->v[r], h->v[m]))
+			m = r;
+		if (m == i)
+			break;
+		t = h->v[m];
+		h->v[m] = h->v[i];
+		h->v[i] = t;
+		i = m;
+	}
+	return top;
+}
+
+void
+dag_topo(const struct dag *d, size_t *out)
+{
+	size_t *indeg = xcalloc(d->n + 1, sizeof(*indeg)), i, k, m = 0;
+	struct heap h = { xcalloc(d->n + 1, sizeof(size_t)), 0, d };
+
+	for (i = 0; i < d->n; i++)
+		indeg[i] = d->t[i].nup;
+	for (i = 0; i < d->n; i++)
+		if (!indeg[i])
+			heap_push(&h, i);
+	while (h.n) {
+		size_t x = heap_pop(&h);
+
+		out[m++] = x;
+		for (k = 0; k < d->t[x].ndown; k++)
+			if (!--indeg[d->t[x].down[k]])
+				heap_push(&h, d->t[x].down[k]);
+	}
+	free(indeg);
+	free(h.v);
+}

@@ -1,0 +1,132 @@
+#!/bin/sh
+# pytest.sh - herd --pytest on the small suites of tests/pytest: pytest's
+# outcomes (setup and teardown errors, skips, xfail strict, a crash of the
+# Python process, a hang) under both isolations, JUnit and JSON; -k and -m
+# evaluated by pytest; session fixtures once per worker and the collection
+# made once (later workers are forks of it) with xdist's worker variables;
+# groups and marks in the worker's list and the list's hash handshake; and
+# bad input: a collection error (exit 2 with pytest's ERRORS section), a
+# conftest that raises, no such interpreter, no pytest, Python < 3.8 (exit 4,
+# one line). Skipped when no interpreter here can import pytest.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+t_init pytest
+
+herd=$HERD_BUILD/herd
+[ -x "$herd" ] || t_bail "the controller is built" "$herd" "no such file"
+py=
+for p in ${HERD_PYTHON:-} python3 /usr/bin/python3; do
+	if "$p" -c 'import pytest' >/dev/null 2>&1; then
+		py=$p
+		break
+	fi
+done
+if [ -z "$py" ]; then
+	t_skip "herd --pytest runs pytest suites" "no interpreter here imports pytest (scripts/setup check installs python3-pytest)"
+	t_finish
+fi
+cp -R "$HERD_SRC/tests/pytest/outcomes" "$HERD_SRC/tests/pytest/scopes" \
+	"$HERD_SRC/tests/pytest/groups" "$HERD_SRC/tests/pytest/bad_collect" \
+	"$HERD_SRC/tests/pytest/bad_conftest" "$T_WORK/" || t_bail "the suites are copied"
+log=$T_WORK/fixtures.log
+mod=outcomes/test_outcomes.py
+all_counts="2 failed, 1 crashed, 1 timeout, 2 errors, 6 passed, 2 skipped, 1 xfailed, 1 xpassed"
+
+# ---- outcomes, both isolations ----
+for iso in none fork; do
+	t_run env HERD_PYTEST_CRASH=1 HERD_PYTEST_HANG=1 "$herd" --pytest --python "$py" -n 2 \
+		--isolation $iso --timeout 2 --no-isolation-check --junit-xml "$T_WORK/$iso.xml" \
+		--json "$T_WORK/$iso.json" outcomes
+	t_status 1 "$iso: failures make exit 1"
+	t_summary "$all_counts" "$iso: every pytest outcome counted"
+	t_match out "^FAILED $(t_re "$mod::test_fail") - " "$iso: an assert fails"
+	t_match out "^ERROR $(t_re "$mod::test_error_setup") - " "$iso: a fixture's setup error is an error"
+	t_match out "^ERROR $(t_re "$mod::test_error_teardown") - " "$iso: a fixture's teardown error is an error"
+	t_match out "^FAILED $(t_re "$mod::test_xpass_strict") - \[XPASS\(strict\)\] must fail" \
+		"$iso: a strict xfail that passes fails"
+	t_match out "^CRASHED $(t_re "$mod::test_crash") - .*(exited with status 7)" \
+		"$iso: os._exit in a test is a crash, with its status"
+	t_match out "^TIMEOUT $(t_re "$mod::test_hang") - timed out after 2s" "$iso: an endless loop times out"
+	t_has out "teardown went wrong" "$iso: the teardown's traceback is shown"
+	t_junit_valid "$T_WORK/$iso.xml" "$iso: the JUnit file is valid"
+	t_xml_eq "$T_WORK/$iso.xml" "string(//testsuite/@tests)" 16 "$iso: JUnit has the 16 items"
+	t_has "$T_WORK/$iso.json" "\"$mod::test_param[3-4]\"" "$iso: JSON has pytest's parametrized ids"
+	t_has "$T_WORK/$iso.json" "\"$mod::TestGroup::test_capsys\"" "$iso: ... and class methods'"
+done
+
+# ---- -k and -m are pytest's; runner = pytest in herd.ini ----
+# "network" is a mark of test_marked_slow, never part of an id: only
+# pytest's keyword matching finds it; -m then drops it again.
+mkdir -p "$T_WORK/ini" && cp -R "$T_WORK/outcomes" "$T_WORK/ini/" &&
+	printf '[herd]\nrunner = pytest\n' >"$T_WORK/ini/herd.ini"
+t_run sh -c 'cd ini && exec "$@"' sh "$herd" --python "$py" -n 1 -v -k "network or TestGroup" \
+	-m "not slow" outcomes
+t_status 0 "runner = pytest in herd.ini runs pytest"
+t_summary "2 passed, 14 deselected" "-k and -m: pytest's keywords select 2 of 16"
+t_outcome PASSED "$mod::TestGroup::test_method" "-k: a class name matches its methods"
+t_lacks out "test_marked_slow" "-m: 'not slow' drops the item -k found by its mark"
+t_run "$herd" --pytest --python "$py" -k network --collect-only outcomes
+t_eq "$(cat "$T_OUT")" "$mod::test_marked_slow" "--collect-only lists what pytest's -k selects"
+
+# ---- fixtures once per worker, collection once ----
+rm -f "$log"
+t_run env HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 2 --dist each scopes
+t_status 0 "each: the scopes suite passes on both workers"
+t_summary "44 passed" "each: every item ran on each worker"
+t_count "$log" "^conftest-import " 1 "the conftest was imported once: one collection for both workers"
+t_count "$log" "^session-setup gw0 " 1 "a session fixture is set up once on gw0"
+t_count "$log" "^session-setup gw1 " 1 "... and once on gw1"
+t_count "$log" "^session-teardown " 2 "... and torn down once on each"
+t_count "$log" "^module-setup test_mod_a gw[01] " 2 "a module fixture lives across its items: once per worker"
+t_count "$log" "^class-setup a gw[01] " 2 "a class fixture too"
+uid=$(sed -n 's/^xdist gw0 \([0-9a-f]*\) .*/\1/p' "$log" | head -n 1)
+t_count "$log" "^xdist gw0 $uid gw0 2 $uid gw0 " 2 "gw0: worker_id, testrun_uid and PYTEST_XDIST_* as xdist's"
+t_count "$log" "^xdist gw1 $uid gw1 2 $uid gw1 " 2 "gw1, a fork of the collection: its own worker id, the run's uid"
+rm -f "$log"
+t_run env HERD_PYTEST_LOG="$log" HERD_PYTEST_FORKSERVER=0 "$herd" --pytest --python "$py" -n 2 \
+	--dist each scopes
+t_count "$log" "^conftest-import " 2 "HERD_PYTEST_FORKSERVER=0: each worker collects"
+
+# ---- the worker's list: groups, marks, the hash handshake ----
+t_run env HERD_PYTEST_PYTHON="$py" HERD_PYTEST_ARGS=groups "$py" "$HERD_SRC/tests/pytest/listing.py" \
+	"$HERD_SRC/python/herd-pytest-worker"
+t_match out "^item	groups/test_groups.py::test_xdist_group	.*	group=db(	|\$)" \
+	"xdist_group(name=) is the item's herd group"
+t_match out "^item	groups/test_groups.py::test_mp_group	.*	strategy=isolated_serial	group=files" \
+	"mp_group(name, strategy) gives group and strategy"
+t_match out "^item	groups/test_groups.py::TestNet::test_one	.*suite=TestNet	.*strategy=serial	group=net" \
+	"a class's mp_group mark reaches its methods; the class is the suite"
+t_match out "^item	groups/test_groups.py::test_limited	.*	timeout=7" "a timeout mark is the item's limit"
+t_match out "^exit 0\$" "the worker ends with 0 after stop"
+hash=$(sed -n 's/^collected	5	hash=//p' "$T_OUT")
+t_run env HERD_PYTEST_PYTHON="$py" HERD_PYTEST_ARGS=groups "$py" "$HERD_SRC/tests/pytest/listing.py" \
+	"$HERD_SRC/python/herd-pytest-worker" "${hash:-none}"
+t_count out "^item	" 0 "given its list's hash, a worker sends no items"
+t_match out "^collected	5	hash=$hash\$" "... only the count and the hash"
+
+# ---- bad input ----
+t_run "$herd" --pytest --python "$py" bad_collect
+t_status 2 "a collection error: exit 2, as pytest's interrupted collection"
+t_has out "ERROR collecting bad_collect/test_broken.py" "... with pytest's ERRORS section"
+t_has out "Interrupted: 1 error during collection" "... and its closing line"
+t_run "$herd" --pytest --python "$py" bad_conftest
+t_status 4 "a conftest that raises: exit 4, as pytest"
+t_count err "." 1 "... one line"
+t_match err "^herd: .*conftest.*this conftest is broken" "... naming the conftest and the error"
+t_run "$herd" --pytest --python "$T_WORK/no-such-python" outcomes
+t_status 4 "no such interpreter: exit 4"
+t_match err "^herd: --python: .*no-such-python: no such interpreter\$" "... in one line"
+printf '#!/bin/sh\nexec %s -S "$@"\n' "$py" >"$T_WORK/nopytest" && chmod +x "$T_WORK/nopytest"
+t_run "$herd" --pytest --python "$T_WORK/nopytest" outcomes
+t_status 4 "an interpreter without pytest: exit 4"
+t_count err "." 1 "... one line"
+t_match err "^herd: .* cannot import pytest" "... saying so"
+cat >"$T_WORK/oldpython" <<EOF
+#!/bin/sh
+exec $py -S -c 'import sys; sys.version_info = (3, 7, 9); f = sys.argv[1]; sys.argv = sys.argv[1:]; exec(compile(open(f).read(), f, "exec"), {"__name__": "__main__", "__file__": f})' "\$@"
+EOF
+chmod +x "$T_WORK/oldpython"
+t_run "$herd" --pytest --python "$T_WORK/oldpython" outcomes
+t_status 4 "Python < 3.8: exit 4"
+t_match err "^herd: herd --pytest needs Python 3.8 or later; .* is 3.7\$" "... in one line"
+t_finish

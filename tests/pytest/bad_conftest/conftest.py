@@ -1,0 +1,1 @@
+raise ValueError("this conftest is broken")
