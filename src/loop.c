@@ -340,14 +340,15 @@ done_here(struct ctl *c, struct worker *w, int due)
 	return 1;
 }
 
-/* One slot's turn in a round: its worker is fed, stopped, or started. */
-static void
+/* One slot's turn in a round: its worker is fed, stopped, or started; 1 if it was sent items. */
+static int
 tend(struct ctl *c, struct worker *w, int due)
 {
 	struct binary *b;
+	size_t sent = 0;
 
 	if (w->state == W_STOPPING)
-		return;
+		return 0;
 	if (!worker_alive(w))
 		take_parked(c, w->slot);
 	if (w->state == W_IDLE && w->collect_only) {
@@ -359,7 +360,7 @@ tend(struct ctl *c, struct worker *w, int due)
 	if (worker_usable(w)) {
 		/* The isolation check: one item, in a worker that has run nothing. */
 		if (!c->alone || !w->fed)
-			ctl_sched_next(c, w);
+			sent = ctl_sched_next(c, w);
 		if (!w->qlen && !c->alone)
 			ctl_sched_steal(c, w);
 		if (!w->qlen && c->alone && w->fed)
@@ -368,10 +369,11 @@ tend(struct ctl *c, struct worker *w, int due)
 			worker_stop(w);	/* free the slot for another binary */
 		else if (!w->qlen && w->state == W_RUNNING)
 			w->state = W_IDLE;
-		return;
+		return sent > 0;
 	}
 	if (!worker_alive(w) && (b = ctl_sched_pick_binary(c, w->slot)))
 		worker_start(c, w, b, 0);
+	return 0;
 }
 
 /* Hands out the scheduler's items until everything is done or the run stops. */
@@ -381,17 +383,17 @@ run_loop(struct ctl *c)
 	int i;
 
 	for (;;) {
-		int busy = 0, due = gfix_pending(c), was_stopping = c->stopping;
+		int busy = 0, sent = 0, due = gfix_pending(c), was_stopping = c->stopping;
 
 		if (c->stopping)
 			stop_all(c);
 		for (i = 0; i < c->nslots && !c->stopping && !c->aborted; i++)
-			tend(c, &c->w[i], due);
+			sent |= tend(c, &c->w[i], due);
 		/* A hook that failed above (testnodeready, ...) stopped the run: the
 		 * workers are told before the loop sleeps, or it would wait forever. */
 		if (c->stopping && !was_stopping)
 			continue;
-		if (!due)
+		if (!due && !sent)
 			ctl_sched_check_stuck(c);
 		for (i = 0; i < c->nslots; i++)
 			busy |= worker_alive(&c->w[i]);

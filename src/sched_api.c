@@ -15,6 +15,8 @@
 #define ITEM(h) ((struct citem *)(void *)(h))
 #define HITEM(it) ((herd_item *)(void *)(it))
 #define NODE(w) ((herd_node *)(void *)(w))
+/* In herd, a node is the loop's worker: its slot and binary without a lookup. */
+#define WORKER(n) ((struct worker *)(void *)(n))
 
 /* ---- the built-in scheduler, as a struct herd_scheduler ---- */
 
@@ -59,30 +61,24 @@ bi_create(herd_session *hs, herd_item *const *items, size_t n)
 	return sched_new(&o, c->bins, c->nbins);
 }
 
-static struct binary *
-node_bin(struct sched *s, herd_node *node)
-{
-	return bin_named(s->bins, s->nbins, herd_node_binary(node));
-}
-
 static size_t
 bi_next(void *self, herd_node *node, herd_item **out, size_t max)
 {
-	struct binary *b = node_bin(self, node);
+	struct worker *w = WORKER(node);
 
-	return b ? sched_next(self, herd_node_slot(node), b, (struct citem **)(void *)out, max) : 0;
+	return w->bin ? sched_next(self, w->slot, w->bin, (struct citem **)(void *)out, max) : 0;
 }
 
 static void
 bi_item_done(void *self, herd_node *node, herd_item *it)
 {
-	sched_item_done(self, herd_node_slot(node), ITEM(it));
+	sched_item_done(self, WORKER(node)->slot, ITEM(it));
 }
 
 static void
 bi_give_back(void *self, herd_node *from, herd_item *const *v, size_t n)
 {
-	sched_give_back(self, from ? herd_node_slot(from) : -1,
+	sched_give_back(self, from ? WORKER(from)->slot : -1,
 			(struct citem *const *)(const void *)v, n);
 }
 
@@ -98,15 +94,15 @@ bi_pending(void *self, const char *binary, int slot)
 static void
 bi_node_down(void *self, herd_node *node)
 {
-	sched_node_down(self, herd_node_slot(node));
+	sched_node_down(self, WORKER(node)->slot);
 }
 
 static size_t
 bi_steal(void *self, herd_node *node, int *victim)
 {
-	struct binary *b = node_bin(self, node);
+	struct worker *w = WORKER(node);
 
-	return b ? sched_steal(self, herd_node_slot(node), b, victim) : 0;
+	return w->bin ? sched_steal(self, w->slot, w->bin, victim) : 0;
 }
 
 static const char *
@@ -261,7 +257,8 @@ ctl_sched_next(struct ctl *c, struct worker *w)
 	if (!c->unsent)
 		return 0;	/* it holds nothing: the common case at the end */
 	n = c->sched->next(c->sched_self, NODE(w), (herd_item **)(void *)c->batch, max);
-	if (!n || !answer_ok(c, w, n, max))
+	/* The built-in one is held to this by tests/unit/test_sched.c: not checked per item. */
+	if (!n || (c->sched->next != bi_next && !answer_ok(c, w, n, max)))
 		return 0;
 	c->unsent -= n;
 	worker_send_run(c, w, c->batch, n);

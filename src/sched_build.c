@@ -14,18 +14,6 @@
 
 #include "scheduler.h"
 
-int
-sched_independent(const struct sched *s)
-{
-	return s->o.dist == DIST_LOAD || s->o.dist == DIST_WORKSTEAL || s->o.dist == DIST_NO;
-}
-
-int
-grouped(const struct citem *it)
-{
-	return it->group && it->strategy != HERD_FREE;
-}
-
 double
 est_of(struct citem *const *v, size_t n)
 {
@@ -35,12 +23,6 @@ est_of(struct citem *const *v, size_t n)
 	for (i = 0; i < n; i++)
 		t += v[i]->est;
 	return t;
-}
-
-struct pool *
-sched_pool(const struct sched *s, const struct binary *b)
-{
-	return &s->pools[b - s->bins];
 }
 
 static void

@@ -119,7 +119,11 @@ struct sched {
 };
 
 /* The pool of b. */
-struct pool *sched_pool(const struct sched *s, const struct binary *b);
+static inline struct pool *
+sched_pool(const struct sched *s, const struct binary *b)
+{
+	return &s->pools[b - s->bins];
+}
 /* Builds and orders the pools (sched_new's work). */
 void sched_build(struct sched *s);
 /* Appends or prepends v[0..n) as one unit. */
@@ -129,9 +133,19 @@ void pool_push_front(struct pool *p, struct citem *const *v, size_t n);
 struct unit pool_take(struct pool *p, size_t i);
 /* The expected seconds of v[0..n). */
 double est_of(struct citem *const *v, size_t n);
+
 /* In a group whose strategy is not free. */
-int grouped(const struct citem *it);
+static inline int
+grouped(const struct citem *it)
+{
+	return it->group && it->strategy != HERD_FREE;
+}
+
 /* The mode hands out items one by one and lets idle workers steal. */
-int sched_independent(const struct sched *s);
+static inline int
+sched_independent(const struct sched *s)
+{
+	return s->o.dist == DIST_LOAD || s->o.dist == DIST_WORKSTEAL || s->o.dist == DIST_NO;
+}
 
 #endif
