@@ -3,6 +3,7 @@
 #	make			libherd (static and shared), the herd controller
 #	make demo		build and run the example suite
 #	make check		herd's whole test suite, plain and under ASan+UBSan
+#				(HERD_CHECK_JOBS=N jobs at once, 3 by default)
 #	make check SANITIZE=1	the sanitizer build alone
 #	make faults		the whole fault matrix (tests/e2e/faults.sh), 42 runs
 #	make check-valgrind	the controller's end-to-end tests (ctl_*.sh and a
@@ -11,6 +12,8 @@
 #	make bench		side-by-side benchmarks into docs/benchmarks.md
 #	make bench-fixtures	a parametrized suite fixture under each --dist mode
 #	make bench-binaries	many small binaries: herd vs a shell loop vs CTest
+#	make bench-plugins	the plugin hook layer's cost to the controller
+#	make bench-pytest	herd --pytest vs pytest and pytest-xdist
 #	make fuzz		libFuzzer on every parser of user input (clang)
 #
 # CC, CFLAGS, LDFLAGS, PREFIX and DESTDIR are the user's; WERROR= turns
@@ -111,7 +114,16 @@ $(BUILD)/examples/test_fakedb: examples/fakedb/test_fakedb.c examples/fakedb/fak
 	$(CC) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -Iexamples/fakedb -o $@ \
 		examples/fakedb/test_fakedb.c examples/fakedb/fakedb.c $(LIBHERD_A)
 
-examples: $(EXAMPLES)
+# Example plugins (examples/plugins/NAME.c): each builds from include/ alone,
+# as a plugin written from docs/plugins.md does.
+PLUGIN_SRC = $(wildcard examples/plugins/*.c)
+PLUGINS = $(PLUGIN_SRC:examples/plugins/%.c=$(BUILD)/plugins/%.so)
+
+$(BUILD)/plugins/%.so: examples/plugins/%.c include/herd_plugin.h
+	@mkdir -p $(@D)
+	$(CC) -Wall -Wextra -Werror $(CFLAGS) $(SANFLAGS) -fPIC -shared -Iinclude -o $@ $<
+
+examples: $(EXAMPLES) $(PLUGINS)
 
 demo:
 	@sh scripts/setup build
@@ -213,6 +225,21 @@ bench-fixtures: all
 bench-binaries: all
 	@HERD_BUILD=$(BUILD) sh bench/binaries.sh
 
+# The plugin hook layer's cost to the controller: no plugin and the lifecycle
+# plugin against the herd before the layer, on 2,000 empty tests.
+bench-plugins: all examples
+	@sh scripts/setup bench
+	@HERD_BUILD=$(BUILD) sh bench/plugins.sh
+
+.PHONY: bench-plugins
+
+# Generated pytest suites: herd --pytest against serial pytest and pytest-xdist.
+bench-pytest: all
+	@sh scripts/setup bench
+	@HERD_BUILD=$(BUILD) sh bench/pytest.sh
+
+.PHONY: bench-pytest
+
 # ---- install ----
 
 install: all
@@ -228,6 +255,9 @@ install: all
 	if [ -f $(HERD) ]; then mkdir -p $(DESTDIR)$(BINDIR) && cp $(HERD) $(DESTDIR)$(BINDIR)/herd; fi
 	if [ -f docs/herd.1 ]; then mkdir -p $(DESTDIR)$(MANDIR)/man1 && \
 		cp docs/herd.1 $(DESTDIR)$(MANDIR)/man1/herd.1; fi
+	mkdir -p $(DESTDIR)$(LIBDIR)/herd/herd_pytest
+	cp python/herd-pytest-worker $(DESTDIR)$(LIBDIR)/herd/herd-pytest-worker
+	cp python/herd_pytest/*.py $(DESTDIR)$(LIBDIR)/herd/herd_pytest/
 
 uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/herd.h $(DESTDIR)$(INCLUDEDIR)/herd_version.h \
@@ -235,6 +265,7 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/libherd.so $(DESTDIR)$(LIBDIR)/libherd.so.$(SOVERSION) \
 	      $(DESTDIR)$(PKGCONFIGDIR)/herd.pc $(DESTDIR)$(BINDIR)/herd \
 	      $(DESTDIR)$(MANDIR)/man1/herd.1
+	rm -rf $(DESTDIR)$(LIBDIR)/herd/herd-pytest-worker $(DESTDIR)$(LIBDIR)/herd/herd_pytest
 
 clean:
 	rm -rf build build-san

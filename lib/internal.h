@@ -25,7 +25,7 @@ struct hd_item {
 	const struct herd_test *t;
 	size_t param;		/* element index for TEST_P */
 	char *id;		/* path::suite::name[param] */
-	char *name;		/* name[param] */
+	char *name;		/* name[param]: the end of id */
 	const char *file;	/* the test's path, without a leading "./" */
 	size_t index;		/* position in the collection */
 	const char *group;	/* .group, or the id when only .strategy is set */
@@ -53,6 +53,13 @@ void hd_collect(struct hd_item **items, size_t *n);
  * places. -1 with err filled (file:line first) on the first problem.
  */
 int hd_check_groups(struct hd_item *items, size_t n, char *err, size_t errlen);
+/*
+ * Makes the collection read-only, once hd_check_groups has run: the items
+ * and their strings, and the program's relocated registry records, then sit
+ * in shared read-only mappings, which fork() does not copy. A test writing
+ * there dies of SIGSEGV. Nothing may be collected after.
+ */
+void hd_registry_seal(void);
 /* The element of parametrized fixture f that it uses, or NULL. */
 const void *hd_item_fixture_param(const struct hd_item *it, const struct herd_fixture *f);
 /* Its index, or HD_NO_PARAM. */
@@ -180,6 +187,12 @@ int hd_runner_global_teardown(struct hd_runner *r, const char *name, struct buf 
 void hd_runner_finish(struct hd_runner *r);
 /* Frees what hd_runner_init took. */
 void hd_runner_free(struct hd_runner *r);
+/*
+ * Undoes what in-process items leave in place from one to the next: fds 1
+ * and 2 go back to the runner's, SIGINT and SIGTERM are blocked again. Due
+ * before this process writes to fd 1 or 2, or waits for anything but a reply.
+ */
+void hd_runner_settle(void);
 /* Takes a pending SIGINT or SIGTERM, if any, into r->interrupted. */
 void hd_runner_poll_signals(struct hd_runner *r);
 /*

@@ -456,7 +456,7 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 	 * tests', which fd 1 points away from while a test runs in this process.
 	 */
 	if (!(out = fdopen(fcntl(1, F_DUPFD_CLOEXEC, 3), "w")))
-		out = stdout;
+		hd_fatal(3, "cannot copy fd 1 for the report:");
 	hd_term_init(&term, out);
 	term.verbose = o->verbose;
 	term.quiet = o->quiet;
@@ -528,8 +528,7 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 	buf_clear(&res.msg);
 	buf_clear(&res.out);
 	hd_runner_free(&r);
-	if (out != stdout)
-		fclose(out);
+	fclose(out);
 	return status;
 }
 
@@ -580,6 +579,7 @@ herd_main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", hd_progname, err);
 		return 4;
 	}
+	hd_registry_seal();
 	sel = xcalloc(n, sizeof(*sel));
 	for (i = 0; i < n; i++) {
 		if (k && !hd_expr_eval(k, hd_match_id, items[i].id))

@@ -2,10 +2,25 @@
  * registry.c - tests and fixtures register themselves from constructors, in
  * whatever order the linker runs them; hd_collect() puts them in the one order
  * users see (file, then line) and gives every item its node id.
+ *
+ * What the collection makes (the items, their ids, the merged options) is
+ * not kept on the heap but in shared anonymous mappings, made read-only once
+ * the collection is complete (hd_registry_seal). fork() copies the page
+ * tables of a process's private memory, page by page, but not those of a
+ * shared mapping without private pages: the child faults in the few pages it
+ * reads. So a forked test does not cost more in a binary of 20,000 tests
+ * than in one of 2,000, and a test that writes there crashes at once.
  */
+#include <link.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -16,9 +31,95 @@ static size_t nfixtures, capfixtures;
 static const struct herd_suite **suites;
 static size_t nsuites, capsuites;
 
+/* ---- the collection's memory ---- */
+
+#define CHUNK_MIN (256 * 1024)	/* bytes of the first mapping */
+
+/* One shared mapping; the header sits at its start. */
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+};
+
+static struct chunk *chunks;
+static int sealed;
+
+static size_t
+page_size(void)
+{
+	static size_t ps;
+
+	if (!ps) {
+		long v = sysconf(_SC_PAGESIZE);
+
+		ps = v > 0 ? (size_t)v : 4096;
+	}
+	return ps;
+}
+
+/* Each mapping twice the last (fewer mappings for fork to walk), or the request. */
+static struct chunk *
+chunk_new(size_t need)
+{
+	size_t ps = page_size(), size = need + sizeof(struct chunk);
+	size_t grow = chunks ? 2 * chunks->size : CHUNK_MIN;
+	struct chunk *c;
+	void *p;
+
+	size = size < grow ? grow : (size + ps - 1) / ps * ps;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		hd_fatal(3, "cannot map %zu bytes for the collection:", size);
+	c = p;
+	c->size = size;
+	c->used = sizeof(*c);
+	c->next = chunks;
+	chunks = c;
+	return c;
+}
+
+/* n zeroed bytes that live as long as the process; read-only once sealed. */
+static void *
+arena_alloc(size_t n)
+{
+	struct chunk *c = chunks;
+	void *p;
+
+	if (sealed)
+		hd_fatal(3, "internal error: the collection grows after it was sealed");
+	n = (n + 15) & ~(size_t)15;
+	if (!c || c->size - c->used < n)
+		c = chunk_new(n);
+	p = (char *)c + c->used;
+	c->used += n;
+	return p;
+}
+
+static void *
+arena_calloc(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		hd_fatal(3, "the collection is too large");
+	return arena_alloc(n * size);
+}
+
+static char *
+arena_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(arena_alloc(n), s, n);
+}
+
+static struct hd_item *collected;	/* the items, once made */
+static size_t ncollected;
+
 void
 herd_register(const struct herd_test *t)
 {
+	/* A test registered later (a library a test opens) was never listed. */
+	if (collected)
+		return;
 	if (ntests == captests) {
 		captests = captests ? captests * 2 : 64;
 		tests = xreallocarray(tests, captests, sizeof(*tests));
@@ -154,9 +255,9 @@ join_words(const char *suite, const char *test, int colon)
 			buf_addc(&b, ' ');
 		buf_adds(&b, test);
 	}
-	if (!b.data)
-		buf_adds(&b, "");
-	return buf_detach(&b, NULL);
+	w = arena_strdup(b.data ? b.data : "");
+	buf_clear(&b);
+	return w;
 }
 
 static int
@@ -204,7 +305,7 @@ with_suite(const struct herd_test *t)
 
 	if (!su)
 		return t;
-	m = xmalloc(sizeof(*m));
+	m = arena_alloc(sizeof(*m));
 	*m = *t;
 	m->fixtures = join_words(su->fixtures, t->fixtures, 0);
 	m->marks = join_words(su->marks, t->marks, 0);
@@ -318,6 +419,22 @@ cmp_item(const void *pa, const void *pb)
 	return c ? c : a->index < b->index ? -1 : a->index > b->index;
 }
 
+/* "file::suite::name", with *name pointing at its last part. */
+static char *
+arena_id(const char *file, const char *suite, const char *name, char **namep)
+{
+	size_t lf = strlen(file), ls = strlen(suite), ln = strlen(name);
+	char *id = arena_alloc(lf + ls + ln + 5), *p = id;
+
+	memcpy(p, file, lf), p += lf;
+	memcpy(p, "::", 2), p += 2;
+	memcpy(p, suite, ls), p += ls;
+	memcpy(p, "::", 2), p += 2;
+	*namep = p;
+	memcpy(p, name, ln + 1);
+	return id;
+}
+
 /* Expands one test into its items at items[*n...]: own params, then fixtures'. */
 static void
 expand(const struct herd_test *t, struct hd_item *items, size_t *n)
@@ -330,7 +447,7 @@ expand(const struct herd_test *t, struct hd_item *items, size_t *n)
 	for (k = 0; k < npf; k++)
 		count *= pf[k]->param_count;
 	if (npf) {
-		pfx = xcalloc(npf, sizeof(*pfx));
+		pfx = arena_calloc(npf, sizeof(*pfx));
 		memcpy(pfx, pf, npf * sizeof(*pfx));
 	}
 	for (j = 0; j < count; j++) {
@@ -351,7 +468,7 @@ expand(const struct herd_test *t, struct hd_item *items, size_t *n)
 				   it->param, &b);
 		it->npfx = npf;
 		it->pfx = pfx;
-		it->pidx = npf ? xcalloc(npf, sizeof(*it->pidx)) : NULL;
+		it->pidx = npf ? arena_calloc(npf, sizeof(*it->pidx)) : NULL;
 		for (k = 0; k < npf; k++) {
 			const struct herd_fixture *f = pf[k];
 			size_t mark;
@@ -375,10 +492,9 @@ expand(const struct herd_test *t, struct hd_item *items, size_t *n)
 			buf_addc(&b, ']');
 		it->t = t;
 		it->file = strip_dot(t->file);
-		it->name = xstrdup(b.data);
-		it->id = xasprintf("%s::%s::%s", it->file, t->suite, it->name);
-		it->fxparam = wide.len ? xstrdup(wide.data) : NULL;
-		it->wxparam = wwide.len ? xstrdup(wwide.data) : NULL;
+		it->id = arena_id(it->file, t->suite, b.data, &it->name);
+		it->fxparam = wide.len ? arena_strdup(wide.data) : NULL;
+		it->wxparam = wwide.len ? arena_strdup(wwide.data) : NULL;
 		it->index = (*n)++;
 	}
 	buf_clear(&b);
@@ -386,24 +502,36 @@ expand(const struct herd_test *t, struct hd_item *items, size_t *n)
 	buf_clear(&wwide);
 }
 
+/* The registered tests, sorted, moved where fork() does not copy them. */
+static void
+sort_tests(void)
+{
+	const struct herd_test **sorted = arena_calloc(ntests ? ntests : 1, sizeof(*sorted));
+	size_t i;
+
+	for (i = 0; i < ntests; i++)
+		sorted[i] = with_suite(tests[i]);
+	if (ntests)
+		qsort(sorted, ntests, sizeof(*sorted), cmp_test);
+	free(tests);
+	tests = sorted;
+	captests = ntests;
+}
+
 void
 hd_collect(struct hd_item **itemsp, size_t *np)
 {
-	static struct hd_item *items;
-	static size_t n;
 	const struct herd_fixture *pf[32];
-	size_t i, k, total = 0;
+	struct hd_item *items;
+	size_t i, k, total = 0, n = 0;
 
-	if (items) {
-		*itemsp = items, *np = n;
+	if (collected) {
+		*itemsp = collected, *np = ncollected;
 		return;
 	}
 	if (nsuites)
 		qsort(suites, nsuites, sizeof(*suites), cmp_suite);
-	for (i = 0; i < ntests; i++)
-		tests[i] = with_suite(tests[i]);
-	if (ntests)
-		qsort(tests, ntests, sizeof(*tests), cmp_test);
+	sort_tests();
 	for (i = 0; i < nfixtures; i++)
 		if (parametrized(fixtures[i]) && (fixtures[i]->scope == HERD_SCOPE_SUITE ||
 						  fixtures[i]->scope == HERD_SCOPE_WORKER)) {
@@ -420,7 +548,7 @@ hd_collect(struct hd_item **itemsp, size_t *np)
 			count *= pf[k]->param_count;
 		total += count;
 	}
-	items = xcalloc(total ? total : 1, sizeof(*items));
+	items = arena_calloc(total ? total : 1, sizeof(*items));
 	for (i = 0; i < ntests; i++)
 		expand(tests[i], items, &n);
 	if (nwide_pfx && n) {
@@ -428,6 +556,7 @@ hd_collect(struct hd_item **itemsp, size_t *np)
 		for (i = 0; i < n; i++)
 			items[i].index = i;
 	}
+	collected = items, ncollected = n;
 	*itemsp = items, *np = n;
 }
 
@@ -616,4 +745,87 @@ int
 hd_item_serial(const struct hd_item *it)
 {
 	return it->strategy == HERD_SERIAL || it->strategy == HERD_ISOLATED_SERIAL;
+}
+
+/* ---- sealing ---- */
+
+/* The program's relocated read-only data, [0] to [1]; the first object is the program. */
+static int
+program_relro(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	uintptr_t *range = arg;
+	int i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_GNU_RELRO) {
+			range[0] = (uintptr_t)info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+			range[1] = range[0] + info->dlpi_phdr[i].p_memsz;
+		}
+	return 1;
+}
+
+/*
+ * Copies n words. Not memcpy: AddressSanitizer would take the red zones
+ * between the program's globals for overflows; volatile keeps the compiler
+ * from making this loop a memcpy.
+ */
+__attribute__((no_sanitize_address)) static void
+copy_words(uintptr_t *to, const volatile uintptr_t *from, size_t n)
+{
+	while (n--)
+		*to++ = *from++;
+}
+
+/*
+ * Every TEST's record holds pointers, so in a position-independent binary
+ * the loader writes it at start-up: the records live in the program's
+ * RELRO segment, in private pages that fork() copies (3.3 MB at 20,000
+ * tests). The loader made those pages read-only, so a copy of them in a
+ * shared mapping, moved over them, changes nothing but what fork() copies.
+ * Only worth it for a large registry; not under valgrind, which would take
+ * the unmapping for the program's unloading and drop its symbols.
+ */
+static void
+share_relro(void)
+{
+	const char *preload = getenv("LD_PRELOAD");
+	uintptr_t range[2] = { 0, 0 }, ps = page_size(), start, end;
+	size_t len;
+	void *p;
+
+	if (preload && strstr(preload, "vgpreload"))
+		return;
+	dl_iterate_phdr(program_relro, range);
+	/* The loader protects whole pages only: the same pages here. */
+	start = range[0] / ps * ps;
+	end = range[1] / ps * ps;
+	if (end <= start || end - start < CHUNK_MIN)
+		return;
+	len = end - start;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return;
+	copy_words(p, (const volatile uintptr_t *)start, len / sizeof(uintptr_t));
+	if (mprotect(p, len, PROT_READ) < 0 ||
+	    mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)start) == MAP_FAILED)
+		munmap(p, len);
+}
+
+void
+hd_registry_seal(void)
+{
+	struct chunk *c;
+
+	if (sealed)
+		return;
+	for (c = chunks; c; c = c->next)
+		if (mprotect(c, c->size, PROT_READ) < 0)
+			hd_fatal(3, "cannot make the collection read-only:");
+	sealed = 1;
+	share_relro();
+#ifdef __GLIBC__
+	/* What the collection freed (the registration's arrays) leaves the heap. */
+	malloc_trim(0);
+#endif
 }

@@ -11,8 +11,11 @@
  * group. Fixtures of suite and worker scope run in the parent, before the fork,
  * so their state is inherited.
  *
- * With no isolation the item runs in this process, between a redirect of fds 1
- * and 2 and its undoing.
+ * With no isolation the item runs in this process, with fds 1 and 2 pointed
+ * at the capture file and SIGINT and SIGTERM let in. Both stay so from one
+ * such item to the next (checked after each: a test may close or replace
+ * fd 1), and are undone by hd_runner_settle() before anything else runs or
+ * waits: four dup2() and two sigprocmask() an item were most of its cost.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +51,15 @@ static volatile sig_atomic_t inproc_dies;
 
 /* For the in-process guards' messages: signal handlers may only read these. */
 static const char *volatile inproc_id;
+
+/* Fds 1 and 2 point at the capture file, which is this one. */
+static int captured;
+static dev_t cap_dev;
+static ino_t cap_ino;
+/* The capture file's size as capture_off() saw it, for take_output(); -1: unknown. */
+static off_t cap_size = -1;
+/* SIGINT and SIGTERM are unblocked: an in-process item ran since the last settle. */
+static int stops_open;
 
 static void
 on_sigchld(int sig)
@@ -206,6 +218,12 @@ hd_runner_poll_signals(struct hd_runner *r)
 	sigset_t set;
 	int sig;
 
+	/* Let in, they were handled as they came: nothing can be pending. */
+	if (stops_open) {
+		if (stop_signal)
+			r->interrupted = stop_signal;
+		return;
+	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
@@ -216,6 +234,38 @@ hd_runner_poll_signals(struct hd_runner *r)
 }
 
 /*
+ * SIGINT and SIGTERM in, until the next settle: between two in-process items
+ * they only set stop_signal, which the loop reads before the next.
+ */
+static void
+stops_let_in(void)
+{
+	sigset_t ints;
+
+	if (stops_open)
+		return;
+	sigemptyset(&ints);
+	sigaddset(&ints, SIGINT);
+	sigaddset(&ints, SIGTERM);
+	sigprocmask(SIG_UNBLOCK, &ints, NULL);
+	stops_open = 1;
+}
+
+static void
+stops_block(void)
+{
+	sigset_t ints;
+
+	if (!stops_open)
+		return;
+	sigemptyset(&ints);
+	sigaddset(&ints, SIGINT);
+	sigaddset(&ints, SIGTERM);
+	sigprocmask(SIG_BLOCK, &ints, NULL);
+	stops_open = 0;
+}
+
+/*
  * A worker running user code in its own process (a test with no isolation,
  * a fixture of wider scope) lets SIGINT and SIGTERM in meanwhile: the
  * controller's SIGTERM must reach code that never returns.
@@ -223,20 +273,11 @@ hd_runner_poll_signals(struct hd_runner *r)
 static void
 worker_stoppable(struct hd_runner *r, int on)
 {
-	sigset_t ints;
-
 	if (!r->worker)
 		return;
-	sigemptyset(&ints);
-	sigaddset(&ints, SIGINT);
-	sigaddset(&ints, SIGTERM);
-	if (on) {
-		inproc_dies = 1;
-		sigprocmask(SIG_UNBLOCK, &ints, NULL);
-	} else {
-		sigprocmask(SIG_BLOCK, &ints, NULL);
-		inproc_dies = 0;
-	}
+	inproc_dies = on;
+	if (on)
+		stops_let_in();
 }
 
 /* ---- fds ---- */
@@ -244,24 +285,74 @@ worker_stoppable(struct hd_runner *r, int on)
 static void
 capture_on(struct hd_runner *r)
 {
+	struct stat st;
+
+	cap_size = -1;
 	if (!r->capture)
 		return;
 	fflush(stdout);
 	fflush(stderr);
+	if (captured)
+		return;
 	dup2(r->capfd, 1);
 	dup2(r->capfd, 2);
+	if (fstat(r->capfd, &st) == 0) {
+		cap_dev = st.st_dev;
+		cap_ino = st.st_ino;
+		captured = 1;
+	}
 }
 
+/* Whether fd is the capture file; its size in *size. */
+static int
+is_capture(int fd, off_t *size)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || st.st_dev != cap_dev || st.st_ino != cap_ino)
+		return 0;
+	*size = st.st_size;
+	return 1;
+}
+
+/* Fds 1 and 2 back to the runner's. */
+static void
+capture_undo(void)
+{
+	if (!captured)
+		return;
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_out, 1);
+	dup2(saved_err, 2);
+	captured = 0;
+}
+
+/*
+ * After user code: its buffered output out, and fds 1 and 2 left on the
+ * capture file for the next item, unless the code closed or replaced one
+ * (then both go back, and the next item points them there again).
+ */
 static void
 capture_off(struct hd_runner *r)
 {
+	off_t size, ignored;
+
 	if (!r->capture)
 		return;
 	fflush(stdout);
 	fflush(stderr);
-	/* A test may have closed or replaced them: always put ours back. */
-	dup2(saved_out, 1);
-	dup2(saved_err, 2);
+	if (captured && is_capture(1, &size) && is_capture(2, &ignored))
+		cap_size = size;
+	else
+		capture_undo();
+}
+
+void
+hd_runner_settle(void)
+{
+	capture_undo();
+	stops_block();
 }
 
 /* Moves what the item wrote into res->out, keeping both ends of a flood. */
@@ -272,8 +363,12 @@ take_output(struct hd_runner *r, struct buf *out)
 	size_t size;
 	ssize_t n;
 
-	if (fstat(r->capfd, &st) < 0)
+	if (cap_size >= 0) {
+		st.st_size = cap_size;	/* capture_off() looked */
+		cap_size = -1;
+	} else if (fstat(r->capfd, &st) < 0) {
 		goto reset;
+	}
 	if (st.st_size <= 0)
 		return;	/* nothing written: nothing to reset */
 	size = (size_t)st.st_size;
@@ -696,6 +791,7 @@ hd_runner_suite_done(struct hd_runner *r, const struct hd_item *it)
 void
 hd_runner_finish(struct hd_runner *r)
 {
+	hd_runner_settle();
 	while (r->nfxorder > 0) {
 		size_t fi = r->fxorder[r->nfxorder - 1];
 
@@ -1004,6 +1100,7 @@ run_forked(struct hd_runner *r, const struct hd_item *it, double timeout,
 	int status = 0, end;
 	pid_t pid;
 
+	hd_runner_settle();	/* the wait needs the stop signals blocked */
 	fflush(NULL);	/* or the child would write our buffers again */
 	pid = fork();
 	if (pid < 0) {
@@ -1059,8 +1156,8 @@ on_inproc_alarm(int sig)
 
 /*
  * Run alone with no isolation: a crash or a hang in a test ends the run, but
- * first says which test it was. The handlers go in once; around each test
- * only SIGINT and SIGTERM are let through, and the timer set when it has one.
+ * first says which test it was. The handlers go in once; SIGINT and SIGTERM
+ * are let through (until the next settle), and the timer set when it has one.
  */
 static void
 guards(const struct hd_item *it, double timeout, int on)
@@ -1069,18 +1166,13 @@ guards(const struct hd_item *it, double timeout, int on)
 	static int installed, timer;
 	struct itimerval itv;
 	struct sigaction sa;
-	sigset_t ints;
 	size_t i;
 
-	sigemptyset(&ints);
-	sigaddset(&ints, SIGINT);
-	sigaddset(&ints, SIGTERM);
 	memset(&itv, 0, sizeof(itv));
 	if (!on) {
 		if (timer)
 			setitimer(ITIMER_REAL, &itv, NULL);
 		timer = 0;
-		sigprocmask(SIG_BLOCK, &ints, NULL);
 		inproc_id = NULL;
 		return;
 	}
@@ -1104,7 +1196,7 @@ guards(const struct hd_item *it, double timeout, int on)
 		setitimer(ITIMER_REAL, &itv, NULL);
 		timer = 1;
 	}
-	sigprocmask(SIG_UNBLOCK, &ints, NULL);
+	stops_let_in();
 }
 
 static void
@@ -1257,6 +1349,7 @@ hd_run_group(struct hd_runner *r, const struct hd_item *const *items, size_t n,
 	struct group_wait g;
 	size_t k;
 
+	hd_runner_settle();	/* the wait needs the stop signals blocked */
 	memset(&g, 0, sizeof(g));
 	g.items = items;
 	g.n = n;
@@ -1373,6 +1466,7 @@ hd_runner_free(struct hd_runner *r)
 {
 	size_t i;
 
+	hd_runner_settle();
 	for (i = 0; i < hd_fixture_count(); i++) {
 		free(r->fx[i].error);
 		free(r->fx[i].suite_key);

@@ -38,14 +38,23 @@ struct worker {
 	size_t held;		/* results held back, all of them in out */
 	double held_since;	/* when the oldest of them ended */
 	double held_timeout;	/* their items' timeout key */
+	double next_poll;	/* in-process items: the socket is polled from then */
 };
 
 #define BATCH_HEADER 64		/* the length, then messages from this offset */
 #define BATCH_AGE 0.05		/* seconds a result may be held back */
+/*
+ * Between in-process items the controller's socket is polled at most this
+ * often (seconds): a poll() an item was a fifth of an empty test's cost, and
+ * what the controller sends meanwhile (more items, a release, a stop) can
+ * wait that long. An empty queue reads at once.
+ */
+#define POLL_EVERY 0.001
 
 static NORETURN void
 die(const char *fmt, const char *arg)
 {
+	hd_runner_settle();	/* fd 2 may point at the capture file */
 	fprintf(stderr, "%s (worker): ", hd_progname);
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
@@ -336,6 +345,17 @@ receive(struct worker *w, int block)
 	}
 }
 
+/* What the controller sent meanwhile, if anything; see POLL_EVERY. */
+static void
+poll_controller(struct worker *w)
+{
+	if (w->r.isolation == HD_ISO_NONE && hd_now() < w->next_poll)
+		return;
+	receive(w, 0);
+	if (w->r.isolation == HD_ISO_NONE)
+		w->next_poll = hd_now() + POLL_EVERY;
+}
+
 /* A forked test's request, passed on as it came. */
 static void
 forward(void *arg, const struct hd_msg *m)
@@ -481,17 +501,19 @@ hd_worker_main(int fd, int capfd)
 		fprintf(stderr, "%s: %s\n", hd_progname, err);
 		_exit(4);
 	}
+	hd_registry_seal();
 	send_items(&w);
 	while (!w.stopping || w.qlen) {
 		const struct hd_item *it;
 		size_t idx;
 
 		if (!w.qlen) {
+			hd_runner_settle();
 			flush_out(&w);	/* held-back results, before we sleep */
 			receive(&w, 1);
 			continue;
 		}
-		receive(&w, 0);
+		poll_controller(&w);
 		hd_runner_poll_signals(&w.r);
 		if (w.r.interrupted)
 			break;

@@ -740,11 +740,15 @@ pytest_ini(const struct hd_ini_entry *e, size_t n, const char *path)
 }
 
 /* The worker's launcher: $HERD_PYTEST_WORKER, else beside the herd executable
- * in the source tree (build folder/../python) or where make install puts it. */
+ * in the source tree (build folder/../python), or where make install puts it
+ * (LIBDIR/herd, which holds the plugins' folder; or ../lib/herd). */
+#ifndef HERD_PLUGINDIR
+#define HERD_PLUGINDIR "/usr/local/lib/herd/plugins"
+#endif
 static char *
 pytest_launcher(void)
 {
-	static const char *const rel[] = { "../python", "../lib/herd" };
+	static const char *const rel[] = { "../python", HERD_PLUGINDIR "/..", "../lib/herd" };
 	const char *env = getenv("HERD_PYTEST_WORKER");
 	char exe[4096], *slash, *p;
 	ssize_t n;
@@ -758,7 +762,8 @@ pytest_launcher(void)
 	if ((slash = strrchr(exe, '/')))
 		*slash = 0;
 	for (k = 0; k < LEN(rel); k++) {
-		p = xasprintf("%s/%s/herd-pytest-worker", exe, rel[k]);
+		p = rel[k][0] == '/' ? xasprintf("%s/herd-pytest-worker", rel[k]) :
+		    xasprintf("%s/%s/herd-pytest-worker", exe, rel[k]);
 		if (access(p, X_OK) == 0)
 			return p;
 		free(p);
@@ -1535,6 +1540,9 @@ load_plugins(const struct ini *in, char **args, size_t nargs)
 	plug_builtin(&plug_junit);
 	plug_builtin(&plug_json);
 	plug_builtin(&plug_tap);
+	plug_builtin(&plug_trace);
+	plug_builtin(&plug_html);
+	plug_builtin(&plug_github);
 	for (i = 0; i < in->nplugins; i++)
 		specs[n++] = in->plugins[i];
 	for (i = 0; i < nargs; i++) {

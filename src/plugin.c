@@ -60,6 +60,7 @@ static int failed;
 struct option_def {
 	struct herd_option o;	/* strings owned */
 	const char *owner;
+	int builtin;		/* a built-in's: herd's usage text has it */
 	char *value;		/* from the command line or herd.ini; NULL */
 	int from_cli;
 };
@@ -784,6 +785,7 @@ herd_addoption(herd_parser *p, const struct herd_option *o)
 	d->o.ini = o->ini ? xstrdup(o->ini) : NULL;
 	d->o.dflt = o->dflt ? xstrdup(o->dflt) : NULL;
 	d->owner = cur_plug->p->name;
+	d->builtin = !cur_plug->dl;
 	return 0;
 }
 
@@ -792,13 +794,15 @@ void
 plug_help(FILE *out)
 {
 	size_t i;
+	int said = 0;
 
-	if (!nopts)
-		return;
-	fprintf(out, "\noptions of plugins:\n");
 	for (i = 0; i < nopts; i++) {
 		char left[64];
 
+		if (opts[i].builtin)
+			continue;
+		if (!said++)
+			fprintf(out, "\noptions of plugins:\n");
 		snprintf(left, sizeof(left), "%s%s%s", opts[i].o.name, opts[i].o.metavar ? " " : "",
 			 opts[i].o.metavar ? opts[i].o.metavar : "");
 		fprintf(out, "  %-20s %s (%s%s%s)\n", left, opts[i].o.help, opts[i].owner,

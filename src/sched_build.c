@@ -273,8 +273,6 @@ cmp_units(const void *pa, const void *pb)
 		return fa ? -1 : 1;
 	if (o->nf && (fa = unit_flag(a, 0)) != (fb = unit_flag(b, 0)))
 		return fa ? -1 : 1;
-	if (o->plugin_order && a->v[0]->rank_plugin != b->v[0]->rank_plugin)
-		return a->v[0]->rank_plugin < b->v[0]->rank_plugin ? -1 : 1;
 	if (o->random_order)
 		return a->v[0]->rank < b->v[0]->rank ? -1 : a->v[0]->rank > b->v[0]->rank;
 	if (o->order_by_time) {
@@ -283,10 +281,13 @@ cmp_units(const void *pa, const void *pb)
 		if (ta != tb)
 			return ta > tb ? -1 : 1;
 	}
+	/* A plugin's collection_modifyitems order, where herd's own leave a tie. */
+	if (o->plugin_order && a->v[0]->rank_plugin != b->v[0]->rank_plugin)
+		return a->v[0]->rank_plugin < b->v[0]->rank_plugin ? -1 : 1;
 	return a->v[0]->idx < b->v[0]->idx ? -1 : a->v[0]->idx > b->v[0]->idx;
 }
 
-/* Sorts every pool: --ff, --nf, a plugin's order, then longest first (or random). */
+/* Sorts every pool: --ff, --nf, then longest first (or random), then a plugin's order. */
 static void
 order_pools(struct sched *s)
 {

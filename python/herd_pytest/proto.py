@@ -49,11 +49,17 @@ class Channel:
         self.fd = fd
         self.rest = b""
         self.eof = False
+        self.before_write = None	# sends what is held back first (worker.Held)
 
     def send(self, *f):
         self.write(message(*f))
 
     def write(self, data):
+        if self.before_write is not None:
+            self.before_write()
+        self.raw_write(data)
+
+    def raw_write(self, data):
         view = memoryview(data)
         while view:
             try:

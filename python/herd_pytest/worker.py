@@ -4,9 +4,11 @@ pytest runs as usual (pytest.main), and this module's plugin takes over its
 run loop, as pytest-xdist's workers do: the list is sent, and each item the
 controller sends runs through pytest's own runtest protocol."""
 import io
+import mmap
 import os
 import select
 import signal
+import struct
 import sys
 import time
 
@@ -189,11 +191,64 @@ def item_keys(item, chosen):
 
 
 def take_channel():
-    """The protocol fd, kept from the tests; the others herd passes, dropped."""
+    """The protocol fd, kept from the tests."""
     fd = int(os.environ.pop("HERD_PROTOCOL_FD"))
     os.set_inheritable(fd, False)
-    os.environ.pop("HERD_RESULTS_FD", None)	# results are sent one by one
     return proto.Channel(fd)
+
+
+class Held:
+    """Results held back in HERD_RESULTS_FD's file and sent in batches
+    (docs/protocol.md, Batched results): bytes 0-7 the batch's length, the
+    batch from byte 64. A result's bytes go in before the length that covers
+    them, so a worker that dies leaves only whole messages behind."""
+
+    def __init__(self, chan):
+        self.chan = chan
+        self.map = None
+        self.len = 0
+        self.oldest = 0.0	# when the oldest held result was ready
+        self.limit = None	# the timeout of the items held
+        fd = os.environ.pop("HERD_RESULTS_FD", None)
+        if fd is None:
+            return
+        fd = int(fd)
+        try:
+            size = os.fstat(fd).st_size
+            if size >= 4096:
+                self.map = mmap.mmap(fd, size)
+        except (OSError, ValueError):
+            self.map = None
+        os.close(fd)
+        chan.before_write = self.flush
+
+    def hold(self, data, limit):
+        """Keeps data back if it fits; False when it must be sent now."""
+        if self.map is None:
+            return False
+        if self.len and 64 + self.len + len(data) > len(self.map):
+            self.flush()
+        if 64 + self.len + len(data) > len(self.map):
+            return False
+        self.map[64 + self.len:64 + self.len + len(data)] = data
+        if not self.len:
+            self.oldest, self.limit = time.monotonic(), limit
+        self.len += len(data)
+        self.map[0:8] = struct.pack("=Q", self.len)
+        return True
+
+    def must_flush(self, limit):
+        """Before an item: a batch of another time limit, or one kept too long,
+        goes now (the controller's timing of the running item stays sound)."""
+        return self.len and (limit != self.limit or time.monotonic() - self.oldest > 0.05)
+
+    def flush(self):
+        if not self.len:
+            return
+        data = bytes(self.map[64:64 + self.len])
+        self.len = 0
+        self.chan.raw_write(data)
+        self.map[0:8] = struct.pack("=Q", 0)
 
 
 def list_hash(listing):
@@ -229,17 +284,23 @@ class Loop:
         self.grace = 1.0
         self.capture = True
         self.capfd = capture_fd()
+        self.saved = None
+        self.held = Held(chan)
 
     def run(self):
         while True:
+            if not self.queue:
+                self.held.flush()
             self.handle(self.chan.read(wait=not self.queue))
             if self.chan.eof:
                 os._exit(0)	# the controller is gone
             if self.queue:
+                self.redirect()
                 self.run_one(self.queue.pop(0))
             elif self.stopping:
                 break
         self.teardown_all()
+        self.restore()
         self.chan.send("bye")
 
     def handle(self, msgs):
@@ -277,15 +338,20 @@ class Loop:
         return self.items[k - 1] if k > 0 else None
 
     def run_one(self, k):
-        item, t0 = self.items[k], time.monotonic()
+        item = self.items[k]
+        limit = self.limit(item)
+        if not self.queue or self.fork or self.held.must_flush(limit):
+            self.held.flush()	# the last item queued, or see must_flush
+        t0 = time.monotonic()
         left = self.leftover_teardown(item)
         if self.fork:
             outcome, msg, out = self.run_forked(item)
         else:
             outcome, msg, out = self.run_here(item, self.next_item(k))
-        if left:
-            out = left + out
-        self.chan.send("result", k, outcome, "%.6f" % (time.monotonic() - t0), msg, cut(out))
+        out = left + self.output() + out
+        res = proto.message("result", k, outcome, "%.6f" % (time.monotonic() - t0), msg, cut(out))
+        if self.fork or not self.held.hold(res, limit):
+            self.chan.write(res)
 
     def leftover_teardown(self, item):
         """Tears down what the guessed next item kept and item does not need."""
@@ -304,44 +370,54 @@ class Loop:
         return b""
 
     def redirect(self):
-        """Points fds 1 and 2 at the empty capture file; returns the old ones."""
-        if not self.capture or self.capfd < 0:
-            return None
+        """Points fds 1 and 2 at the capture file while items run, so that
+        what a test prints, forked children's output included, lands there."""
+        if self.saved is not None or not self.capture or self.capfd < 0:
+            return
         sys.stdout.flush()
         sys.stderr.flush()
         os.ftruncate(self.capfd, 0)
         os.lseek(self.capfd, 0, os.SEEK_SET)
-        saved = (os.dup(1), os.dup(2))
+        self.saved = (os.dup(1), os.dup(2))
         os.dup2(self.capfd, 1)
         os.dup2(self.capfd, 2)
-        return saved
 
-    def restore(self, saved):
-        if saved is None:
+    def restore(self):
+        if self.saved is None:
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(self.saved[0], 1)
+        os.dup2(self.saved[1], 2)
+        os.close(self.saved[0])
+        os.close(self.saved[1])
+        self.saved = None
+
+    def output(self):
+        """What the item wrote; the capture file is emptied for the next one.
+        fds 1 and 2 share the file's offset: where it stands is the length."""
+        if self.saved is None:
             return b""
         sys.stdout.flush()
         sys.stderr.flush()
-        os.dup2(saved[0], 1)
-        os.dup2(saved[1], 2)
-        os.close(saved[0])
-        os.close(saved[1])
-        return read_capture(self.capfd)
+        end = os.lseek(self.capfd, 0, os.SEEK_CUR)
+        if not end:
+            return b""
+        out = read_capture(self.capfd, end)
+        os.ftruncate(self.capfd, 0)
+        os.lseek(self.capfd, 0, os.SEEK_SET)
+        return out
 
     def run_here(self, item, nextitem):
-        saved = self.redirect()
         self.plugin.reports = []
-        try:
-            item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
-        finally:
-            out = self.restore(saved)
+        item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
         outcome, msg = judge(self.plugin.reports)
-        return outcome, msg, out
+        return outcome, msg, b""
 
     def run_forked(self, item):
         """--isolation fork: the item in a child of its own, as pytest-forked:
         fixtures of wider scope are set up in the child, and torn down there."""
         r, w = os.pipe()
-        saved = self.redirect()
         pid = os.fork()
         if pid == 0:
             os.close(r)
@@ -362,7 +438,7 @@ class Loop:
         status, timed_out = self.wait_child(pid, self.limit(item))
         with os.fdopen(r, "rb") as f:
             said = f.read()
-        out = self.restore(saved)
+        out = b""
         if timed_out:
             return "timeout", "timed out after %gs\n" % self.limit(item), out
         if said.endswith(b"\n") and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
@@ -480,14 +556,15 @@ def capture_fd():
     return fd
 
 
-def read_capture(fd):
-    os.lseek(fd, 0, os.SEEK_SET)
-    chunks = []
-    while True:
-        b = os.read(fd, 1 << 16)
+def read_capture(fd, end):
+    chunks, at = [], 0
+    while at < end:
+        b = os.pread(fd, min(end - at, 1 << 20), at)
         if not b:
-            return b"".join(chunks)
+            break
         chunks.append(b)
+        at += len(b)
+    return b"".join(chunks)
 
 
 def cut(out):

@@ -15,6 +15,7 @@ def record(what):
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: a slow test")
     config.addinivalue_line("markers", "network: a test that needs the network")
+    config.addinivalue_line("markers", "timeout(seconds): herd's limit for the item")
 
 
 record("conftest-import")

@@ -69,6 +69,7 @@ def test_crash():
         os._exit(7)
 
 
+@pytest.mark.timeout(2)
 def test_hang():
     if os.environ.get("HERD_PYTEST_HANG"):
         while True:
