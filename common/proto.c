@@ -228,3 +228,23 @@ hd_field_size(const char *s, size_t *out)
 	*out = (size_t)v;
 	return 0;
 }
+
+/* As enum herd_strategy numbers them. */
+static const char *const strategy_names[] = { "free", "serial", "isolated_free", "isolated_serial" };
+
+const char *
+hd_strategy_name(int strategy)
+{
+	return strategy >= 0 && (size_t)strategy < LEN(strategy_names) ? strategy_names[strategy] : "free";
+}
+
+int
+hd_strategy_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < LEN(strategy_names); i++)
+		if (!strcmp(name, strategy_names[i]))
+			return (int)i;
+	return 0;
+}

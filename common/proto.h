@@ -14,6 +14,39 @@
 #include "util.h"
 
 #define HD_PROTO_VERSION 1
+#define HD_PROTO_VERSION_STR "1"	/* as hello says it */
+
+/*
+ * The messages' names (docs/protocol.md), for both sides: a worker's and a
+ * test's (w), the controller's (c), or either (w/c).
+ */
+#define HD_MSG_HELLO "hello"		/* w: the protocol version */
+#define HD_MSG_ITEM "item"		/* w: one item of its list */
+#define HD_MSG_FIXTURE "fixture"	/* w: a global fixture it defines; c: a setup's verdict */
+#define HD_MSG_COLLECTED "collected"	/* w: the list is over (count, hash) */
+#define HD_MSG_CONFIG "config"		/* c: a run worker's settings */
+#define HD_MSG_RUN "run"		/* c: items to run, by index */
+#define HD_MSG_RESULT "result"		/* w: one item's result */
+#define HD_MSG_RELEASE "release"	/* c: give back up to N unstarted items */
+#define HD_MSG_RELEASED "released"	/* w: the ones given back */
+#define HD_MSG_STOP "stop"		/* c: finish the running item and leave */
+#define HD_MSG_BYE "bye"		/* w: leaving */
+#define HD_MSG_WARNING "warning"	/* w: a line for the user */
+#define HD_MSG_LOCK "lock"		/* w: herd_lock */
+#define HD_MSG_LOCKED "locked"		/* c: granted */
+#define HD_MSG_UNLOCK "unlock"		/* w: herd_unlock */
+#define HD_MSG_BOARD_SET "board-set"	/* w: herd_board_set */
+#define HD_MSG_BOARD_GET "board-get"	/* w: herd_board_get */
+#define HD_MSG_BOARD "board"		/* c: the value asked for */
+#define HD_MSG_TRAIL_START "trail-start"	/* w: herd_trail_start */
+#define HD_MSG_TRAIL_FINISH "trail-finish"	/* w: herd_trail_finish */
+#define HD_MSG_TRAIL "trail"		/* c: first or last */
+#define HD_MSG_OK "ok"			/* c: done */
+#define HD_MSG_FAIL "fail"		/* c: refused, and why */
+#define HD_MSG_FIXTURE_SETUP "fixture-setup"	/* w: may I set up this fixture? */
+#define HD_MSG_FIXTURE_DONE "fixture-done"	/* w: its setup's outcome */
+#define HD_MSG_FIXTURE_TEARDOWN "fixture-teardown"	/* c: tear it down now */
+#define HD_MSG_FIXTURE_TORN "fixture-torn"	/* w: its teardown's outcome */
 #define HD_PROTO_MAXLINE (64u << 20)	/* a longer line is an error */
 
 /* A decoded message: fields point into the decoder's buffer, NUL-terminated,
@@ -57,5 +90,9 @@ const char *hd_msg_kv(const struct hd_msg *m, size_t from, const char *key);
 int hd_field_size(const char *s, size_t *out);
 /* Field i of m as a size_t; -1 if absent, not a plain decimal, or holding a NUL. */
 int hd_msg_size(const struct hd_msg *m, size_t i, size_t *out);
+
+/* A group strategy's name on the wire ("free", "serial", ...), and back (HERD_FREE if unknown). */
+const char *hd_strategy_name(int strategy);
+int hd_strategy_parse(const char *name);
 
 #endif

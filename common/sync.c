@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto.h"
 #include "sync.h"
 
 struct lock {
@@ -214,5 +215,82 @@ hd_sync_trail(struct hd_sync *s, const char *name, int start)
 	i = (size_t)(e - s->trails);
 	free(e->key);
 	memmove(&s->trails[i], &s->trails[i + 1], (--s->ntrails - i) * sizeof(*s->trails));
+	return 1;
+}
+
+/* ---- the requests (docs/protocol.md, section 6) ---- */
+
+static void
+reply_fail(struct buf *reply, const char *why)
+{
+	hd_enc_begin(reply, HD_MSG_FAIL);
+	hd_enc_str(reply, why);
+	hd_enc_end(reply);
+}
+
+static void
+reply_word(struct buf *reply, const char *type, const char *arg)
+{
+	hd_enc_begin(reply, type);
+	if (arg)
+		hd_enc_str(reply, arg);
+	hd_enc_end(reply);
+}
+
+static int
+is_sync(const char *type)
+{
+	static const char *const names[] = {
+		HD_MSG_LOCK, HD_MSG_UNLOCK, HD_MSG_BOARD_SET, HD_MSG_BOARD_GET,
+		HD_MSG_TRAIL_START, HD_MSG_TRAIL_FINISH,
+	};
+	size_t i;
+
+	for (i = 0; i < LEN(names); i++)
+		if (!strcmp(type, names[i]))
+			return 1;
+	return 0;
+}
+
+int
+hd_sync_serve(struct hd_sync *s, int owner, const struct hd_msg *m, struct buf *reply,
+	      void (*grant)(void *cookie, const char *name, int owner), void *cookie)
+{
+	const char *type = m->f[0], *name = m->nf > 1 ? m->f[1] : NULL, *v;
+	size_t len;
+	int r;
+
+	if (!is_sync(type))
+		return 0;
+	if (!name) {
+		reply_fail(reply, "a request without its name");
+	} else if (!strcmp(type, HD_MSG_LOCK)) {
+		r = hd_sync_lock(s, name, owner);
+		if (r > 0)
+			reply_word(reply, HD_MSG_LOCKED, NULL);
+		else if (r < 0)
+			reply_fail(reply, "the lock is already held or awaited by this worker");
+	} else if (!strcmp(type, HD_MSG_UNLOCK)) {
+		r = hd_sync_unlock(s, name, owner);
+		reply_word(reply, HD_MSG_OK, NULL);
+		if (r >= 0 && grant)
+			grant(cookie, name, r);
+	} else if (!strcmp(type, HD_MSG_BOARD_SET)) {
+		if (m->nf < 3) {
+			reply_fail(reply, "board-set without a value");
+			return 1;
+		}
+		hd_sync_board_set(s, name, m->f[2], m->len[2]);
+		reply_word(reply, HD_MSG_OK, NULL);
+	} else if (!strcmp(type, HD_MSG_BOARD_GET)) {
+		v = hd_sync_board_get(s, name, &len);
+		hd_enc_begin(reply, HD_MSG_BOARD);
+		hd_enc_str(reply, v ? "1" : "0");
+		hd_enc_mem(reply, v ? v : "", v ? len : 0);
+		hd_enc_end(reply);
+	} else {
+		r = hd_sync_trail(s, name, !strcmp(type, HD_MSG_TRAIL_START));
+		reply_word(reply, HD_MSG_TRAIL, r ? "1" : "0");
+	}
 	return 1;
 }

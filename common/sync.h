@@ -48,4 +48,16 @@ const char *hd_sync_board_get(struct hd_sync *s, const char *key, size_t *len);
  */
 int hd_sync_trail(struct hd_sync *s, const char *name, int start);
 
+struct hd_msg;
+
+/*
+ * Serves m if it is a lock, board or trail request of owner, appending the
+ * encoded reply to reply (nothing while a lock is awaited: the grant comes
+ * later); the controller and a binary run alone both answer with it. A
+ * waiter granted a lock by an unlock is passed to grant (may be NULL).
+ * Returns 1 when m was such a request, 0 when not.
+ */
+int hd_sync_serve(struct hd_sync *s, int owner, const struct hd_msg *m, struct buf *reply,
+		  void (*grant)(void *cookie, const char *name, int owner), void *cookie);
+
 #endif

@@ -233,31 +233,78 @@ struct herd_event {
 /* ---- scheduler ---- */
 
 /*
- * A scheduler decides which items a worker runs. The event loop owns the
- * processes and asks: next() whenever a worker has room for more, and
- * tells: item_done(), give_back() (a worker died, or released items it had
- * not started). Every built-in --dist mode is such a struct; a plugin's
- * make_scheduler hook may return its own, or wrap herd_builtin_scheduler().
- * A worker runs the items of one test binary only: next() must answer with
- * items of herd_node_binary(node).
+ * A scheduler decides which items each worker runs; the event loop owns the
+ * processes and does the sending. It asks next() whenever a worker has room,
+ * and tells the scheduler what came of what it sent: for every item sent,
+ * exactly one of item_done() (it ran) and give_back() from its node (it did
+ * not start: the worker released it or died). A scheduler holds no process
+ * and no fd; git's run-command (get_next_task, task_finished) is the model.
+ *
+ * Every built-in --dist mode (load, loadscope, loadfile, loadgroup,
+ * worksteal, each, no, with the group strategies, resources and longest
+ * first on top) is such a struct: herd_builtin_scheduler(). A plugin's
+ * make_scheduler hook may answer its own, or wrap the built-in one (call its
+ * functions from yours with the self its create returned).
+ *
+ * A worker runs the items of one test binary: next() answers items of
+ * herd_node_binary(node), each sent once (an item comes back to the
+ * scheduler only through give_back). A scheduler whose answers break this
+ * ends the run with exit 3, as does one that leaves items unsent while every
+ * worker is idle: the run never hangs on a scheduler.
+ *
+ * Required: create, next, give_back, pending. The others may be NULL.
  */
 struct herd_scheduler {
-	const char *name;
-	/* The selected items, in the order collection_modifyitems left them. */
+	const char *name;	/* "load", "priority", ...: what errors call it */
+	/*
+	 * The run's selected items (with --dist each, one per item and worker,
+	 * see herd_item_pin), in the order collection_modifyitems left them.
+	 * Returns the scheduler's state, passed to every call as self; NULL
+	 * ends the run with exit 3.
+	 */
 	void *(*create)(herd_session *s, herd_item *const *items, size_t n);
-	/* Up to max items for node, into out; how many. 0: nothing for it now. */
+	/*
+	 * node has room for more: up to max items for it, into out, in the
+	 * order it runs them; returns how many. 0: nothing for it now (asked
+	 * again after the next event).
+	 */
 	size_t (*next)(void *self, herd_node *node, herd_item **out, size_t max);
-	/* An item node ran has finished for good. */
+	/* it, sent to node, ran (its try is over; a rerun comes by give_back). */
 	void (*item_done)(void *self, herd_node *node, herd_item *it);
-	/* Items that must be run again, by any worker that can. */
-	void (*give_back)(void *self, herd_item *const *items, size_t n);
-	/* Items of binary (a path as herd_node_binary gives it) still to send. */
-	size_t (*pending)(void *self, const char *binary);
+	/*
+	 * Items to send again, in order. from: the node they were sent to and
+	 * that did not start them (it released them for a steal, or died);
+	 * NULL: an item to run again (--reruns, herd_item_rerun, the isolation
+	 * check), best on another worker.
+	 */
+	void (*give_back)(void *self, herd_node *from, herd_item *const *items, size_t n);
+	/*
+	 * How many items the worker in slot could still get if it ran binary
+	 * (a path as herd_node_binary gives it). The loop keeps an idle worker
+	 * while nonzero, and stops it when 0 to free its slot.
+	 */
+	size_t (*pending)(void *self, const char *binary, int slot);
+	/* node's worker is gone (died or stopped); what it held came back before. */
+	void (*node_down)(void *self, herd_node *node);
+	/*
+	 * node (idle, nothing queued) may take unstarted items of another worker
+	 * of its binary: returns how many the worker in slot *victim should
+	 * release; they come back by give_back(victim's node, ...). 0: none.
+	 */
+	size_t (*steal)(void *self, herd_node *node, int *victim);
+	/*
+	 * The binary an empty slot should start a worker of (a path as
+	 * herd_item_binary gives it), or NULL to leave it empty. When NULL, herd
+	 * starts the first binary with pending items for the slot.
+	 */
+	const char *(*pick_binary)(void *self, int slot);
 	void (*destroy)(void *self);
 };
 
-/* The scheduler of the run's --dist mode. */
+/* The scheduler of the run's --dist mode (valid for the whole run). */
 const struct herd_scheduler *herd_builtin_scheduler(herd_session *s);
+/* --dist each: the slot this copy of an item must run on; -1 any. */
+int herd_item_pin(const herd_item *it);
 
 /* ---- end of scheduler ---- */
 

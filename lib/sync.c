@@ -21,40 +21,13 @@
 void
 hd_serve_local(struct hd_runner *r, const struct hd_msg *m, struct buf *reply)
 {
-	const char *type = m->f[0], *v;
-	size_t len;
-
 	if (!r->sync)
 		r->sync = hd_sync_new();
-	if (m->nf < 2) {
-		hd_enc_begin(reply, "fail");
-		hd_enc_str(reply, "a request without its name");
-	} else if (!strcmp(type, "lock")) {
-		/* Run alone, one test at a time: a lock is free unless this test has it. */
-		if (hd_sync_lock(r->sync, m->f[1], 0) > 0) {
-			hd_enc_begin(reply, "locked");
-		} else {
-			hd_enc_begin(reply, "fail");
-			hd_enc_fmt(reply, "lock '%s' is already held by this test", m->f[1]);
-		}
-	} else if (!strcmp(type, "unlock")) {
-		hd_sync_unlock(r->sync, m->f[1], 0);
-		hd_enc_begin(reply, "ok");
-	} else if (!strcmp(type, "board-set") && m->nf >= 3) {
-		hd_sync_board_set(r->sync, m->f[1], m->f[2], m->len[2]);
-		hd_enc_begin(reply, "ok");
-	} else if (!strcmp(type, "board-get")) {
-		v = hd_sync_board_get(r->sync, m->f[1], &len);
-		hd_enc_begin(reply, "board");
-		hd_enc_str(reply, v ? "1" : "0");
-		hd_enc_mem(reply, v ? v : "", v ? len : 0);
-	} else if (!strcmp(type, "trail-start") || !strcmp(type, "trail-finish")) {
-		hd_enc_begin(reply, "trail");
-		hd_enc_str(reply, hd_sync_trail(r->sync, m->f[1], type[6] == 's') ? "1" : "0");
-	} else {
-		hd_enc_begin(reply, "fail");
-		hd_enc_fmt(reply, "unknown request '%s'", type);
-	}
+	/* Run alone, one test at a time: owner 0, and no other to wait for. */
+	if (hd_sync_serve(r->sync, 0, m, reply, NULL, NULL))
+		return;
+	hd_enc_begin(reply, HD_MSG_FAIL);
+	hd_enc_fmt(reply, "unknown request '%s'", m->f[0]);
 	hd_enc_end(reply);
 }
 
@@ -198,7 +171,7 @@ ask_at(const char *type, const char *name, const void *value, size_t len,
 		herd_fail_at(1, file, line, "herd: a bad reply to %s '%s': %s", type, name, err);
 		return NULL;
 	}
-	if (!strcmp(m->f[0], "fail"))
+	if (!strcmp(m->f[0], HD_MSG_FAIL))
 		herd_fail_at(1, file, line, "%s('%s'): %s", type, name,
 			     m->nf > 1 ? m->f[1] : "refused");
 	return m;
@@ -209,20 +182,20 @@ ask_at(const char *type, const char *name, const void *value, size_t len,
 void
 herd_lock_at(const char *name, const char *file, int line)
 {
-	ask_at("lock", name, NULL, 0, file, line);
+	ask_at(HD_MSG_LOCK, name, NULL, 0, file, line);
 }
 
 /* For callers compiled without the macro: (herd_lock)("name"). */
 void
 (herd_lock)(const char *name)
 {
-	ask("lock", name, NULL, 0);
+	ask(HD_MSG_LOCK, name, NULL, 0);
 }
 
 void
 herd_unlock(const char *name)
 {
-	ask("unlock", name, NULL, 0);
+	ask(HD_MSG_UNLOCK, name, NULL, 0);
 }
 
 void
@@ -234,13 +207,13 @@ herd_board_set(const char *key, const char *value)
 void
 herd_board_set_bytes(const char *key, const void *value, size_t len)
 {
-	ask("board-set", key, len ? value : "", len);
+	ask(HD_MSG_BOARD_SET, key, len ? value : "", len);
 }
 
 void *
 herd_board_get_bytes(const char *key, size_t *len)
 {
-	struct hd_msg *m = ask("board-get", key, NULL, 0);
+	struct hd_msg *m = ask(HD_MSG_BOARD_GET, key, NULL, 0);
 	char *v;
 
 	if (!m || m->nf < 3 || strcmp(m->f[1], "1"))
@@ -264,7 +237,7 @@ herd_board_get(const char *key)
 int
 herd_trail_start(const char *name)
 {
-	struct hd_msg *m = ask("trail-start", name, NULL, 0);
+	struct hd_msg *m = ask(HD_MSG_TRAIL_START, name, NULL, 0);
 
 	return m && m->nf > 1 && !strcmp(m->f[1], "1");
 }
@@ -272,7 +245,7 @@ herd_trail_start(const char *name)
 int
 herd_trail_finish(const char *name)
 {
-	struct hd_msg *m = ask("trail-finish", name, NULL, 0);
+	struct hd_msg *m = ask(HD_MSG_TRAIL_FINISH, name, NULL, 0);
 
 	return m && m->nf > 1 && !strcmp(m->f[1], "1");
 }

@@ -51,10 +51,6 @@ struct worker {
  */
 #define POLL_EVERY 0.001
 
-static const char *const strategy_names[] = {
-	"free", "serial", "isolated_free", "isolated_serial"
-};
-
 static NORETURN void
 die(const char *fmt, const char *arg)
 {
@@ -147,7 +143,7 @@ send_items(struct worker *w)
 	/* The controller has this binary's list: the hash stands for it if it matches. */
 	same = known && !strcmp(known, hash);
 	unsetenv("HERD_COLLECT_HASH");	/* not the tests' business */
-	hd_enc_begin(b, "hello");
+	hd_enc_begin(b, HD_MSG_HELLO);
 	hd_enc_fmt(b, "%d", HD_PROTO_VERSION);
 	hd_enc_fmt(b, "pid=%ld", (long)getpid());
 	hd_enc_str(b, "impl=libherd/" HERD_VERSION);
@@ -156,7 +152,7 @@ send_items(struct worker *w)
 		const struct hd_item *it = &w->items[i];
 		const struct herd_test *t = it->t;
 
-		hd_enc_begin(b, "item");
+		hd_enc_begin(b, HD_MSG_ITEM);
 		hd_enc_str(b, it->id);
 		hd_enc_fmt(b, "file=%s", it->file);
 		hd_enc_fmt(b, "line=%d", t->line);
@@ -180,8 +176,8 @@ send_items(struct worker *w)
 			hd_enc_fmt(b, "fixtures=%s", t->fixtures);
 		if (it->group)
 			hd_enc_fmt(b, "group=%s", it->group);
-		if (it->strategy && (unsigned)it->strategy < LEN(strategy_names))
-			hd_enc_fmt(b, "strategy=%s", strategy_names[it->strategy]);
+		if (it->strategy)
+			hd_enc_fmt(b, "strategy=%s", hd_strategy_name(it->strategy));
 		if (t->resources && *t->resources)
 			hd_enc_fmt(b, "resources=%s", t->resources);
 		if (t->exclusive)
@@ -198,12 +194,12 @@ send_items(struct worker *w)
 	}
 	for (i = 0; i < hd_fixture_count() && !same; i++)
 		if (hd_fixture_at(i)->scope == HERD_SCOPE_GLOBAL) {
-			hd_enc_begin(b, "fixture");
+			hd_enc_begin(b, HD_MSG_FIXTURE);
 			hd_enc_str(b, hd_fixture_at(i)->name);
 			hd_enc_str(b, "scope=global");
 			hd_enc_end(b);
 		}
-	hd_enc_begin(b, "collected");
+	hd_enc_begin(b, HD_MSG_COLLECTED);
 	hd_enc_fmt(b, "%zu", w->nitems);
 	hd_enc_fmt(b, "hash=%s", hash);
 	hd_enc_end(b);
@@ -229,7 +225,8 @@ push(struct worker *w, size_t idx)
 static int
 is_reply(const char *type)
 {
-	static const char *const replies[] = { "ok", "locked", "fail", "board", "trail", "fixture" };
+	static const char *const replies[] = { HD_MSG_OK, HD_MSG_LOCKED, HD_MSG_FAIL, HD_MSG_BOARD,
+					       HD_MSG_TRAIL, HD_MSG_FIXTURE };
 	size_t i;
 
 	for (i = 0; i < LEN(replies); i++)
@@ -260,26 +257,26 @@ handle(struct worker *w, const struct hd_msg *m)
 	const char *type = m->f[0];
 	size_t i, n;
 
-	if (!strcmp(type, "run")) {
+	if (!strcmp(type, HD_MSG_RUN)) {
 		for (i = 1; i < m->nf; i++) {
 			if (hd_msg_size(m, i, &n) < 0 || n >= w->nitems)
 				die("the controller sent a bad item index '%s'", m->f[i]);
 			push(w, n);
 		}
-	} else if (!strcmp(type, "release")) {
+	} else if (!strcmp(type, HD_MSG_RELEASE)) {
 		if (m->nf < 2 || hd_msg_size(m, 1, &n) < 0)
 			die("the controller sent a bad release%s", "");
 		/* The queue holds only unstarted items: the running one left it. */
-		hd_enc_begin(&w->out, "released");
+		hd_enc_begin(&w->out, HD_MSG_RELEASED);
 		while (n-- > 0 && w->qlen > 0) {
 			w->qlen--;
 			hd_enc_fmt(&w->out, "%zu", w->queue[w->qhead + w->qlen]);
 		}
 		hd_enc_end(&w->out);
 		flush_out(w);
-	} else if (!strcmp(type, "config")) {
+	} else if (!strcmp(type, HD_MSG_CONFIG)) {
 		apply_config(w, m);
-	} else if (!strcmp(type, "stop")) {
+	} else if (!strcmp(type, HD_MSG_STOP)) {
 		w->stopping = 1;
 		w->qlen = 0;
 	} else if (is_reply(type)) {
@@ -294,11 +291,11 @@ handle(struct worker *w, const struct hd_msg *m)
 		} else {
 			hd_chan_reply(&w->r, m);
 		}
-	} else if (!strcmp(type, "fixture-teardown") && m->nf > 1) {
+	} else if (!strcmp(type, HD_MSG_FIXTURE_TEARDOWN) && m->nf > 1) {
 		struct buf why = BUF_INIT;
 		int bad = hd_runner_global_teardown(&w->r, m->f[1], &why);
 
-		hd_enc_begin(&w->out, "fixture-torn");
+		hd_enc_begin(&w->out, HD_MSG_FIXTURE_TORN);
 		hd_enc_str(&w->out, m->f[1]);
 		hd_enc_str(&w->out, bad ? "failed" : "ok");
 		hd_enc_mem(&w->out, why.data ? why.data : "", why.len);
@@ -403,7 +400,7 @@ send_result(struct worker *w, size_t idx, const struct hd_result *res)
 {
 	struct buf *b = &w->out;
 
-	hd_enc_begin(b, "result");
+	hd_enc_begin(b, HD_MSG_RESULT);
 	hd_enc_fmt(b, "%zu", idx);
 	hd_enc_str(b, hd_outcome_name(res->outcome));
 	hd_enc_fmt(b, "%.6f", res->duration);
@@ -442,11 +439,11 @@ finish(struct worker *w)
 {
 	hd_runner_finish(&w->r);
 	if (w->r.warnings.len) {
-		hd_enc_begin(&w->out, "warning");
+		hd_enc_begin(&w->out, HD_MSG_WARNING);
 		hd_enc_mem(&w->out, w->r.warnings.data, w->r.warnings.len);
 		hd_enc_end(&w->out);
 	}
-	hd_enc_begin(&w->out, "bye");
+	hd_enc_begin(&w->out, HD_MSG_BYE);
 	hd_enc_end(&w->out);
 	flush_out(w);
 }

@@ -152,7 +152,6 @@ reset(struct ctl *c, struct binary *b)
 	c->stopping = 0;
 	free(c->stop_reason);
 	c->stop_reason = NULL;
-	c->iso_cur = c->exclusive = 0;
 }
 
 /*

@@ -8,13 +8,13 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "herd.h"	/* enum herd_strategy: HERD_FREE, HERD_SERIAL, ... */
+#include "herd_plugin.h"
 #include "proto.h"
 #include "sync.h"
 #include "report.h"
 #include "util.h"
 
-/* Group strategies, as herd.h numbers them. */
-enum { HD_ST_FREE, HD_ST_SERIAL, HD_ST_ISOLATED_FREE, HD_ST_ISOLATED_SERIAL };
 
 enum dist { DIST_LOAD, DIST_LOADSCOPE, DIST_LOADFILE, DIST_LOADGROUP,
 	    DIST_WORKSTEAL, DIST_EACH, DIST_NO };
@@ -43,7 +43,7 @@ struct citem {
 	char *wxparam;		/* ... of its parametrized worker fixtures; NULL */
 	int line;
 	double timeout;
-	int strategy;		/* HD_ST_* of its group */
+	int strategy;		/* enum herd_strategy of its group */
 	int iso;		/* its isolated group's number; 0 none */
 	int exclusive;
 	struct demand *need;	/* resources: name and tokens */
@@ -80,14 +80,6 @@ struct demand {
 	long n;
 };
 
-/* Items that go to one worker together, in order (an xdist scope). */
-struct unit {
-	struct citem **v;
-	size_t n;
-	int iso;		/* isolated group: its number from 1; 0 none */
-	int serial;		/* one process: stealing must not split it */
-};
-
 /* A resource's capacity and the tokens running items hold. */
 struct resource {
 	char *name;
@@ -120,50 +112,65 @@ struct binary {
 	int collected;
 	int collecting;		/* a worker is collecting it */
 	char first[16];		/* the worker whose list is the reference */
-	struct unit *pool;	/* units not yet handed out, front first */
-	size_t pool_head, pool_len, pool_cap;
-	size_t pool_items;	/* items in the pool's units */
-	double pool_est;	/* and their expected seconds */
 	size_t workers;		/* live run workers of this binary */
+	int parked;		/* 1 + the slot whose listed worker of it waits; 0 none */
 	double startup;		/* seconds from its start to its list, measured */
 	uint64_t hash;		/* of its list's ids (docs/protocol.md) */
 };
 
-enum wstate { W_HELLO, W_COLLECTING, W_IDLE, W_RUNNING, W_STOPPING, W_DEAD };
+/*
+ * A worker's one state. W_FREE: its slot has no process. A process is
+ * started in W_HELLO, lists its binary in W_COLLECTING, then waits in W_IDLE
+ * or runs items in W_RUNNING, and is on its way out in W_STOPPING. Its death
+ * (learnt from waitpid) is handled at once and takes it back to W_FREE.
+ */
+enum wstate { W_FREE, W_HELLO, W_COLLECTING, W_IDLE, W_RUNNING, W_STOPPING };
 
 struct worker {
 	int slot;
 	char name[16];		/* gw0 ... */
 	struct binary *bin;
 	int collect_only;	/* started to collect, stops after */
-	pid_t pid;
+	enum wstate state;
+	pid_t pid;		/* its process group too; meaningful unless W_FREE */
+	int status;		/* waitpid's, once it died */
 	int sock, outfd, errfd, capfd;
 	int resfd;		/* its held-back results (protocol.md); valid above 2 */
-	enum wstate state;
 	struct hd_dec dec;
 	struct buf wbuf;	/* to write */
 	struct buf outline, errline;	/* partial lines of stray output */
 	size_t ncollected;
-	struct citem **coll;	/* what this worker collected (run workers) */
-	struct citem **q;	/* handed out, no result yet, in order */
+	struct citem **q;	/* sent, no result yet, in order */
 	size_t qhead, qlen, qcap;
 	double started;		/* when the head item started, roughly */
 	double deadline;	/* kill at; 0: none */
-	int releasing;
-	int thief;		/* slot that asked for what we release; -1 */
+	int releasing;		/* a release was sent, its answer is awaited */
 	int timed_out;		/* we killed it for the head item's timeout */
-	int exited, status;
 	int said_bye;		/* left cleanly: what it held was not started */
-	struct demand *held;	/* tokens its running unit holds */
-	size_t nheld;
-	size_t held_left;	/* items of that unit still to finish */
-	int held_excl;		/* that unit is exclusive */
 	int fed;		/* has been sent items */
-	double est_queued;	/* expected seconds of what it holds */
 	char *garbage;		/* why we killed it for a protocol error */
 	double spawned;		/* when it was started */
 	struct hist *hist;	/* what this process ran (none isolation) */
 };
+
+/* Named states: a process is there; it lists its binary; it may be sent items. */
+static inline int
+worker_alive(const struct worker *w)
+{
+	return w->state != W_FREE;
+}
+
+static inline int
+worker_listing(const struct worker *w)
+{
+	return w->state == W_HELLO || w->state == W_COLLECTING;
+}
+
+static inline int
+worker_usable(const struct worker *w)
+{
+	return w->state == W_IDLE || w->state == W_RUNNING;
+}
 
 struct ctl {
 	/* options */
@@ -197,10 +204,11 @@ struct ctl {
 	size_t nres;
 	struct gfix *gfix;
 	size_t ngfix;
-	int iso_groups;		/* isolated groups, numbered from 1 */
-	int iso_cur;		/* the one running now; 0 none */
-	int exclusive;		/* an exclusive item runs: nothing else starts */
-	char *blocked;		/* per resource, scratch for the scheduler */
+	const struct herd_scheduler *sched;	/* the run's: built-in or a plugin's */
+	void *sched_self;	/* its state */
+	struct citem **batch;	/* room for what next() answers */
+	size_t batch_cap;
+	size_t unsent;		/* items the scheduler holds: given, not yet sent */
 	struct buf warnings;	/* said again at the end */
 	struct worker *w;	/* one per slot */
 	struct worker *park;	/* listed, idle, waiting for their slot's turn */
@@ -224,37 +232,12 @@ struct ctl {
 	size_t deselected_by_plugin;
 };
 
-/* sched.c */
-/* Sorts every pool: --ff, --nf, then longest first (or --random-order). */
-void sched_order(struct ctl *c);
-/* Builds every binary's pool from its selected items for the --dist mode. */
-void sched_build(struct ctl *c);
-/* Hands w more of its binary's units when it runs short. */
-void sched_fill(struct ctl *c, struct worker *w);
-/* w is idle and its pool is empty: asks the fullest worker to release items. */
-void sched_steal(struct ctl *c, struct worker *w);
-/* An item of w finished: gives back the tokens of its unit when it was the last. */
-void sched_item_done(struct ctl *c, struct worker *w);
-/* Gives back whatever w held (it died). */
-void sched_release(struct ctl *c, struct worker *w);
-/* Puts items back at the front of their binary's pool. */
-void sched_return(struct binary *b, struct citem **v, size_t n);
-/* Items held by b's workers and not started: what a new worker could steal. */
-size_t sched_stealable(const struct ctl *c, const struct binary *b);
-/* Units left in a binary's pool that slot may take. */
-size_t sched_pending(const struct ctl *c, const struct binary *b, int slot);
-
-/* loop.c */
+/* loop.c, collect.c */
 /* The index of resource name (len bytes), added with capacity 1 if new. */
 int ctl_resource(struct ctl *c, const char *name, size_t len);
-/* Queues the message "run idx..." for w, recording the items as w's. */
-void worker_send_run(struct ctl *c, struct worker *w, struct citem **v, size_t n);
-void worker_send(struct worker *w, const char *type, const char *arg);
 /* Collects every binary, then runs the selected items; returns when done. */
 int ctl_collect(struct ctl *c);
 void ctl_run(struct ctl *c);
-/* Reruns whose --reruns-delay is over go back to their pools. */
-void ctl_wake_delayed(struct ctl *c, double now);
 /* Stops every worker and waits for them (after --collect-only). */
 void ctl_stop_all(struct ctl *c);
 

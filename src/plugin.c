@@ -474,6 +474,20 @@ plug_make_scheduler(void)
 	return NULL;
 }
 
+herd_session *
+plug_session_of(struct ctl *c)
+{
+	if (!session.c)
+		session.c = c;
+	return &session;
+}
+
+struct ctl *
+plug_ctl(const herd_session *s)
+{
+	return s->c;
+}
+
 void
 plug_session(struct ctl *c, const char *rootdir)
 {

@@ -63,6 +63,10 @@ int plug_ini_option(const char *key, const char *value);
 
 /* The session: the ctl plugins see, set once the options are parsed. */
 void plug_session(struct ctl *c, const char *rootdir);
+/* The session plugins see (its ctl set to c if plug_session was not called). */
+herd_session *plug_session_of(struct ctl *c);
+/* The ctl behind a session (the built-in scheduler reads its options). */
+struct ctl *plug_ctl(const herd_session *s);
 /* Nonzero once a hook failed. */
 int plug_failed(void);
 

@@ -1,365 +1,100 @@
 /*
- * sched.c - xdist's distribution modes over units of items.
+ * sched.c - the built-in scheduler's dealing: what a worker with room gets,
+ * stealing, what comes back, and which binary an empty slot starts.
  *
- * A unit is what must go to one worker, in order: an item (load, worksteal,
- * no), a scope (loadscope: file::suite, split and joined by the elements
- * of parametrized fixtures, see param_scope; loadfile: file; loadgroup: the
- * .group, else as loadscope for an item with such a fixture). Each binary keeps a pool of units; a worker is topped up when it
- * runs short, and where items are independent (load, worksteal) a worker that
- * runs dry steals half the unstarted tail of the fullest worker, so no worker
- * sits idle while another holds an unstarted item (xdist lets a worker keep
- * one back, so a long test can strand the next item behind it). --bisect
- * gives the order itself (ctl.order); the isolation check (ctl.alone) gives
- * one item to each fresh worker.
+ * A worker is topped up when it runs short. Where items are independent
+ * (load, worksteal, no) a worker that runs dry steals half the unstarted
+ * tail of the fullest worker, so no worker sits idle while another holds an
+ * unstarted item (xdist lets a worker keep one back, so a long test can
+ * strand the next item behind it). Units that need resources, and isolated
+ * groups, start only when they can; see next_unit.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl.h"
+#include "scheduler.h"
 
-static enum dist mode;
-
-static int
-independent(void)
+struct sched *
+sched_new(const struct sched_opts *o, struct binary *bins, size_t nbins)
 {
-	return mode == DIST_LOAD || mode == DIST_WORKSTEAL || mode == DIST_NO;
+	struct sched *s = xcalloc(1, sizeof(*s));
+
+	s->o = *o;
+	s->bins = bins;
+	s->nbins = nbins;
+	s->pools = xcalloc(nbins + 1, sizeof(*s->pools));
+	s->slots = xcalloc((size_t)o->nslots + 1, sizeof(*s->slots));
+	s->blocked = xcalloc(o->nres + 1, 1);
+	sched_build(s);
+	return s;
 }
 
-static int
-grouped(const struct citem *it)
+void
+sched_free(struct sched *s)
 {
-	return it->group && it->strategy != HD_ST_FREE;
-}
+	size_t i, k;
 
-static double
-est_of(struct citem *const *v, size_t n)
-{
-	double t = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		t += v[i]->est;
-	return t;
-}
-
-static void
-pool_reserve(struct binary *b, size_t extra)
-{
-	if (b->pool_head + b->pool_len + extra <= b->pool_cap)
+	if (!s)
 		return;
-	if (b->pool_head) {
-		memmove(b->pool, b->pool + b->pool_head, b->pool_len * sizeof(*b->pool));
-		b->pool_head = 0;
+	for (i = 0; i < s->nbins; i++) {
+		for (k = 0; k < s->pools[i].len; k++)
+			free(s->pools[i].u[s->pools[i].head + k].v);
+		free(s->pools[i].u);
 	}
-	while (b->pool_len + extra > b->pool_cap)
-		b->pool_cap = b->pool_cap ? b->pool_cap * 2 : 64;
-	b->pool = xreallocarray(b->pool, b->pool_cap, sizeof(*b->pool));
-}
-
-/* Makes u the unit of items v[0..n), counted into b's pool. */
-static void
-unit_set(struct binary *b, struct unit *u, struct citem **v, size_t n)
-{
-	int st = v[0]->strategy;
-
-	b->pool_items += n;
-	b->pool_est += est_of(v, n);
-	u->v = xcalloc(n, sizeof(*u->v));
-	memcpy(u->v, v, n * sizeof(*v));
-	u->n = n;
-	u->serial = st == HD_ST_SERIAL || st == HD_ST_ISOLATED_SERIAL;
-	u->iso = v[0]->iso;
-}
-
-static void
-pool_push_back(struct binary *b, struct citem **v, size_t n)
-{
-	pool_reserve(b, 1);
-	unit_set(b, &b->pool[b->pool_head + b->pool_len++], v, n);
-}
-
-static void
-pool_push_front(struct binary *b, struct citem **v, size_t n)
-{
-	pool_reserve(b, 1);
-	if (!b->pool_head) {
-		memmove(b->pool + 1, b->pool, b->pool_len * sizeof(*b->pool));
-		b->pool_head = 1;
+	for (i = 0; i < (size_t)s->o.nslots; i++) {
+		free(s->slots[i].q);
+		free(s->slots[i].stash);
+		free(s->slots[i].held);
 	}
-	b->pool_len++;
-	unit_set(b, &b->pool[--b->pool_head], v, n);
-}
-
-/*
- * loadscope's key: file::suite, one per element of the suite's parametrized
- * suite fixtures; an item with a parametrized worker fixture goes with every
- * item of that element, whatever its suite. Each element is then set up
- * once, on the worker that takes its scope.
- */
-static void
-param_scope(const struct citem *it, struct buf *buf)
-{
-	if (it->wxparam)
-		buf_printf(buf, "worker fixtures [%s]", it->wxparam);
-	else
-		buf_printf(buf, "%s::%s", it->file, it->suite);
-	if (it->fxparam)
-		buf_printf(buf, "[%s]", it->fxparam);
-}
-
-/* The scope key of an item for the scoped modes, into buf. */
-static void
-scope_of(const struct citem *it, struct buf *buf)
-{
-	buf_reset(buf);
-	switch (mode) {
-	case DIST_LOADSCOPE:
-		param_scope(it, buf);
-		break;
-	case DIST_LOADFILE:
-		buf_adds(buf, it->file);
-		break;
-	case DIST_LOADGROUP:
-		if (it->group)
-			buf_printf(buf, "group %s", it->group);
-		else if (it->fxparam || it->wxparam)	/* together, as loadscope keeps them */
-			param_scope(it, buf);
-		else
-			buf_printf(buf, "item %s", it->id);
-		break;
-	default:
-		buf_adds(buf, it->id);
-	}
-}
-
-struct scope {
-	char *key;
-	struct citem **v;
-	size_t n, cap, first;
-};
-
-static int
-cmp_scope_size(const void *pa, const void *pb)
-{
-	const struct scope *a = pa, *b = pb;
-
-	if (a->n != b->n)
-		return a->n > b->n ? -1 : 1;
-	return a->first < b->first ? -1 : a->first > b->first;
-}
-
-/* Groups a binary's selected items into scopes, largest first, as xdist does. */
-static void
-build_scoped(struct binary *b)
-{
-	struct scope *s = NULL;
-	size_t ns = 0, cap = 0, i, k;
-	struct buf key = BUF_INIT;
-
-	for (i = 0; i < b->ntotal; i++) {
-		struct citem *it = &b->items[i];
-
-		if (!it->selected || grouped(it))
-			continue;
-		scope_of(it, &key);
-		/* Items of a scope are mostly adjacent: look at the last scope first. */
-		for (k = ns; k-- > 0;)
-			if (!strcmp(s[k].key, key.data))
-				break;
-		if (k == (size_t)-1) {
-			if (ns == cap) {
-				cap = cap ? cap * 2 : 16;
-				s = xreallocarray(s, cap, sizeof(*s));
-			}
-			memset(&s[ns], 0, sizeof(*s));
-			s[ns].key = xstrdup(key.data);
-			s[ns].first = ns;
-			k = ns++;
-		}
-		if (s[k].n == s[k].cap) {
-			s[k].cap = s[k].cap ? s[k].cap * 2 : 8;
-			s[k].v = xreallocarray(s[k].v, s[k].cap, sizeof(*s[k].v));
-		}
-		s[k].v[s[k].n++] = it;
-	}
-	qsort(s, ns, sizeof(*s), cmp_scope_size);
-	for (k = 0; k < ns; k++) {
-		pool_push_back(b, s[k].v, s[k].n);
-		free(s[k].v);
-		free(s[k].key);
-	}
+	free(s->pools);
+	free(s->slots);
+	free(s->blocked);
 	free(s);
-	buf_clear(&key);
 }
 
-/* Units of the items whose group decides: one per serial group, one per item otherwise. */
 static void
-build_groups(struct ctl *c, struct binary *b, int pass)
+q_push(struct slot *sl, struct citem *it)
 {
-	static const int want[] = { HD_ST_ISOLATED_SERIAL, HD_ST_ISOLATED_FREE, HD_ST_SERIAL };
-	struct citem **v = xcalloc(b->ntotal + 1, sizeof(*v));
-	char *done = xcalloc(b->ntotal + 1, 1);
-	size_t i, j, n;
-
-	for (i = 0; i < b->ntotal; i++) {
-		struct citem *it = &b->items[i];
-
-		if (done[i] || !it->selected || !grouped(it) || it->strategy != want[pass])
-			continue;
-		for (n = 0, j = i; j < b->ntotal; j++)
-			if (!done[j] && b->items[j].selected && grouped(&b->items[j]) &&
-			    b->items[j].pin == it->pin && !strcmp(b->items[j].group, it->group)) {
-				v[n++] = &b->items[j];
-				done[j] = 1;
-			}
-		if (want[pass] != HD_ST_SERIAL) {
-			int iso = ++c->iso_groups;
-
-			for (j = 0; j < n; j++)
-				v[j]->iso = iso;
-		}
-		if (want[pass] == HD_ST_ISOLATED_FREE)
-			for (j = 0; j < n; j++)
-				pool_push_back(b, &v[j], 1);
-		else
-			pool_push_back(b, v, n);
-	}
-	free(v);
-	free(done);
-}
-
-void
-sched_build(struct ctl *c)
-{
-	size_t i, j;
-	int pass;
-
-	mode = c->dist;
-	free(c->blocked);
-	c->blocked = xcalloc(c->nres + 1, 1);
-	/* --bisect: its items, one unit each, in the order given. */
-	if (c->order) {
-		for (i = 0; i < c->norder; i++)
-			pool_push_back(c->order[i]->bin, &c->order[i], 1);
-		return;
-	}
-	/* pytest-mp's order: isolated serial, isolated free, serial, then the rest. */
-	for (pass = 0; pass < 3; pass++)
-		for (i = 0; i < c->nbins; i++)
-			build_groups(c, &c->bins[i], pass);
-	for (i = 0; i < c->nbins; i++) {
-		struct binary *b = &c->bins[i];
-
-		if (mode == DIST_LOADSCOPE || mode == DIST_LOADFILE || mode == DIST_LOADGROUP) {
-			build_scoped(b);
-			continue;
-		}
-		for (j = 0; j < b->ntotal; j++) {
-			struct citem *it = &b->items[j];
-
-			if (it->selected && !grouped(it))
-				pool_push_back(b, &it, 1);
+	if (sl->qhead + sl->qlen == sl->qcap) {
+		if (sl->qhead) {
+			memmove(sl->q, sl->q + sl->qhead, sl->qlen * sizeof(*sl->q));
+			sl->qhead = 0;
+		} else {
+			sl->qcap = sl->qcap ? sl->qcap * 2 : 64;
+			sl->q = xreallocarray(sl->q, sl->qcap, sizeof(*sl->q));
 		}
 	}
+	sl->q[sl->qhead + sl->qlen++] = it;
+	sl->est += it->est;
 }
 
-static const struct ctl *order_ctl;
-
-static double
-unit_est(const struct unit *u)
-{
-	return est_of(u->v, u->n);
-}
-
+/* Takes it out of sl's queue, wherever it stands; 0 if it was not there. */
 static int
-unit_flag(const struct unit *u, int failed)
+q_remove(struct slot *sl, const struct citem *it)
 {
-	size_t i;
+	size_t k;
 
-	for (i = 0; i < u->n; i++)
-		if (failed ? u->v[i]->lastfailed : u->v[i]->isnew)
-			return 1;
-	return 0;
-}
-
-static int
-cmp_units(const void *pa, const void *pb)
-{
-	const struct unit *a = pa, *b = pb;
-	const struct ctl *c = order_ctl;
-	double ta, tb;
-	int fa, fb;
-
-	/* Isolated groups keep their place: they run first, in their order. */
-	if (a->iso != b->iso) {
-		if (!a->iso || !b->iso)
-			return a->iso ? -1 : 1;
-		return a->iso < b->iso ? -1 : 1;
-	}
-	if (c->ff && (fa = unit_flag(a, 1)) != (fb = unit_flag(b, 1)))
-		return fa ? -1 : 1;
-	if (c->nf && (fa = unit_flag(a, 0)) != (fb = unit_flag(b, 0)))
-		return fa ? -1 : 1;
-	if (c->random_order)
-		return a->v[0]->rank < b->v[0]->rank ? -1 : a->v[0]->rank > b->v[0]->rank;
-	if (c->order_by_time) {
-		ta = unit_est(a);
-		tb = unit_est(b);
-		if (ta != tb)
-			return ta > tb ? -1 : 1;
-	}
-	/* A plugin's collection_modifyitems order, where herd's own leave a tie. */
-	if (c->plugin_order && a->v[0]->rank_plugin != b->v[0]->rank_plugin)
-		return a->v[0]->rank_plugin < b->v[0]->rank_plugin ? -1 : 1;
-	return a->v[0]->idx < b->v[0]->idx ? -1 : a->v[0]->idx > b->v[0]->idx;
-}
-
-void
-sched_order(struct ctl *c)
-{
-	size_t i;
-
-	if (!c->ff && !c->nf && !c->random_order && !c->order_by_time && !c->plugin_order)
-		return;
-	order_ctl = c;
-	for (i = 0; i < c->nbins; i++) {
-		struct binary *b = &c->bins[i];
-
-		/* qsort is not stable; cmp_units ends on the collection index. */
-		qsort(b->pool + b->pool_head, b->pool_len, sizeof(*b->pool), cmp_units);
-	}
-}
-
-size_t
-sched_pending(const struct ctl *c, const struct binary *b, int slot)
-{
-	size_t i, n = 0;
-
-	(void)c;
-	if (mode != DIST_EACH)
-		return b->pool_len;
-	for (i = 0; i < b->pool_len; i++)
-		n += b->pool[b->pool_head + i].v[0]->pin == slot;
-	return n;
-}
-
-
-/* Takes the pool's unit at position i (from the head) out of the pool. */
-static struct unit
-pool_take(struct binary *b, size_t i)
-{
-	struct unit u = b->pool[b->pool_head + i];
-
-	if (i == 0) {
-		b->pool_head++;
+	for (k = 0; k < sl->qlen && sl->q[sl->qhead + k] != it; k++)
+		;
+	if (k == sl->qlen)
+		return 0;
+	sl->est -= it->est;
+	if (k == 0) {
+		sl->qhead++;
 	} else {
-		memmove(&b->pool[b->pool_head + i], &b->pool[b->pool_head + i + 1],
-			(b->pool_len - i - 1) * sizeof(*b->pool));
+		memmove(&sl->q[sl->qhead + k], &sl->q[sl->qhead + k + 1],
+			(sl->qlen - k - 1) * sizeof(*sl->q));
 	}
-	b->pool_len--;
-	b->pool_items -= u.n;
-	b->pool_est -= est_of(u.v, u.n);
-	return u;
+	if (--sl->qlen == 0)
+		sl->qhead = 0;
+	return 1;
+}
+
+/* Workers a binary's share is counted over: every slot, or more. */
+static size_t
+share_of(const struct sched *s, const struct binary *b)
+{
+	return b->workers > (size_t)s->o.nslots ? b->workers : (size_t)s->o.nslots;
 }
 
 /*
@@ -370,13 +105,16 @@ pool_take(struct binary *b, size_t i)
  * worker must not take the lot before the others have started.
  */
 static size_t
-want_depth(const struct ctl *c, const struct binary *b, const struct worker *w)
+want_depth(const struct sched *s, const struct binary *b, const struct slot *sl)
 {
-	size_t pending = b->pool_items, d;
-	size_t nw = b->workers > (size_t)c->nslots ? b->workers : (size_t)c->nslots;
+	size_t pending = sched_pool(s, b)->items, d, nw = share_of(s, b);
 
+	if (s->o.dist == DIST_EACH)
+		return (size_t)-1;
+	if (!sched_independent(s))
+		return 2;
 	/* worksteal: the first batch is an even share of everything. */
-	if (mode == DIST_WORKSTEAL && !w->fed)
+	if (s->o.dist == DIST_WORKSTEAL && !sl->fed)
 		return (pending + nw - 1) / nw;
 	/* Fewer items than two per worker: one at a time, as xdist deals them. */
 	if (pending < 2 * nw)
@@ -388,30 +126,28 @@ want_depth(const struct ctl *c, const struct binary *b, const struct worker *w)
 /*
  * With durations known, long items go out one at a time, so that they spread
  * over the workers longest first (LPT) instead of piling up in one batch;
- * short ones still travel in batches. 1 if u may join w's queue.
+ * short ones still travel in batches. 1 if u may join sl's queue.
  */
 static int
-time_allows(const struct ctl *c, const struct binary *b, const struct worker *w,
+time_allows(const struct sched *s, const struct binary *b, const struct slot *sl,
 	    double batch, const struct unit *u)
 {
-	size_t nw = b->workers > (size_t)c->nslots ? b->workers : (size_t)c->nslots;
-	double est = unit_est(u), share = b->pool_est / (double)(nw * 4);
+	double est = est_of(u->v, u->n);
+	double share = sched_pool(s, b)->est / (double)(share_of(s, b) * 4);
 
-	if (!c->order_by_time)
-		return 1;
-	if (est < 0.005)
+	if (!s->o.order_by_time || est < 0.005)
 		return 1;	/* short: the round trip would cost more */
-	return w->est_queued + batch + est <= share;
+	return sl->est + batch + est <= share;
 }
 
-/* Nothing queued or running on any worker. */
+/* Nothing sent and unfinished on any slot. */
 static int
-all_idle(const struct ctl *c)
+all_idle(const struct sched *s)
 {
 	int i;
 
-	for (i = 0; i < c->nslots; i++)
-		if (c->w[i].pid > 0 && c->w[i].qlen)
+	for (i = 0; i < s->o.nslots; i++)
+		if (s->slots[i].qlen)
 			return 0;
 	return 1;
 }
@@ -440,237 +176,386 @@ unit_demand(const struct unit *u, struct demand *out, size_t max, int *excl)
 }
 
 static int
-fits(const struct ctl *c, const struct demand *d, size_t n)
+fits(const struct sched *s, const struct demand *d, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (c->res[d[i].res].used + d[i].n > c->res[d[i].res].cap)
+		if (s->o.res[d[i].res].used + d[i].n > s->o.res[d[i].res].cap)
 			return 0;
 	return 1;
+}
+
+/* A unit of isolated group iso is still in some pool. */
+static int
+iso_pooled(const struct sched *s, int iso)
+{
+	size_t i, k;
+
+	for (i = 0; i < s->nbins; i++)
+		for (k = 0; k < s->pools[i].len; k++)
+			if (s->pools[i].u[s->pools[i].head + k].iso == iso)
+				return 1;
+	return 0;
 }
 
 /* Isolated groups go one at a time, on an idle run, before anything else. */
 static int
-iso_allows(struct ctl *c, const struct unit *u)
+iso_allows(struct sched *s, const struct unit *u)
 {
-	size_t i, k;
+	size_t i;
 
-	if (c->iso_cur && u->iso == c->iso_cur)
+	if (s->iso_cur && u->iso == s->iso_cur)
 		return 1;
-	if (c->iso_cur) {
+	if (s->iso_cur) {
 		/* Still pending or running: wait. */
-		for (i = 0; i < c->nbins; i++)
-			for (k = 0; k < c->bins[i].pool_len; k++)
-				if (c->bins[i].pool[c->bins[i].pool_head + k].iso == c->iso_cur)
-					return 0;
-		if (!all_idle(c))
+		if (iso_pooled(s, s->iso_cur) || !all_idle(s))
 			return 0;
-		c->iso_cur = 0;
+		s->iso_cur = 0;
 	}
 	if (!u->iso) {
 		/* Isolated groups come first in the whole run, not just in their binary. */
-		for (i = 0; i < c->nbins; i++)
-			if (c->bins[i].pool_len && c->bins[i].pool[c->bins[i].pool_head].iso)
+		for (i = 0; i < s->nbins; i++)
+			if (s->pools[i].len && s->pools[i].u[s->pools[i].head].iso)
 				return 0;
 		return 1;
 	}
-	if (!all_idle(c))
+	if (!all_idle(s))
 		return 0;
-	c->iso_cur = u->iso;
+	s->iso_cur = u->iso;
 	return 1;
 }
 
 /*
- * Picks the pool position of the next unit w may start, or -1. Units that
+ * Picks the pool position of the next unit slot may start, or -1. Units that
  * need resources go only to an idle worker and only when their tokens are
  * free; one that does not fit blocks the later ones wanting the same
  * resources, so a large demand is not starved by small ones.
  */
 static long
-next_unit(struct ctl *c, struct binary *b, struct worker *w, struct demand *d, size_t *nd,
+next_unit(struct sched *s, const struct pool *p, int slot, struct demand *d, size_t *nd,
 	  int *excl)
 {
-	char *blocked = c->blocked;
 	size_t i, k;
 
-	memset(blocked, 0, c->nres);
-	if (c->exclusive)
+	memset(s->blocked, 0, s->o.nres);
+	if (s->exclusive)
 		return -1;
-	for (i = 0; i < b->pool_len; i++) {
-		const struct unit *u = &b->pool[b->pool_head + i];
+	for (i = 0; i < p->len; i++) {
+		const struct unit *u = &p->u[p->head + i];
 		int clash = 0;
 
-		if (mode == DIST_EACH && u->v[0]->pin != w->slot)
+		if (s->o.dist == DIST_EACH && u->v[0]->pin != slot)
 			continue;
-		if (!iso_allows(c, u))
+		if (!iso_allows(s, u))
 			return -1;
 		*nd = unit_demand(u, d, HD_MAX_DEMANDS, excl);
 		if (!*nd && !*excl)
 			return (long)i;
 		for (k = 0; k < *nd; k++)
-			clash |= blocked[d[k].res];
-		if (!clash && !w->qlen && (*excl ? all_idle(c) : fits(c, d, *nd)))
+			clash |= s->blocked[d[k].res];
+		if (!clash && !s->slots[slot].qlen && (*excl ? all_idle(s) : fits(s, d, *nd)))
 			return (long)i;
 		for (k = 0; k < *nd; k++)
-			blocked[d[k].res] = 1;
+			s->blocked[d[k].res] = 1;
 		if (*excl)
 			return -1;	/* nothing jumps an exclusive item */
 	}
 	return -1;
 }
 
-void
-sched_fill(struct ctl *c, struct worker *w)
+/* Slot's unit takes its tokens until its last item is done. */
+static void
+hold(struct sched *s, struct slot *sl, const struct demand *d, size_t nd, int excl, size_t n)
 {
-	struct binary *b = w->bin;
-	struct citem **batch = NULL;
+	size_t k;
+
+	for (k = 0; k < nd; k++)
+		s->o.res[d[k].res].used += d[k].n;
+	sl->held = xreallocarray(sl->held, nd + 1, sizeof(*sl->held));
+	memcpy(sl->held, d, nd * sizeof(*d));
+	sl->nheld = nd;
+	sl->held_left = n;
+	sl->held_excl = excl;
+	s->exclusive |= excl;
+}
+
+/* What was stolen for slot goes first. */
+static size_t
+from_stash(struct slot *sl, struct citem **out, size_t max)
+{
+	size_t n = sl->nstash < max ? sl->nstash : max;
+
+	memcpy(out, sl->stash, n * sizeof(*out));
+	memmove(sl->stash, sl->stash + n, (sl->nstash - n) * sizeof(*sl->stash));
+	sl->nstash -= n;
+	return n;
+}
+
+size_t
+sched_next(struct sched *s, int slot, struct binary *b, struct citem **out, size_t max)
+{
+	struct slot *sl = &s->slots[slot];
+	struct pool *p = sched_pool(s, b);
 	struct demand d[HD_MAX_DEMANDS];
-	size_t nb = 0, cap = 0, want, nd, k;
+	size_t nb = from_stash(sl, out, max), want = want_depth(s, b, sl), nd, k;
 	double batch_est = 0;
 	long pos;
 	int excl;
 
-	if (c->stopping || !b || (w->state != W_IDLE && w->state != W_RUNNING))
-		return;
-	/* The isolation check: one item, in a worker that has run nothing. */
-	if (c->alone && (w->fed || w->qlen))
-		return;
-	want = mode == DIST_EACH ? (size_t)-1 : independent() ? want_depth(c, b, w) : 2;
-	while (w->qlen + nb < want && (pos = next_unit(c, b, w, d, &nd, &excl)) >= 0) {
+	while (sl->qlen + nb < want && nb < max &&
+	       (pos = next_unit(s, p, slot, d, &nd, &excl)) >= 0) {
 		struct unit u;
 
 		if ((nd || excl) && nb)
 			break;	/* it must start on an idle worker: next round */
-		if ((w->qlen || nb) && independent() &&
-		    !time_allows(c, b, w, batch_est, &b->pool[b->pool_head + pos]))
+		if ((sl->qlen || nb) && sched_independent(s) &&
+		    !time_allows(s, b, sl, batch_est, &p->u[p->head + pos]))
 			break;
-		u = pool_take(b, (size_t)pos);
-		batch_est += unit_est(&u);
-		if (nb + u.n > cap) {
-			cap = (nb + u.n) * 2;
-			batch = xreallocarray(batch, cap, sizeof(*batch));
-		}
-		memcpy(batch + nb, u.v, u.n * sizeof(*u.v));
+		if (nb + p->u[p->head + pos].n > max && nb)
+			break;
+		u = pool_take(p, (size_t)pos);
+		batch_est += est_of(u.v, u.n);
+		memcpy(out + nb, u.v, u.n * sizeof(*u.v));
 		nb += u.n;
 		free(u.v);
 		if (nd || excl) {
-			for (k = 0; k < nd; k++)
-				c->res[d[k].res].used += d[k].n;
-			w->held = xreallocarray(w->held, nd + 1, sizeof(*w->held));
-			memcpy(w->held, d, nd * sizeof(*d));
-			w->nheld = nd;
-			w->held_left = u.n;
-			w->held_excl = excl;
-			c->exclusive |= excl;
+			hold(s, sl, d, nd, excl, u.n);
 			break;
 		}
 		/* A serial group or an isolated item goes alone in its batch. */
-		if (u.n > 1 || c->iso_cur || c->alone)
+		if (u.n > 1 || s->iso_cur)
 			break;
 	}
+	for (k = 0; k < nb; k++)
+		q_push(sl, out[k]);
 	if (nb)
-		worker_send_run(c, w, batch, nb);
-	free(batch);
+		sl->fed = 1;
+	return nb;
 }
 
-void
-sched_release(struct ctl *c, struct worker *w)
+/* Gives back the tokens slot's unit held. */
+static void
+release_tokens(struct sched *s, struct slot *sl)
 {
 	size_t k;
 
-	for (k = 0; k < w->nheld; k++)
-		c->res[w->held[k].res].used -= w->held[k].n;
-	if (w->held_excl)
-		c->exclusive = 0;
-	w->nheld = 0;
-	w->held_left = 0;
-	w->held_excl = 0;
+	for (k = 0; k < sl->nheld; k++)
+		s->o.res[sl->held[k].res].used -= sl->held[k].n;
+	if (sl->held_excl)
+		s->exclusive = 0;
+	sl->nheld = 0;
+	sl->held_left = 0;
+	sl->held_excl = 0;
 }
 
 void
-sched_item_done(struct ctl *c, struct worker *w)
+sched_item_done(struct sched *s, int slot, struct citem *it)
 {
-	if (w->held_left && --w->held_left == 0)
-		sched_release(c, w);
+	struct slot *sl = &s->slots[slot];
+
+	q_remove(sl, it);
+	if (sl->held_left && --sl->held_left == 0)
+		release_tokens(s, sl);
 }
 
-static int unstealable(const struct citem *it);
-
-size_t
-sched_stealable(const struct ctl *c, const struct binary *b)
+/* Back to the front of their pools: a scope, or the rest of a serial group, whole. */
+static void
+to_pool(struct sched *s, struct citem *const *v, size_t n)
 {
-	size_t n = 0, k;
+	struct pool *p;
+	size_t i;
+
+	if (!n)
+		return;
+	p = sched_pool(s, v[0]->bin);
+	if (!sched_independent(s) || (n > 1 && grouped(v[0]) && v[0]->strategy != HERD_ISOLATED_FREE)) {
+		pool_push_front(p, v, n);
+		return;
+	}
+	for (i = n; i-- > 0;)
+		pool_push_front(p, &v[i], 1);
+}
+
+void
+sched_give_back(struct sched *s, int slot, struct citem *const *v, size_t n)
+{
+	struct slot *sl, *to;
+	size_t i;
+
+	if (slot < 0) {
+		to_pool(s, v, n);
+		return;
+	}
+	sl = &s->slots[slot];
+	for (i = 0; i < n; i++)
+		q_remove(sl, v[i]);
+	if (!sl->thief) {
+		to_pool(s, v, n);
+		return;
+	}
+	/* Released for a steal: straight to the slot that asked, or it would come back here. */
+	to = &s->slots[sl->thief - 1];
+	to->stash = xreallocarray(to->stash, to->nstash + n + 1, sizeof(*to->stash));
+	memcpy(to->stash + to->nstash, v, n * sizeof(*v));
+	to->nstash += n;
+	to->victim = 0;
+	sl->thief = 0;
+}
+
+void
+sched_node_down(struct sched *s, int slot)
+{
+	struct slot *sl = &s->slots[slot];
 	int i;
 
-	if (!independent() || c->stopping)
-		return 0;
-	for (i = 0; i < c->nslots; i++) {
-		const struct worker *w = &c->w[i];
-
-		if (w->pid <= 0 || w->bin != b || w->state != W_RUNNING)
-			continue;
-		for (k = 1; k < w->qlen && !unstealable(w->q[w->qhead + w->qlen - k]); k++)
-			n++;
+	release_tokens(s, sl);
+	/* A steal for it that is still on its way goes to the pool when it comes. */
+	for (i = 0; i < s->o.nslots; i++)
+		if (s->slots[i].thief == slot + 1)
+			s->slots[i].thief = 0;
+	if (sl->victim) {
+		s->slots[sl->victim - 1].thief = 0;
+		sl->victim = 0;
 	}
-	return n;
+	to_pool(s, sl->stash, sl->nstash);
+	sl->nstash = 0;
+	sl->qlen = sl->qhead = 0;
+	sl->est = 0;
+	sl->fed = 0;
 }
 
 static int
 unstealable(const struct citem *it)
 {
-	return it->iso || it->nneed || it->exclusive ||
-	       (it->group && it->strategy != HD_ST_FREE);
+	return it->iso || it->nneed || it->exclusive || grouped(it);
 }
 
-void
-sched_steal(struct ctl *c, struct worker *w)
+/* Plain items at the tail of sl's queue, the running head excepted. */
+static size_t
+tail_free(const struct slot *sl)
 {
-	struct worker *victim = NULL;
-	size_t i, best = 0;
-	char num[32];
+	size_t k = 0;
 
-	if (!independent() || c->stopping || w->bin->pool_len || c->iso_cur || c->exclusive)
-		return;
-	/* One steal at a time for a worker: an answer may still be on its way. */
-	for (i = 0; i < (size_t)c->nslots; i++)
-		if (c->w[i].releasing && c->w[i].thief == w->slot)
-			return;
-	for (i = 0; i < (size_t)c->nslots; i++) {
-		struct worker *v = &c->w[i];
+	while (k + 1 < sl->qlen && !unstealable(sl->q[sl->qhead + sl->qlen - 1 - k]))
+		k++;
+	return k;
+}
 
-		size_t k = 0;
+size_t
+sched_steal(struct sched *s, int thief, const struct binary *b, int *victim)
+{
+	struct slot *t = &s->slots[thief];
+	size_t best = 0, k;
+	int i, v = -1;
 
-		if (v == w || v->bin != w->bin || v->state != W_RUNNING || v->releasing)
+	if (!sched_independent(s) || s->iso_cur || s->exclusive || sched_pool(s, b)->len ||
+	    t->victim || t->nstash || t->qlen)
+		return 0;
+	for (i = 0; i < s->o.nslots; i++) {
+		const struct slot *sl = &s->slots[i];
+
+		if (i == thief || sl->thief || !sl->qlen || sl->q[sl->qhead]->bin != b)
 			continue;
-		/* Only plain items from the tail: a group must stay whole. */
-		while (k + 1 < v->qlen && !unstealable(v->q[v->qhead + v->qlen - 1 - k]))
-			k++;
+		k = tail_free(sl);
 		if (k > best) {
 			best = k;
-			victim = v;
+			v = i;
 		}
 	}
-	if (!victim)
-		return;
-	snprintf(num, sizeof(num), "%zu", (best + 1) / 2);
-	worker_send(victim, "release", num);
-	victim->releasing = 1;
-	victim->thief = w->slot;
+	if (v < 0)
+		return 0;
+	t->victim = v + 1;
+	s->slots[v].thief = thief + 1;
+	*victim = v;
+	return (best + 1) / 2;
 }
 
-void
-sched_return(struct binary *b, struct citem **v, size_t n)
+/* Items held unstarted by b's workers that a steal could take. */
+static size_t
+stealable(const struct sched *s, const struct binary *b)
 {
+	size_t n = 0;
+	int i;
+
+	if (!sched_independent(s))
+		return 0;
+	for (i = 0; i < s->o.nslots; i++) {
+		const struct slot *sl = &s->slots[i];
+
+		if (sl->qlen && sl->q[sl->qhead]->bin == b)
+			n += tail_free(sl);
+	}
+	return n;
+}
+
+size_t
+sched_pending(const struct sched *s, const struct binary *b, int slot)
+{
+	const struct pool *p = sched_pool(s, b);
+	size_t i, n = 0;
+
+	if (s->o.dist != DIST_EACH)
+		return p->len + s->slots[slot].nstash + stealable(s, b);
+	for (i = 0; i < p->len; i++)
+		n += p->u[p->head + i].v[0]->pin == slot;
+	return n;
+}
+
+/* Without durations, a binary is split only with this many items per worker. */
+#define SPLIT_MIN_ITEMS 4
+
+/*
+ * Whether b, which has n items left to hand out or to steal, is worth one more
+ * worker: not when each of its workers would get less work than starting a
+ * worker of b costs (measured while it listed), from the cache's durations,
+ * or without them, fewer than SPLIT_MIN_ITEMS items.
+ */
+static int
+worth_a_worker(const struct sched *s, const struct binary *b, size_t n)
+{
+	double work = sched_pool(s, b)->est;
+	int i;
+
+	if (!b->workers || s->o.dist == DIST_EACH)
+		return 1;
+	if (!s->o.order_by_time)
+		return n / (b->workers + 1) >= SPLIT_MIN_ITEMS;
+	for (i = 0; i < s->o.nslots; i++)
+		if (s->slots[i].qlen && s->slots[i].q[s->slots[i].qhead]->bin == b)
+			work += s->slots[i].est;
+	return work / (double)(b->workers + 1) > b->startup;
+}
+
+/*
+ * The binary a free slot should work on: most pending work per worker, a
+ * binary this slot has listed first (its start-up is paid already). Without
+ * durations a binary too small to split is still split rather than leave the
+ * slot idle: its items may be long.
+ */
+struct binary *
+sched_pick_binary(const struct sched *s, int slot)
+{
+	struct binary *best = NULL, *fallback = NULL;
+	double score = 0, fscore = 0;
 	size_t i;
 
-	if (!n)
-		return;
-	/* A scope, or the rest of a serial group, goes back whole. */
-	if (!independent() || (n > 1 && grouped(v[0]) && v[0]->strategy != HD_ST_ISOLATED_FREE)) {
-		pool_push_front(b, v, n);
-		return;
+	for (i = 0; i < s->nbins; i++) {
+		struct binary *b = &s->bins[i];
+		size_t p = sched_pending(s, b, slot);
+		double sc = (double)p / (double)(b->workers + 1);
+
+		if (!p)
+			continue;
+		if (b->parked == slot + 1)
+			sc *= 4;
+		if (!worth_a_worker(s, b, p)) {
+			if (!s->o.order_by_time && sc > fscore)
+				fallback = b, fscore = sc;
+			continue;
+		}
+		if (sc > score)
+			best = b, score = sc;
 	}
-	for (i = n; i-- > 0;)
-		pool_push_front(b, &v[i], 1);
+	return best ? best : fallback;
 }

@@ -78,11 +78,12 @@ next(void *self, herd_node *node, herd_item **out, size_t max)
 
 /* Back in its old place: unsent again. */
 static void
-give_back(void *self, herd_item *const *items, size_t n)
+give_back(void *self, herd_node *from, herd_item *const *items, size_t n)
 {
 	struct prio *p = self;
 	size_t i, k;
 
+	(void)from;	/* wherever it was: it goes back to its place in the order */
 	for (k = 0; k < n; k++)
 		for (i = 0; i < p->n; i++)
 			if (p->items[i] == items[k]) {
@@ -94,11 +95,12 @@ give_back(void *self, herd_item *const *items, size_t n)
 }
 
 static size_t
-pending(void *self, const char *binary)
+pending(void *self, const char *binary, int slot)
 {
 	struct prio *p = self;
 	size_t i, left = 0;
 
+	(void)slot;
 	for (i = p->first; i < p->n; i++)
 		left += !p->sent[i] && !strcmp(herd_item_binary(p->items[i]), binary);
 	return left;

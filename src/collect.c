@@ -1,0 +1,181 @@
+/*
+ * collect.c - a worker's list of its binary: the first one to list a binary
+ * makes the reference collection (its items, their options, its global
+ * fixtures); every later one must list the same, or send its hash.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loop.h"
+#include "plugin.h"
+
+int
+ctl_resource(struct ctl *c, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < c->nres; i++)
+		if (strlen(c->res[i].name) == len && !memcmp(c->res[i].name, name, len))
+			return (int)i;
+	c->res = xreallocarray(c->res, c->nres + 1, sizeof(*c->res));
+	c->res[c->nres].name = xstrndup(name, len);
+	c->res[c->nres].cap = 1;	/* unless --resource says otherwise */
+	c->res[c->nres].used = 0;
+	return (int)c->nres++;
+}
+
+/* .resources = "pg gpu:2": one token of pg, two of gpu. */
+static void
+parse_demands(struct ctl *c, struct citem *it, const char *v)
+{
+	while (*v) {
+		size_t len, name;
+		const char *colon;
+		long n = 1;
+
+		v += strspn(v, " \t,");
+		len = strcspn(v, " \t,");
+		if (!len)
+			break;
+		if (it->nneed == HD_MAX_DEMANDS) {
+			buf_printf(&c->warnings, "%s names more than %d resources: the rest are ignored\n",
+				   it->id, HD_MAX_DEMANDS);
+			break;
+		}
+		colon = memchr(v, ':', len);
+		name = colon ? (size_t)(colon - v) : len;
+		if (colon && (n = strtol(colon + 1, NULL, 10)) < 1)
+			n = 1;
+		it->need = xreallocarray(it->need, it->nneed + 1, sizeof(*it->need));
+		it->need[it->nneed].res = ctl_resource(c, v, name);
+		it->need[it->nneed].n = n;
+		it->nneed++;
+		v += len;
+	}
+}
+
+int
+add_collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
+{
+	struct binary *b = w->bin;
+	const char *v;
+	size_t i = w->ncollected;
+
+	if (m->nf < 2)
+		return -1;
+	if (b->collected) {
+		/* A run worker: xdist's check that it collected the same list. */
+		if (i >= b->n || strcmp(b->items[i].id, m->f[1]))
+			return 1;
+		w->ncollected++;
+		return 0;
+	}
+	if (i == b->n)
+		b->items = xreallocarray(b->items, b->n = b->n ? b->n * 2 : 64, sizeof(*b->items));
+	memset(&b->items[i], 0, sizeof(b->items[i]));
+	{
+		struct citem *it = &b->items[i];
+
+		it->bin = b;
+		it->idx = i;
+		it->pin = -1;
+		it->id = xstrdup(m->f[1]);
+		it->file = xstrdup((v = hd_msg_kv(m, 2, "file")) ? v : "");
+		it->suite = xstrdup((v = hd_msg_kv(m, 2, "suite")) ? v : "");
+		it->name = xstrdup((v = hd_msg_kv(m, 2, "name")) ? v : it->id);
+		it->marks = xstrdup((v = hd_msg_kv(m, 2, "marks")) ? v : "");
+		it->group = (v = hd_msg_kv(m, 2, "group")) ? xstrdup(v) : NULL;
+		it->skip = (v = hd_msg_kv(m, 2, "skip")) ? xstrdup(v) : NULL;
+		it->xfail = (v = hd_msg_kv(m, 2, "xfail")) ? xstrdup(v) : NULL;
+		it->line = (v = hd_msg_kv(m, 2, "line")) ? atoi(v) : 0;
+		it->timeout = (v = hd_msg_kv(m, 2, "timeout")) ? hd_parse_seconds(v) : 0;
+		if (it->timeout < 0)
+			it->timeout = 0;
+		it->fixtures = (v = hd_msg_kv(m, 2, "fixtures")) ? xstrdup(v) : NULL;
+		it->fxparam = (v = hd_msg_kv(m, 2, "fxparam")) ? xstrdup(v) : NULL;
+		it->wxparam = (v = hd_msg_kv(m, 2, "wxparam")) ? xstrdup(v) : NULL;
+		it->reruns = (v = hd_msg_kv(m, 2, "reruns")) ? atoi(v) : -1;
+		it->exclusive = (v = hd_msg_kv(m, 2, "exclusive")) && strcmp(v, "0");
+		it->strategy = hd_strategy_parse(hd_msg_kv(m, 2, "strategy"));
+		if ((v = hd_msg_kv(m, 2, "resources")))
+			parse_demands(c, it, v);
+	}
+	w->ncollected++;
+	return 0;
+}
+
+/*
+ * The hash of a binary's list, as the worker computes it: FNV-1a 64 over each
+ * id followed by a LF, in order (docs/protocol.md, collected).
+ */
+static uint64_t
+list_hash(const struct binary *b)
+{
+	uint64_t h = HD_FNV_BASIS;
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		h = hd_list_hash_add(h, b->items[i].id);
+	return h;
+}
+
+/* A worker that sent no items: its count and hash say it has b's list. */
+static int
+hash_matches(const struct binary *b, const struct hd_msg *m)
+{
+	const char *v = hd_msg_kv(m, 2, "hash");
+	char want[24];
+
+	snprintf(want, sizeof(want), "%016llx", (unsigned long long)b->hash);
+	return m->nf > 1 && strtoull(m->f[1], NULL, 10) == b->n && v && !strcmp(v, want);
+}
+
+/* The difference between a binary's list and what w collected, for the error. */
+void
+collection_diff(struct ctl *c, struct worker *w, const struct hd_msg *m)
+{
+	struct binary *b = w->bin;
+
+	fprintf(stderr, "herd: Different tests were collected between %s and %s. The difference is:\n"
+		"--- %s\n+++ %s\n", b->first, w->name, b->first, w->name);
+	if (w->ncollected < b->n)
+		fprintf(stderr, "-%s\n", b->items[w->ncollected].id);
+	if (m && m->nf > 1 && !strcmp(m->f[0], HD_MSG_ITEM))
+		fprintf(stderr, "+%s\n", m->f[1]);
+	else if (m && !strcmp(m->f[0], HD_MSG_COLLECTED))
+		fprintf(stderr, "(%s listed %zu items, %s %zu)\n",
+			w->name, w->ncollected, b->first, b->n);
+	c->aborted = 1;
+}
+
+void
+collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
+{
+	struct binary *b = w->bin;
+
+	if (!b->collected) {
+		snprintf(b->first, sizeof(b->first), "%s", w->name);
+		b->n = w->ncollected;
+		b->collected = 1;
+		b->collecting = 0;
+		b->hash = list_hash(b);
+		b->startup = hd_now() - w->spawned;
+	} else if (!w->ncollected && b->n && !hash_matches(b, m)) {
+		fprintf(stderr, "herd: Different tests were collected between %s and %s: "
+			"%s sent the count and hash of another list\n", b->first, w->name, w->name);
+		c->aborted = 1;
+		return;
+	} else if (w->ncollected && w->ncollected != b->n) {
+		collection_diff(c, w, m);
+		return;
+	}
+	w->state = W_IDLE;
+	w->deadline = 0;
+	if (PLUG_WANTS(HERD_HOOK_EVENT))
+		plug_event(c, HERD_EV_COLLECT_END, w->name, b->path, NULL);
+	if (PLUG_WANTS(HERD_HOOK_NODE_COLLECTION_FINISHED))
+		plug_node_collection_finished(c, w);
+	if (!w->collect_only)
+		promote(c, w);
+}

@@ -1,0 +1,393 @@
+/*
+ * dispatch.c - the protocol (docs/protocol.md): what a worker says, and what
+ * it is sent. Messages to a worker are queued in its write buffer and
+ * flushed by the poll round; what it says is decoded and handled in order.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "loop.h"
+#include "plugin.h"
+
+#define LINE_PIECE 65536	/* longest piece of a worker's line held back */
+
+void
+worker_send(struct worker *w, const char *type, const char *arg)
+{
+	hd_enc_begin(&w->wbuf, type);
+	if (arg)
+		hd_enc_str(&w->wbuf, arg);
+	hd_enc_end(&w->wbuf);
+}
+
+static void
+q_push(struct worker *w, struct citem *it)
+{
+	if (w->qhead + w->qlen == w->qcap) {
+		if (w->qhead) {
+			memmove(w->q, w->q + w->qhead, w->qlen * sizeof(*w->q));
+			w->qhead = 0;
+		} else {
+			w->qcap = w->qcap ? w->qcap * 2 : 64;
+			w->q = xreallocarray(w->q, w->qcap, sizeof(*w->q));
+		}
+	}
+	w->q[w->qhead + w->qlen++] = it;
+}
+
+/* The item at the head of w's queue starts now (as far as we can tell). */
+static void
+start_head(struct ctl *c, struct worker *w)
+{
+	struct citem *it = worker_head(w);
+
+	if (!it)
+		return;
+	it->started = w->started;
+	if (PLUG_WANTS(HERD_HOOK_RUNTEST_LOGSTART))
+		plug_runtest_logstart(c, it, w);
+}
+
+void
+worker_send_run(struct ctl *c, struct worker *w, struct citem **v, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	if (!w->qlen) {
+		w->started = hd_now();
+		w->deadline = 0;
+	}
+	w->fed = 1;
+	hd_enc_begin(&w->wbuf, HD_MSG_RUN);
+	for (i = 0; i < n; i++) {
+		hd_enc_fmt(&w->wbuf, "%zu", v[i]->idx);
+		v[i]->queued = 1;
+		q_push(w, v[i]);
+	}
+	hd_enc_end(&w->wbuf);
+	w->state = W_RUNNING;
+	if (PLUG_WANTS(HERD_HOOK_EVENT)) {
+		char what[48];
+
+		snprintf(what, sizeof(what), "%zu item%s", n, n == 1 ? "" : "s");
+		plug_event(c, HERD_EV_SCHEDULE, w->name, v[0]->id, what);
+	}
+	if (w->qlen == n)
+		start_head(c, w);
+}
+
+void
+reply(struct worker *w, const char *type, const char *a, const char *b, size_t blen)
+{
+	hd_enc_begin(&w->wbuf, type);
+	if (a)
+		hd_enc_str(&w->wbuf, a);
+	if (b)
+		hd_enc_mem(&w->wbuf, b, blen);
+	hd_enc_end(&w->wbuf);
+}
+
+void
+flush_writes(struct worker *w)
+{
+	ssize_t n;
+
+	while (w->wbuf.len) {
+		n = write(w->sock, w->wbuf.data, w->wbuf.len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				buf_reset(&w->wbuf);	/* dead: its death says the rest */
+			return;
+		}
+		memmove(w->wbuf.data, w->wbuf.data + n, w->wbuf.len - (size_t)n);
+		w->wbuf.len -= (size_t)n;
+	}
+}
+
+void
+protocol_error(struct worker *w, const char *why)
+{
+	if (!w->garbage)
+		w->garbage = xstrdup(why);
+	worker_kill(w);
+}
+
+struct citem *
+worker_head(const struct worker *w)
+{
+	return w->qlen ? w->q[w->qhead] : NULL;
+}
+
+void
+worker_pop(struct worker *w)
+{
+	w->qhead++;
+	w->qlen--;
+	w->started = hd_now();
+}
+
+void
+promote(struct ctl *c, struct worker *w)
+{
+	hd_enc_begin(&w->wbuf, HD_MSG_CONFIG);
+	hd_enc_str(&w->wbuf, c->isolation_none ? "isolation=none" : "isolation=fork");
+	hd_enc_fmt(&w->wbuf, "timeout=%g", c->timeout);
+	hd_enc_fmt(&w->wbuf, "grace=%g", c->grace);
+	hd_enc_str(&w->wbuf, c->capture ? "capture=1" : "capture=0");
+	hd_enc_end(&w->wbuf);
+	w->collect_only = 0;
+	w->bin->workers++;
+	if (PLUG_WANTS(HERD_HOOK_TESTNODEREADY))
+		plug_testnodeready(c, w);
+}
+
+static void
+handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
+{
+	struct citem *it = worker_head(w);
+	enum hd_outcome o;
+	size_t idx;
+	double d;
+	char *held;
+
+	if (m->nf < 6 || hd_msg_size(m, 1, &idx) < 0 || !it || it->idx != idx ||
+	    (o = hd_outcome_parse(m->f[2])) == HD_NONE) {
+		protocol_error(w, "a result for an item it was not running");
+		return;
+	}
+	d = hd_parse_seconds(m->f[3]);
+	worker_pop(w);
+	start_head(c, w);
+	held = after_item(c, w, it);
+	if (held) {
+		struct buf msg = BUF_INIT;
+
+		buf_add(&msg, m->f[4], m->len[4]);
+		buf_adds(&msg, held);
+		finish_item(c, it, o, d < 0 ? 0 : d, msg.data, msg.len, m->f[5], m->len[5], w);
+		buf_clear(&msg);
+		free(held);
+	} else {
+		finish_item(c, it, o, d < 0 ? 0 : d, m->f[4], m->len[4], m->f[5], m->len[5], w);
+	}
+}
+
+static void
+handle_released(struct ctl *c, struct worker *w, const struct hd_msg *m)
+{
+	struct citem **back = xcalloc(m->nf, sizeof(*back));
+	size_t i, n = 0, idx;
+
+	w->releasing = 0;
+	/*
+	 * The worker names unstarted items, its last first. Our copy of its
+	 * queue may have grown since it answered (items sent after the release),
+	 * or have one item more in front (a result still on its way): take each
+	 * named item out wherever it stands; the order of the rest is kept.
+	 */
+	for (i = 1; i < m->nf; i++) {
+		size_t k;
+
+		if (hd_msg_size(m, i, &idx) < 0)
+			k = w->qlen;
+		else
+			for (k = w->qlen; k-- > 0 && w->q[w->qhead + k]->idx != idx;)
+				;
+		if (k >= w->qlen) {
+			protocol_error(w, "released items it did not hold");
+			break;
+		}
+		back[n++] = w->q[w->qhead + k];
+		memmove(&w->q[w->qhead + k], &w->q[w->qhead + k + 1],
+			(w->qlen - k - 1) * sizeof(*w->q));
+		w->qlen--;
+	}
+	/* back[] is in reverse order: restore the original order. */
+	for (i = 0; i < n / 2; i++) {
+		struct citem *t = back[i];
+
+		back[i] = back[n - 1 - i];
+		back[n - 1 - i] = t;
+	}
+	/* The scheduler passes them on to the worker that asked for them. */
+	ctl_sched_give_back(c, w, back, n);
+	free(back);
+}
+
+static void
+handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
+{
+	const char *type = m->f[0];
+	int r;
+
+	if (w->state == W_HELLO) {
+		if (strcmp(type, HD_MSG_HELLO) || m->nf < 2) {
+			protocol_error(w, "it did not start with hello");
+			return;
+		}
+		if (strcmp(m->f[1], HD_PROTO_VERSION_STR)) {
+			protocol_error(w, "it speaks another protocol version");
+			return;
+		}
+		w->state = W_COLLECTING;
+		return;
+	}
+	if (!strcmp(type, HD_MSG_ITEM) && w->state == W_COLLECTING) {
+		r = add_collected(c, w, m);
+		if (r > 0)
+			collection_diff(c, w, m);
+		else if (r < 0)
+			protocol_error(w, "an item without an id");
+	} else if (!strcmp(type, HD_MSG_COLLECTED) && w->state == W_COLLECTING) {
+		collected(c, w, m);
+	} else if (!strcmp(type, HD_MSG_RESULT) && (w->state == W_RUNNING || w->state == W_STOPPING)) {
+		handle_result(c, w, m);
+	} else if (!strcmp(type, HD_MSG_FIXTURE) && w->state == W_COLLECTING) {
+		if (m->nf > 1 && !w->bin->collected)
+			gfix_add(c, m->f[1], w->bin);
+	} else if (serve(c, w, m)) {
+		/* a request of a test or of a fixture, answered */
+	} else if (!strcmp(type, HD_MSG_RELEASED)) {
+		handle_released(c, w, m);
+	} else if (!strcmp(type, HD_MSG_WARNING)) {
+		fprintf(stderr, "[%s] warning: %.*s", w->name, (int)m->len[1], m->nf > 1 ? m->f[1] : "");
+	} else if (!strcmp(type, HD_MSG_BYE)) {
+		w->state = W_STOPPING;
+		w->said_bye = 1;
+	} else {
+		char why[128];
+
+		snprintf(why, sizeof(why), "an unexpected message '%.40s'", type);
+		protocol_error(w, why);
+	}
+}
+
+void
+read_sock(struct ctl *c, struct worker *w)
+{
+	char tmp[65536], err[160];
+	struct hd_msg *m;
+	ssize_t n;
+	int r;
+
+	for (;;) {
+		n = read(w->sock, tmp, sizeof(tmp));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0 || errno != EAGAIN) {
+				close(w->sock);
+				w->sock = -1;
+			}
+			return;
+		}
+		hd_dec_feed(&w->dec, tmp, (size_t)n);
+		while (!w->garbage && !c->aborted &&
+		       (r = hd_dec_next(&w->dec, &m, err, sizeof(err))) != 0) {
+			if (r < 0) {
+				protocol_error(w, err);
+				break;
+			}
+			handle(c, w, m);
+		}
+		if (w->garbage || c->aborted)
+			return;
+	}
+}
+
+/*
+ * Stray output of a worker: shown a line at a time, prefixed by its name. A
+ * line longer than LINE_PIECE is shown in pieces of that size, each on a
+ * line of its own: what is held per worker stays bounded whatever it writes.
+ */
+void
+read_output(struct ctl *c, struct worker *w, int *fd, struct buf *line, FILE *to)
+{
+	char tmp[65536];
+	ssize_t n;
+	char *nl;
+
+	for (;;) {
+		n = read(*fd, tmp, sizeof(tmp));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0 || errno != EAGAIN) {
+				if (line->len)
+					fprintf(to, "[%s] %s\n", w->name, line->data);
+				buf_reset(line);
+				close(*fd);
+				*fd = -1;
+			}
+			break;
+		}
+		buf_add(line, tmp, (size_t)n);
+		while ((nl = memchr(line->data, '\n', line->len))) {
+			size_t k = (size_t)(nl - line->data) + 1;
+
+			/* A line of its own, not the tail of the progress line. */
+			if (to == c->term.out)
+				hd_term_break(&c->term);
+			fprintf(to, "[%s] %.*s", w->name, (int)k, line->data);
+			memmove(line->data, line->data + k, line->len - k);
+			line->len -= k;
+			line->data[line->len] = '\0';
+		}
+		while (line->len >= LINE_PIECE) {
+			if (to == c->term.out)
+				hd_term_break(&c->term);
+			fprintf(to, "[%s] %.*s\n", w->name, LINE_PIECE, line->data);
+			memmove(line->data, line->data + LINE_PIECE, line->len - LINE_PIECE);
+			line->len -= LINE_PIECE;
+			line->data[line->len] = '\0';
+		}
+	}
+	fflush(to);
+}
+
+/*
+ * The results a dead worker held back (docs/protocol.md, section 5, Batched
+ * results), taken as if they had come on the channel. Those before its
+ * running item reached us on the channel already, just before it died.
+ */
+void
+read_held(struct ctl *c, struct worker *w)
+{
+	struct hd_dec dec;
+	struct hd_msg *m;
+	uint64_t len = 0;
+	char *data, err[160];
+	size_t idx;
+	int r, on = 0;
+
+	if (w->resfd <= 2 || pread(w->resfd, &len, sizeof(len), 0) != (ssize_t)sizeof(len) ||
+	    len == 0 || len > RESULTS_SIZE - RESULTS_HEADER)
+		return;
+	data = xmalloc((size_t)len);
+	if (pread(w->resfd, data, (size_t)len, RESULTS_HEADER) != (ssize_t)len) {
+		free(data);
+		return;
+	}
+	hd_dec_init(&dec);
+	hd_dec_feed(&dec, data, (size_t)len);
+	while (!w->garbage && !c->aborted && (r = hd_dec_next(&dec, &m, err, sizeof(err))) != 0) {
+		if (r < 0 || strcmp(m->f[0], HD_MSG_RESULT)) {
+			protocol_error(w, r < 0 ? err : "a held-back message that is no result");
+			break;
+		}
+		if (!on && worker_head(w) && m->nf > 1 && hd_msg_size(m, 1, &idx) == 0 &&
+		    idx == worker_head(w)->idx)
+			on = 1;
+		if (on)
+			handle(c, w, m);
+	}
+	hd_dec_free(&dec);
+	free(data);
+}

@@ -1,0 +1,247 @@
+/*
+ * results.c - what one try of an item came to: its report, a rerun
+ * (--reruns, after --reruns-delay), and the isolation check, which runs a
+ * failure of none isolation again alone to tell an order-dependent one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "loop.h"
+#include "plugin.h"
+
+#define HIST_SHOWN 50	/* earlier tests a report names at most */
+
+/*
+ * A failed try with tries left is kept as an attempt and the item goes back
+ * to the pool (after --reruns-delay); returns 1 then.
+ */
+static int
+rerun(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
+      const char *msg, size_t msglen, const char *out, size_t outlen, const struct worker *w)
+{
+	int allowed = it->reruns >= 0 ? it->reruns : c->reruns;
+	struct hd_attempt *a;
+
+	if ((o != HD_FAILED && o != HD_CRASHED && o != HD_TIMEOUT) || it->tries >= allowed ||
+	    c->stopping || it->xfail)
+		return 0;
+	/* Reported before it joins the attempts: its reruns count the tries before it. */
+	if (PLUG_WANTS(HERD_HOOK_RUNTEST_LOGREPORT))
+		plug_runtest_logreport(c, it, o, duration, msg, msglen, out, outlen, w, 1);
+	it->attempts = xreallocarray(it->attempts, (size_t)it->tries + 1, sizeof(*it->attempts));
+	a = &it->attempts[it->tries++];
+	a->outcome = o;
+	a->duration = duration;
+	a->message = xstrndup(msg ? msg : "", msglen);
+	a->output = outlen ? xstrndup(out, outlen) : NULL;
+	a->outlen = outlen;
+	it->queued = 0;
+	if (c->reruns_delay > 0) {
+		it->not_before = hd_now() + c->reruns_delay;
+		c->delayed = xreallocarray(c->delayed, c->ndelayed + 1, sizeof(*c->delayed));
+		c->delayed[c->ndelayed++] = it;
+	} else {
+		ctl_sched_give_back(c, NULL, &it, 1);
+	}
+	return 1;
+}
+
+void
+wake_delayed(struct ctl *c, double now)
+{
+	size_t i = 0;
+
+	while (i < c->ndelayed) {
+		struct citem *it = c->delayed[i];
+
+		if (it->not_before > now) {
+			i++;
+			continue;
+		}
+		c->delayed[i] = c->delayed[--c->ndelayed];
+		ctl_sched_give_back(c, NULL, &it, 1);
+	}
+}
+
+/* In none isolation, it ran in w's process: it joins that process's history,
+ * and remembers how much of it came first. */
+static void
+note_history(struct ctl *c, struct citem *it, struct worker *w)
+{
+	struct hist *h;
+
+	if (!c->isolation_none || !w || !worker_alive(w))
+		return;
+	if (!w->hist || w->hist->pid != w->pid) {
+		h = xcalloc(1, sizeof(*h));
+		h->pid = w->pid;
+		snprintf(h->worker, sizeof(h->worker), "%s", w->name);
+		c->hists = xreallocarray(c->hists, c->nhists + 1, sizeof(*c->hists));
+		c->hists[c->nhists++] = h;
+		w->hist = h;
+	}
+	h = w->hist;
+	it->hist = h;
+	it->nbefore = h->n;
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 64;
+		h->v = xreallocarray(h->v, h->cap, sizeof(*h->v));
+	}
+	h->v[h->n++] = it;
+}
+
+/* Whether it uses a global fixture: set up once per run, it cannot be
+ * rerun alone once torn down, so such an item is not checked. */
+static int
+uses_gfix(const struct ctl *c, const struct citem *it)
+{
+	size_t i;
+
+	for (i = 0; it->fixtures && i < c->ngfix; i++)
+		if (hd_match_words(c->gfix[i].name, strlen(c->gfix[i].name), it->fixtures))
+			return 1;
+	return 0;
+}
+
+/*
+ * A final failure, error or crash in none isolation, after other tests ran
+ * in its process, is rerun alone in a fresh one once the run is over. A
+ * timeout is not: rerunning a hang costs its limit again. Nor is an error
+ * of a fixture that timed out (libherd says "fixture 'f' setup timed out
+ * after 1s"): every test of its suite has that error. Nor is a member of a
+ * serial group, which depends on the members before it by design.
+ */
+static void
+want_check(struct ctl *c, struct citem *it, enum hd_outcome o)
+{
+	if (!c->isolation_none || c->no_iso_check || !it->hist || !it->nbefore || it->xfail ||
+	    (o != HD_FAILED && o != HD_ERROR && o != HD_CRASHED) || uses_gfix(c, it) ||
+	    (o == HD_ERROR && it->message && strstr(it->message, " timed out after ")) ||
+	    (it->group && (it->strategy == HERD_SERIAL || it->strategy == HERD_ISOLATED_SERIAL)))
+		return;
+	c->checks = xreallocarray(c->checks, c->nchecks + 1, sizeof(*c->checks));
+	c->checks[c->nchecks++] = it;
+}
+
+/*
+ * The item passed alone: its outcome stays (the run's counts stay true) and
+ * its message says so first, then names what ran before it in that process.
+ */
+static void
+order_dependent(struct citem *it)
+{
+	const struct hist *h = it->hist;
+	struct buf m = BUF_INIT;
+	size_t k, from = it->nbefore > HIST_SHOWN ? it->nbefore - HIST_SHOWN : 0;
+
+	it->order_dep = 1;
+	buf_printf(&m, "order-dependent: passes alone\n"
+		   "It failed in worker %s after %zu test%s ran there, and passes alone in a "
+		   "fresh process.\nTests that ran before it in that process, oldest first:\n",
+		   h->worker, it->nbefore, it->nbefore == 1 ? "" : "s");
+	if (from)
+		buf_printf(&m, "  (%zu earlier not shown)\n", from);
+	for (k = from; k < it->nbefore; k++)
+		buf_printf(&m, "  %s\n", h->v[k]->id);
+	buf_printf(&m, "Find the one that makes it fail: herd --bisect %s\n"
+		   "The failure in the run:\n%s", it->id, it->message ? it->message : "");
+	free(it->message);
+	it->message = xstrdup(m.data);
+	buf_clear(&m);
+}
+
+/* The result of a rerun alone: only a pass changes the report. */
+static void
+check_done(struct citem *it, enum hd_outcome o)
+{
+	it->checking = 0;
+	it->queued = 0;
+	if (o == HD_PASSED)
+		order_dependent(it);
+}
+
+void
+finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
+	    const char *msg, size_t msglen, const char *out, size_t outlen,
+	    struct worker *w)
+{
+	if (it->checking) {
+		check_done(it, o);
+		return;
+	}
+	note_history(c, it, w);
+	if (rerun(c, it, o, duration, msg, msglen, out, outlen, w))
+		return;
+	/* Final: one user fewer for its global fixtures (a rerun still needs them). */
+	gfix_item_done(c, it, w);
+	if (o == HD_PASSED && it->tries)
+		o = HD_FLAKY;
+
+	it->outcome = o;
+	it->duration = duration;
+	it->queued = 0;
+	free(it->message);
+	free(it->output);
+	it->message = msglen ? xstrndup(msg, msglen) : NULL;
+	it->output = outlen ? xstrndup(out, outlen) : NULL;
+	it->outlen = outlen;
+	it->worker = w ? w->name : NULL;
+	c->ndone++;
+	if (hd_outcome_fails(o))
+		c->failures++;
+	want_check(c, it, o);
+	/* The terminal's progress is a plugin's too (main.c's "terminal"). */
+	if (PLUG_WANTS(HERD_HOOK_RUNTEST_LOGREPORT))
+		plug_runtest_logreport(c, it, o, duration, msg, msglen, out, outlen, w, 0);
+	if (c->maxfail && c->failures >= (size_t)c->maxfail && !c->stopping) {
+		c->stopping = 1;
+		c->stop_reason = xasprintf("stopping after %zu failure%s", c->failures,
+					   c->failures == 1 ? "" : "s");
+	}
+}
+
+char *
+after_item(struct ctl *c, struct worker *w, struct citem *it)
+{
+	struct buf held = BUF_INIT;
+	char *note = NULL;
+
+	ctl_sched_item_done(c, w, it);
+	if (hd_sync_waiting(c->sync, w->slot))
+		reply(w, HD_MSG_FAIL, "the test ended while waiting for a lock", NULL, 0);
+	hd_sync_release_all(c->sync, w->slot, &held, grant, c);
+	if (held.len) {
+		held.data[held.len - 1] = '\0';
+		note = xasprintf("the test ended holding lock(s), now released: %s\n", held.data);
+	}
+	buf_clear(&held);
+	return note;
+}
+
+/*
+ * The isolation check: each failure of none isolation that had other tests
+ * before it in its process runs again alone, in a fresh worker of its own,
+ * after the run. Its result changes nothing but the note on the failure.
+ */
+void
+run_checks(struct ctl *c, void (*run)(struct ctl *))
+{
+	size_t k;
+
+	if (!c->nchecks || c->stopping || c->interrupted || c->aborted)
+		return;
+	c->alone = 1;
+	for (k = c->nchecks; k-- > 0;) {
+		struct citem *it = c->checks[k];
+
+		it->checking = 1;
+		ctl_sched_give_back(c, NULL, &it, 1);
+	}
+	run(c);
+	c->alone = 0;
+	for (k = 0; k < c->nchecks; k++)
+		c->checks[k]->checking = 0;
+	c->nchecks = 0;
+}

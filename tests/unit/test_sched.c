@@ -1,0 +1,572 @@
+/*
+ * Unit tests of the built-in scheduler (src/sched.c, src/sched_build.c) and
+ * of the loop's checks on any scheduler (src/sched_api.c), with no process:
+ * items, binaries and slots are plain data, as the scheduler sees them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <herd.h>
+
+#include "loop.h"
+#include "scheduler.h"
+
+#define MAXI 64
+
+struct world {
+	struct binary bins[2];
+	struct resource res[2];
+	struct sched_opts o;
+	struct sched *s;
+	struct citem *out[MAXI];
+};
+
+/* Binary k of w with n items f<i%files>.c::s<i%suites>::t<i>, all selected. */
+static struct binary *
+bin_init(struct world *w, int k, size_t n, int files, int suites)
+{
+	static char names[2][MAXI][32];
+	static const char *const fnames[] = { "a.c", "b.c", "c.c" };
+	static const char *const snames[] = { "s0", "s1", "s2" };
+	struct binary *b = &w->bins[k];
+	size_t i;
+
+	b->path = k ? "bin1" : "bin0";
+	b->items = calloc(n, sizeof(*b->items));
+	b->n = b->ntotal = n;
+	b->collected = 1;
+	for (i = 0; i < n; i++) {
+		struct citem *it = &b->items[i];
+
+		snprintf(names[k][i], sizeof(names[k][i]), "%s::%s::t%zu", fnames[i % (size_t)files],
+			 snames[i % (size_t)suites], i);
+		it->bin = b;
+		it->idx = i;
+		it->id = names[k][i];
+		it->file = (char *)fnames[i % (size_t)files];
+		it->suite = (char *)snames[i % (size_t)suites];
+		it->selected = 1;
+		it->pin = -1;
+	}
+	return b;
+}
+
+static void
+world_init(struct world *w, enum dist d, int nslots)
+{
+	memset(w, 0, sizeof(*w));
+	w->o.dist = d;
+	w->o.nslots = nslots;
+	w->res[0].name = "pg";
+	w->res[0].cap = 1;
+	w->o.res = w->res;
+	w->o.nres = 1;
+}
+
+static void
+world_start(struct world *w, size_t nbins)
+{
+	w->s = sched_new(&w->o, w->bins, nbins);
+}
+
+static void
+world_free(struct world *w)
+{
+	size_t i;
+
+	sched_free(w->s);
+	for (i = 0; i < 2; i++)
+		free(w->bins[i].items);
+}
+
+/* What slot gets now, as "0 1 2" (indexes), or "" for nothing. */
+static const char *
+deal(struct world *w, int slot, int bin)
+{
+	static char buf[512];
+	size_t n = sched_next(w->s, slot, &w->bins[bin], w->out, MAXI), i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%zu", i ? " " : "",
+					w->out[i]->idx);
+	return buf;
+}
+
+/* Slot ran item i of binary bin. */
+static void
+done(struct world *w, int slot, int bin, size_t i)
+{
+	sched_item_done(w->s, slot, &w->bins[bin].items[i]);
+}
+
+TEST(sched, load_deals_in_batches_in_order)
+{
+	struct world w;
+
+	world_init(&w, DIST_LOAD, 2);
+	bin_init(&w, 0, 8, 1, 1);
+	world_start(&w, 1);
+	/* 8 items over 2 workers: batches of 2 hide the round trip. */
+	CHECK_STR_EQ(deal(&w, 0, 0), "0 1");
+	CHECK_STR_EQ(deal(&w, 1, 0), "2 3");
+	/* Full: nothing more until an item is done. */
+	CHECK_STR_EQ(deal(&w, 0, 0), "");
+	done(&w, 0, 0, 0);
+	CHECK_STR_EQ(deal(&w, 0, 0), "4");
+	world_free(&w);
+}
+
+TEST(sched, load_few_items_one_at_a_time)
+{
+	struct world w;
+
+	world_init(&w, DIST_LOAD, 2);
+	bin_init(&w, 0, 3, 1, 1);
+	world_start(&w, 1);
+	CHECK_STR_EQ(deal(&w, 0, 0), "0");
+	CHECK_STR_EQ(deal(&w, 1, 0), "1");
+	CHECK_EQ(sched_pending(w.s, &w.bins[0], 0), 1);
+	world_free(&w);
+}
+
+TEST(sched, loadscope_keeps_a_suite_on_one_worker_largest_first)
+{
+	struct world w;
+
+	world_init(&w, DIST_LOADSCOPE, 2);
+	/* Suites s0 (items 0 2 4) and s1 (1 3): s0, the larger, goes first and whole. */
+	bin_init(&w, 0, 5, 1, 2);
+	world_start(&w, 1);
+	CHECK_STR_EQ(deal(&w, 0, 0), "0 2 4");
+	CHECK_STR_EQ(deal(&w, 1, 0), "1 3");
+	CHECK_EQ(sched_pending(w.s, &w.bins[0], 0), 0);
+	world_free(&w);
+}
+
+TEST(sched, loadfile_keeps_a_file_on_one_worker)
+{
+	struct world w;
+
+	world_init(&w, DIST_LOADFILE, 2);
+	/* Files a.c (0 3), b.c (1 4), c.c (2 5); suites differ within a file. */
+	bin_init(&w, 0, 6, 3, 2);
+	world_start(&w, 1);
+	CHECK_STR_EQ(deal(&w, 0, 0), "0 3");
+	CHECK_STR_EQ(deal(&w, 1, 0), "1 4");
+	world_free(&w);
+}
+
+TEST(sched, loadgroup_keeps_a_group_together)
+{
+	struct world w;
+	struct binary *b;
+
+	world_init(&w, DIST_LOADGROUP, 2);
+	b = bin_init(&w, 0, 5, 1, 1);
+	b->items[1].group = b->items[3].group = "g";
+	world_start(&w, 1);
+	CHECK_STR_EQ(deal(&w, 0, 0), "1 3");
+	/* The others are units of one: two at a time in the scoped modes. */
+	CHECK_STR_EQ(deal(&w, 1, 0), "0 2");
+	world_free(&w);
+}
+
+TEST(sched, each_pins_every_copy_to_its_slot)
+{
+	struct world w;
+	struct binary *b;
+	size_t i;
+
+	world_init(&w, DIST_EACH, 2);
+	/* Two items, one copy per slot: copies 0 1 for slot 0, 2 3 for slot 1. */
+	b = bin_init(&w, 0, 4, 1, 1);
+	for (i = 0; i < 4; i++)
+		b->items[i].pin = (int)(i / 2);
+	world_start(&w, 1);
+	CHECK_STR_EQ(deal(&w, 1, 0), "2 3");
+	CHECK_EQ(sched_pending(w.s, b, 1), 0);
+	CHECK_EQ(sched_pending(w.s, b, 0), 2);
+	CHECK_STR_EQ(deal(&w, 0, 0), "0 1");
+	/* No stealing across pins. */
+	{
+		int victim = -1;
+
+		CHECK_EQ(sched_steal(w.s, 1, b, &victim), 0);
+	}
+	world_free(&w);
+}
+
+TEST(sched, worksteal_first_batch_is_an_even_share_then_steals_half_the_tail)
+{
+	struct world w;
+	struct binary *b;
+	size_t i;
+	int victim = -1;
+
+	world_init(&w, DIST_WORKSTEAL, 2);
+	b = bin_init(&w, 0, 10, 1, 1);
+	world_start(&w, 1);
+	CHECK_STR_EQ(deal(&w, 0, 0), "0 1 2 3 4");
+	CHECK_STR_EQ(deal(&w, 1, 0), "5 6 7");	/* the share of what is left */
+	for (i = 5; i < 8; i++)
+		done(&w, 1, 0, i);
+	/* The pool is not empty: no steal yet. */
+	CHECK_EQ(sched_steal(w.s, 1, b, &victim), 0);
+	CHECK_STR_EQ(deal(&w, 1, 0), "8");
+	done(&w, 1, 0, 8);
+	CHECK_STR_EQ(deal(&w, 1, 0), "9");
+	done(&w, 1, 0, 9);
+	CHECK_EQ(sched_pending(w.s, b, 1), 4);	/* 1 2 3 4 may be stolen; 0 runs */
+	/* Slot 1 is dry: half of slot 0's unstarted tail, from its end. */
+	CHECK_EQ(sched_steal(w.s, 1, b, &victim), 2);
+	CHECK_EQ(victim, 0);
+	/* One steal at a time. */
+	CHECK_EQ(sched_steal(w.s, 1, b, &victim), 0);
+	/* The victim released 3 and 4: they go to the thief, not the pool. */
+	sched_give_back(w.s, 0, (struct citem *[]){ &b->items[3], &b->items[4] }, 2);
+	CHECK_EQ(sched_pending(w.s, b, 1), 4);	/* its stash 3 4, and slot 0's tail 1 2 */
+	CHECK_STR_EQ(deal(&w, 1, 0), "3 4");
+	world_free(&w);
+}
+
+TEST(sched, a_dead_thief_leaves_the_stolen_items_to_the_pool)
+{
+	struct world w;
+	struct binary *b;
+	size_t i;
+	int victim = -1;
+
+	world_init(&w, DIST_WORKSTEAL, 2);
+	b = bin_init(&w, 0, 10, 1, 1);
+	world_start(&w, 1);
+	deal(&w, 0, 0);
+	deal(&w, 1, 0);
+	for (i = 5; i < 8; i++)
+		done(&w, 1, 0, i);
+	for (i = 8; i < 10; i++) {
+		deal(&w, 1, 0);
+		done(&w, 1, 0, i);
+	}
+	CHECK_EQ(sched_steal(w.s, 1, b, &victim), 2);
+	sched_node_down(w.s, 1);
+	sched_give_back(w.s, 0, (struct citem *[]){ &b->items[3], &b->items[4] }, 2);
+	/* Back in the pool, in order: whoever comes next gets them (worksteal's
+	 * first batch for a fresh worker: half of the two). */
+	CHECK_EQ(sched_pending(w.s, b, 1), 2 + 2);	/* and slot 0's tail 1 2 */
+	CHECK_STR_EQ(deal(&w, 1, 0), "3");
+	done(&w, 1, 0, 3);
+	CHECK_STR_EQ(deal(&w, 1, 0), "4");
+	world_free(&w);
+}
+
+TEST(sched, a_crash_gives_back_what_was_not_started)
+{
+	struct world w;
+	struct binary *b;
+
+	world_init(&w, DIST_LOAD, 2);
+	b = bin_init(&w, 0, 8, 1, 1);
+	world_start(&w, 1);
+	CHECK_STR_EQ(deal(&w, 0, 0), "0 1");
+	/* Item 0 crashed its worker: it is done; 1 was not started. */
+	done(&w, 0, 0, 0);
+	sched_give_back(w.s, 0, (struct citem *[]){ &b->items[1] }, 1);
+	sched_node_down(w.s, 0);
+	CHECK_STR_EQ(deal(&w, 1, 0), "1 2");
+	/* A rerun (no slot) goes to the front too. */
+	sched_give_back(w.s, -1, (struct citem *[]){ &b->items[0] }, 1);
+	CHECK_STR_EQ(deal(&w, 0, 0), "0 3");
+	world_free(&w);
+}
+
+TEST(sched, serial_group_goes_whole_to_one_worker_and_is_never_stolen)
+{
+	struct world w;
+	struct binary *b;
+	int victim = -1;
+
+	world_init(&w, DIST_LOAD, 2);
+	b = bin_init(&w, 0, 5, 1, 1);
+	b->items[0].group = b->items[2].group = b->items[4].group = "db";
+	b->items[0].strategy = b->items[2].strategy = b->items[4].strategy = HERD_SERIAL;
+	world_start(&w, 1);
+	CHECK_STR_EQ(deal(&w, 0, 0), "0 2 4");
+	CHECK_STR_EQ(deal(&w, 1, 0), "1");
+	done(&w, 1, 0, 1);
+	CHECK_STR_EQ(deal(&w, 1, 0), "3");
+	done(&w, 1, 0, 3);
+	CHECK_EQ(sched_steal(w.s, 1, b, &victim), 0);
+	/* Its worker died after 0: the rest comes back as one unit. */
+	done(&w, 0, 0, 0);
+	sched_give_back(w.s, 0, (struct citem *[]){ &b->items[2], &b->items[4] }, 2);
+	sched_node_down(w.s, 0);
+	CHECK_STR_EQ(deal(&w, 1, 0), "2 4");
+	world_free(&w);
+}
+
+TEST(sched, isolated_serial_runs_first_with_nothing_beside_it)
+{
+	struct world w;
+	struct binary *b;
+
+	world_init(&w, DIST_LOAD, 2);
+	b = bin_init(&w, 0, 4, 1, 1);
+	b->items[2].group = b->items[3].group = "iso";
+	b->items[2].strategy = b->items[3].strategy = HERD_ISOLATED_SERIAL;
+	world_start(&w, 1);
+	CHECK_STR_EQ(deal(&w, 0, 0), "2 3");
+	CHECK_STR_EQ(deal(&w, 1, 0), "");
+	done(&w, 0, 0, 2);
+	CHECK_STR_EQ(deal(&w, 1, 0), "");
+	done(&w, 0, 0, 3);
+	CHECK_STR_EQ(deal(&w, 1, 0), "0");
+	world_free(&w);
+}
+
+TEST(sched, isolated_free_spreads_its_items_but_only_among_themselves)
+{
+	struct world w;
+	struct binary *b;
+
+	world_init(&w, DIST_LOAD, 2);
+	b = bin_init(&w, 0, 4, 1, 1);
+	b->items[1].group = b->items[3].group = "isof";
+	b->items[1].strategy = b->items[3].strategy = HERD_ISOLATED_FREE;
+	world_start(&w, 1);
+	CHECK_STR_EQ(deal(&w, 0, 0), "1");
+	CHECK_STR_EQ(deal(&w, 1, 0), "3");
+	CHECK_STR_EQ(deal(&w, 0, 0), "");
+	done(&w, 0, 0, 1);
+	CHECK_STR_EQ(deal(&w, 0, 0), "");	/* 3 still runs */
+	done(&w, 1, 0, 3);
+	CHECK_STR_EQ(deal(&w, 0, 0), "0");
+	world_free(&w);
+}
+
+TEST(sched, resources_wait_for_tokens_and_block_later_demands)
+{
+	struct world w;
+	struct binary *b;
+	struct demand pg = { 0, 1 };
+
+	world_init(&w, DIST_LOAD, 3);
+	b = bin_init(&w, 0, 4, 1, 1);
+	b->items[0].need = b->items[1].need = &pg;
+	b->items[0].nneed = b->items[1].nneed = 1;
+	world_start(&w, 1);
+	/* 0 takes pg's one token and goes alone; 1 waits for it; 2 and 3 pass. */
+	CHECK_STR_EQ(deal(&w, 0, 0), "0");
+	CHECK_EQ(w.res[0].used, 1);
+	CHECK_STR_EQ(deal(&w, 1, 0), "2");
+	done(&w, 0, 0, 0);
+	CHECK_EQ(w.res[0].used, 0);
+	CHECK_STR_EQ(deal(&w, 2, 0), "1");
+	/* A worker that dies gives its tokens back. */
+	sched_give_back(w.s, 2, (struct citem *[]){ &b->items[1] }, 1);
+	sched_node_down(w.s, 2);
+	CHECK_EQ(w.res[0].used, 0);
+	world_free(&w);
+}
+
+TEST(sched, an_exclusive_item_waits_for_an_idle_run_and_runs_alone)
+{
+	struct world w;
+	struct binary *b;
+
+	world_init(&w, DIST_LOAD, 2);
+	b = bin_init(&w, 0, 3, 1, 1);
+	b->items[1].exclusive = 1;
+	world_start(&w, 1);
+	CHECK_STR_EQ(deal(&w, 0, 0), "0");
+	CHECK_STR_EQ(deal(&w, 1, 0), "");	/* nothing jumps it, and 0 runs */
+	done(&w, 0, 0, 0);
+	CHECK_STR_EQ(deal(&w, 1, 0), "1");
+	CHECK_STR_EQ(deal(&w, 0, 0), "");
+	done(&w, 1, 0, 1);
+	CHECK_STR_EQ(deal(&w, 0, 0), "2");
+	world_free(&w);
+}
+
+TEST(sched, longest_first_one_long_item_at_a_time)
+{
+	struct world w;
+	struct binary *b;
+	static const double est[] = { 1, 5, 3, 4, 2, 6 };
+	size_t i;
+
+	world_init(&w, DIST_LOAD, 2);
+	w.o.order_by_time = 1;
+	b = bin_init(&w, 0, 6, 1, 1);
+	for (i = 0; i < 6; i++)
+		b->items[i].est = est[i];
+	world_start(&w, 1);
+	/* LPT: 6 5 4 3 2 1 seconds, one long item a batch, alternating workers. */
+	CHECK_STR_EQ(deal(&w, 0, 0), "5");
+	CHECK_STR_EQ(deal(&w, 1, 0), "1");
+	done(&w, 1, 0, 1);
+	CHECK_STR_EQ(deal(&w, 1, 0), "3");
+	done(&w, 0, 0, 5);
+	CHECK_STR_EQ(deal(&w, 0, 0), "2");
+	world_free(&w);
+}
+
+TEST(sched, failed_first_and_bisect_order)
+{
+	struct world w;
+	struct binary *b;
+	struct citem *order[2];
+
+	world_init(&w, DIST_LOAD, 1);
+	w.o.ff = 1;
+	b = bin_init(&w, 0, 4, 1, 1);
+	b->items[2].lastfailed = 1;
+	world_start(&w, 1);
+	CHECK_STR_EQ(deal(&w, 0, 0), "2 0");
+	world_free(&w);
+
+	world_init(&w, DIST_LOAD, 1);
+	b = bin_init(&w, 0, 4, 1, 1);
+	order[0] = &b->items[3];
+	order[1] = &b->items[1];
+	w.o.order = order;
+	w.o.norder = 2;
+	world_start(&w, 1);
+	CHECK_STR_EQ(deal(&w, 0, 0), "3 1");
+	world_free(&w);
+}
+
+TEST(sched, an_empty_slot_starts_the_binary_with_most_work)
+{
+	struct world w;
+
+	world_init(&w, DIST_LOAD, 2);
+	bin_init(&w, 0, 4, 1, 1);
+	bin_init(&w, 1, 12, 1, 1);
+	world_start(&w, 2);
+	CHECK(sched_pick_binary(w.s, 0) == &w.bins[1]);
+	/* A worker of bin0 parked for slot 0 weighs four times. */
+	w.bins[0].parked = 1;
+	CHECK(sched_pick_binary(w.s, 0) == &w.bins[0]);
+	CHECK(sched_pick_binary(w.s, 1) == &w.bins[1]);
+	world_free(&w);
+}
+
+/* ---- the loop's checks on any scheduler (sched_api.c) ---- */
+
+static size_t
+idle_next(void *self, herd_node *n, herd_item **out, size_t max)
+{
+	(void)self, (void)n, (void)out, (void)max;
+	return 0;
+}
+
+static struct citem *wrong_item;
+
+static size_t
+wrong_next(void *self, herd_node *n, herd_item **out, size_t max)
+{
+	(void)self, (void)n, (void)max;
+	out[0] = (herd_item *)(void *)wrong_item;
+	return 1;
+}
+
+static void
+nop_give_back(void *self, herd_node *from, herd_item *const *v, size_t n)
+{
+	(void)self, (void)from, (void)v, (void)n;
+}
+
+static size_t
+some_pending(void *self, const char *binary, int slot)
+{
+	(void)self, (void)binary, (void)slot;
+	return 1;
+}
+
+static const struct herd_scheduler lazy = {
+	.name = "lazy", .next = idle_next, .give_back = nop_give_back, .pending = some_pending,
+};
+static const struct herd_scheduler wrong = {
+	.name = "wrong", .next = wrong_next, .give_back = nop_give_back, .pending = some_pending,
+};
+
+static void
+ctl_fake(struct ctl *c, struct world *w, const struct herd_scheduler *s)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->nslots = 2;
+	c->w = calloc(2, sizeof(*c->w));
+	for (i = 0; i < 2; i++) {
+		c->w[i].slot = i;
+		c->w[i].state = W_IDLE;
+		c->w[i].bin = &w->bins[0];
+		snprintf(c->w[i].name, sizeof(c->w[i].name), "gw%d", i);
+	}
+	c->bins = w->bins;
+	c->nbins = 2;
+	c->sched = s;
+	c->unsent = 3;
+	c->batch_cap = 4;
+	c->batch = calloc(4, sizeof(*c->batch));
+}
+
+static void
+ctl_unfake(struct ctl *c)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		free(c->w[i].q);
+		buf_clear(&c->w[i].wbuf);
+	}
+	free(c->w);
+	free(c->batch);
+}
+
+TEST(sched_api, a_scheduler_that_sends_nothing_to_idle_workers_ends_the_run)
+{
+	struct world w;
+	struct ctl c;
+
+	world_init(&w, DIST_LOAD, 2);
+	bin_init(&w, 0, 3, 1, 1);
+	ctl_fake(&c, &w, &lazy);
+	CHECK_EQ(ctl_sched_next(&c, &c.w[0]), 0);
+	/* A worker still listing: it may yet be sent something. */
+	c.w[1].state = W_COLLECTING;
+	ctl_sched_check_stuck(&c);
+	CHECK_EQ(c.aborted, 0);
+	c.w[1].state = W_IDLE;
+	ctl_sched_check_stuck(&c);
+	CHECK_EQ(c.aborted, 1);
+	ctl_unfake(&c);
+	world_free(&w);
+}
+
+TEST(sched_api, an_answer_of_another_binary_or_twice_is_refused)
+{
+	struct world w;
+	struct ctl c;
+
+	world_init(&w, DIST_LOAD, 2);
+	bin_init(&w, 0, 3, 1, 1);
+	bin_init(&w, 1, 3, 1, 1);
+	ctl_fake(&c, &w, &wrong);
+	wrong_item = &w.bins[1].items[0];
+	CHECK_EQ(ctl_sched_next(&c, &c.w[0]), 0);
+	CHECK_EQ(c.aborted, 1);
+	CHECK_EQ(c.w[0].qlen, 0);
+	c.aborted = 0;
+	wrong_item = &w.bins[0].items[0];
+	CHECK_EQ(ctl_sched_next(&c, &c.w[0]), 1);
+	CHECK_EQ(c.w[0].qlen, 1);
+	CHECK_EQ(c.aborted, 0);
+	CHECK_EQ(ctl_sched_next(&c, &c.w[1]), 0);	/* sent already */
+	CHECK_EQ(c.aborted, 1);
+	ctl_unfake(&c);
+	world_free(&w);
+}
