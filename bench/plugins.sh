@@ -8,6 +8,9 @@
 #   lifecycle  this herd with examples/plugins/lifecycle.so, which
 #              implements every hook (its log goes to /dev/null)
 #
+# and the start-up alone (herd --version) of base and this herd, which
+# tells a per-run constant (loading libraries) from a per-item cost.
+#
 # For each: the instructions the herd process itself executes (its workers
 # are not counted), the median of BENCH_RUNS runs, and the median wall time
 # of as many runs under hyperfine. Instructions come from perf stat -e
@@ -97,7 +100,7 @@ measure() {
 		instr "$@" >>"$out/instr.txt"
 		m_i=$((m_i + 1))
 	done
-	hyperfine -N --runs "$runs" --warmup 1 -i --export-json "$out/wall.json" \
+	hyperfine -N --runs "$runs" --warmup 1 --export-json "$out/wall.json" \
 		"$(printf '%s ' "$@")" >/dev/null 2>&1
 	m_wall=$(python3 -c 'import json, sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' \
 		"$out/wall.json")
@@ -105,6 +108,12 @@ measure() {
 }
 
 export HERD_ADDOPTS=--no-cache
+# Start-up alone (herd --version: loading, relocations, the built-ins'
+# registration), to tell a per-run constant from a per-item cost.
+{
+	echo "start base $(instr "$wt/b/herd" --version) -"
+	echo "start none $(instr "$build/herd" --version) -"
+} >"$out/startup.txt"
 : >"$out/results.txt"
 for iso in fork none; do
 	say "measuring --isolation $iso ($counter, $runs runs each)"
@@ -128,5 +137,9 @@ awk -v base="$base" '
 				(n[k] / bi[i[k]] - 1) * 100, w[k], (w[k] / bw[i[k]] - 1) * 100
 		}
 	}' "$out/results.txt"
+awk -v base="$base" '
+	$2 == "base" { b = $3 }
+	$2 == "none" { printf "\nstart-up alone (herd --version): %d instructions at %s, %d now (%+d)\n", b, base, $3, $3 - b }' \
+	"$out/startup.txt"
 echo
 echo "instructions: $counter; $runs runs each; load average $(cut -d' ' -f1-3 /proc/loadavg)"
