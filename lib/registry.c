@@ -64,10 +64,13 @@ chunk_new(size_t need)
 	size_t ps = page_size(), size = need + sizeof(struct chunk);
 	size_t grow = chunks ? 2 * chunks->size : CHUNK_MIN;
 	struct chunk *c;
+	int flags;
 	void *p;
 
+	/* A request of its own is filled at once: its pages come in one call. */
+	flags = MAP_SHARED | MAP_ANONYMOUS | (size < grow ? 0 : MAP_POPULATE);
 	size = size < grow ? grow : (size + ps - 1) / ps * ps;
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (p == MAP_FAILED)
 		hd_fatal(3, "cannot map %zu bytes for the collection:", size);
 	c = p;
@@ -803,7 +806,9 @@ share_relro(void)
 	if (end <= start || end - start < CHUNK_MIN)
 		return;
 	len = end - start;
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	/* Populated: one call for all its pages, not a fault for each. */
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE,
+		 -1, 0);
 	if (p == MAP_FAILED)
 		return;
 	copy_words(p, (const volatile uintptr_t *)start, len / sizeof(uintptr_t));
