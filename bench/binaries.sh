@@ -4,10 +4,13 @@
 # functions (a few hundred KB of code, relocated at start-up) so that starting
 # a binary costs what it costs in a real project. Times, side by side in one
 # hyperfine run: herd -n 2 in each isolation, a shell loop of the standalone
-# binaries in the same isolation, and CTest -j2 with one add_test per binary.
-# Prints a Markdown table (ratios to the loop of the same isolation and to
-# CTest); docs/benchmarks.md quotes it. `make bench-binaries` runs it (it
-# is not part of `make bench`).
+# binaries in the same isolation, and CTest -j2 with one add_test per binary;
+# and the same project written for Criterion (each binary with its own
+# parallel runner, a process per test) and for Check (CK_FORK=yes), each run
+# by a shell loop and by CTest -j2, when pkg-config finds them.
+# Prints a Markdown table (ratios to the loop of the same isolation, to CTest
+# and of herd -n 2 fork to each peer row); docs/benchmarks.md quotes it.
+# `make bench-binaries` runs it (it is not part of `make bench`).
 #
 # Environment: HERD_BUILD=build (libherd.a and herd), BENCH_BINS=20,
 # BENCH_TESTS=8, BENCH_FUNCS=2000, BENCH_MIN_RUNS=10, BENCH_WARMUP=2,
@@ -74,27 +77,85 @@ while [ $b -lt "$nbins" ]; do
 	b=$((b + 1))
 done
 
-# CTest: one add_test per binary, as a CMake project would register them.
-mkdir -p ctest
-{
-	echo 'cmake_minimum_required(VERSION 3.10)'
-	echo 'project(binbench NONE)'
-	echo 'enable_testing()'
+# The same tests for a peer framework: peer NAME HEAD TEST MAIN REG TAIL
+# writes NAME/tB.c for each binary (HEAD, TEST once a test, MAIN, REG once a
+# test, TAIL; @B and @T stand for the binary and the test) and builds
+# NAME/bin/tB with pkg-config's flags for NAME. Fails when NAME is missing.
+peer() {
+	pkg-config --exists "$1" 2>/dev/null || return 1
+	mkdir -p "$1/bin"
 	b=0
 	while [ $b -lt "$nbins" ]; do
-		echo "add_test(NAME t$b COMMAND $out/bin/t$b -q)"
+		{
+			printf '%s\n' "$2"
+			t=0
+			while [ $t -lt "$ntests" ]; do
+				printf '%s\n' "$3" | sed "s/@B/$b/g; s/@T/$t/g"
+				t=$((t + 1))
+			done
+			printf '%s\n' "$4" | sed "s/@B/$b/g"
+			t=0
+			while [ $t -lt "$ntests" ]; do
+				printf '%s\n' "$5" | sed "s/@T/$t/g"
+				t=$((t + 1))
+			done
+			printf '%s\n' "$6"
+		} >"$1/t$b.c"
+		# shellcheck disable=SC2086,SC2046 # word lists
+		$cc $cflags -o "$1/bin/t$b" "$1/t$b.c" code.o $(pkg-config --cflags --libs "$1") ||
+			return 1
 		b=$((b + 1))
 	done
-} >ctest/CMakeLists.txt
+}
+body='int s = 0; size_t i; for (i = @T; i < lib_count; i += 97) s += lib_table[i]((int)i);'
+head='#include <stddef.h>
+extern int (*const lib_table[])(int);
+extern const size_t lib_count;'
+have_criterion=0
+peer criterion "#include <criterion/criterion.h>
+$head" "Test(bin@B, t@T) { $body cr_assert_neq(s, -1); }" "" "" "" && have_criterion=1
+# Check's own main: one suite, one TCase holding the binary's tests.
+have_check=0
+peer check "#include <check.h>
+$head" "START_TEST(t@T) { $body ck_assert_int_ne(s, -1); } END_TEST" \
+	'int main(void) { Suite *s = suite_create("bin@B"); TCase *tc = tcase_create("core"); SRunner *sr; int f;' \
+	'tcase_add_test(tc, t@T);' \
+	'suite_add_tcase(s, tc); sr = srunner_create(s); srunner_run_all(sr, CK_SILENT);
+f = srunner_ntests_failed(sr); srunner_free(sr); return f != 0; }' && have_check=1
+
+# CTest: one add_test per binary, as a CMake project would register them.
+# ctest_project DIR BINDIR [ARG]: DIR/CMakeLists.txt, configured in DIR/build.
+ctest_project() {
+	mkdir -p "$1"
+	{
+		echo 'cmake_minimum_required(VERSION 3.10)'
+		echo 'project(binbench NONE)'
+		echo 'enable_testing()'
+		b=0
+		while [ $b -lt "$nbins" ]; do
+			echo "add_test(NAME t$b COMMAND $2/t$b ${3-})"
+			b=$((b + 1))
+		done
+	} >"$1/CMakeLists.txt"
+	(cd "$1" && cmake -S . -B build >/dev/null 2>&1)
+}
 have_ctest=0
 if command -v cmake >/dev/null 2>&1 && command -v ctest >/dev/null 2>&1 &&
-   (cd ctest && cmake -S . -B build >/dev/null 2>&1); then
+   ctest_project ctest "$out/bin" -q; then
 	have_ctest=1
+fi
+if [ $have_ctest = 1 ]; then
+	[ $have_criterion = 1 ] && ctest_project ctest-criterion "$out/criterion/bin" -q
+	[ $have_check = 1 ] && ctest_project ctest-check "$out/check/bin"
 fi
 
 cat >loop.sh <<'EOF'
 # Each binary alone, one after the other, in the isolation given.
 for b in bin/t*; do "./$b" -q --no-cache --isolation "$1" >/dev/null || exit 1; done
+EOF
+cat >loop-peer.sh <<'EOF'
+# Each binary of a peer (criterion, check) alone, one after the other.
+for b in "$1"/bin/t*; do "./$b" >/dev/null 2>&1 || exit 1; done
 EOF
 
 herd=$build/herd
@@ -104,6 +165,17 @@ set -- \
 	-n "loop none" "sh loop.sh none" \
 	-n "herd -n 2 none" "$herd -n 2 -q --no-cache --isolation none bin"
 [ $have_ctest = 1 ] && set -- "$@" -n "ctest -j2" "ctest --test-dir ctest/build -j2 -Q"
+if [ $have_criterion = 1 ]; then
+	set -- "$@" -n "criterion loop" "sh loop-peer.sh criterion"
+	[ $have_ctest = 1 ] && set -- "$@" \
+		-n "criterion ctest -j2" "ctest --test-dir ctest-criterion/build -j2 -Q"
+fi
+if [ $have_check = 1 ]; then
+	export CK_FORK=yes	# a process per test, Check's default made explicit
+	set -- "$@" -n "check loop" "sh loop-peer.sh check"
+	[ $have_ctest = 1 ] && set -- "$@" \
+		-n "check ctest -j2" "ctest --test-dir ctest-check/build -j2 -Q"
+fi
 if [ -n "${BENCH_HERD_BEFORE-}" ]; then
 	set -- "$@" -n "before: herd -n 2 fork" "$BENCH_HERD_BEFORE/herd -n 2 -q --no-cache bin" \
 		-n "before: herd -n 2 none" "$BENCH_HERD_BEFORE/herd -n 2 -q --no-cache --isolation none bin"
@@ -119,14 +191,17 @@ r = {x["command"]: x for x in json.load(open("times.json"))["results"]}
 med = lambda n: r[n]["median"]
 print(f"{nbins} binaries x {ntests} tests, ~{nfuncs} functions linked into each; median of "
       f"{min(len(x['times']) for x in r.values())}+ runs\n")
-print("| runner | median | vs loop (same isolation) | vs ctest -j2 |")
-print("|---|---|---|---|")
+print("| runner | median | vs loop (same isolation) | vs ctest -j2 | herd -n 2 fork / it |")
+print("|---|---|---|---|---|")
 for n in ["loop fork", "herd -n 2 fork", "before: herd -n 2 fork", "loop none",
-          "herd -n 2 none", "before: herd -n 2 none", "ctest -j2"]:
+          "herd -n 2 none", "before: herd -n 2 none", "ctest -j2",
+          "criterion loop", "criterion ctest -j2", "check loop", "check ctest -j2"]:
     if n not in r:
         continue
     iso = n.split()[-1]
     loop = f"{med(n) / med('loop ' + iso):.2f}x" if iso in ("fork", "none") else ""
     ct = f"{med(n) / med('ctest -j2'):.2f}x" if have_ctest else "n/a"
-    print(f"| {n} | {med(n) * 1000:.1f} ms | {loop} | {ct} |")
+    peer = n.split()[0] in ("criterion", "check")
+    vs = f"{med('herd -n 2 fork') / med(n):.2f}x" if peer else ""
+    print(f"| {n} | {med(n) * 1000:.1f} ms | {loop} | {ct} | {vs} |")
 EOF
