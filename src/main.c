@@ -477,6 +477,15 @@ load_ini(struct ini *ini)
 		fprintf(stderr, "herd: %s: plugins: %s\n", path, err);
 		exit(HD_EXIT_USAGE);
 	}
+	/* A plugin's path in herd.ini is relative to herd.ini's folder, as testpaths. */
+	for (i = 0; i < ini->nplugins && ini_dir; i++)
+		if (strchr(ini->plugins[i], '/') && ini->plugins[i][0] != '/' &&
+		    strncmp(ini->plugins[i], "no:", 3)) {
+			char *rel = ini->plugins[i];
+
+			ini->plugins[i] = xasprintf("%s/%s", ini_dir, rel);
+			free(rel);
+		}
 	load_ini_junit(e, n, path);
 	pytest_ini(e, n, path);
 	if ((v = hd_ini_get(e, n, "herd", "addopts")) &&
