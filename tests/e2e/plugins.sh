@@ -33,7 +33,7 @@ so() {
 	so_src=$2
 	shift 2
 	# shellcheck disable=SC2086 # CFLAGS is a list of words
-	(cd "$HERD_SRC" && $CC $CFLAGS -fPIC -shared -I include "$@" "$so_src" \
+	(cd "$HERD_SRC" && $CC $CFLAGS -Wall -Wextra -Werror -fPIC -shared -I include "$@" "$so_src" \
 		-o "$T_WORK/$so_name.so") >>"$T_WORK/build.log" 2>&1 ||
 		t_bail "build $so_name.so from $so_src" "it compiles" "it does not"
 }

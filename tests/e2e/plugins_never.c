@@ -27,18 +27,20 @@ next(void *self, herd_node *node, herd_item **out, size_t max)
 }
 
 static void
-give_back(void *self, herd_item *const *items, size_t n)
+give_back(void *self, herd_node *from, herd_item *const *items, size_t n)
 {
 	(void)self;
+	(void)from;
 	(void)items;
 	(void)n;
 }
 
 /* Items are left, it says, but next() never gives them. */
 static size_t
-pending(void *self, const char *binary)
+pending(void *self, const char *binary, int slot)
 {
 	(void)binary;
+	(void)slot;
 	return (size_t)*(int *)self;
 }
 
