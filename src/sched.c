@@ -286,6 +286,8 @@ from_stash(struct slot *sl, struct citem **out, size_t max)
 {
 	size_t n = sl->nstash < max ? sl->nstash : max;
 
+	if (!n)
+		return 0;	/* stash may be NULL: no memcpy from it */
 	memcpy(out, sl->stash, n * sizeof(*out));
 	memmove(sl->stash, sl->stash + n, (sl->nstash - n) * sizeof(*sl->stash));
 	sl->nstash -= n;
