@@ -136,7 +136,8 @@ size_t herd_param_index(void);
  * or not in use.
  */
 const void *herd_fixture_param(const char *name);
-const char *herd_test_id(void);	/* node id of the running item */
+/* The node id of the running item. Read-only memory: writing through it crashes the test. */
+const char *herd_test_id(void);
 const char *herd_worker_id(void);	/* "gw0", ... or "main" when run alone */
 int herd_worker_count(void);
 const char *herd_testrun_uid(void);
