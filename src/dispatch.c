@@ -164,7 +164,6 @@ handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	}
 	d = hd_parse_seconds(m->f[3]);
 	worker_pop(w);
-	start_head(c, w);
 	held = after_item(c, w, it);
 	if (held) {
 		struct buf msg = BUF_INIT;
@@ -177,6 +176,8 @@ handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	} else {
 		finish_item(c, it, o, d < 0 ? 0 : d, m->f[4], m->len[4], m->f[5], m->len[5], w);
 	}
+	/* The next one starts after this one's report: plugins see them in order. */
+	start_head(c, w);
 }
 
 static void
