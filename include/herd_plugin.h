@@ -152,6 +152,13 @@ long herd_node_pid(const herd_node *n);
  * when called elsewhere or the name holds '='.
  */
 int herd_node_setenv(herd_node *n, const char *name, const char *value);
+/*
+ * configure_node only: adds an argument to the worker's command line, after
+ * the program's name (argv[1], argv[2], ... in order). A native herd test
+ * binary ignores its arguments in worker mode; an adapter worker (such as
+ * herd --pytest's) may read them. 0, or -1 when called elsewhere.
+ */
+int herd_node_add_arg(herd_node *n, const char *arg);
 
 /* ---- the session ---- */
 

@@ -78,8 +78,8 @@ struct herd_session {
 static struct herd_session session;
 
 /* configure_node's variables for the node being configured. */
-static char ***node_env;
-static size_t *node_nenv;
+static char ***node_env, ***node_args;
+static size_t *node_nenv, *node_nargs;
 static const struct worker *node_cur;
 /* handlecrashitem's answer. */
 static const struct citem *crash_item;
@@ -575,19 +575,22 @@ plug_setupnodes(struct ctl *c)
 }
 
 void
-plug_configure_node(struct ctl *c, struct worker *w, char ***env, size_t *nenv)
+plug_configure_node(struct ctl *c, struct worker *w, char ***env, size_t *nenv,
+		    char ***args, size_t *nargs)
 {
 	size_t k;
 
 	(void)c;
 	node_env = env;
 	node_nenv = nenv;
+	node_args = args;
+	node_nargs = nargs;
 	node_cur = w;
 	EACH(HERD_HOOK_CONFIGURE_NODE, k)
 		leave(enter(HERD_HOOK_CONFIGURE_NODE, k)->configure_node(&session, (herd_node *)w));
 	node_cur = NULL;
-	node_env = NULL;
-	node_nenv = NULL;
+	node_env = node_args = NULL;
+	node_nenv = node_nargs = NULL;
 }
 
 void
@@ -988,6 +991,16 @@ const char *
 herd_node_binary(const herd_node *n)
 {
 	return NODE(n)->bin ? NODE(n)->bin->path : NULL;
+}
+
+int
+herd_node_add_arg(herd_node *n, const char *arg)
+{
+	if (cur_hook != HERD_HOOK_CONFIGURE_NODE || NODE(n) != node_cur || !arg)
+		return -1;
+	*node_args = xreallocarray(*node_args, *node_nargs + 1, sizeof(**node_args));
+	(*node_args)[(*node_nargs)++] = xstrdup(arg);
+	return 0;
 }
 
 int

@@ -83,9 +83,11 @@ const struct herd_scheduler *plug_make_scheduler(void);
 void plug_setupnodes(struct ctl *c);
 /*
  * configure_node: variables a plugin set for w's process are appended to
- * *env (NAME=value strings, malloc()ed, *nenv of them); the caller frees.
+ * *env (NAME=value strings, malloc()ed, *nenv of them), the arguments it
+ * added to *args (after argv[0], *nargs of them); the caller frees both.
  */
-void plug_configure_node(struct ctl *c, struct worker *w, char ***env, size_t *nenv);
+void plug_configure_node(struct ctl *c, struct worker *w, char ***env, size_t *nenv,
+			 char ***args, size_t *nargs);
 void plug_testnodeready(struct ctl *c, struct worker *w);
 void plug_testnodedown(struct ctl *c, struct worker *w, const char *error);
 void plug_node_collection_finished(struct ctl *c, struct worker *w);

@@ -81,12 +81,12 @@ static const char *const worker_vars[] = {
  * when it cannot, and then worker_start forks as before (it also says why).
  */
 static pid_t
-spawn_worker(const struct binary *b, const int fds[6], char *const add[], size_t nadd)
+spawn_worker(const struct binary *b, char *const argv[], const int fds[6], char *const add[],
+	     size_t nadd)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none, dfl;
-	char *argv[2] = { b->path, NULL };
 	char **envp;
 	int hi[6], k, ok;
 	size_t n = 0, i, j = 0, v;
@@ -146,8 +146,8 @@ void
 worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only)
 {
 	int sv[2], out[2], err[2];
-	char env[5][64], **penvs = NULL;
-	size_t nplug = 0, nfixed = 0, k;
+	char env[5][64], **penvs = NULL, **pargs = NULL, **wargv;
+	size_t nplug = 0, nfixed = 0, nargs = 0, k;
 	pid_t pid;
 
 	memset(w->name, 0, sizeof(w->name));
@@ -200,7 +200,7 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 			char **penv = NULL;
 			size_t np = 0;
 
-			plug_configure_node(c, w, &penv, &np);
+			plug_configure_node(c, w, &penv, &np, &pargs, &nargs);
 			all = xcalloc(nadd + np + 1, sizeof(*all));
 			memcpy(all, add, nadd * sizeof(*add));
 			for (k = 0; k < np; k++)
@@ -208,7 +208,11 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 			free(penv);
 			nplug = np;
 		}
-		pid = spawn_worker(b, fds, all, nadd + nplug);
+		wargv = xcalloc(nargs + 2, sizeof(*wargv));
+		wargv[0] = b->path;
+		for (k = 0; k < nargs; k++)
+			wargv[k + 1] = pargs[k];
+		pid = spawn_worker(b, wargv, fds, all, nadd + nplug);
 		penvs = all != add ? all : NULL;
 		nfixed = nadd;
 	}
@@ -263,7 +267,7 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 			fprintf(stderr, "herd: cannot enter %s: %s\n", b->cwd, strerror(errno));
 			_exit(127);
 		}
-		execl(b->path, b->path, (char *)NULL);
+		execv(b->path, wargv);
 		fprintf(stderr, "herd: cannot run %s: %s\n", b->path, strerror(errno));
 		_exit(127);
 	}
@@ -271,6 +275,10 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	for (k = 0; k < nplug; k++)
 		free(penvs[nfixed + k]);
 	free(penvs);
+	for (k = 0; k < nargs; k++)
+		free(pargs[k]);
+	free(pargs);
+	free(wargv);
 	if ((collect_only || !b->collected) && PLUG_WANTS(HERD_HOOK_EVENT))
 		plug_event(c, HERD_EV_COLLECT_BEGIN, w->name, b->path, NULL);
 	close(sv[1]);

@@ -200,11 +200,13 @@ rm -f "$log"
 
 rm -f "$W/node_env"
 t_run env PROBE_LOG="$log" "$herd" -p ./a.so -n 1 -k node "$bin"
-t_eq "$(cat "$W/node_env")" "gw0 a:gw0" "configure_node: herd_node_setenv reached the test"
+t_eq "$(cat "$W/node_env")" "gw0 a:gw0 args=--probe,a:gw0" \
+	"configure_node: herd_node_setenv and herd_node_add_arg reached the test"
 t_has "$log" "a testnodedown gw0 error=none" "testnodedown: no error for a worker that ended well"
 rm -f "$log" "$W/node_env"
 t_run "$herd" -n 1 -k node "$bin"
-t_eq "$(cat "$W/node_env")" "gw0 unset" "without the plugin the variable is not there"
+t_eq "$(cat "$W/node_env")" "gw0 unset args=" \
+	"without the plugin neither the variable nor the arguments are there"
 
 t_run env PROBE_LOG="$log" "$herd" -p ./a.so --isolation none -n 1 -k always "$bin"
 t_has "$log" "a testnodedown gw0 error=worker 'gw0' crashed while running 'tests/e2e/plugins_tests.c::crash::always': killed by SIGSEGV" \

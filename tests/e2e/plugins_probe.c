@@ -146,6 +146,8 @@ configure_node(herd_session *s, herd_node *node)
 	snprintf(v, sizeof(v), "%s:%s", NAME, herd_node_name(node));
 	if (herd_node_setenv(node, "PROBE_NODE", v) < 0)
 		return -1;
+	if (herd_node_add_arg(node, "--probe") < 0 || herd_node_add_arg(node, v) < 0)
+		return -1;
 	return hook(s, "configure_node", herd_node_name(node));
 }
 

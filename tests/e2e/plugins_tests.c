@@ -10,7 +10,9 @@
 #include <fcntl.h>
 #include <herd.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "e2e.h"
 
@@ -26,11 +28,24 @@ TEST(plain, drop_three) { note(); }
 TEST(plain, four) { note(); }
 TEST(plain, fails) { note(); CHECK(0, "fails on purpose"); }
 
+/* Its variable and its process's arguments after argv[0] (from /proc). */
 TEST(env, node)
 {
 	const char *v = getenv("PROBE_NODE");
+	char cmd[4096], args[4096] = "";
+	size_t n = 0, i, at;
+	int fd = open("/proc/self/cmdline", O_RDONLY);
 
-	e2e_log("node_env", "%s %s\n", herd_worker_id(), v ? v : "unset");
+	REQUIRE_GE(fd, 0);
+	for (ssize_t k; n < sizeof(cmd) - 1 && (k = read(fd, cmd + n, sizeof(cmd) - 1 - n)) > 0;)
+		n += (size_t)k;
+	close(fd);
+	at = strnlen(cmd, n) + 1;	/* past argv[0] */
+	for (i = at; i < n; i++)
+		args[i - at] = cmd[i] ? cmd[i] : ',';
+	if (n > at)
+		args[n - at - 1] = '\0';	/* the last NUL */
+	e2e_log("node_env", "%s %s args=%s\n", herd_worker_id(), v ? v : "unset", args);
 }
 
 /* Crashes the first time it runs in this folder, passes after. */
