@@ -178,10 +178,15 @@ worker_died(struct ctl *c, struct worker *w)
 	if (w->errfd >= 0)
 		read_output(c, w, &w->errfd, &w->errline, stderr);
 	it = worker_head(w);
-	if (worker_listing(w))
+	if (worker_listing(w)) {
 		died_listing(c, w, &msg);
-	else if (it && !c->interrupted && !c->aborted && !w->said_bye)
-		died_running(c, w, it, &msg);
+	} else {
+		/* Gone: nothing more is sent to it (a global fixture's teardown that its
+		 * last item makes due goes to another worker, or waits for a new one). */
+		w->state = W_STOPPING;
+		if (it && !c->interrupted && !c->aborted && !w->said_bye)
+			died_running(c, w, it, &msg);
+	}
 	/* What it had not started goes back to the scheduler; its tokens are free. */
 	ctl_sched_give_back(c, w, w->q + w->qhead, w->qlen);
 	w->qlen = w->qhead = 0;
