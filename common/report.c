@@ -416,13 +416,20 @@ int
 hd_term_summary(struct hd_term *t, const struct hd_ritem *items, size_t n,
 		double elapsed, const char *interrupted)
 {
+	hd_count(&t->counts, items, n);
+	return hd_term_summary_counted(t, items, n, elapsed, interrupted);
+}
+
+int
+hd_term_summary_counted(struct hd_term *t, const struct hd_ritem *items, size_t n,
+			double elapsed, const char *interrupted)
+{
 	size_t i, len, fails;
 	char text[512], line[640];
 	int c;
 
 	status_clear(t);
 	close_progress_line(t);
-	hd_count(&t->counts, items, n);
 	failure_section(t, items, n, 1);
 	failure_section(t, items, n, 0);
 	durations(t, items, n);

@@ -108,6 +108,13 @@ void hd_term_item(struct hd_term *t, const struct hd_ritem *it);
  */
 int hd_term_summary(struct hd_term *t, const struct hd_ritem *items, size_t n,
 		    double elapsed, const char *interrupted);
+/*
+ * The same with t->counts counted already (the deselected too): then items
+ * need hold no more than the failures and the flaky ones, in order, unless
+ * t->durations asks for the slowest of all.
+ */
+int hd_term_summary_counted(struct hd_term *t, const struct hd_ritem *items, size_t n,
+			    double elapsed, const char *interrupted);
 
 /* Counts the outcomes of n items into c (c->deselected is left alone). */
 void hd_count(struct hd_counts *c, const struct hd_ritem *items, size_t n);

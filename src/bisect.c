@@ -43,8 +43,8 @@ bisect_save(const struct ctl *c, const char *dir, struct buf *err)
 				continue;
 			/* The victim's id first, then what ran before it, oldest first. */
 			buf_printf(&text, "%s\n", it->id);
-			for (k = 0; k < it->nbefore; k++)
-				buf_printf(&text, "%s\n", it->hist->v[k]->id);
+			for (k = 0; k < it->res->nbefore; k++)
+				buf_printf(&text, "%s\n", it->res->hist->v[k]->id);
 			sub = xasprintf("%s/v1/order", dir);
 			path = order_path(dir, it->id);
 			if ((mkdir(sub, 0777) < 0 && errno != EEXIST) ||
@@ -122,17 +122,18 @@ reset(struct ctl *c, struct binary *b)
 	for (j = 0; j < b->n; j++) {
 		struct citem *it = &b->items[j];
 
-		for (k = 0; k < (size_t)it->tries; k++) {
-			free(it->attempts[k].message);
-			free(it->attempts[k].output);
+		for (k = 0; it->res && k < (size_t)it->tries; k++) {
+			free(it->res->attempts[k].message);
+			free(it->res->attempts[k].output);
 		}
-		free(it->attempts);
-		it->attempts = NULL;
+		if (it->res) {
+			free(it->res->attempts);
+			free(it->res->message);
+			free(it->res->output);
+			free(it->res);
+			it->res = NULL;
+		}
 		it->tries = 0;
-		free(it->message);
-		free(it->output);
-		it->message = it->output = NULL;
-		it->outlen = 0;
 		it->outcome = HD_NONE;
 		it->queued = 0;
 		it->selected = 0;
@@ -170,8 +171,9 @@ run_order(struct ctl *c, struct citem **v, size_t n, struct citem *victim)
 	order[n] = victim;
 	for (i = 0; i <= n; i++) {
 		order[i]->selected = 1;
-		for (k = 0; order[i]->fixtures && k < c->ngfix; k++)
-			if (hd_match_words(c->gfix[k].name, strlen(c->gfix[k].name), order[i]->fixtures))
+		for (k = 0; order[i]->decl->fixtures && k < c->ngfix; k++)
+			if (hd_match_words(c->gfix[k].name, strlen(c->gfix[k].name),
+					   (void *)order[i]->decl->fixtures))
 				c->gfix[k].users++;
 	}
 	c->order = order;

@@ -3,6 +3,7 @@
  * makes the reference collection (its items, their options, its global
  * fixtures); every later one must list the same, or send its hash.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,42 +26,96 @@ ctl_resource(struct ctl *c, const char *name, size_t len)
 	return (int)c->nres++;
 }
 
-/* .resources = "pg gpu:2": one token of pg, two of gpu. */
+/* .resources = "pg gpu:2": one token of pg, two of gpu, into d (interned). */
 static void
-parse_demands(struct ctl *c, struct citem *it, const char *v)
+parse_demands(struct ctl *c, struct cdecl *d, const char *id, const char *v)
 {
+	struct demand need[HD_MAX_DEMANDS];
+	size_t n = 0;
+
+	memset(need, 0, sizeof(need));
 	while (*v) {
 		size_t len, name;
 		const char *colon;
-		long n = 1;
+		long k = 1;
 
 		v += strspn(v, " \t,");
 		len = strcspn(v, " \t,");
 		if (!len)
 			break;
-		if (it->nneed == HD_MAX_DEMANDS) {
+		if (n == HD_MAX_DEMANDS) {
 			buf_printf(&c->warnings, "%s names more than %d resources: the rest are ignored\n",
-				   it->id, HD_MAX_DEMANDS);
+				   id, HD_MAX_DEMANDS);
 			break;
 		}
 		colon = memchr(v, ':', len);
 		name = colon ? (size_t)(colon - v) : len;
-		if (colon && (n = strtol(colon + 1, NULL, 10)) < 1)
-			n = 1;
-		it->need = xreallocarray(it->need, it->nneed + 1, sizeof(*it->need));
-		it->need[it->nneed].res = ctl_resource(c, v, name);
-		it->need[it->nneed].n = n;
-		it->nneed++;
+		if (colon && (k = strtol(colon + 1, NULL, 10)) < 1)
+			k = 1;
+		need[n].res = ctl_resource(c, v, name);
+		need[n].n = k;
+		n++;
 		v += len;
 	}
+	d->need = n ? intern(&c->pool, need, n * sizeof(*need)) : NULL;
+	d->nneed = (unsigned char)n;
+}
+
+void
+citem_redecl(struct ctl *c, struct citem *it, const struct cdecl *d)
+{
+	it->decl = intern(&c->pool, d, sizeof(*d));
+}
+
+/* What item m's options say, with every string interned. */
+static void
+read_decl(struct ctl *c, struct cdecl *d, const struct hd_msg *m)
+{
+	const char *v;
+
+	/* Zeroed padding too: interned declarations are compared byte by byte. */
+	memset(d, 0, sizeof(*d));
+	d->file = intern_str(&c->pool, (v = hd_msg_kv(m, 2, "file")) ? v : "");
+	d->suite = intern_str(&c->pool, (v = hd_msg_kv(m, 2, "suite")) ? v : "");
+	d->marks = intern_str(&c->pool, (v = hd_msg_kv(m, 2, "marks")) ? v : "");
+	d->group = intern_str(&c->pool, hd_msg_kv(m, 2, "group"));
+	d->skip = intern_str(&c->pool, hd_msg_kv(m, 2, "skip"));
+	d->xfail = intern_str(&c->pool, hd_msg_kv(m, 2, "xfail"));
+	d->line = (v = hd_msg_kv(m, 2, "line")) ? atoi(v) : 0;
+	d->timeout = (v = hd_msg_kv(m, 2, "timeout")) ? hd_parse_seconds(v) : 0;
+	if (d->timeout < 0)
+		d->timeout = 0;
+	d->fixtures = intern_str(&c->pool, hd_msg_kv(m, 2, "fixtures"));
+	d->fxparam = intern_str(&c->pool, hd_msg_kv(m, 2, "fxparam"));
+	d->wxparam = intern_str(&c->pool, hd_msg_kv(m, 2, "wxparam"));
+	d->reruns = (v = hd_msg_kv(m, 2, "reruns")) ? atoi(v) : -1;
+	d->exclusive = (v = hd_msg_kv(m, 2, "exclusive")) && strcmp(v, "0");
+	d->strategy = (unsigned char)hd_strategy_parse(hd_msg_kv(m, 2, "strategy"));
+	if ((v = hd_msg_kv(m, 2, "resources")))
+		parse_demands(c, d, m->f[1], v);
+}
+
+/* Its name: the tail of its id as a rule (no copy), else a copy of its own. */
+static const char *
+item_name(struct ctl *c, const char *id, size_t idlen, const char *name)
+{
+	size_t len;
+
+	if (!name)
+		return id;
+	len = strlen(name);
+	if (len <= idlen && !memcmp(id + idlen - len, name, len))
+		return id + idlen - len;
+	return intern_str(&c->pool, name);
 }
 
 int
 add_collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 {
 	struct binary *b = w->bin;
-	const char *v;
-	size_t i = w->ncollected;
+	struct citem *it;
+	struct cdecl d;
+	size_t i = w->ncollected, len;
 
 	if (m->nf < 2)
 		return -1;
@@ -71,36 +126,22 @@ add_collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		w->ncollected++;
 		return 0;
 	}
+	if (i == UINT_MAX)
+		return -1;
+	/* Grown by half: a million items are one array, and little of it unused. */
 	if (i == b->n)
-		b->items = xreallocarray(b->items, b->n = b->n ? b->n * 2 : 64, sizeof(*b->items));
-	memset(&b->items[i], 0, sizeof(b->items[i]));
-	{
-		struct citem *it = &b->items[i];
-
-		it->bin = b;
-		it->idx = i;
-		it->pin = -1;
-		it->id = xstrdup(m->f[1]);
-		it->file = xstrdup((v = hd_msg_kv(m, 2, "file")) ? v : "");
-		it->suite = xstrdup((v = hd_msg_kv(m, 2, "suite")) ? v : "");
-		it->name = xstrdup((v = hd_msg_kv(m, 2, "name")) ? v : it->id);
-		it->marks = xstrdup((v = hd_msg_kv(m, 2, "marks")) ? v : "");
-		it->group = (v = hd_msg_kv(m, 2, "group")) ? xstrdup(v) : NULL;
-		it->skip = (v = hd_msg_kv(m, 2, "skip")) ? xstrdup(v) : NULL;
-		it->xfail = (v = hd_msg_kv(m, 2, "xfail")) ? xstrdup(v) : NULL;
-		it->line = (v = hd_msg_kv(m, 2, "line")) ? atoi(v) : 0;
-		it->timeout = (v = hd_msg_kv(m, 2, "timeout")) ? hd_parse_seconds(v) : 0;
-		if (it->timeout < 0)
-			it->timeout = 0;
-		it->fixtures = (v = hd_msg_kv(m, 2, "fixtures")) ? xstrdup(v) : NULL;
-		it->fxparam = (v = hd_msg_kv(m, 2, "fxparam")) ? xstrdup(v) : NULL;
-		it->wxparam = (v = hd_msg_kv(m, 2, "wxparam")) ? xstrdup(v) : NULL;
-		it->reruns = (v = hd_msg_kv(m, 2, "reruns")) ? atoi(v) : -1;
-		it->exclusive = (v = hd_msg_kv(m, 2, "exclusive")) && strcmp(v, "0");
-		it->strategy = hd_strategy_parse(hd_msg_kv(m, 2, "strategy"));
-		if ((v = hd_msg_kv(m, 2, "resources")))
-			parse_demands(c, it, v);
-	}
+		b->items = xreallocarray(b->items, b->n = b->n ? b->n + b->n / 2 : 64,
+					 sizeof(*b->items));
+	it = &b->items[i];
+	memset(it, 0, sizeof(*it));
+	it->bin = b;
+	it->idx = (unsigned)i;
+	it->pin = -1;
+	len = strlen(m->f[1]);
+	it->id = intern_keep(&c->pool, m->f[1], len);
+	it->name = item_name(c, it->id, len, hd_msg_kv(m, 2, "name"));
+	read_decl(c, &d, m);
+	citem_redecl(c, it, &d);
 	w->ncollected++;
 	return 0;
 }
@@ -157,6 +198,9 @@ collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	if (!b->collected) {
 		snprintf(b->first, sizeof(b->first), "%s", w->name);
 		b->n = w->ncollected;
+		/* What growing left unused goes back. */
+		if (b->n)
+			b->items = xreallocarray(b->items, b->n, sizeof(*b->items));
 		b->collected = 1;
 		b->collecting = 0;
 		b->hash = list_hash(b);

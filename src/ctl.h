@@ -10,6 +10,7 @@
 
 #include "herd.h"	/* enum herd_strategy: HERD_FREE, HERD_SERIAL, ... */
 #include "herd_plugin.h"
+#include "intern.h"
 #include "proto.h"
 #include "sync.h"
 #include "report.h"
@@ -34,43 +35,83 @@ struct hist {
 	char worker[16];	/* its name, gw0 ... */
 };
 
-/* One collected item of one binary, and what became of it. */
-struct citem {
-	struct binary *bin;
-	size_t idx;		/* index in the binary's collection */
-	char *id, *file, *suite, *name, *marks, *group, *skip, *xfail, *fixtures;
-	char *fxparam;		/* elements of its parametrized suite fixtures; NULL */
-	char *wxparam;		/* ... of its parametrized worker fixtures; NULL */
-	int line;
+/*
+ * What an item's declaration says (its TEST's options, its suite's defaults,
+ * the elements of its parametrized fixtures). Every item that says the same
+ * shares one copy, interned in ctl.pool with its strings: never written
+ * through; a change (a plugin's added mark) interns another (citem_redecl).
+ */
+struct cdecl {
+	const char *file, *suite, *marks, *group, *skip, *xfail, *fixtures;
+	const char *fxparam;	/* elements of its parametrized suite fixtures; NULL */
+	const char *wxparam;	/* ... of its parametrized worker fixtures; NULL */
+	const struct demand *need;	/* resources: name and tokens */
 	double timeout;
-	int strategy;		/* enum herd_strategy of its group */
-	int iso;		/* its isolated group's number; 0 none */
-	int exclusive;
-	struct demand *need;	/* resources: name and tokens */
-	size_t nneed;
-	int pin;		/* --dist each: the slot it must run on; -1 any */
-	int selected;
-	int queued;		/* sent to a worker, no result yet */
-	enum hd_outcome outcome;
-	double duration;
+	int line;
+	int reruns;		/* .reruns: tries allowed after a failure; -1: --reruns's */
+	unsigned char nneed;	/* at most HD_MAX_DEMANDS */
+	unsigned char strategy;	/* enum herd_strategy of its group */
+	unsigned char exclusive;
+};
+
+/*
+ * What only some items come to have: a message or output, failed tries, a
+ * place in a process's history that a failure may have to name. Made on
+ * demand (citem_res): a million passing items have none.
+ */
+struct cresult {
 	char *message, *output;
 	size_t outlen;
-	const char *worker;
-	int reruns;		/* .reruns: tries left after a failure */
-	int tries;		/* failed tries so far */
-	struct hd_attempt *attempts;
-	double not_before;	/* a rerun waits for --reruns-delay */
-	double est;		/* expected seconds: cached, or the mean */
-	unsigned char lastfailed, isnew;
-	unsigned rank;		/* --random-order */
-	struct hist *hist;	/* none isolation: its process's history ... */
+	struct hd_attempt *attempts;	/* citem.tries of them */
+	struct hist *hist;	/* none isolation: its failing process's history ... */
 	size_t nbefore;		/* ... and how many items ran there before it */
-	unsigned char checking;	/* being rerun alone (the isolation check) */
-	unsigned char order_dep;	/* failed in the run, passes alone */
-	unsigned char known;	/* est was learned, not guessed */
-	unsigned rank_plugin;	/* its place in collection_modifyitems' order, from 1 */
-	double started;		/* when its last try started; 0: never */
+	double not_before;	/* a rerun waits for --reruns-delay */
 };
+
+/*
+ * One collected item of one binary, and what became of it. A binary holds a
+ * million of these in one array: what items share is in decl, what few need
+ * is in res, and the rest is as narrow as its range allows.
+ */
+struct citem {
+	struct binary *bin;
+	char *id;		/* in ctl.pool */
+	const char *name;	/* the tail of id, or in ctl.pool */
+	const struct cdecl *decl;
+	struct cresult *res;	/* NULL: no message, output, try or history */
+	const char *worker;	/* the name of the worker that ran its last try */
+	double duration;
+	double est;		/* expected seconds: cached, or the mean */
+	double started;		/* when its last try started; 0: never */
+	unsigned idx;		/* index in the binary's collection */
+	unsigned rank;		/* --random-order */
+	unsigned rank_plugin;	/* its place in collection_modifyitems' order, from 1 */
+	int iso;		/* its isolated group's number; 0 none */
+	int pin;		/* --dist each: the slot it must run on; -1 any */
+	short tries;		/* failed tries so far */
+	unsigned char outcome;	/* enum hd_outcome */
+	unsigned selected : 1;
+	unsigned queued : 1;	/* sent to a worker, no result yet */
+	unsigned lastfailed : 1, isnew : 1;
+	unsigned checking : 1;	/* being rerun alone (the isolation check) */
+	unsigned order_dep : 1;	/* failed in the run, passes alone */
+	unsigned known : 1;	/* est was learned, not guessed */
+};
+
+/* Its side record, made when first needed. */
+static inline struct cresult *
+citem_res(struct citem *it)
+{
+	if (!it->res)
+		it->res = xcalloc(1, sizeof(*it->res));
+	return it->res;
+}
+
+static inline const char *
+citem_message(const struct citem *it)
+{
+	return it->res ? it->res->message : NULL;
+}
 
 /* Resources one item may name; more is an error at collection. */
 #define HD_MAX_DEMANDS 64
@@ -197,6 +238,7 @@ struct ctl {
 	struct citem **order;	/* a fixed order to run (--bisect); NULL */
 	size_t norder;
 	/* state */
+	struct intern pool;	/* ids, and what items share (struct cdecl) */
 	struct binary *bins;
 	size_t nbins;
 	struct hd_sync *sync;	/* locks, board, trails of the run */
@@ -235,6 +277,8 @@ struct ctl {
 /* loop.c, collect.c */
 /* The index of resource name (len bytes), added with capacity 1 if new. */
 int ctl_resource(struct ctl *c, const char *name, size_t len);
+/* Gives it the declaration d, interned: how a declaration changes. */
+void citem_redecl(struct ctl *c, struct citem *it, const struct cdecl *d);
 /* Collects every binary, then runs the selected items; returns when done. */
 int ctl_collect(struct ctl *c);
 void ctl_run(struct ctl *c);

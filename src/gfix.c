@@ -135,12 +135,12 @@ gfix_item_done(struct ctl *c, const struct citem *it, struct worker *w)
 {
 	size_t i;
 
-	if (!it->fixtures || !c->ngfix)
+	if (!it->decl->fixtures || !c->ngfix)
 		return;
 	for (i = 0; i < c->ngfix; i++) {
 		struct gfix *g = &c->gfix[i];
 
-		if (!hd_match_words(g->name, strlen(g->name), it->fixtures) || !g->users)
+		if (!hd_match_words(g->name, strlen(g->name), (void *)it->decl->fixtures) || !g->users)
 			continue;
 		if (--g->users || g->state != G_READY || g->teardown_sent)
 			continue;

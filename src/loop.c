@@ -64,7 +64,7 @@ signals_init(void)
 double
 item_timeout(const struct ctl *c, const struct citem *it)
 {
-	return it->timeout > 0 ? it->timeout : c->timeout;
+	return it->decl->timeout > 0 ? it->decl->timeout : c->timeout;
 }
 
 static void
@@ -140,8 +140,8 @@ next_deadline(struct ctl *c)
 	int i;
 
 	for (k = 0; k < c->ndelayed; k++)
-		if (!next || c->delayed[k]->not_before < next)
-			next = c->delayed[k]->not_before;
+		if (!next || c->delayed[k]->res->not_before < next)
+			next = c->delayed[k]->res->not_before;
 
 	for (i = 0; i < c->nslots; i++) {
 		struct worker *w = &c->w[i];

@@ -966,7 +966,7 @@ select_items(struct ctl *c, size_t *collected)
 
 			(*collected)++;
 			it->selected = (!k || hd_expr_eval(k, hd_match_id, it->id)) &&
-				       (!m || hd_expr_eval(m, hd_match_words, it->marks));
+				       (!m || hd_expr_eval(m, hd_match_words, (void *)it->decl->marks));
 			c->nselected += it->selected;
 		}
 	}
@@ -1150,7 +1150,9 @@ save_history(struct ctl *c)
 	struct buf err = BUF_INIT;
 	size_t i, j;
 
-	for (i = 0; i < c->nbins; i++)
+	/* With --no-cache and no --store-durations nothing reads what is recorded:
+	 * a million items would copy their ids for nothing. */
+	for (i = 0; (!opt_no_cache || opt_store_durations) && i < c->nbins; i++)
 		for (j = 0; j < c->bins[i].ntotal; j++) {
 			const struct citem *it = &c->bins[i].items[j];
 			int ran = it->outcome != HD_NONE && it->outcome != HD_NOTRUN &&
@@ -1317,12 +1319,12 @@ check_demands(struct ctl *c)
 		for (j = 0; j < c->bins[i].n; j++) {
 			const struct citem *it = &c->bins[i].items[j];
 
-			for (k = 0; it->selected && k < it->nneed; k++) {
-				const struct resource *r = &c->res[it->need[k].res];
+			for (k = 0; it->selected && k < it->decl->nneed; k++) {
+				const struct resource *r = &c->res[it->decl->need[k].res];
 
-				if (it->need[k].n > r->cap) {
+				if (it->decl->need[k].n > r->cap) {
 					fprintf(stderr, "herd: %s needs %ld of resource '%s', whose capacity "
-						"is %ld (see --resource %s=N)\n", it->id, it->need[k].n,
+						"is %ld (see --resource %s=N)\n", it->id, it->decl->need[k].n,
 						r->name, r->cap, r->name);
 					return -1;
 				}
@@ -1340,53 +1342,83 @@ count_gfix_users(struct ctl *c)
 		for (j = 0; j < c->bins[i].ntotal; j++) {
 			const struct citem *it = &c->bins[i].items[j];
 
-			for (k = 0; it->selected && it->fixtures && k < c->ngfix; k++)
+			for (k = 0; it->selected && it->decl->fixtures && k < c->ngfix; k++)
 				if (hd_match_words(c->gfix[k].name, strlen(c->gfix[k].name),
-						   it->fixtures))
+						   (void *)it->decl->fixtures))
 					c->gfix[k].users++;
 		}
 }
 
-static struct hd_ritem *
-ritems(struct ctl *c, size_t *count)
+/* The report of one selected item. */
+static void
+ritem(const struct ctl *c, struct citem *it, struct hd_ritem *ri)
 {
-	struct hd_ritem *r = xcalloc(c->nselected, sizeof(*r));
-	size_t i, j, n = 0, total;
+	ri->id = it->id;
+	ri->file = it->decl->file;
+	ri->line = it->decl->line;
+	ri->suite = it->decl->suite;
+	ri->name = it->name;
+	ri->outcome = it->outcome == HD_NONE ? HD_NOTRUN : it->outcome;
+	ri->duration = it->duration;
+	ri->message = citem_message(it);
+	ri->output = it->res ? it->res->output : NULL;
+	ri->outlen = it->res ? it->res->outlen : 0;
+	ri->worker = it->worker;
+	ri->reruns = it->tries;
+	ri->attempts = it->res ? it->res->attempts : NULL;
+	ri->nattempts = (size_t)it->tries;
+	ri->start = it->started > 0 ? it->started - c->t0 : 0;
+	ri->item = it;
+	if (it->outcome == HD_NONE)
+		ri->message = c->interrupted ? "not run: interrupted\n" :
+			      c->stop_reason ? c->stop_reason : "not run\n";
+}
 
-	for (i = 0; i < c->nbins; i++) {
-		struct binary *b = &c->bins[i];
+/* Whether the terminal summary names it: a failure or a flaky pass. */
+static int
+summary_names(const struct citem *it)
+{
+	return hd_outcome_fails((enum hd_outcome)it->outcome) || it->outcome == HD_FLAKY;
+}
 
-		total = b->ntotal;
-		for (j = 0; j < total; j++) {
-			struct citem *it = &b->items[j];
-			struct hd_ritem *ri;
+/* The reports of the selected items, in order: all, or those the summary names. */
+static struct hd_ritem *
+ritems(struct ctl *c, size_t *count, int all)
+{
+	struct hd_ritem *r = all ? xcalloc(c->nselected, sizeof(*r)) : NULL;
+	size_t i, j, n = 0, cap = all ? c->nselected : 0;
 
-			if (!it->selected)
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].ntotal; j++) {
+			struct citem *it = &c->bins[i].items[j];
+
+			if (!it->selected || (!all && !summary_names(it)))
 				continue;
-			ri = &r[n++];
-			ri->id = it->id;
-			ri->file = it->file;
-			ri->line = it->line;
-			ri->suite = it->suite;
-			ri->name = it->name;
-			ri->outcome = it->outcome == HD_NONE ? HD_NOTRUN : it->outcome;
-			ri->duration = it->duration;
-			ri->message = it->message;
-			ri->output = it->output;
-			ri->outlen = it->outlen;
-			ri->worker = it->worker;
-			ri->reruns = it->tries;
-			ri->attempts = it->attempts;
-			ri->nattempts = (size_t)it->tries;
-			ri->start = it->started > 0 ? it->started - c->t0 : 0;
-			ri->item = it;
-			if (it->outcome == HD_NONE)
-				ri->message = c->interrupted ? "not run: interrupted\n" :
-					      c->stop_reason ? c->stop_reason : "not run\n";
+			if (n == cap) {
+				cap = cap ? 2 * cap : 16;
+				r = xreallocarray(r, cap, sizeof(*r));
+			}
+			memset(&r[n], 0, sizeof(r[n]));
+			ritem(c, it, &r[n++]);
 		}
-	}
 	*count = n;
 	return r;
+}
+
+/* The outcomes of the selected items, as hd_count counts their reports. */
+static void
+count_items(const struct ctl *c, struct hd_counts *k)
+{
+	size_t i, j;
+
+	memset(k->n, 0, sizeof(k->n));
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].ntotal; j++) {
+			const struct citem *it = &c->bins[i].items[j];
+
+			if (it->selected)
+				k->n[it->outcome == HD_NONE ? HD_NOTRUN : it->outcome]++;
+		}
 }
 
 /* The JUnit file, with the run's settings and any shard's in <properties>. */
@@ -1416,6 +1448,19 @@ junit_write(const struct ctl *c, const struct hd_ritem *r, size_t n, double elap
 static struct ctl *rep_c;	/* the run they report */
 static double rep_elapsed;
 static struct hd_counts rep_counts;
+static struct hd_ritem *rep_all;	/* every selected item's report, once asked for */
+static size_t rep_nall;
+
+/* The reports of every selected item: made when first asked, by a reporter
+ * or a plugin; a quiet run of a million items needs none. */
+static const struct hd_ritem *
+all_reports(size_t *n)
+{
+	if (!rep_all)
+		rep_all = ritems(rep_c, &rep_nall, 1);
+	*n = rep_nall;
+	return rep_all;
+}
 
 /* "terminal": a progress character (or a line with -v) per finished item. */
 static int
@@ -1446,9 +1491,12 @@ static int
 junit_finish(herd_session *s, int *status)
 {
 	size_t n;
-	const struct hd_ritem *r = session_items(s, &n);
+	const struct hd_ritem *r;
 
-	if (rep_c->junit && junit_write(rep_c, r, n, rep_elapsed) < 0) {
+	if (!rep_c->junit)
+		return 0;	/* the reports are made when first asked for */
+	r = session_items(s, &n);
+	if (junit_write(rep_c, r, n, rep_elapsed) < 0) {
 		hd_warn("cannot write %s:", rep_c->junit);
 		*status = HD_EXIT_INTERNAL;
 	}
@@ -1459,9 +1507,12 @@ static int
 json_finish(herd_session *s, int *status)
 {
 	size_t n;
-	const struct hd_ritem *r = session_items(s, &n);
+	const struct hd_ritem *r;
 
-	if (rep_c->json && hd_json_write(rep_c->json, r, n, rep_elapsed, &rep_counts, shard_meta) < 0) {
+	if (!rep_c->json)
+		return 0;
+	r = session_items(s, &n);
+	if (hd_json_write(rep_c->json, r, n, rep_elapsed, &rep_counts, shard_meta) < 0) {
 		hd_warn("cannot write %s:", rep_c->json);
 		*status = HD_EXIT_INTERNAL;
 	}
@@ -1471,12 +1522,14 @@ json_finish(herd_session *s, int *status)
 static int
 tap_finish(herd_session *s, int *status)
 {
+	const struct hd_ritem *r;
 	size_t n;
-	const struct hd_ritem *r = session_items(s, &n);
 
 	(void)status;
-	if (rep_c->tap)
-		hd_tap_write(stdout, r, n);
+	if (!rep_c->tap)
+		return 0;
+	r = session_items(s, &n);
+	hd_tap_write(stdout, r, n);
 	return 0;
 }
 
@@ -1502,18 +1555,19 @@ summary_extra(FILE *out)
 static int
 report(struct ctl *c, double elapsed)
 {
-	struct hd_ritem *r;
+	struct hd_ritem *some = NULL;
+	const struct hd_ritem *r;
 	const char *intr = NULL;
 	char tmp[32];
 	size_t n;
 	int status;
 
-	r = ritems(c, &n);
+	rep_c = c;
 	rep_elapsed = elapsed;
 	if (c->interrupted)
 		intr = hd_signame(c->interrupted, tmp, sizeof(tmp));
 	if (c->tap) {
-		hd_count(&rep_counts, r, n);
+		count_items(c, &rep_counts);
 		rep_counts.deselected = c->term.counts.deselected;
 		status = hd_exit_status(&rep_counts, c->interrupted);
 	} else {
@@ -1521,14 +1575,19 @@ report(struct ctl *c, double elapsed)
 		if (c->stop_reason && !c->interrupted)
 			fprintf(stdout, "\n!!!!!!!!!!!!!!!!!!!! %s !!!!!!!!!!!!!!!!!!!!\n", c->stop_reason);
 		c->term.summary_extra = summary_extra;
-		status = hd_term_summary(&c->term, r, n, elapsed, intr);
+		count_items(c, &c->term.counts);
+		/* --durations ranks every item; else the summary names the failures alone. */
+		r = c->term.durations >= 0 ? all_reports(&n) : (some = ritems(c, &n, 0));
+		status = hd_term_summary_counted(&c->term, r, n, elapsed, intr);
 		rep_counts = c->term.counts;
 	}
 	if (c->flaky_fails && rep_counts.n[HD_FLAKY] && status == HD_EXIT_OK)
 		status = HD_EXIT_FAILED;
 	/* The reporters (JUnit, JSON, TAP) and every plugin's sessionfinish. */
-	plug_sessionfinish(r, n, &status);
-	free(r);
+	plug_sessionfinish(all_reports, &status);
+	free(some);
+	free(rep_all);
+	rep_all = NULL;
 	return status;
 }
 

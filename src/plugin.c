@@ -71,8 +71,9 @@ static size_t nopts;
 struct herd_session {
 	struct ctl *c;
 	char *rootdir;
-	struct herd_report *reports;
+	struct herd_report *reports;	/* built on the first herd_session_reports */
 	size_t nreports;
+	const struct hd_ritem *(*build_reports)(size_t *n);
 	struct herd_attempt *attempts;
 };
 static struct herd_session session;
@@ -641,9 +642,9 @@ fill_report(struct herd_report *r, struct citem *it, int o, double duration, con
 	memset(r, 0, sizeof(*r));
 	r->item = (herd_item *)it;
 	r->id = it->id;
-	r->file = it->file;
-	r->line = it->line;
-	r->suite = it->suite;
+	r->file = it->decl->file;
+	r->line = it->decl->line;
+	r->suite = it->decl->suite;
 	r->name = it->name;
 	r->outcome = (enum herd_outcome)o;
 	r->duration = duration;
@@ -658,11 +659,13 @@ fill_report(struct herd_report *r, struct citem *it, int o, double duration, con
 	session.attempts = xreallocarray(session.attempts, (size_t)it->tries + 1,
 					 sizeof(*session.attempts));
 	for (i = 0; i < (size_t)it->tries; i++) {
-		session.attempts[i].outcome = (enum herd_outcome)it->attempts[i].outcome;
-		session.attempts[i].duration = it->attempts[i].duration;
-		session.attempts[i].message = it->attempts[i].message;
-		session.attempts[i].output = it->attempts[i].output;
-		session.attempts[i].outlen = it->attempts[i].outlen;
+		const struct hd_attempt *a = &it->res->attempts[i];
+
+		session.attempts[i].outcome = (enum herd_outcome)a->outcome;
+		session.attempts[i].duration = a->duration;
+		session.attempts[i].message = a->message;
+		session.attempts[i].output = a->output;
+		session.attempts[i].outlen = a->outlen;
 	}
 	r->attempts = session.attempts;
 	r->nattempts = (size_t)it->tries;
@@ -753,12 +756,11 @@ _Static_assert(sizeof(struct hd_ritem) == sizeof(struct herd_report) &&
 	       "struct hd_ritem and struct herd_report share their layout");
 
 int
-plug_sessionfinish(const struct hd_ritem *r, size_t n, int *status)
+plug_sessionfinish(const struct hd_ritem *(*reports)(size_t *n), int *status)
 {
 	size_t k;
 
-	session.reports = (struct herd_report *)(void *)r;
-	session.nreports = n;
+	session.build_reports = reports;
 	/* All of them, after a failure too: the reporters among them still write. */
 	EACH(HERD_HOOK_SESSIONFINISH, k)
 		leave(enter(HERD_HOOK_SESSIONFINISH, k)->sessionfinish(&session, status));
@@ -911,9 +913,9 @@ herd_outcome_name(enum herd_outcome o)
 #define ITEM(it) ((const struct citem *)(const void *)(it))
 
 const char *herd_item_id(const herd_item *it) { return ITEM(it)->id; }
-const char *herd_item_file(const herd_item *it) { return ITEM(it)->file; }
-int herd_item_line(const herd_item *it) { return ITEM(it)->line; }
-const char *herd_item_suite(const herd_item *it) { return ITEM(it)->suite; }
+const char *herd_item_file(const herd_item *it) { return ITEM(it)->decl->file; }
+int herd_item_line(const herd_item *it) { return ITEM(it)->decl->line; }
+const char *herd_item_suite(const herd_item *it) { return ITEM(it)->decl->suite; }
 const char *herd_item_name(const herd_item *it) { return ITEM(it)->name; }
 const char *herd_item_binary(const herd_item *it) { return ITEM(it)->bin->path; }
 enum herd_outcome herd_item_outcome(const herd_item *it) { return (enum herd_outcome)ITEM(it)->outcome; }
@@ -921,13 +923,13 @@ enum herd_outcome herd_item_outcome(const herd_item *it) { return (enum herd_out
 const char *
 herd_item_marks(const herd_item *it)
 {
-	return ITEM(it)->marks ? ITEM(it)->marks : "";
+	return ITEM(it)->decl->marks ? ITEM(it)->decl->marks : "";
 }
 
 const char *
 herd_item_group(const herd_item *it)
 {
-	const char *g = ITEM(it)->group;
+	const char *g = ITEM(it)->decl->group;
 
 	return g && *g ? g : NULL;
 }
@@ -959,15 +961,18 @@ int
 herd_item_add_mark(herd_item *it, const char *mark)
 {
 	struct citem *ci = (struct citem *)(void *)it;
+	struct cdecl d;
 	char *m;
 
 	if (cur_hook != HERD_HOOK_COLLECTION_MODIFYITEMS || !mark || !is_word(mark))
 		return -1;
 	if (herd_item_has_mark(it, mark))
 		return 0;
-	m = ci->marks && *ci->marks ? xasprintf("%s %s", ci->marks, mark) : xstrdup(mark);
-	free(ci->marks);
-	ci->marks = m;
+	memcpy(&d, ci->decl, sizeof(d));	/* its zeroed padding too */
+	m = *d.marks ? xasprintf("%s %s", d.marks, mark) : xstrdup(mark);
+	d.marks = intern_str(&session.c->pool, m);
+	free(m);
+	citem_redecl(session.c, ci, &d);
 	return 0;
 }
 
@@ -1028,6 +1033,8 @@ herd_session_time(const herd_session *s)
 const struct herd_report *
 herd_session_reports(herd_session *s, size_t *n)
 {
+	if (!s->reports && s->build_reports)
+		s->reports = (struct herd_report *)(void *)s->build_reports(&s->nreports);
 	*n = s->nreports;
 	return s->reports;
 }

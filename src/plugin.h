@@ -102,8 +102,11 @@ void plug_runtest_logreport(struct ctl *c, struct citem *it, int o, double durat
 void plug_event(struct ctl *c, enum herd_event_kind kind, const char *worker,
 		const char *name, const char *detail);
 void plug_terminal_summary(FILE *out);
-/* Reporters and plugins see the final reports; *status may change. */
-int plug_sessionfinish(const struct hd_ritem *r, size_t n, int *status);
+/*
+ * Reporters and plugins see the final reports, which reports builds when
+ * one first asks (a run of a million items may need none); *status may change.
+ */
+int plug_sessionfinish(const struct hd_ritem *(*reports)(size_t *n), int *status);
 void plug_unconfigure(void);
 
 /* The built-in plugins. */

@@ -21,17 +21,19 @@ static int
 rerun(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
       const char *msg, size_t msglen, const char *out, size_t outlen, const struct worker *w)
 {
-	int allowed = it->reruns >= 0 ? it->reruns : c->reruns;
+	int allowed = it->decl->reruns >= 0 ? it->decl->reruns : c->reruns;
+	struct cresult *r;
 	struct hd_attempt *a;
 
 	if ((o != HD_FAILED && o != HD_CRASHED && o != HD_TIMEOUT) || it->tries >= allowed ||
-	    c->stopping || it->xfail)
+	    c->stopping || it->decl->xfail)
 		return 0;
 	/* Reported before it joins the attempts: its reruns count the tries before it. */
 	if (PLUG_WANTS(HERD_HOOK_RUNTEST_LOGREPORT))
 		plug_runtest_logreport(c, it, o, duration, msg, msglen, out, outlen, w, 1);
-	it->attempts = xreallocarray(it->attempts, (size_t)it->tries + 1, sizeof(*it->attempts));
-	a = &it->attempts[it->tries++];
+	r = citem_res(it);
+	r->attempts = xreallocarray(r->attempts, (size_t)it->tries + 1, sizeof(*r->attempts));
+	a = &r->attempts[it->tries++];
 	a->outcome = o;
 	a->duration = duration;
 	a->message = xstrndup(msg ? msg : "", msglen);
@@ -39,7 +41,7 @@ rerun(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	a->outlen = outlen;
 	it->queued = 0;
 	if (c->reruns_delay > 0) {
-		it->not_before = hd_now() + c->reruns_delay;
+		r->not_before = hd_now() + c->reruns_delay;
 		c->delayed = xreallocarray(c->delayed, c->ndelayed + 1, sizeof(*c->delayed));
 		c->delayed[c->ndelayed++] = it;
 	} else {
@@ -56,7 +58,7 @@ wake_delayed(struct ctl *c, double now)
 	while (i < c->ndelayed) {
 		struct citem *it = c->delayed[i];
 
-		if (it->not_before > now) {
+		if (it->res->not_before > now) {
 			i++;
 			continue;
 		}
@@ -65,10 +67,13 @@ wake_delayed(struct ctl *c, double now)
 	}
 }
 
-/* In none isolation, it ran in w's process: it joins that process's history,
- * and remembers how much of it came first. */
+/*
+ * In none isolation, it ran in w's process: it joins that process's history.
+ * A failure (outcome o) remembers how much of it came first, for the
+ * isolation check and --bisect; a pass needs no side record for that.
+ */
 static void
-note_history(struct ctl *c, struct citem *it, struct worker *w)
+note_history(struct ctl *c, struct citem *it, enum hd_outcome o, struct worker *w)
 {
 	struct hist *h;
 
@@ -83,8 +88,10 @@ note_history(struct ctl *c, struct citem *it, struct worker *w)
 		w->hist = h;
 	}
 	h = w->hist;
-	it->hist = h;
-	it->nbefore = h->n;
+	if (hd_outcome_fails(o) || it->res) {
+		citem_res(it)->hist = h;
+		it->res->nbefore = h->n;
+	}
 	if (h->n == h->cap) {
 		h->cap = h->cap ? h->cap * 2 : 64;
 		h->v = xreallocarray(h->v, h->cap, sizeof(*h->v));
@@ -99,8 +106,8 @@ uses_gfix(const struct ctl *c, const struct citem *it)
 {
 	size_t i;
 
-	for (i = 0; it->fixtures && i < c->ngfix; i++)
-		if (hd_match_words(c->gfix[i].name, strlen(c->gfix[i].name), it->fixtures))
+	for (i = 0; it->decl->fixtures && i < c->ngfix; i++)
+		if (hd_match_words(c->gfix[i].name, strlen(c->gfix[i].name), (void *)it->decl->fixtures))
 			return 1;
 	return 0;
 }
@@ -116,10 +123,13 @@ uses_gfix(const struct ctl *c, const struct citem *it)
 static void
 want_check(struct ctl *c, struct citem *it, enum hd_outcome o)
 {
-	if (!c->isolation_none || c->no_iso_check || !it->hist || !it->nbefore || it->xfail ||
+	const char *m = citem_message(it);
+
+	if (!c->isolation_none || c->no_iso_check || !it->res || !it->res->hist ||
+	    !it->res->nbefore || it->decl->xfail ||
 	    (o != HD_FAILED && o != HD_ERROR && o != HD_CRASHED) || uses_gfix(c, it) ||
-	    (o == HD_ERROR && it->message && strstr(it->message, " timed out after ")) ||
-	    (it->group && (it->strategy == HERD_SERIAL || it->strategy == HERD_ISOLATED_SERIAL)))
+	    (o == HD_ERROR && m && strstr(m, " timed out after ")) ||
+	    (it->decl->group && (it->decl->strategy == HERD_SERIAL || it->decl->strategy == HERD_ISOLATED_SERIAL)))
 		return;
 	c->checks = xreallocarray(c->checks, c->nchecks + 1, sizeof(*c->checks));
 	c->checks[c->nchecks++] = it;
@@ -132,23 +142,24 @@ want_check(struct ctl *c, struct citem *it, enum hd_outcome o)
 static void
 order_dependent(struct citem *it)
 {
-	const struct hist *h = it->hist;
+	struct cresult *r = it->res;	/* a failure that joined a history has one */
+	const struct hist *h = r->hist;
 	struct buf m = BUF_INIT;
-	size_t k, from = it->nbefore > HIST_SHOWN ? it->nbefore - HIST_SHOWN : 0;
+	size_t k, from = r->nbefore > HIST_SHOWN ? r->nbefore - HIST_SHOWN : 0;
 
 	it->order_dep = 1;
 	buf_printf(&m, "order-dependent: passes alone\n"
 		   "It failed in worker %s after %zu test%s ran there, and passes alone in a "
 		   "fresh process.\nTests that ran before it in that process, oldest first:\n",
-		   h->worker, it->nbefore, it->nbefore == 1 ? "" : "s");
+		   h->worker, r->nbefore, r->nbefore == 1 ? "" : "s");
 	if (from)
 		buf_printf(&m, "  (%zu earlier not shown)\n", from);
-	for (k = from; k < it->nbefore; k++)
+	for (k = from; k < r->nbefore; k++)
 		buf_printf(&m, "  %s\n", h->v[k]->id);
 	buf_printf(&m, "Find the one that makes it fail: herd --bisect %s\n"
-		   "The failure in the run:\n%s", it->id, it->message ? it->message : "");
-	free(it->message);
-	it->message = xstrdup(m.data);
+		   "The failure in the run:\n%s", it->id, r->message ? r->message : "");
+	free(r->message);
+	r->message = xstrdup(m.data);
 	buf_clear(&m);
 }
 
@@ -162,6 +173,22 @@ check_done(struct citem *it, enum hd_outcome o)
 		order_dependent(it);
 }
 
+/* Its last try's message and output, in its side record: most items have neither. */
+static void
+keep_result(struct citem *it, const char *msg, size_t msglen, const char *out, size_t outlen)
+{
+	struct cresult *r = it->res;
+
+	if (!r && !msglen && !outlen)
+		return;
+	r = citem_res(it);
+	free(r->message);
+	free(r->output);
+	r->message = msglen ? xstrndup(msg, msglen) : NULL;
+	r->output = outlen ? xstrndup(out, outlen) : NULL;
+	r->outlen = outlen;
+}
+
 void
 finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	    const char *msg, size_t msglen, const char *out, size_t outlen,
@@ -171,7 +198,7 @@ finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 		check_done(it, o);
 		return;
 	}
-	note_history(c, it, w);
+	note_history(c, it, o, w);
 	if (rerun(c, it, o, duration, msg, msglen, out, outlen, w))
 		return;
 	/* Final: one user fewer for its global fixtures (a rerun still needs them). */
@@ -182,11 +209,7 @@ finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	it->outcome = o;
 	it->duration = duration;
 	it->queued = 0;
-	free(it->message);
-	free(it->output);
-	it->message = msglen ? xstrndup(msg, msglen) : NULL;
-	it->output = outlen ? xstrndup(out, outlen) : NULL;
-	it->outlen = outlen;
+	keep_result(it, msg, msglen, out, outlen);
 	it->worker = w ? w->name : NULL;
 	c->ndone++;
 	if (hd_outcome_fails(o))

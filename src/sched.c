@@ -38,7 +38,7 @@ sched_free(struct sched *s)
 		return;
 	for (i = 0; i < s->nbins; i++) {
 		for (k = 0; k < s->pools[i].len; k++)
-			free(s->pools[i].u[s->pools[i].head + k].v);
+			unit_clear(&s->pools[i].u[s->pools[i].head + k]);
 		free(s->pools[i].u);
 	}
 	for (i = 0; i < (size_t)s->o.nslots; i++) {
@@ -132,7 +132,7 @@ static int
 time_allows(const struct sched *s, const struct binary *b, const struct slot *sl,
 	    double batch, const struct unit *u)
 {
-	double est = est_of(u->v, u->n);
+	double est = est_of(unit_v(u), u->n);
 	double share = sched_pool(s, b)->est / (double)(share_of(s, b) * 4);
 
 	if (!s->o.order_by_time || est < 0.005)
@@ -160,16 +160,16 @@ unit_demand(const struct unit *u, struct demand *out, size_t max, int *excl)
 
 	*excl = 0;
 	for (i = 0; i < u->n; i++) {
-		const struct citem *it = u->v[i];
+		const struct citem *it = unit_v(u)[i];
 
-		*excl |= it->exclusive;
-		for (k = 0; k < it->nneed; k++) {
-			for (j = 0; j < n && out[j].res != it->need[k].res; j++)
+		*excl |= it->decl->exclusive;
+		for (k = 0; k < it->decl->nneed; k++) {
+			for (j = 0; j < n && out[j].res != it->decl->need[k].res; j++)
 				;
 			if (j == n && n < max)
-				out[n++] = it->need[k];
-			else if (j < n && out[j].n < it->need[k].n)
-				out[j].n = it->need[k].n;
+				out[n++] = it->decl->need[k];
+			else if (j < n && out[j].n < it->decl->need[k].n)
+				out[j].n = it->decl->need[k].n;
 		}
 	}
 	return n;
@@ -245,7 +245,7 @@ next_unit(struct sched *s, const struct pool *p, int slot, struct demand *d, siz
 		const struct unit *u = &p->u[p->head + i];
 		int clash = 0;
 
-		if (s->o.dist == DIST_EACH && u->v[0]->pin != slot)
+		if (s->o.dist == DIST_EACH && unit_v(u)[0]->pin != slot)
 			continue;
 		if (!iso_allows(s, u))
 			return -1;
@@ -317,10 +317,10 @@ sched_next(struct sched *s, int slot, struct binary *b, struct citem **out, size
 		if (nb + p->u[p->head + pos].n > max && nb)
 			break;
 		u = pool_take(p, (size_t)pos);
-		batch_est += est_of(u.v, u.n);
-		memcpy(out + nb, u.v, u.n * sizeof(*u.v));
+		batch_est += est_of(unit_v(&u), u.n);
+		memcpy(out + nb, unit_v(&u), u.n * sizeof(*out));
 		nb += u.n;
-		free(u.v);
+		unit_clear(&u);
 		if (nd || excl) {
 			hold(s, sl, d, nd, excl, u.n);
 			break;
@@ -371,7 +371,7 @@ to_pool(struct sched *s, struct citem *const *v, size_t n)
 	if (!n)
 		return;
 	p = sched_pool(s, v[0]->bin);
-	if (!sched_independent(s) || (n > 1 && grouped(v[0]) && v[0]->strategy != HERD_ISOLATED_FREE)) {
+	if (!sched_independent(s) || (n > 1 && grouped(v[0]) && v[0]->decl->strategy != HERD_ISOLATED_FREE)) {
 		pool_push_front(p, v, n);
 		return;
 	}
@@ -430,7 +430,7 @@ sched_node_down(struct sched *s, int slot)
 static int
 unstealable(const struct citem *it)
 {
-	return it->iso || it->nneed || it->exclusive || grouped(it);
+	return it->iso || it->decl->nneed || it->decl->exclusive || grouped(it);
 }
 
 /* Plain items at the tail of sl's queue, the running head excepted. */
@@ -500,7 +500,7 @@ sched_pending(const struct sched *s, const struct binary *b, int slot)
 	if (s->o.dist != DIST_EACH)
 		return p->len + s->slots[slot].nstash + stealable(s, b);
 	for (i = 0; i < p->len; i++)
-		n += p->u[p->head + i].v[0]->pin == slot;
+		n += unit_v(&p->u[p->head + i])[0]->pin == slot;
 	return n;
 }
 

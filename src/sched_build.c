@@ -43,13 +43,17 @@ pool_reserve(struct pool *p, size_t extra)
 static void
 unit_set(struct pool *p, struct unit *u, struct citem *const *v, size_t n)
 {
-	int st = v[0]->strategy;
+	int st = v[0]->decl->strategy;
 
 	p->items += n;
 	p->est += est_of(v, n);
-	u->v = xcalloc(n, sizeof(*u->v));
-	memcpy(u->v, v, n * sizeof(*v));
 	u->n = n;
+	if (n == 1) {
+		u->of.one = v[0];
+	} else {
+		u->of.v = xcalloc(n, sizeof(*u->of.v));
+		memcpy(u->of.v, v, n * sizeof(*v));
+	}
 	u->serial = st == HERD_SERIAL || st == HERD_ISOLATED_SERIAL;
 	u->iso = v[0]->iso;
 }
@@ -85,7 +89,7 @@ pool_take(struct pool *p, size_t i)
 			(p->len - i - 1) * sizeof(*p->u));
 	p->len--;
 	p->items -= u.n;
-	p->est -= est_of(u.v, u.n);
+	p->est -= est_of(unit_v(&u), u.n);
 	return u;
 }
 
@@ -98,12 +102,12 @@ pool_take(struct pool *p, size_t i)
 static void
 param_scope(const struct citem *it, struct buf *buf)
 {
-	if (it->wxparam)
-		buf_printf(buf, "worker fixtures [%s]", it->wxparam);
+	if (it->decl->wxparam)
+		buf_printf(buf, "worker fixtures [%s]", it->decl->wxparam);
 	else
-		buf_printf(buf, "%s::%s", it->file, it->suite);
-	if (it->fxparam)
-		buf_printf(buf, "[%s]", it->fxparam);
+		buf_printf(buf, "%s::%s", it->decl->file, it->decl->suite);
+	if (it->decl->fxparam)
+		buf_printf(buf, "[%s]", it->decl->fxparam);
 }
 
 /* The scope key of an item for the scoped modes, into buf. */
@@ -116,12 +120,12 @@ scope_of(enum dist mode, const struct citem *it, struct buf *buf)
 		param_scope(it, buf);
 		break;
 	case DIST_LOADFILE:
-		buf_adds(buf, it->file);
+		buf_adds(buf, it->decl->file);
 		break;
 	case DIST_LOADGROUP:
-		if (it->group)
-			buf_printf(buf, "group %s", it->group);
-		else if (it->fxparam || it->wxparam)	/* together, as loadscope keeps them */
+		if (it->decl->group)
+			buf_printf(buf, "group %s", it->decl->group);
+		else if (it->decl->fxparam || it->decl->wxparam)	/* together, as loadscope keeps them */
 			param_scope(it, buf);
 		else
 			buf_printf(buf, "item %s", it->id);
@@ -211,11 +215,11 @@ build_groups(struct sched *s, struct binary *b, int pass)
 	for (i = 0; i < b->ntotal; i++) {
 		struct citem *it = &b->items[i];
 
-		if (done[i] || !it->selected || !grouped(it) || it->strategy != want[pass])
+		if (done[i] || !it->selected || !grouped(it) || it->decl->strategy != want[pass])
 			continue;
 		for (n = 0, j = i; j < b->ntotal; j++)
 			if (!done[j] && b->items[j].selected && grouped(&b->items[j]) &&
-			    b->items[j].pin == it->pin && !strcmp(b->items[j].group, it->group)) {
+			    b->items[j].pin == it->pin && !strcmp(b->items[j].decl->group, it->decl->group)) {
 				v[n++] = &b->items[j];
 				done[j] = 1;
 			}
@@ -238,7 +242,7 @@ build_groups(struct sched *s, struct binary *b, int pass)
 static double
 unit_est(const struct unit *u)
 {
-	return est_of(u->v, u->n);
+	return est_of(unit_v(u), u->n);
 }
 
 static int
@@ -247,7 +251,7 @@ unit_flag(const struct unit *u, int failed)
 	size_t i;
 
 	for (i = 0; i < u->n; i++)
-		if (failed ? u->v[i]->lastfailed : u->v[i]->isnew)
+		if (failed ? unit_v(u)[i]->lastfailed : unit_v(u)[i]->isnew)
 			return 1;
 	return 0;
 }
@@ -259,6 +263,7 @@ static int
 cmp_units(const void *pa, const void *pb)
 {
 	const struct unit *a = pa, *b = pb;
+	const struct citem *x = unit_v(a)[0], *y = unit_v(b)[0];	/* their firsts */
 	const struct sched_opts *o = order_opts;
 	double ta, tb;
 	int fa, fb;
@@ -274,7 +279,7 @@ cmp_units(const void *pa, const void *pb)
 	if (o->nf && (fa = unit_flag(a, 0)) != (fb = unit_flag(b, 0)))
 		return fa ? -1 : 1;
 	if (o->random_order)
-		return a->v[0]->rank < b->v[0]->rank ? -1 : a->v[0]->rank > b->v[0]->rank;
+		return x->rank < y->rank ? -1 : x->rank > y->rank;
 	if (o->order_by_time) {
 		ta = unit_est(a);
 		tb = unit_est(b);
@@ -282,9 +287,9 @@ cmp_units(const void *pa, const void *pb)
 			return ta > tb ? -1 : 1;
 	}
 	/* A plugin's collection_modifyitems order, where herd's own leave a tie. */
-	if (o->plugin_order && a->v[0]->rank_plugin != b->v[0]->rank_plugin)
-		return a->v[0]->rank_plugin < b->v[0]->rank_plugin ? -1 : 1;
-	return a->v[0]->idx < b->v[0]->idx ? -1 : a->v[0]->idx > b->v[0]->idx;
+	if (o->plugin_order && x->rank_plugin != y->rank_plugin)
+		return x->rank_plugin < y->rank_plugin ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 /* Sorts every pool: --ff, --nf, then longest first (or random), then a plugin's order. */

@@ -76,11 +76,31 @@ struct binary *sched_pick_binary(const struct sched *s, int slot);
 
 /* Items that go to one worker together, in order (an xdist scope). */
 struct unit {
-	struct citem **v;
+	/* Its items (unit_v): a unit of one, as most are, holds it in place of
+	 * an array of its own, so a million units are no million allocations. */
+	union {
+		struct citem **v;	/* n > 1 */
+		struct citem *one;	/* n == 1 */
+	} of;
 	size_t n;
 	int iso;		/* isolated group: its number from 1; 0 none */
 	int serial;		/* one process: stealing must not split it */
 };
+
+/* The items of u, in order; valid while u is. */
+static inline struct citem *const *
+unit_v(const struct unit *u)
+{
+	return u->n == 1 ? &u->of.one : u->of.v;
+}
+
+/* Frees what u holds beyond itself. */
+static inline void
+unit_clear(struct unit *u)
+{
+	if (u->n > 1)
+		free(u->of.v);
+}
 
 /* One binary's units not yet handed out, front first. */
 struct pool {
@@ -138,7 +158,7 @@ double est_of(struct citem *const *v, size_t n);
 static inline int
 grouped(const struct citem *it)
 {
-	return it->group && it->strategy != HERD_FREE;
+	return it->decl->group && it->decl->strategy != HERD_FREE;
 }
 
 /* The mode hands out items one by one and lets idle workers steal. */

@@ -20,7 +20,11 @@ struct world {
 	struct sched_opts o;
 	struct sched *s;
 	struct citem *out[MAXI];
+	struct cdecl decls[2][MAXI];	/* each item's own, for a test to change */
 };
+
+/* An item's declaration, which the controller shares and never writes: here each is its own. */
+#define DECL(it) ((struct cdecl *)(it)->decl)
 
 /* Binary k of w with n items f<i%files>.c::s<i%suites>::t<i>, all selected. */
 static struct binary *
@@ -44,8 +48,9 @@ bin_init(struct world *w, int k, size_t n, int files, int suites)
 		it->bin = b;
 		it->idx = i;
 		it->id = names[k][i];
-		it->file = (char *)fnames[i % (size_t)files];
-		it->suite = (char *)snames[i % (size_t)suites];
+		it->decl = &w->decls[k][i];
+		w->decls[k][i].file = fnames[i % (size_t)files];
+		w->decls[k][i].suite = snames[i % (size_t)suites];
 		it->selected = 1;
 		it->pin = -1;
 	}
@@ -89,7 +94,7 @@ deal(struct world *w, int slot, int bin)
 
 	buf[0] = '\0';
 	for (i = 0; i < n; i++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%zu", i ? " " : "",
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%u", i ? " " : "",
 					w->out[i]->idx);
 	return buf;
 }
@@ -165,7 +170,7 @@ TEST(sched, loadgroup_keeps_a_group_together)
 
 	world_init(&w, DIST_LOADGROUP, 2);
 	b = bin_init(&w, 0, 5, 1, 1);
-	b->items[1].group = b->items[3].group = "g";
+	DECL(&b->items[1])->group = DECL(&b->items[3])->group = "g";
 	world_start(&w, 1);
 	CHECK_STR_EQ(deal(&w, 0, 0), "1 3");
 	/* The others are units of one: two at a time in the scoped modes. */
@@ -289,8 +294,8 @@ TEST(sched, serial_group_goes_whole_to_one_worker_and_is_never_stolen)
 
 	world_init(&w, DIST_LOAD, 2);
 	b = bin_init(&w, 0, 5, 1, 1);
-	b->items[0].group = b->items[2].group = b->items[4].group = "db";
-	b->items[0].strategy = b->items[2].strategy = b->items[4].strategy = HERD_SERIAL;
+	DECL(&b->items[0])->group = DECL(&b->items[2])->group = DECL(&b->items[4])->group = "db";
+	DECL(&b->items[0])->strategy = DECL(&b->items[2])->strategy = DECL(&b->items[4])->strategy = HERD_SERIAL;
 	world_start(&w, 1);
 	CHECK_STR_EQ(deal(&w, 0, 0), "0 2 4");
 	CHECK_STR_EQ(deal(&w, 1, 0), "1");
@@ -313,8 +318,8 @@ TEST(sched, isolated_serial_runs_first_with_nothing_beside_it)
 
 	world_init(&w, DIST_LOAD, 2);
 	b = bin_init(&w, 0, 4, 1, 1);
-	b->items[2].group = b->items[3].group = "iso";
-	b->items[2].strategy = b->items[3].strategy = HERD_ISOLATED_SERIAL;
+	DECL(&b->items[2])->group = DECL(&b->items[3])->group = "iso";
+	DECL(&b->items[2])->strategy = DECL(&b->items[3])->strategy = HERD_ISOLATED_SERIAL;
 	world_start(&w, 1);
 	CHECK_STR_EQ(deal(&w, 0, 0), "2 3");
 	CHECK_STR_EQ(deal(&w, 1, 0), "");
@@ -332,8 +337,8 @@ TEST(sched, isolated_free_spreads_its_items_but_only_among_themselves)
 
 	world_init(&w, DIST_LOAD, 2);
 	b = bin_init(&w, 0, 4, 1, 1);
-	b->items[1].group = b->items[3].group = "isof";
-	b->items[1].strategy = b->items[3].strategy = HERD_ISOLATED_FREE;
+	DECL(&b->items[1])->group = DECL(&b->items[3])->group = "isof";
+	DECL(&b->items[1])->strategy = DECL(&b->items[3])->strategy = HERD_ISOLATED_FREE;
 	world_start(&w, 1);
 	CHECK_STR_EQ(deal(&w, 0, 0), "1");
 	CHECK_STR_EQ(deal(&w, 1, 0), "3");
@@ -353,8 +358,8 @@ TEST(sched, resources_wait_for_tokens_and_block_later_demands)
 
 	world_init(&w, DIST_LOAD, 3);
 	b = bin_init(&w, 0, 4, 1, 1);
-	b->items[0].need = b->items[1].need = &pg;
-	b->items[0].nneed = b->items[1].nneed = 1;
+	DECL(&b->items[0])->need = DECL(&b->items[1])->need = &pg;
+	DECL(&b->items[0])->nneed = DECL(&b->items[1])->nneed = 1;
 	world_start(&w, 1);
 	/* 0 takes pg's one token and goes alone; 1 waits for it; 2 and 3 pass. */
 	CHECK_STR_EQ(deal(&w, 0, 0), "0");
@@ -377,7 +382,7 @@ TEST(sched, an_exclusive_item_waits_for_an_idle_run_and_runs_alone)
 
 	world_init(&w, DIST_LOAD, 2);
 	b = bin_init(&w, 0, 3, 1, 1);
-	b->items[1].exclusive = 1;
+	DECL(&b->items[1])->exclusive = 1;
 	world_start(&w, 1);
 	CHECK_STR_EQ(deal(&w, 0, 0), "0");
 	CHECK_STR_EQ(deal(&w, 1, 0), "");	/* nothing jumps it, and 0 runs */
