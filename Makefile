@@ -13,6 +13,7 @@
 #	make bench-fixtures	a parametrized suite fixture under each --dist mode
 #	make bench-binaries	many small binaries: herd vs a shell loop vs CTest
 #	make bench-plugins	the plugin hook layer's cost to the controller
+#	make bench-memory	the controller's memory at a million items
 #	make bench-pytest	herd --pytest vs pytest and pytest-xdist
 #	make fuzz		libFuzzer on every parser of user input (clang)
 #
@@ -232,6 +233,12 @@ bench-plugins: all examples
 	@HERD_BUILD=$(BUILD) sh bench/plugins.sh
 
 .PHONY: bench-plugins
+
+# The controller's peak RSS and heap per item at 1,000,000 items.
+bench-memory: all
+	@HERD_BUILD=$(BUILD) sh bench/memory.sh
+
+.PHONY: bench-memory
 
 # Generated pytest suites: herd --pytest against serial pytest and pytest-xdist.
 bench-pytest: all
