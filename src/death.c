@@ -98,7 +98,8 @@ crash_rerun(struct ctl *c, struct worker *w, struct citem *it, const struct buf 
 	if (it->checking || c->stopping || !PLUG_WANTS(HERD_HOOK_HANDLECRASHITEM) ||
 	    !plug_handlecrashitem(c, it, w, msg->data, d))
 		return 0;
-	plug_runtest_logreport(c, it, HD_CRASHED, d, msg->data, msg->len, out->data, out->len, w, 1);
+	/* A try like a --reruns one: the reports keep it among the item's attempts. */
+	keep_try(c, it, HD_CRASHED, d, msg->data, msg->len, out->data, out->len, w);
 	ctl_sched_give_back(c, NULL, &it, 1);
 	return 1;
 }

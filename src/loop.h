@@ -104,6 +104,10 @@ int gfix_pending(struct ctl *c);
 void gfix_teardown_all(struct ctl *c);
 
 /* results.c */
+/* A try after which the item runs again: reported as a rerun, kept as an attempt. */
+void keep_try(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
+	      const char *msg, size_t msglen, const char *out, size_t outlen,
+	      const struct worker *w);
 /* One try of it is over with o: its report, or a rerun. */
 void finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 		 const char *msg, size_t msglen, const char *out, size_t outlen,

@@ -14,21 +14,17 @@
 #define HIST_SHOWN 50	/* earlier tests a report names at most */
 
 /*
- * A failed try with tries left is kept as an attempt and the item goes back
- * to the pool (after --reruns-delay); returns 1 then.
+ * A try after which the item runs again: reported to plugins as a rerun
+ * (before it joins the attempts: a report's reruns count the tries before
+ * it), then kept among the item's attempts for the reports.
  */
-static int
-rerun(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
-      const char *msg, size_t msglen, const char *out, size_t outlen, const struct worker *w)
+void
+keep_try(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
+	 const char *msg, size_t msglen, const char *out, size_t outlen, const struct worker *w)
 {
-	int allowed = it->decl->reruns >= 0 ? it->decl->reruns : c->reruns;
 	struct cresult *r;
 	struct hd_attempt *a;
 
-	if ((o != HD_FAILED && o != HD_CRASHED && o != HD_TIMEOUT) || it->tries >= allowed ||
-	    c->stopping || it->decl->xfail)
-		return 0;
-	/* Reported before it joins the attempts: its reruns count the tries before it. */
 	if (PLUG_WANTS(HERD_HOOK_RUNTEST_LOGREPORT))
 		plug_runtest_logreport(c, it, o, duration, msg, msglen, out, outlen, w, 1);
 	r = citem_res(it);
@@ -40,8 +36,24 @@ rerun(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 	a->output = outlen ? xstrndup(out, outlen) : NULL;
 	a->outlen = outlen;
 	it->queued = 0;
+}
+
+/*
+ * A failed try with tries left is kept as an attempt and the item goes back
+ * to the pool (after --reruns-delay); returns 1 then.
+ */
+static int
+rerun(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
+      const char *msg, size_t msglen, const char *out, size_t outlen, const struct worker *w)
+{
+	int allowed = it->decl->reruns >= 0 ? it->decl->reruns : c->reruns;
+
+	if ((o != HD_FAILED && o != HD_CRASHED && o != HD_TIMEOUT) || it->tries >= allowed ||
+	    c->stopping || it->decl->xfail)
+		return 0;
+	keep_try(c, it, o, duration, msg, msglen, out, outlen, w);
 	if (c->reruns_delay > 0) {
-		r->not_before = hd_now() + c->reruns_delay;
+		citem_res(it)->not_before = hd_now() + c->reruns_delay;
 		c->delayed = xreallocarray(c->delayed, c->ndelayed + 1, sizeof(*c->delayed));
 		c->delayed[c->ndelayed++] = it;
 	} else {
