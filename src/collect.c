@@ -89,6 +89,8 @@ read_decl(struct ctl *c, struct cdecl *d, const struct hd_msg *m)
 	d->fxparam = intern_str(&c->pool, hd_msg_kv(m, 2, "fxparam"));
 	d->wxparam = intern_str(&c->pool, hd_msg_kv(m, 2, "wxparam"));
 	d->reruns = (v = hd_msg_kv(m, 2, "reruns")) ? atoi(v) : -1;
+	if (d->reruns > SHRT_MAX)
+		d->reruns = SHRT_MAX;	/* citem.tries counts up to it */
 	d->exclusive = (v = hd_msg_kv(m, 2, "exclusive")) && strcmp(v, "0");
 	d->strategy = (unsigned char)hd_strategy_parse(hd_msg_kv(m, 2, "strategy"));
 	if ((v = hd_msg_kv(m, 2, "resources")))

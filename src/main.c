@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -328,6 +329,8 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			opt_loop = !getenv("HERD_LOOPONFAIL_RUN");
 		} else if (!strcmp(name, "--reruns")) {
 			c->reruns = hd_opt_count("--reruns", hd_opt_value(argc, argv, &i, eq));
+			if (c->reruns > SHRT_MAX)
+				c->reruns = SHRT_MAX;	/* citem.tries counts up to it */
 		} else if (!strcmp(name, "--reruns-delay")) {
 			c->reruns_delay = hd_opt_seconds("--reruns-delay", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--flaky-fails")) {

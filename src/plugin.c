@@ -760,6 +760,9 @@ plug_sessionfinish(const struct hd_ritem *(*reports)(size_t *n), int *status)
 {
 	size_t k;
 
+	/* Not the last run's (a second report in one process builds its own). */
+	session.reports = NULL;
+	session.nreports = 0;
 	session.build_reports = reports;
 	/* All of them, after a failure too: the reporters among them still write. */
 	EACH(HERD_HOOK_SESSIONFINISH, k)
