@@ -1596,6 +1596,39 @@ report(struct ctl *c, double elapsed)
 
 /* ---- plugins ---- */
 
+/* herd's own herd.ini keys, as load_ini knows them. */
+static const char *const ini_keys[] = {
+	"addopts", "testpaths", "resources", "cache_dir", "junit_family", "junit_suite_name",
+	"chdir", "runner", "plugins",
+};
+
+/*
+ * Is name one of herd's options (its usage text lists them all) or, with
+ * ini, one of its herd.ini keys? A plugin may not take them.
+ */
+static int
+herd_owns(const char *name, int ini)
+{
+	const char *p = usage_text;
+	size_t len = strlen(name), k;
+
+	if (ini) {
+		for (k = 0; k < LEN(ini_keys); k++)
+			if (!strcmp(ini_keys[k], name))
+				return 1;
+		return 0;
+	}
+	while ((p = strstr(p, name))) {
+		char before = p == usage_text ? ' ' : p[-1], after = p[len];
+
+		if ((before == ' ' || before == ',') &&
+		    (after == ' ' || after == ',' || after == '\n' || after == '='))
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
 /*
  * Loads the built-ins, herd.ini's plugins and every -p of the command line
  * (args: addopts, HERD_ADDOPTS, argv), then asks them for their options:
@@ -1631,6 +1664,7 @@ load_plugins(const struct ini *in, char **args, size_t nargs)
 	if (plug_load(specs, n) < 0)
 		exit(HD_EXIT_USAGE);
 	free(specs);
+	plug_reserve(herd_owns);
 	if (plug_addoption() < 0)
 		exit(HD_EXIT_INTERNAL);
 }

@@ -782,6 +782,15 @@ plug_unconfigure(void)
 
 /* ---- options ---- */
 
+/* Says whether herd itself has an option (ini 0) or a herd.ini key (ini 1) so named. */
+static int (*herd_owns)(const char *name, int ini);
+
+void
+plug_reserve(int (*owns)(const char *name, int ini))
+{
+	herd_owns = owns;
+}
+
 int
 herd_addoption(herd_parser *p, const struct herd_option *o)
 {
@@ -795,6 +804,13 @@ herd_addoption(herd_parser *p, const struct herd_option *o)
 	}
 	if (!o || !o->name || strncmp(o->name, "--", 2) || !is_word(o->name + 2)) {
 		herd_plugin_error(&session, "an option's name is --WORD");
+		return -1;
+	}
+	/* herd parses its own first: a plugin's option of that name would never be seen. */
+	if (cur_plug->dl && herd_owns && (herd_owns(o->name, 0) || (o->ini && herd_owns(o->ini, 1)))) {
+		herd_plugin_error(&session, "%s %s is herd's own",
+				  herd_owns(o->name, 0) ? "option" : "herd.ini key",
+				  herd_owns(o->name, 0) ? o->name : o->ini);
 		return -1;
 	}
 	for (i = 0; i < nopts; i++)

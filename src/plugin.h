@@ -48,6 +48,8 @@ int plug_enabled(const char *name);
  */
 void plug_idle(void);
 
+/* Names herd keeps for itself: a plugin adding such an option or herd.ini key fails. */
+void plug_reserve(int (*owns)(const char *name, int ini));
 /* addoption: every plugin's options. Returns 0 or -1 (message printed). */
 int plug_addoption(void);
 /* Text for --help: one line per option plugins added. */

@@ -161,6 +161,16 @@ t_match out '^  --probe-a VALUE +a value probe a logs \(a; herd.ini: probe_a\)' 
 t_run "$herd" --help
 t_lacks out "--probe-a" "... and not when the plugin is not loaded"
 
+# herd parses its own options and keys first: a plugin may not take one.
+t_run env PROBE_OPTION=--timeout "$herd" -p ./a.so -n 1 -k one "$bin"
+t_status 3 "a plugin adding herd's own --timeout: exit 3"
+t_has err "herd: plugin a failed in addoption: option --timeout is herd's own" "... said so"
+t_run env PROBE_INI=testpaths "$herd" -p ./a.so -n 1 -k one "$bin"
+t_status 3 "a plugin adding herd's own herd.ini key testpaths: exit 3"
+t_has err "herd: plugin a failed in addoption: herd.ini key testpaths is herd's own" "... said so"
+t_run env PROBE_OPTION=--time "$herd" -p ./a.so --time x -n 1 -k one "$bin"
+t_status 0 "a plugin's --time, a prefix of herd's --timeout, is its own"
+
 # ---- call order: tryfirst, then the last registered first, then trylast ----
 
 t_run env PROBE_LOG="$log" "$herd" -p ./f.so -p ./l.so -p ./a.so -p ./b.so -n 1 -k one "$bin"

@@ -79,11 +79,16 @@ env_is(const char *var, const char *want)
 static int
 addoption(herd_parser *p)
 {
-	static const struct herd_option o = {
+	struct herd_option o = {
 		.name = "--probe-" NAME, .metavar = "VALUE",
 		.help = "a value probe " NAME " logs", .ini = "probe_" NAME, .dflt = "unset",
 	};
 
+	/* Names herd keeps for itself, to see them refused. */
+	if (getenv("PROBE_OPTION"))
+		o.name = getenv("PROBE_OPTION");
+	if (getenv("PROBE_INI"))
+		o.ini = getenv("PROBE_INI");
 	if (herd_addoption(p, &o) < 0)
 		return -1;
 	return hook(NULL, "addoption", NULL);
