@@ -235,7 +235,7 @@ struct ctl {
 	char uid[40];
 	int no_iso_check;	/* --no-isolation-check */
 	int silent;		/* no per-item output (--bisect's runs) */
-	struct citem **order;	/* a fixed order to run (--bisect); NULL */
+	struct citem **order;	/* a fixed order to run (--bisect, the checks after a stop); NULL */
 	size_t norder;
 	/* state */
 	struct intern pool;	/* ids, and what items share (struct cdecl) */
