@@ -239,7 +239,7 @@ struct ctl {
 	char uid[40];
 	int no_iso_check;	/* --no-isolation-check */
 	int silent;		/* no per-item output (--bisect's runs) */
-	struct citem **order;	/* a fixed order to run (--bisect); NULL */
+	struct citem **order;	/* a fixed order to run (--bisect, the checks after a stop); NULL */
 	size_t norder;
 	char *rootdir;		/* the project root, absolute: herd.ini's folder, else the cwd */
 	struct build *build;	/* herd build's state, or NULL (src/build.h) */
