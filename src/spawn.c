@@ -71,6 +71,7 @@ extern char **environ;
 static const char *const worker_vars[] = {
 	"HERD_WORKER=", "HERD_WORKER_COUNT=", "HERD_TESTRUN_UID=", "HERD_CONTROLLER_PID=",
 	"HERD_COLLECT_HASH=", "HERD_PROTOCOL_FD=", "HERD_CAPTURE_FD=", "HERD_RESULTS_FD=",
+	"HERD_ROOTDIR=",
 };
 
 /*
@@ -169,8 +170,7 @@ worker_reset(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 
 /* The local worker's process: its channels, then posix_spawn, else fork. */
 static pid_t
-start_local(struct worker *w, struct binary *b, char *const wargv[], char **add, size_t nfixed,
-	    size_t nadd, char env[5][64])
+start_local(struct worker *w, struct binary *b, char *const wargv[], char **add, size_t nadd)
 {
 	int sv[2], out[2], err[2];
 	int fds[6];
@@ -213,24 +213,12 @@ start_local(struct worker *w, struct binary *b, char *const wargv[], char **add,
 		dup2(err[1], 2);
 		child_fd(sv[1], 3);
 		child_fd(w->capfd, 4);
-		if (w->resfd > 2) {
+		if (w->resfd > 2)
 			child_fd(w->resfd, 5);
-			putenv("HERD_RESULTS_FD=5");
-		} else {
-			unsetenv("HERD_RESULTS_FD");
-		}
-		putenv(env[0]);
-		putenv(env[1]);
-		putenv(env[2]);
-		putenv(env[3]);
-		if (b->collected)
-			putenv(env[4]);
-		else
-			unsetenv("HERD_COLLECT_HASH");
-		putenv("HERD_PROTOCOL_FD=3");
-		putenv("HERD_CAPTURE_FD=4");
-		/* A plugin's variables come after the protocol's. */
-		for (k = nfixed; k < nadd; k++)
+		/* Not inherited from herd's own environment: set below, or not at all. */
+		unsetenv("HERD_RESULTS_FD");
+		unsetenv("HERD_COLLECT_HASH");
+		for (k = 0; k < nadd; k++)
 			putenv(add[k]);
 		if (b->cwd && chdir(b->cwd) < 0) {
 			fprintf(stderr, "herd: cannot enter %s: %s\n", b->cwd, strerror(errno));
@@ -256,7 +244,7 @@ start_local(struct worker *w, struct binary *b, char *const wargv[], char **add,
 void
 worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only)
 {
-	char env[5][64], **penv = NULL, **pargs = NULL, **wargv, *add[16], **all = add;
+	char env[5][64], **penv = NULL, **pargs = NULL, **wargv, *add[16], **all = add, *rootenv;
 	size_t nargs = 0, np = 0, nadd = 0, nid, k;
 	int remote = slot_host(c, w->slot) != NULL;
 
@@ -272,9 +260,13 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	snprintf(env[3], sizeof(env[3]), "HERD_CONTROLLER_PID=%ld", (long)getpid());
 	/* A listed binary: the worker sends only its list's hash when it matches. */
 	snprintf(env[4], sizeof(env[4]), "HERD_COLLECT_HASH=%016llx", (unsigned long long)b->hash);
+	/* Where a task's paths start (docs/tasks.md), whatever the worker's cwd;
+	 * on a remote host, the folder it runs in (//chdir=, the checkout). */
+	rootenv = xasprintf("HERD_ROOTDIR=%s", c->rootdir && !remote ? c->rootdir : ".");
 	add[nadd++] = env[0];
 	add[nadd++] = env[1];
 	add[nadd++] = env[2];
+	add[nadd++] = rootenv;
 	if (b->collected)
 		add[nadd++] = env[4];
 	nid = nadd;	/* a remote worker's relay sets the rest itself */
@@ -302,8 +294,9 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		w->sock = w->outfd = w->errfd = -1;
 		w->pid = 0;
 	} else {
-		w->pid = start_local(w, b, wargv, all, nadd, nadd + np, env);
+		w->pid = start_local(w, b, wargv, all, nadd + np);
 	}
+	free(rootenv);
 	for (k = 0; k < np; k++)
 		free(penv[k]);
 	free(penv);

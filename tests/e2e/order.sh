@@ -4,7 +4,8 @@
 # when it then passes it stays failed, noted "order-dependent: passes alone"
 # with the tests that ran before it (terminal, JUnit, JSON, counts unchanged).
 # --no-isolation-check and fork isolation run no check; a test that fails
-# alone too stays an ordinary failure. herd --bisect ID finds the polluter
+# alone too stays an ordinary failure. -x and --maxfail stop the run, not the
+# check of the failures that stopped it. herd --bisect ID finds the polluter
 # among twenty innocent tests in about log2 steps.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -72,6 +73,33 @@ t_match out "^FAILED $(t_re "$victim") - .*CHECK_EQ\(polluted, 0\) failed" \
 	"--no-isolation-check: a plain failure"
 t_nomatch all "order-dependent" "--no-isolation-check: no note"
 t_count "$ran" "^victim " 1 "--no-isolation-check: the victim ran once"
+
+# -x stops the run at the victim, yet the check still runs (and nothing else):
+# the stop is shown to be order-dependent, not a real failure. The victim is
+# the last item sent to its worker; mf::p1, of a second binary, is still held
+# by the scheduler when the run stops (with one worker the binary listed last
+# runs first, and the bigger one too).
+t_build maxfail tests/e2e/maxfail.c
+rm -f "$ran" "$T_WORK/mf.log"
+t_run "$herd" -n 1 --isolation none -x -k "(order and not crowd and not plain) or p1" \
+	"$T_WORK/maxfail" "$bin"
+t_status 1 "-x: exit 1"
+t_has out "stopping after 1 failure" "-x: the order-dependent failure counts: the run stops at it"
+t_summary "1 failed, 21 passed, 1 not run, 70 deselected" "-x: the counts are the run's, nothing more ran"
+t_match out "^FAILED $(t_re "$victim") - order-dependent: passes alone\$" \
+	"-x: the failure that stopped the run was checked, and is order-dependent"
+t_eq "$(sed -n 's/^victim //p' "$ran" | sort -u | wc -l)" 2 \
+	"-x: the victim ran twice, the second time in a process of its own"
+t_eq "$(cat "$T_WORK/mf.log" 2>/dev/null | wc -l)" 0 "-x: the check ran none of the items the stop left"
+
+# An order-dependent failure counts toward --maxfail: it stops the run at 2.
+t_run "$herd" -n 1 --isolation none --maxfail 2 -k "not crowd" "$bin"
+t_status 1 "--maxfail 2: exit 1"
+t_has out "stopping after 2 failures" "--maxfail 2: the order-dependent failure is one of the 2"
+t_match out "^FAILED $(t_re "$victim") - order-dependent: passes alone\$" \
+	"--maxfail 2: the victim is checked"
+t_match out "^FAILED $(t_re "$broken") - .*CHECK\(0\) failed\$" \
+	"--maxfail 2: plain::broken, checked too, stays an ordinary failure"
 
 # Fork isolation: nothing leaks, and a failure is not rerun.
 rm -f "$ran"

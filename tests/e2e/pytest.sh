@@ -4,7 +4,9 @@
 # Python process, a hang) under both isolations, JUnit and JSON; -k and -m
 # evaluated by pytest; session fixtures once per worker and the collection
 # made once (later workers are forks of it) with xdist's worker variables;
-# groups and marks in the worker's list and the list's hash handshake; and
+# under --isolation fork, fixtures wider than a function set up once per
+# worker; herd_pytest's locks, board, trails and global fixtures; groups and
+# marks in the worker's list and the list's hash handshake; and
 # bad input: a collection error (exit 2 with pytest's ERRORS section), a
 # conftest that raises, no such interpreter, no pytest, Python < 3.8 (exit 4,
 # one line). Skipped when no interpreter here can import pytest.
@@ -27,7 +29,8 @@ if [ -z "$py" ]; then
 fi
 cp -R "$HERD_SRC/tests/pytest/outcomes" "$HERD_SRC/tests/pytest/scopes" \
 	"$HERD_SRC/tests/pytest/groups" "$HERD_SRC/tests/pytest/bad_collect" \
-	"$HERD_SRC/tests/pytest/bad_conftest" "$T_WORK/" || t_bail "the suites are copied"
+	"$HERD_SRC/tests/pytest/bad_conftest" "$HERD_SRC/tests/pytest/sync" "$T_WORK/" ||
+	t_bail "the suites are copied"
 log=$T_WORK/fixtures.log
 mod=outcomes/test_outcomes.py
 all_counts="2 failed, 1 crashed, 1 timeout, 2 errors, 6 passed, 2 skipped, 1 xfailed, 1 xpassed"
@@ -89,6 +92,45 @@ rm -f "$log"
 t_run env HERD_PYTEST_LOG="$log" HERD_PYTEST_FORKSERVER=0 "$herd" --pytest --python "$py" -n 2 \
 	--dist each scopes
 t_count "$log" "^conftest-import " 2 "HERD_PYTEST_FORKSERVER=0: each worker collects"
+
+# ---- --isolation fork: wider fixtures in the worker, inherited ----
+rm -f "$log"
+t_run env HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 2 --dist each --isolation fork scopes
+t_summary "44 passed" "fork: every item ran on each worker"
+t_count "$log" "^session-setup gw0 " 1 "fork: a session fixture is set up once on gw0, not in each child"
+t_count "$log" "^session-setup gw1 " 1 "fork: ... and once on gw1"
+t_count "$log" "^session-teardown " 2 "fork: ... torn down once on each"
+t_count "$log" "^module-setup test_mod_a gw[01] " 2 "fork: a module fixture: once per worker"
+t_count "$log" "^module-teardown test_mod_a gw[01] " 2 "fork: ... torn down once per worker"
+t_count "$log" "^class-setup b gw[01] " 2 "fork: a class fixture too"
+t_count "$log" "^run a 3 " 2 "fork: the items ran in children"
+pids=$(awk '$1 == "run" && $2 == "a" { print $5 }' "$log" | sort -u | wc -l)
+t_eq "$pids" 12 "fork: ... each in a process of its own"
+
+# ---- locks, board, trails, global fixtures (herd_pytest's API) ----
+# test_exclusive runs on both workers at once (--dist each); inside the lock
+# each waits until the other has arrived, so without mutual exclusion two
+# "enter" lines would meet in the log. The global fixture db: set up once in
+# the run, its board entry seen by both workers, torn down once after them.
+for iso in none fork; do
+	rm -f "$log" "$T_WORK"/arrived.*
+	t_run env HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 2 --dist each \
+		--isolation $iso sync
+	t_status 0 "$iso: the sync suite passes on both workers"
+	t_summary "18 passed" "$iso: every item ran on each worker"
+	t_count "$log" "^enter " 6 "$iso: 3 tests x 2 workers took the lock"
+	t_eq "$(awk '$1 == "enter" { if (in_) bad = 1; in_ = $2 $3 }
+		$1 == "leave" { if (in_ != $2 $3) bad = 1; in_ = "" }
+		END { print bad ? "overlap" : "exclusive" }' "$log")" exclusive \
+		"$iso: herd_pytest.lock: no two workers inside at once"
+	t_count "$log" "^global-setup " 1 "$iso: a global fixture is set up once in the run"
+	t_count "$log" "^use-db " 6 "$iso: ... before each of its 6 users"
+	url=$(sed -n 's/^global-setup gw[01] \([0-9]*\)$/db-of-\1/p' "$log")
+	t_count "$log" "^use-db $url gw[01] " 6 "$iso: ... which all read its board entry"
+	t_count "$log" "^use-db $url gw0 " 3 "$iso: ... on both workers"
+	t_match "$log" "^global-teardown $url " "$iso: it is torn down once"
+	t_eq "$(tail -n 1 "$log" | cut -d' ' -f1)" global-teardown "$iso: ... after its last user"
+done
 
 # ---- the worker's list: groups, marks, the hash handshake ----
 t_run env HERD_PYTEST_PYTHON="$py" HERD_PYTEST_ARGS=groups "$py" "$HERD_SRC/tests/pytest/listing.py" \
