@@ -115,7 +115,7 @@ t_eq "$pids" 12 "fork: ... each in a process of its own"
 for iso in none fork; do
 	rm -f "$log" "$T_WORK"/arrived.*
 	t_run env HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 2 --dist each \
-		--isolation $iso sync
+		--isolation $iso sync/test_sync.py
 	t_status 0 "$iso: the sync suite passes on both workers"
 	t_summary "18 passed" "$iso: every item ran on each worker"
 	t_count "$log" "^enter " 6 "$iso: 3 tests x 2 workers took the lock"
@@ -131,6 +131,10 @@ for iso in none fork; do
 	t_match "$log" "^global-teardown $url " "$iso: it is torn down once"
 	t_eq "$(tail -n 1 "$log" | cut -d' ' -f1)" global-teardown "$iso: ... after its last user"
 done
+# A forked test killed while it waits for a lock (gw0 holds it): the next
+# test on that worker still gets the replies to its own requests.
+t_run "$herd" --pytest --python "$py" -n 2 --dist each --isolation fork sync/test_stale.py -- -p no:timeout
+t_summary "1 timeout, 5 passed" "fork: a test that dies waiting for a lock leaves no reply to the next"
 
 # ---- the worker's list: groups, marks, the hash handshake ----
 t_run env HERD_PYTEST_PYTHON="$py" HERD_PYTEST_ARGS=groups "$py" "$HERD_SRC/tests/pytest/listing.py" \
