@@ -816,20 +816,85 @@ pytest_arg(struct buf *b, const char *arg)
 			buf_addc(b, *arg);
 }
 
+/* Calls f on each file of the run's folder whose name starts with prefix,
+ * in name order. */
+static void
+pytest_files(const char *prefix, void (*f)(const char *path, void *cookie), void *cookie)
+{
+	struct dirent **v;
+	int i, n = scandir(pytest_dir, &v, NULL, alphasort);
+
+	for (i = 0; i < n; i++) {
+		if (!strncmp(v[i]->d_name, prefix, strlen(prefix)) && strcmp(v[i]->d_name, ".") &&
+		    strcmp(v[i]->d_name, "..")) {
+			char *p = xasprintf("%s/%s", pytest_dir, v[i]->d_name);
+
+			f(p, cookie);
+			free(p);
+		}
+		free(v[i]);
+	}
+	free(v);
+}
+
+static void
+pytest_unlink(const char *path, void *cookie)
+{
+	(void)cookie;
+	unlink(path);
+}
+
 static void
 pytest_cleanup(void)
 {
-	char *p;
-
 	if (!pytest_dir)
 		return;
-	p = xasprintf("%s/fork.sock", pytest_dir);
-	unlink(p);
-	free(p);
-	p = xasprintf("%s/error", pytest_dir);
-	unlink(p);
-	free(p);
+	pytest_files("", pytest_unlink, NULL);
 	rmdir(pytest_dir);
+}
+
+struct pytest_part {
+	FILE *out;
+	const char *title;
+	int shown;	/* the title is out */
+};
+
+static void
+pytest_print_part(const char *path, void *cookie)
+{
+	struct pytest_part *p = cookie;
+	size_t len;
+	char *text = hd_read_file(path, &len);
+
+	if (text && len) {
+		if (!p->shown++)
+			hd_term_rule(p->out, '=', p->title);
+		fwrite(text, 1, len, p->out);
+	}
+	free(text);
+}
+
+/*
+ * The end of pytest's report that herd's lacks, left by each worker in the
+ * run's folder (python/herd_pytest/worker.py, leave_summary): the lines of
+ * the short summary for pytest's -r letters other than f and E (skipped,
+ * xfailed, xpassed, passed), one file per letter and worker, named so that
+ * the letters keep pytest's order; then the warnings summary.
+ */
+static void
+pytest_summary(FILE *out, const struct ctl *c)
+{
+	struct pytest_part shortp = { out, "short test summary info", 0 };
+	struct pytest_part warnp = { out, "warnings summary", 0 };
+	int o;
+
+	for (o = 0; o < HD_NOUTCOMES; o++)	/* did herd's summary list failures? */
+		if (hd_outcome_fails(o) || o == HD_FLAKY)
+			shortp.shown += c->term.counts.n[o] > 0;
+	pytest_files("short.", pytest_print_part, &shortp);
+	pytest_files("warnings.", pytest_print_part, &warnp);
+	if (warnp.shown)
+		fputs("-- Docs: https://docs.pytest.org/en/stable/how-to/capture-warnings.html\n", out);
 }
 
 /*
@@ -1552,6 +1617,8 @@ static const struct herd_plugin plug_tap = {
 static void
 summary_extra(FILE *out)
 {
+	if (opt_pytest)
+		pytest_summary(out, rep_c);
 	plug_terminal_summary(out);
 }
 
