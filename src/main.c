@@ -66,11 +66,13 @@ static const char usage_text[] =
 "                       default one that passes alone is reported\n"
 "                       'order-dependent: passes alone', naming the tests\n"
 "                       that ran before it in its process)\n"
-"  --bisect ID          find the earlier test that makes ID fail in one process\n"
+"  --bisect ID          find the earlier test (or fewest tests together) that\n"
+"                       make ID fail in one process\n"
 "                       (alias --find-polluter): bisects what ran before it in\n"
 "                       its last order-dependent failure, or with -k/-m (or\n"
 "                       without that history) the other selected tests of its\n"
 "                       binary; exit 0 found, 1 none\n"
+"  --bisect-max-runs N  runs --bisect may take at most (100; at least 2)\n"
 "history (the cache, .herd_cache/ in the project root):\n"
 "  --lf, --last-failed  run only the items that failed last time (all if none)\n"
 "  --ff, --failed-first run those first, then the rest\n"
@@ -195,6 +197,7 @@ parse_workers(const char *s)
 static const char *opt_cache_dir, *opt_durations_path;
 static int opt_cache_clear, opt_cache_show, opt_store_durations, opt_loop, opt_no_cache;
 static const char *opt_bisect;	/* --bisect ID */
+static int opt_bisect_max_runs = 100;	/* --bisect-max-runs N */
 static unsigned opt_shard_k, opt_shard_n;
 static struct hd_junit_opts opt_junit;	/* --junit-family, junit_suite_name */
 enum workdir { WD_INVOCATION, WD_BINARY, WD_ROOTDIR };
@@ -339,6 +342,10 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			c->no_iso_check = 1;
 		} else if (!strcmp(name, "--bisect") || !strcmp(name, "--find-polluter")) {
 			opt_bisect = hd_opt_value(argc, argv, &i, eq);
+		} else if (!strcmp(name, "--bisect-max-runs")) {
+			opt_bisect_max_runs = hd_opt_count(name, hd_opt_value(argc, argv, &i, eq));
+			if (opt_bisect_max_runs < 2)
+				hd_usage_error("%s must be at least 2", name);
 		} else if (!strcmp(name, "--timeout")) {
 			c->timeout = hd_opt_seconds("--timeout", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--kill-grace")) {
@@ -1843,7 +1850,7 @@ run(int argc, char **argv)
 		char **hist = c.kexpr || c.mexpr || opt_no_cache ? NULL :
 			      bisect_load(cache_dir, opt_bisect, &nhist);
 
-		status = ctl_bisect(&c, opt_bisect, hist, nhist);
+		status = ctl_bisect(&c, opt_bisect, hist, nhist, (size_t)opt_bisect_max_runs);
 		for (i = 0; i < nhist; i++)
 			free(hist[i]);
 		free(hist);
