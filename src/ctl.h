@@ -45,6 +45,9 @@ struct cdecl {
 	const char *file, *suite, *marks, *group, *skip, *xfail, *fixtures;
 	const char *fxparam;	/* elements of its parametrized suite fixtures; NULL */
 	const char *wxparam;	/* ... of its parametrized worker fixtures; NULL */
+	/* A task's files (docs/tasks.md), paths relative to the project root as
+	 * written; after: the tasks it (task or test) comes after. NULL: none. */
+	const char *depends_on, *produces, *after;
 	const struct demand *need;	/* resources: name and tokens */
 	double timeout;
 	int line;
@@ -52,6 +55,7 @@ struct cdecl {
 	unsigned char nneed;	/* at most HD_MAX_DEMANDS */
 	unsigned char strategy;	/* enum herd_strategy of its group */
 	unsigned char exclusive;
+	unsigned char task;	/* kind=task: run by herd build, not as a test */
 };
 
 /*
@@ -237,6 +241,8 @@ struct ctl {
 	int silent;		/* no per-item output (--bisect's runs) */
 	struct citem **order;	/* a fixed order to run (--bisect, the checks after a stop); NULL */
 	size_t norder;
+	char *rootdir;		/* the project root, absolute: herd.ini's folder, else the cwd */
+	struct build *build;	/* herd build's state, or NULL (src/build.h) */
 	/* state */
 	struct intern pool;	/* ids, and what items share (struct cdecl) */
 	struct binary *bins;

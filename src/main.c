@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "build.h"
 #include "cli.h"
 #include "ctl.h"
 #include "expr.h"
@@ -86,6 +87,15 @@ static const char usage_text[] =
 "  --shard K/N          run the K-th of N parts, balanced by known durations\n"
 "  -f, --looponfail     rerun the failing items whenever a binary changes\n"
 "  herd merge OUT IN... merge shard reports (.xml or .json) into one\n"
+"tasks (docs/tasks.md):\n"
+"  herd build [--dry-run] [--force] [--explain] [-n N] [-k E] [-m E] [-x] [paths]\n"
+"                       run the out-of-date tasks in dependency order\n"
+"  herd collect [--nodes]   the tasks, with their files\n"
+"  herd dag [-o F.svg|F.png|F.pdf|F.dot] [--rankdir LR]   the graph\n"
+"  herd markers         the markers tasks may carry\n"
+"  herd profile [--export csv|json]   last durations and product sizes\n"
+"  herd clean [--mode dry-run|force|interactive] [--exclude GLOB]\n"
+"                       the project's files no task knows\n"
 "  --kill-grace S       seconds between SIGTERM and SIGKILL (1)\n"
 "  --collect-timeout S  seconds a binary may take to list its tests (60)\n"
 "  -s                   no capture: test output is shown live, by worker\n"
@@ -961,6 +971,8 @@ check_unique_ids(const struct ctl *c)
 }
 
 
+static struct verb_opts verbo;	/* herd build, clean, ...: the verb and its options */
+
 static void
 select_items(struct ctl *c, size_t *collected)
 {
@@ -974,6 +986,11 @@ select_items(struct ctl *c, size_t *collected)
 		for (j = 0; j < b->n; j++) {
 			struct citem *it = &b->items[j];
 
+			/* A verb takes the tasks; a test run the tests (docs/tasks.md). */
+			if (it->decl->task != (verbo.verb != VERB_NONE)) {
+				it->selected = 0;
+				continue;
+			}
 			(*collected)++;
 			it->selected = (!k || hd_expr_eval(k, hd_match_id, it->id)) &&
 				       (!m || hd_expr_eval(m, hd_match_words, (void *)it->decl->marks));
@@ -1716,6 +1733,12 @@ run(int argc, char **argv)
 	hd_progname = "herd";
 	if (argc > 1 && !strcmp(argv[1], "merge"))
 		return hd_merge_main(argc - 1, argv + 1);
+	if (argc > 1 && (verbo.verb = verb_of(argv[1]))) {
+		if (verbo.verb == VERB_MARKERS)
+			return verb_markers();
+		argc--;
+		argv++;
+	}
 	c.dist = DIST_LOAD;
 	c.grace = 1.0;
 	c.collect_timeout = 60;
@@ -1725,6 +1748,8 @@ run(int argc, char **argv)
 	c.color = -1;
 	a.nworkers = -1;
 	load_ini(&ini);
+	if (!(c.rootdir = realpath(ini_dir ? ini_dir : ".", NULL)))
+		hd_fatal(HD_EXIT_INTERNAL, "cannot find the project root:");
 	c.sync = hd_sync_new();
 	for (i = 0; i < ini.nresources; i++)
 		add_capacity(&c, ini.resources[i]);
@@ -1747,6 +1772,8 @@ run(int argc, char **argv)
 	}
 	for (i = 1; i < (size_t)argc; i++)
 		all[nall++] = argv[i];
+	if (verbo.verb)
+		verb_args(&verbo, all, &nall);
 	load_plugins(&ini, all, nall);
 	ini_plugin_keys(&ini);
 	a.paths = xcalloc(nall + ini.ntestpaths + 1, sizeof(*a.paths));
@@ -1864,6 +1891,8 @@ run(int argc, char **argv)
 		ctl_stop_all(&c);
 		return HD_EXIT_INTERNAL;
 	}
+	if (verbo.verb)
+		return verb_main(&c, &verbo);
 	if (c.collect_only) {
 		size_t j;
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "build.h"
 #include "loop.h"
 #include "plugin.h"
 
@@ -215,6 +216,8 @@ finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 		return;
 	/* Final: one user fewer for its global fixtures (a rerun still needs them). */
 	gfix_item_done(c, it, w);
+	if (c->build && w && it->decl->task)
+		build_task_done(c, it, &o, duration, &msg, &msglen);
 	if (o == HD_PASSED && it->tries)
 		o = HD_FLAKY;
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build.h"
 #include "loop.h"
 #include "plugin.h"
 #include "scheduler.h"
@@ -199,7 +200,8 @@ ctl_sched_begin(struct ctl *c)
 	struct citem **v;
 	size_t n;
 
-	c->sched = plug_make_scheduler();
+	/* A build's order is its graph's: plugins' schedulers are for tests. */
+	c->sched = c->build ? sched_dag() : plug_make_scheduler();
 	if (c->aborted || plug_failed())
 		return -1;
 	if (!c->sched)
