@@ -45,6 +45,9 @@ struct cdecl {
 	const char *file, *suite, *marks, *group, *skip, *xfail, *fixtures;
 	const char *fxparam;	/* elements of its parametrized suite fixtures; NULL */
 	const char *wxparam;	/* ... of its parametrized worker fixtures; NULL */
+	/* A task's files (docs/tasks.md), paths relative to the project root as
+	 * written; after: the tasks it (task or test) comes after. NULL: none. */
+	const char *depends_on, *produces, *after;
 	const struct demand *need;	/* resources: name and tokens */
 	double timeout;
 	int line;
@@ -52,6 +55,7 @@ struct cdecl {
 	unsigned char nneed;	/* at most HD_MAX_DEMANDS */
 	unsigned char strategy;	/* enum herd_strategy of its group */
 	unsigned char exclusive;
+	unsigned char task;	/* kind=task: run by herd build, not as a test */
 };
 
 /*
@@ -235,8 +239,10 @@ struct ctl {
 	char uid[40];
 	int no_iso_check;	/* --no-isolation-check */
 	int silent;		/* no per-item output (--bisect's runs) */
-	struct citem **order;	/* a fixed order to run (--bisect); NULL */
+	struct citem **order;	/* a fixed order to run (--bisect, the checks after a stop); NULL */
 	size_t norder;
+	char *rootdir;		/* the project root, absolute: herd.ini's folder, else the cwd */
+	struct build *build;	/* herd build's state, or NULL (src/build.h) */
 	/* state */
 	struct intern pool;	/* ids, and what items share (struct cdecl) */
 	struct binary *bins;
@@ -287,13 +293,15 @@ void ctl_stop_all(struct ctl *c);
 
 /* bisect.c */
 /*
- * herd --bisect ID: finds the earlier test that makes the collected item id
- * fail in one process, by bisection over hist (nhist ids, oldest first: the
- * history of its last order-dependent failure), or, when hist is NULL, over
- * the other selected items of its binary. Prints the steps and the answer;
- * returns the exit status: 0 found, 1 none, 2 interrupted, 4 unknown id.
+ * herd --bisect ID: finds the earlier tests (one, or the fewest together)
+ * that make the collected item id fail in one process, by bisection over
+ * hist (nhist ids, oldest first: the history of its last order-dependent
+ * failure), or, when hist is NULL, over the other selected items of its
+ * binary, in at most max_runs runs. Prints the steps and the answer; returns
+ * the exit status: 0 found, 1 none (or out of runs), 2 interrupted, 4
+ * unknown id.
  */
-int ctl_bisect(struct ctl *c, const char *id, char **hist, size_t nhist);
+int ctl_bisect(struct ctl *c, const char *id, char **hist, size_t nhist, size_t max_runs);
 /* Writes the history of each order-dependent item to DIR/v1/order/; what
  * fails is said in err. */
 void bisect_save(const struct ctl *c, const char *dir, struct buf *err);

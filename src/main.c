@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "build.h"
 #include "cli.h"
 #include "ctl.h"
 #include "expr.h"
@@ -66,11 +67,13 @@ static const char usage_text[] =
 "                       default one that passes alone is reported\n"
 "                       'order-dependent: passes alone', naming the tests\n"
 "                       that ran before it in its process)\n"
-"  --bisect ID          find the earlier test that makes ID fail in one process\n"
+"  --bisect ID          find the earlier test (or fewest tests together) that\n"
+"                       make ID fail in one process\n"
 "                       (alias --find-polluter): bisects what ran before it in\n"
 "                       its last order-dependent failure, or with -k/-m (or\n"
 "                       without that history) the other selected tests of its\n"
 "                       binary; exit 0 found, 1 none\n"
+"  --bisect-max-runs N  runs --bisect may take at most (100; at least 2)\n"
 "history (the cache, .herd_cache/ in the project root):\n"
 "  --lf, --last-failed  run only the items that failed last time (all if none)\n"
 "  --ff, --failed-first run those first, then the rest\n"
@@ -84,6 +87,15 @@ static const char usage_text[] =
 "  --shard K/N          run the K-th of N parts, balanced by known durations\n"
 "  -f, --looponfail     rerun the failing items whenever a binary changes\n"
 "  herd merge OUT IN... merge shard reports (.xml or .json) into one\n"
+"tasks (docs/tasks.md):\n"
+"  herd build [--dry-run] [--force] [--explain] [-n N] [-k E] [-m E] [-x] [paths]\n"
+"                       run the out-of-date tasks in dependency order\n"
+"  herd collect [--nodes]   the tasks, with their files\n"
+"  herd dag [-o F.svg|F.png|F.pdf|F.dot] [--rankdir LR]   the graph\n"
+"  herd markers         the markers tasks may carry\n"
+"  herd profile [--export csv|json]   last durations and product sizes\n"
+"  herd clean [--mode dry-run|force|interactive] [--exclude GLOB]\n"
+"                       the project's files no task knows\n"
 "  --kill-grace S       seconds between SIGTERM and SIGKILL (1)\n"
 "  --collect-timeout S  seconds a binary may take to list its tests (60)\n"
 "  -s                   no capture: test output is shown live, by worker\n"
@@ -195,6 +207,7 @@ parse_workers(const char *s)
 static const char *opt_cache_dir, *opt_durations_path;
 static int opt_cache_clear, opt_cache_show, opt_store_durations, opt_loop, opt_no_cache;
 static const char *opt_bisect;	/* --bisect ID */
+static int opt_bisect_max_runs = 100;	/* --bisect-max-runs N */
 static unsigned opt_shard_k, opt_shard_n;
 static struct hd_junit_opts opt_junit;	/* --junit-family, junit_suite_name */
 enum workdir { WD_INVOCATION, WD_BINARY, WD_ROOTDIR };
@@ -339,6 +352,10 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			c->no_iso_check = 1;
 		} else if (!strcmp(name, "--bisect") || !strcmp(name, "--find-polluter")) {
 			opt_bisect = hd_opt_value(argc, argv, &i, eq);
+		} else if (!strcmp(name, "--bisect-max-runs")) {
+			opt_bisect_max_runs = hd_opt_count(name, hd_opt_value(argc, argv, &i, eq));
+			if (opt_bisect_max_runs < 2)
+				hd_usage_error("%s must be at least 2", name);
 		} else if (!strcmp(name, "--timeout")) {
 			c->timeout = hd_opt_seconds("--timeout", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--kill-grace")) {
@@ -1019,6 +1036,8 @@ check_unique_ids(const struct ctl *c)
 }
 
 
+static struct verb_opts verbo;	/* herd build, clean, ...: the verb and its options */
+
 static void
 select_items(struct ctl *c, size_t *collected)
 {
@@ -1032,6 +1051,11 @@ select_items(struct ctl *c, size_t *collected)
 		for (j = 0; j < b->n; j++) {
 			struct citem *it = &b->items[j];
 
+			/* A verb takes the tasks; a test run the tests (docs/tasks.md). */
+			if (it->decl->task != (verbo.verb != VERB_NONE)) {
+				it->selected = 0;
+				continue;
+			}
 			(*collected)++;
 			it->selected = (!k || hd_expr_eval(k, hd_match_id, it->id)) &&
 				       (!m || hd_expr_eval(m, hd_match_words, (void *)it->decl->marks));
@@ -1776,6 +1800,12 @@ run(int argc, char **argv)
 	hd_progname = "herd";
 	if (argc > 1 && !strcmp(argv[1], "merge"))
 		return hd_merge_main(argc - 1, argv + 1);
+	if (argc > 1 && (verbo.verb = verb_of(argv[1]))) {
+		if (verbo.verb == VERB_MARKERS)
+			return verb_markers();
+		argc--;
+		argv++;
+	}
 	c.dist = DIST_LOAD;
 	c.grace = 1.0;
 	c.collect_timeout = 60;
@@ -1785,6 +1815,8 @@ run(int argc, char **argv)
 	c.color = -1;
 	a.nworkers = -1;
 	load_ini(&ini);
+	if (!(c.rootdir = realpath(ini_dir ? ini_dir : ".", NULL)))
+		hd_fatal(HD_EXIT_INTERNAL, "cannot find the project root:");
 	c.sync = hd_sync_new();
 	for (i = 0; i < ini.nresources; i++)
 		add_capacity(&c, ini.resources[i]);
@@ -1807,6 +1839,8 @@ run(int argc, char **argv)
 	}
 	for (i = 1; i < (size_t)argc; i++)
 		all[nall++] = argv[i];
+	if (verbo.verb)
+		verb_args(&verbo, all, &nall);
 	load_plugins(&ini, all, nall);
 	ini_plugin_keys(&ini);
 	a.paths = xcalloc(nall + ini.ntestpaths + 1, sizeof(*a.paths));
@@ -1910,7 +1944,7 @@ run(int argc, char **argv)
 		char **hist = c.kexpr || c.mexpr || opt_no_cache ? NULL :
 			      bisect_load(cache_dir, opt_bisect, &nhist);
 
-		status = ctl_bisect(&c, opt_bisect, hist, nhist);
+		status = ctl_bisect(&c, opt_bisect, hist, nhist, (size_t)opt_bisect_max_runs);
 		for (i = 0; i < nhist; i++)
 			free(hist[i]);
 		free(hist);
@@ -1924,6 +1958,8 @@ run(int argc, char **argv)
 		ctl_stop_all(&c);
 		return HD_EXIT_INTERNAL;
 	}
+	if (verbo.verb)
+		return verb_main(&c, &verbo);
 	if (c.collect_only) {
 		size_t j;
 

@@ -71,6 +71,7 @@ extern char **environ;
 static const char *const worker_vars[] = {
 	"HERD_WORKER=", "HERD_WORKER_COUNT=", "HERD_TESTRUN_UID=", "HERD_CONTROLLER_PID=",
 	"HERD_COLLECT_HASH=", "HERD_PROTOCOL_FD=", "HERD_CAPTURE_FD=", "HERD_RESULTS_FD=",
+	"HERD_ROOTDIR=",
 };
 
 /*
@@ -146,7 +147,7 @@ void
 worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only)
 {
 	int sv[2], out[2], err[2];
-	char env[5][64], **penvs = NULL, **pargs = NULL, **wargv;
+	char env[5][64], **penvs = NULL, **pargs = NULL, **wargv, *rootenv;
 	size_t nplug = 0, nfixed = 0, nargs = 0, k;
 	pid_t pid;
 
@@ -179,16 +180,19 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	snprintf(env[3], sizeof(env[3]), "HERD_CONTROLLER_PID=%ld", (long)getpid());
 	/* A listed binary: the worker sends only its list's hash when it matches. */
 	snprintf(env[4], sizeof(env[4]), "HERD_COLLECT_HASH=%016llx", (unsigned long long)b->hash);
+	/* Where a task's paths start (docs/tasks.md), whatever the worker's cwd. */
+	rootenv = xasprintf("HERD_ROOTDIR=%s", c->rootdir ? c->rootdir : ".");
 	fflush(NULL);
 	{
 		int fds[6] = { -1, out[1], err[1], sv[1], w->capfd, w->resfd > 2 ? w->resfd : -1 };
-		char *add[9], **all = add;
+		char *add[10], **all = add;
 		size_t nadd = 0;
 
 		add[nadd++] = env[0];
 		add[nadd++] = env[1];
 		add[nadd++] = env[2];
 		add[nadd++] = env[3];
+		add[nadd++] = rootenv;
 		if (b->collected)
 			add[nadd++] = env[4];
 		add[nadd++] = "HERD_PROTOCOL_FD=3";
@@ -255,6 +259,7 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		putenv(env[1]);
 		putenv(env[2]);
 		putenv(env[3]);
+		putenv(rootenv);
 		if (b->collected)
 			putenv(env[4]);
 		else
@@ -272,6 +277,7 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		_exit(127);
 	}
 	setpgid(pid, pid);
+	free(rootenv);
 	for (k = 0; k < nplug; k++)
 		free(penvs[nfixed + k]);
 	free(penvs);
