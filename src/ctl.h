@@ -302,13 +302,15 @@ void ctl_stop_all(struct ctl *c);
 
 /* bisect.c */
 /*
- * herd --bisect ID: finds the earlier test that makes the collected item id
- * fail in one process, by bisection over hist (nhist ids, oldest first: the
- * history of its last order-dependent failure), or, when hist is NULL, over
- * the other selected items of its binary. Prints the steps and the answer;
- * returns the exit status: 0 found, 1 none, 2 interrupted, 4 unknown id.
+ * herd --bisect ID: finds the earlier tests (one, or the fewest together)
+ * that make the collected item id fail in one process, by bisection over
+ * hist (nhist ids, oldest first: the history of its last order-dependent
+ * failure), or, when hist is NULL, over the other selected items of its
+ * binary, in at most max_runs runs. Prints the steps and the answer; returns
+ * the exit status: 0 found, 1 none (or out of runs), 2 interrupted, 4
+ * unknown id.
  */
-int ctl_bisect(struct ctl *c, const char *id, char **hist, size_t nhist);
+int ctl_bisect(struct ctl *c, const char *id, char **hist, size_t nhist, size_t max_runs);
 /* Writes the history of each order-dependent item to DIR/v1/order/; what
  * fails is said in err. */
 void bisect_save(const struct ctl *c, const char *dir, struct buf *err);

@@ -71,11 +71,13 @@ static const char usage_text[] =
 "                       default one that passes alone is reported\n"
 "                       'order-dependent: passes alone', naming the tests\n"
 "                       that ran before it in its process)\n"
-"  --bisect ID          find the earlier test that makes ID fail in one process\n"
+"  --bisect ID          find the earlier test (or fewest tests together) that\n"
+"                       make ID fail in one process\n"
 "                       (alias --find-polluter): bisects what ran before it in\n"
 "                       its last order-dependent failure, or with -k/-m (or\n"
 "                       without that history) the other selected tests of its\n"
 "                       binary; exit 0 found, 1 none\n"
+"  --bisect-max-runs N  runs --bisect may take at most (100; at least 2)\n"
 "history (the cache, .herd_cache/ in the project root):\n"
 "  --lf, --last-failed  run only the items that failed last time (all if none)\n"
 "  --ff, --failed-first run those first, then the rest\n"
@@ -209,6 +211,7 @@ parse_workers(const char *s)
 static const char *opt_cache_dir, *opt_durations_path;
 static int opt_cache_clear, opt_cache_show, opt_store_durations, opt_loop, opt_no_cache;
 static const char *opt_bisect;	/* --bisect ID */
+static int opt_bisect_max_runs = 100;	/* --bisect-max-runs N */
 static unsigned opt_shard_k, opt_shard_n;
 static struct hd_junit_opts opt_junit;	/* --junit-family, junit_suite_name */
 enum workdir { WD_INVOCATION, WD_BINARY, WD_ROOTDIR };
@@ -361,6 +364,10 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			c->no_iso_check = 1;
 		} else if (!strcmp(name, "--bisect") || !strcmp(name, "--find-polluter")) {
 			opt_bisect = hd_opt_value(argc, argv, &i, eq);
+		} else if (!strcmp(name, "--bisect-max-runs")) {
+			opt_bisect_max_runs = hd_opt_count(name, hd_opt_value(argc, argv, &i, eq));
+			if (opt_bisect_max_runs < 2)
+				hd_usage_error("%s must be at least 2", name);
 		} else if (!strcmp(name, "--timeout")) {
 			c->timeout = hd_opt_seconds("--timeout", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--kill-grace")) {
@@ -838,20 +845,85 @@ pytest_arg(struct buf *b, const char *arg)
 			buf_addc(b, *arg);
 }
 
+/* Calls f on each file of the run's folder whose name starts with prefix,
+ * in name order. */
+static void
+pytest_files(const char *prefix, void (*f)(const char *path, void *cookie), void *cookie)
+{
+	struct dirent **v;
+	int i, n = scandir(pytest_dir, &v, NULL, alphasort);
+
+	for (i = 0; i < n; i++) {
+		if (!strncmp(v[i]->d_name, prefix, strlen(prefix)) && strcmp(v[i]->d_name, ".") &&
+		    strcmp(v[i]->d_name, "..")) {
+			char *p = xasprintf("%s/%s", pytest_dir, v[i]->d_name);
+
+			f(p, cookie);
+			free(p);
+		}
+		free(v[i]);
+	}
+	free(v);
+}
+
+static void
+pytest_unlink(const char *path, void *cookie)
+{
+	(void)cookie;
+	unlink(path);
+}
+
 static void
 pytest_cleanup(void)
 {
-	char *p;
-
 	if (!pytest_dir)
 		return;
-	p = xasprintf("%s/fork.sock", pytest_dir);
-	unlink(p);
-	free(p);
-	p = xasprintf("%s/error", pytest_dir);
-	unlink(p);
-	free(p);
+	pytest_files("", pytest_unlink, NULL);
 	rmdir(pytest_dir);
+}
+
+struct pytest_part {
+	FILE *out;
+	const char *title;
+	int shown;	/* the title is out */
+};
+
+static void
+pytest_print_part(const char *path, void *cookie)
+{
+	struct pytest_part *p = cookie;
+	size_t len;
+	char *text = hd_read_file(path, &len);
+
+	if (text && len) {
+		if (!p->shown++)
+			hd_term_rule(p->out, '=', p->title);
+		fwrite(text, 1, len, p->out);
+	}
+	free(text);
+}
+
+/*
+ * The end of pytest's report that herd's lacks, left by each worker in the
+ * run's folder (python/herd_pytest/worker.py, leave_summary): the lines of
+ * the short summary for pytest's -r letters other than f and E (skipped,
+ * xfailed, xpassed, passed), one file per letter and worker, named so that
+ * the letters keep pytest's order; then the warnings summary.
+ */
+static void
+pytest_summary(FILE *out, const struct ctl *c)
+{
+	struct pytest_part shortp = { out, "short test summary info", 0 };
+	struct pytest_part warnp = { out, "warnings summary", 0 };
+	int o;
+
+	for (o = 0; o < HD_NOUTCOMES; o++)	/* did herd's summary list failures? */
+		if (hd_outcome_fails(o) || o == HD_FLAKY)
+			shortp.shown += c->term.counts.n[o] > 0;
+	pytest_files("short.", pytest_print_part, &shortp);
+	pytest_files("warnings.", pytest_print_part, &warnp);
+	if (warnp.shown)
+		fputs("-- Docs: https://docs.pytest.org/en/stable/how-to/capture-warnings.html\n", out);
 }
 
 /*
@@ -1581,6 +1653,8 @@ static const struct herd_plugin plug_tap = {
 static void
 summary_extra(FILE *out)
 {
+	if (opt_pytest)
+		pytest_summary(out, rep_c);
 	plug_terminal_summary(out);
 }
 
@@ -1887,7 +1961,7 @@ run(int argc, char **argv)
 		char **hist = c.kexpr || c.mexpr || opt_no_cache ? NULL :
 			      bisect_load(cache_dir, opt_bisect, &nhist);
 
-		status = ctl_bisect(&c, opt_bisect, hist, nhist);
+		status = ctl_bisect(&c, opt_bisect, hist, nhist, (size_t)opt_bisect_max_runs);
 		for (i = 0; i < nhist; i++)
 			free(hist[i]);
 		free(hist);
