@@ -43,10 +43,19 @@ for dist in load loadscope loadfile loadgroup worksteal each no; do
 	if [ $dist = no ]; then
 		t_run "$herd" --dist no --tx "$tx" -k "$sel" "$bin"
 	else
-		t_run "$herd" --dist $dist -n 1 --tx "2*$tx" -k "$sel" "$bin"
+		t_run "$herd" --dist $dist -n 1 --tx "2*$tx" -k "$sel" --trace "$T_WORK/trace.json" "$bin"
 	fi
 	t_status 0 "--dist $dist: passes"
-	[ $dist = load ] && t_has out "3 workers (local 1, sh -c 2)" "the header lists the hosts and their workers"
+	if [ $dist = load ]; then
+		t_has out "3 workers (local 1, sh -c 2)" "the header lists the hosts and their workers"
+		tr '\n' ' ' <"$T_WORK/trace.json" >"$T_WORK/trace.line"
+		t_has "$T_WORK/trace.line" '"pid":2,"tid":0,"name":"process_name","args":{"name":"sh -c"}' \
+			"--trace: the host is a process of its own"
+		t_match "$T_WORK/trace.line" '"pid":2,"tid":[0-9]+,"name":"thread_name","args":\{"name":"gw1"\}' \
+			"--trace: ... holding its workers' threads"
+		t_match "$T_WORK/trace.line" '"pid":1,"tid":[0-9]+,"name":"thread_name","args":\{"name":"gw0"\}' \
+			"--trace: the local worker stays in herd's"
+	fi
 	t_summary "$n" "--dist $dist: every item ran once per copy"
 	if [ $dist = no ]; then
 		t_count "$T_WORK/ran" '^[a-z]+ gw0 1 ' 18 "--dist no: the one remote worker ran everything"
