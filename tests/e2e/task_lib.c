@@ -25,19 +25,24 @@ model_id(char *buf, size_t size, const void *p)
 	snprintf(buf, size, "%s", ((const struct model *)p)->name);
 }
 
-/* Prints the task's paths, NULL past the end shown as (null). */
+/* Prints what get() gives up to its first NULL, shown as (null); 4 at most. */
+static void
+show_list(const char *what, const char *(*get)(size_t))
+{
+	const char *p = "";
+	size_t i;
+
+	for (i = 0; i < 4 && p; i++) {
+		p = get(i);
+		printf("%s%zu=%s\n", what, i, p ? p : "(null)");
+	}
+}
+
 static void
 show_paths(void)
 {
-	size_t i = 0;
-
-	do
-		printf("dep%zu=%s\n", i, herd_depends_on(i) ? herd_depends_on(i) : "(null)");
-	while (herd_depends_on(i++));
-	i = 0;
-	do
-		printf("prod%zu=%s\n", i, herd_produces(i) ? herd_produces(i) : "(null)");
-	while (herd_produces(i++));
+	show_list("dep", herd_depends_on);
+	show_list("prod", herd_produces);
 	e2e_log("ran", "%s\n", herd_test_id());
 }
 

@@ -34,7 +34,7 @@ t_status 0 "alone: the tests pass"
 t_has out "collected 2 items" "alone: the tests are collected, the tasks are not counted"
 t_has out "2 passed" "alone: both tests ran"
 t_count "$T_WORK/ran" '::' 2 "alone: two items ran"
-t_count "$T_WORK/ran" '^tests/e2e/task_lib.c::check::' 2 "alone: no task ran"
+t_nomatch "$T_WORK/ran" '::(clean|fit|shard|report)' "alone: no task ran"
 rm -f "$T_WORK/ran"
 
 t_run "$bin" --list
