@@ -27,7 +27,7 @@ hd_task_root_init(void)
 	cwd = getcwd(NULL, 0);
 	if (env && *env == '/')
 		root = xstrdup(env);
-	else if (env && *env && cwd)
+	else if (env && *env && strcmp(env, ".") && cwd)
 		root = xasprintf("%s/%s", cwd, env);
 	else
 		root = xstrdup(cwd ? cwd : ".");	/* a working directory removed */

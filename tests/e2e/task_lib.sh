@@ -71,9 +71,10 @@ t_file_absent() {
 }
 t_file_absent "$T_WORK/ran" "--task with an unknown name: nothing ran"
 
-for root in "$T_WORK/sub/" sub /; do
+for root in "$T_WORK/sub/" sub / .; do
 	case $root in
 	/) want=/data/raw.csv ;;
+	.) want=$here/data/raw.csv ;;
 	*) want=$here/sub/data/raw.csv ;;
 	esac
 	HERD_ROOTDIR=$root t_run "$bin" -s --task clean
