@@ -85,6 +85,7 @@ t_count "$T_WORK/gfix" '^teardown ' 1 "... and torn down once"
 ran_reset
 t_run "$herd" --tx "2*$tx" -k output "$bin"
 t_status 1 "a remote failure fails the run"
+t_match out '^herd [0-9.]+ -- 1 worker \(sh -c 1\), --dist load' "no local worker: the header lists the host alone"
 t_summary "1 failed, 20 deselected" "... and is counted"
 t_has out "stdout line from gw" "the test's stdout reaches the report"
 t_has out "stderr line from gw" "... and its stderr"
