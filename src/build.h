@@ -76,9 +76,13 @@ int verb_main(struct ctl *c, const struct verb_opts *o);
 /*
  * A plain test run: the tasks its selected tests name in .after, with what
  * they need upstream, run first when out of date; a test whose task did not
- * succeed is finished as skipped. Returns 0 or an exit status to stop with.
+ * succeed is finished as skipped when the test run starts
+ * (build_tests_blocked) and the run fails. Returns 0 or an exit status to
+ * stop with (3: a DAG error, or an .after naming no task).
  */
 int build_for_tests(struct ctl *c);
+/* The tests build_for_tests found blocked are skipped, saying by which task. */
+void build_tests_blocked(struct ctl *c);
 
 /* results.c: a task's try is over with *o: its products are checked and its
  * state recorded; *o may become failed, with *msg said why. */
