@@ -246,15 +246,54 @@ make_graph(struct build *b, size_t n)
 	return -1;
 }
 
-size_t
-build_index(const struct build *b, const struct citem *it)
+/* For bsearch over by_item: the task whose item is key. */
+static const struct build *sort_b;
+
+static int
+cmp_item(const void *pa, const void *pb)
+{
+	const struct citem *a = sort_b->t[*(const size_t *)pa].it;
+	const struct citem *b = sort_b->t[*(const size_t *)pb].it;
+
+	return a < b ? -1 : a > b;
+}
+
+static int
+cmp_key(const void *key, const void *p)
+{
+	const struct citem *a = key, *b = sort_b->t[*(const size_t *)p].it;
+
+	return a < b ? -1 : a > b;
+}
+
+/* The index of tasks by item, for build_index (a result names its item). */
+static void
+index_items(struct build *b)
 {
 	size_t i;
 
+	b->by_item = xcalloc(b->d.n + 1, sizeof(*b->by_item));
 	for (i = 0; i < b->d.n; i++)
-		if (b->t[i].it == it)
-			return i;
-	return (size_t)-1;
+		b->by_item[i] = i;
+	sort_b = b;
+	qsort(b->by_item, b->d.n, sizeof(*b->by_item), cmp_item);
+}
+
+size_t
+build_index(const struct build *b, const struct citem *it)
+{
+	const size_t *p;
+
+	sort_b = b;
+	p = bsearch(it, b->by_item, b->d.n, sizeof(*b->by_item), cmp_key);
+	return p ? *p : (size_t)-1;
+}
+
+/* Task i leaves the tasks its binary's worker waits for. */
+static void
+leaves(struct build *b, size_t i)
+{
+	b->left[b->t[i].it->bin - b->c->bins]--;
 }
 
 static void
@@ -273,6 +312,9 @@ build_free(struct build *b)
 	free(b->t);
 	free(b->ready);
 	free(b->arrive);
+	free(b->left);
+	free(b->by_item);
+	free(b->src);
 	state_close(b->st);
 	memset(b, 0, sizeof(*b));
 }
@@ -297,23 +339,41 @@ source_text(const struct build *b, const struct citem *it, size_t *len)
  * file, its binary's bytes) and its options. Editing any function in the
  * file reruns the file's tasks: herd sees C sources, not functions.
  */
+/* The hash of it's source file (or binary), each read once a run. */
 static uint64_t
-task_state(const struct build *b, const struct citem *it)
+source_hash(struct build *b, const struct citem *it)
+{
+	char *text;
+	size_t len = 0, k;
+	uint64_t h = 0;
+
+	for (k = 0; k < b->nsrc; k++)
+		if (b->src[k].file == it->decl->file && b->src[k].bin == it->bin)
+			return b->src[k].hash;
+	if (!(text = source_text(b, it, &len)))
+		text = hd_read_file(it->bin->path, &len);
+	if (text)
+		h = state_hash(text, len);
+	free(text);
+	b->src = xreallocarray(b->src, b->nsrc + 1, sizeof(*b->src));
+	b->src[b->nsrc].file = it->decl->file;
+	b->src[b->nsrc].bin = it->bin;
+	b->src[b->nsrc++].hash = h;
+	return h;
+}
+
+static uint64_t
+task_state(struct build *b, const struct citem *it)
 {
 	const struct cdecl *d = it->decl;
 	struct buf s = BUF_INIT;
-	char *text;
-	size_t len = 0;
 	uint64_t h;
 
-	if (!(text = source_text(b, it, &len)))
-		text = hd_read_file(it->bin->path, &len);
 	buf_printf(&s, "%016llx\n%s\n%s\n%s\n%s\n%s\n%g\n",
-		   (unsigned long long)(text ? state_hash(text, len) : 0), d->file,
+		   (unsigned long long)source_hash(b, it), d->file,
 		   d->depends_on ? d->depends_on : "", d->produces ? d->produces : "",
 		   d->after ? d->after : "", d->marks ? d->marks : "", d->timeout);
 	h = state_hash(s.data, s.len);
-	free(text);
 	buf_clear(&s);
 	return h;
 }
@@ -359,6 +419,8 @@ finish_unrun(struct build *b, size_t i, enum task_outcome o, const char *msg)
 {
 	struct btask *t = &b->t[i];
 
+	if (t->outcome == T_PENDING)
+		leaves(b, i);
 	t->outcome = o;
 	if (b->c->sched)
 		b->c->unsent--;	/* the scheduler was given it and will not send it */
@@ -498,6 +560,7 @@ build_sent(struct build *b, size_t i)
 	const struct dag_task *d = &b->d.t[i];
 	size_t k;
 
+	leaves(b, i);
 	b->t[i].outcome = T_RUNNING;
 	free(b->t[i].before);
 	b->t[i].before = xcalloc(d->nprods + 1, sizeof(*b->t[i].before));
@@ -683,10 +746,13 @@ start_tasks(struct build *b)
 {
 	size_t i, k, n = 0;
 
+	b->left = xcalloc(b->c->nbins + 1, sizeof(*b->left));
+	index_items(b);
 	for (i = 0; i < b->d.n; i++) {
 		b->t[i].it->selected = b->d.t[i].selected;
 		if (!b->d.t[i].selected)
 			continue;
+		b->left[b->t[i].it->bin - b->c->bins]++;
 		n++;
 		for (k = 0; k < b->d.t[i].nup; k++)
 			b->t[i].waiting += b->d.t[b->d.t[i].up[k]].selected;

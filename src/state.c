@@ -288,11 +288,13 @@ state_close(struct state *s)
 {
 	if (!s)
 		return;
-	sq.finalize(s->memo_get);
-	sq.finalize(s->memo_put);
-	sq.finalize(s->task_get);
-	sq.finalize(s->file_get);
-	sq.close(s->db);
+	if (s->db) {	/* else SQLite may never have been loaded */
+		sq.finalize(s->memo_get);
+		sq.finalize(s->memo_put);
+		sq.finalize(s->task_get);
+		sq.finalize(s->file_get);
+		sq.close(s->db);
+	}
 	if (s->lockfd >= 0)
 		close(s->lockfd);
 	free(s->root);
