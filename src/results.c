@@ -169,7 +169,7 @@ order_dependent(struct citem *it)
 		buf_printf(&m, "  (%zu earlier not shown)\n", from);
 	for (k = from; k < r->nbefore; k++)
 		buf_printf(&m, "  %s\n", h->v[k]->id);
-	buf_printf(&m, "Find the one that makes it fail: herd --bisect %s\n"
+	buf_printf(&m, "Find what makes it fail: herd --bisect %s\n"
 		   "The failure in the run:\n%s", it->id, r->message ? r->message : "");
 	free(r->message);
 	r->message = xstrdup(m.data);

@@ -5,6 +5,7 @@ run loop, as pytest-xdist's workers do: the list is sent, and each item the
 controller sends runs through pytest's own runtest protocol."""
 import collections
 import io
+import json
 import mmap
 import os
 import select
@@ -15,6 +16,8 @@ import sys
 import time
 
 import pytest
+from _pytest.terminal import WarningReport
+from _pytest.warnings import warning_record_to_str
 
 import herd_pytest
 from herd_pytest import bad, proto
@@ -69,6 +72,7 @@ class Worker:
         self.deselected = []
         self.collect_errors = []
         self.reports = []
+        self.warnings = []
 
     # ---- pytest hooks ----
 
@@ -95,6 +99,9 @@ class Worker:
     def pytest_runtest_logreport(self, report):
         self.reports.append(report)
 
+    def pytest_warning_recorded(self, warning_message, when, nodeid, location):
+        self.warnings.append((warning_message, when, nodeid, location))
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session):
         sys.stderr = sys.__stderr__
@@ -111,7 +118,13 @@ class Worker:
 
         listing = [(i.nodeid, item_keys(i, i in chosen)) for i in items]
         globals_ = sorted({g for i in items for g in global_fixtures(i)})
+        collector = os.getpid()
         forkserver.serve_if_first()	# returns in the workers it forks too
+        if os.getpid() != collector:
+            # The collection's warnings are the collector's to report.
+            tr = session.config.pluginmanager.get_plugin("terminalreporter")
+            if tr is not None:
+                tr.stats.pop("warnings", None)
         # A forked worker has its launcher's variables now: xdist's follow them.
         set_xdist_env()
         session.config.workerinput.update(workerid=os.environ["PYTEST_XDIST_WORKER"],
@@ -143,6 +156,54 @@ class XdistFixtures:
     @pytest.fixture(scope="session")
     def testrun_uid(self):
         return os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+
+
+def leave_summary(config):
+    """Leaves, in the run's folder, what pytest prints at the end that herd's
+    own report lacks: the lines of the short summary for the -r letters
+    besides f and E (herd lists the failures), one file per letter, and the
+    warnings summary. herd --pytest prints them after its short summary
+    (main.c, pytest_summary), the workers' files of one kind together."""
+    d = os.environ.get("HERD_PYTEST_DIR")
+    tr = config.pluginmanager.get_plugin("terminalreporter")
+    if not d or tr is None:
+        return
+    from _pytest.config import create_terminal_writer
+    me = "%s.%d" % (os.environ.get("HERD_WORKER", "gw0"), os.getpid())
+    chars = tr.reportchars
+    for k, char in enumerate(chars):
+        if char in "fEw":
+            continue
+        tr.reportchars = char
+        write_part(d, "short.%02d.%s" % (k, me), capture(tr, tr.short_test_summary, create_terminal_writer))
+    tr.reportchars = chars
+    if "w" in chars:
+        write_part(d, "warnings.%s" % me, capture(tr, tr.summary_warnings, create_terminal_writer))
+
+
+def capture(tr, show, writer):
+    """What show() writes, without its title and the warnings' closing line."""
+    out = io.StringIO()
+    tr.currentfspath = None	# else the title starts with the progress line's end
+    tw, tr._tw = tr._tw, writer(tr.config, out)
+    tr._tw.hasmarkup = False
+    try:
+        show()
+    finally:
+        tr._tw = tw
+    lines = out.getvalue().splitlines(True)[1:]
+    if lines and lines[-1].startswith("-- Docs: "):
+        lines.pop()
+    return "".join(lines)
+
+
+def write_part(d, name, text):
+    if not text.strip():
+        return
+    tmp = os.path.join(d, "." + name)
+    with open(tmp, "w", encoding="utf-8", errors="replace") as f:
+        f.write(text)
+    os.rename(tmp, os.path.join(d, name))
 
 
 def set_xdist_env():
@@ -343,6 +404,10 @@ class Loop:
                 break
         self.teardown_all()
         self.restore()
+        try:
+            leave_summary(self.session.config)
+        except Exception as e:  # noqa: B902 - the run's results are in: say it, go on
+            self.chan.send("warning", "herd-pytest: pytest's end summary failed: %r\n" % e)
         self.chan.send("bye")
 
     # ---- requests: locks, board, trails, global fixtures ----
@@ -552,7 +617,7 @@ class Loop:
             os.close(self.chan.fd)
             self.relay[0].close()
             herd_pytest._ask = child_asker(self.relay[1])
-            self.plugin.reports = []
+            self.plugin.reports, self.plugin.warnings = [], []
             try:
                 # The item's parent as "next item": the child tears down the
                 # item alone and leaves the rest to the worker.
@@ -563,7 +628,7 @@ class Loop:
             sys.stdout.flush()
             sys.stderr.flush()
             with os.fdopen(w, "wb") as f:
-                f.write(proto.message(outcome, msg))
+                f.write(proto.message(outcome, msg, self.child_stats()))
             os._exit(0)
         os.close(w)
         status, timed_out = self.wait_child(pid, self.limit(item))
@@ -575,9 +640,37 @@ class Loop:
         elif said.endswith(b"\n") and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
             f = proto.fields(said[:-1])
             outcome, msg = f[0].decode(), f[1]
+            self.take_child_stats(f[2])
         else:
             outcome, msg = "crashed", describe(status)
         return self.teardown_wide(nextitem, outcome, msg) + (b"",)
+
+    def child_stats(self):
+        """The child's reports and warnings, for the worker's terminal
+        reporter (the end summary): serialized as pytest-xdist does."""
+        config = self.session.config
+        return json.dumps({
+            "reports": [config.hook.pytest_report_to_serializable(config=config, report=r)
+                        for r in self.plugin.reports],
+            "warnings": [[warning_record_to_str(w), when, nodeid, list(loc) if loc else None]
+                         for w, when, nodeid, loc in self.plugin.warnings]})
+
+    def take_child_stats(self, data):
+        config = self.session.config
+        got = json.loads(data)
+        for r in got["reports"]:
+            report = config.hook.pytest_report_from_serializable(config=config, data=r)
+            if isinstance(getattr(report, "longrepr", None), list):
+                report.longrepr = tuple(report.longrepr)	# a skip's (path, line, reason)
+            if report is not None:
+                config.hook.pytest_runtest_logreport(report=report)
+        self.plugin.reports = []
+        tr = config.pluginmanager.get_plugin("terminalreporter")
+        if tr is None:
+            return
+        for text, when, nodeid, loc in got["warnings"]:
+            tr.stats.setdefault("warnings", []).append(
+                WarningReport(fslocation=tuple(loc) if loc else None, message=text, nodeid=nodeid))
 
     def setup_wide(self, item):
         """Sets up, in the worker, the collectors above item and the fixtures

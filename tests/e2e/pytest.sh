@@ -5,7 +5,8 @@
 # evaluated by pytest; session fixtures once per worker and the collection
 # made once (later workers are forks of it) with xdist's worker variables;
 # under --isolation fork, fixtures wider than a function set up once per
-# worker; herd_pytest's locks, board, trails and global fixtures; groups and
+# worker; herd_pytest's locks, board, trails and global fixtures; pytest's
+# -r lines and warnings summary at the end; groups and
 # marks in the worker's list and the list's hash handshake; and
 # bad input: a collection error (exit 2 with pytest's ERRORS section), a
 # conftest that raises, no such interpreter, no pytest, Python < 3.8 (exit 4,
@@ -29,7 +30,8 @@ if [ -z "$py" ]; then
 fi
 cp -R "$HERD_SRC/tests/pytest/outcomes" "$HERD_SRC/tests/pytest/scopes" \
 	"$HERD_SRC/tests/pytest/groups" "$HERD_SRC/tests/pytest/bad_collect" \
-	"$HERD_SRC/tests/pytest/bad_conftest" "$HERD_SRC/tests/pytest/sync" "$T_WORK/" ||
+	"$HERD_SRC/tests/pytest/bad_conftest" "$HERD_SRC/tests/pytest/sync" \
+	"$HERD_SRC/tests/pytest/report" "$T_WORK/" ||
 	t_bail "the suites are copied"
 log=$T_WORK/fixtures.log
 mod=outcomes/test_outcomes.py
@@ -115,7 +117,7 @@ t_eq "$pids" 12 "fork: ... each in a process of its own"
 for iso in none fork; do
 	rm -f "$log" "$T_WORK"/arrived.*
 	t_run env HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 2 --dist each \
-		--isolation $iso sync
+		--isolation $iso sync/test_sync.py
 	t_status 0 "$iso: the sync suite passes on both workers"
 	t_summary "18 passed" "$iso: every item ran on each worker"
 	t_count "$log" "^enter " 6 "$iso: 3 tests x 2 workers took the lock"
@@ -131,6 +133,36 @@ for iso in none fork; do
 	t_match "$log" "^global-teardown $url " "$iso: it is torn down once"
 	t_eq "$(tail -n 1 "$log" | cut -d' ' -f1)" global-teardown "$iso: ... after its last user"
 done
+# A forked test killed while it waits for a lock (gw0 holds it): the next
+# test on that worker still gets the replies to its own requests.
+t_run "$herd" --pytest --python "$py" -n 2 --dist each --isolation fork sync/test_stale.py -- -p no:timeout
+t_summary "1 timeout, 5 passed" "fork: a test that dies waiting for a lock leaves no reply to the next"
+
+# ---- the end of pytest's report: -r lines, warnings summary ----
+rep=report/test_report.py
+for iso in none fork; do
+	t_run "$herd" --pytest --python "$py" -n 2 --isolation $iso report -- -rA
+	t_summary "1 failed, 4 passed, 1 skipped, 1 xfailed, 1 xpassed" "$iso: the report suite's outcomes"
+	t_count out "short test summary info" 1 "$iso: one short summary, herd's failures and pytest's -r lines"
+	t_match out "^PASSED $(t_re "$rep::test_warns_param[1]")\$" "$iso: -rA: passed items listed (p)"
+	t_match out "^SKIPPED \[1\] $(t_re "$rep"):21: not today\$" "$iso: ... skips with their place (s)"
+	t_match out "^XFAIL $(t_re "$rep::test_xfailed") - known bug\$" "$iso: ... xfailed (x)"
+	t_match out "^XPASS $(t_re "$rep::test_xpassed") fixed already\$" "$iso: ... xpassed (X)"
+	t_eq "$(sed -n '/short test summary info/,/warnings summary/p' "$T_OUT" | cut -d' ' -f1 | uniq | tr '\n' ' ')" \
+		"=========================== FAILED PASSED SKIPPED XFAIL XPASS =============================== " \
+		"$iso: ... in pytest's order of the letters, failures first"
+	t_count out "= warnings summary =" 1 "$iso: one warnings summary for both workers"
+	t_match out "test_report.py:9: UserWarning: careful with this\$" "$iso: ... with the warning's place and text"
+	t_eq "$(grep -A 2 "^$(t_re "$rep::test_warns_param[0]")\$" "$T_OUT" | sed -n '2,3p' | sed 's/^ *//; s/.*\(:14: \)/\1/' | tr '\n' '|')" \
+		"$rep::test_warns_param[1]|:14: DeprecationWarning: old api 7|" \
+		"$iso: ... one entry for the same warning of two items"
+	t_match out "^-- Docs: https://docs.pytest.org/" "$iso: ... closed as pytest closes it"
+done
+t_run "$herd" --pytest --python "$py" -n 1 report
+t_count out "^(PASSED|SKIPPED|XFAIL|XPASS) " 0 "without -r: pytest's default letters, the failures alone"
+t_count out "= warnings summary =" 1 "... and the warnings summary"
+t_run "$herd" --pytest --python "$py" -n 1 report -- -p no:warnings
+t_count out "warnings summary" 0 "-p no:warnings: no warnings summary"
 
 # ---- the worker's list: groups, marks, the hash handshake ----
 t_run env HERD_PYTEST_PYTHON="$py" HERD_PYTEST_ARGS=groups "$py" "$HERD_SRC/tests/pytest/listing.py" \

@@ -21,3 +21,7 @@ def stop_db():
 
 
 db = herd_pytest.global_fixture("db", setup=start_db, teardown=stop_db)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "timeout(seconds): herd's limit for the item")
