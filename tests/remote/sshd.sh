@@ -1,3 +1,4 @@
+# shellcheck shell=sh disable=SC2034 # SSHD_* are for the caller
 # tests/remote/sshd.sh - a private sshd on loopback for the remote tests and
 # benchmark, sourced (POSIX sh). It runs Debian's sshd as the current user on
 # 127.0.0.1 at a free port, with a host key, a client key and an
@@ -14,8 +15,8 @@
 #   sshd_stop        stops it (TERM, then KILL) and waits for it to go.
 #
 # The far side's sessions get XDG_CACHE_HOME=DIR/cache and HERD_E2E_SSH=1
-# (sshd's SetEnv): a test never fills the user's own cache, and a test binary
-# can tell that it runs behind sshd. DIR/bin/ssh logs each command line it is
+# (sshd's SetEnv), and the VAR=VALUE words of SSHD_SETENV: a test never fills
+# the user's own cache, and a test binary can tell that it runs behind sshd. DIR/bin/ssh logs each command line it is
 # given to DIR/ssh.log, one argument a line, a blank line after each.
 
 # sshd_free_port: a port nobody listens on at this instant; sshd_start
@@ -67,7 +68,7 @@ AllowAgentForwarding no
 PermitTunnel no
 MaxStartups 64
 MaxSessions 64
-SetEnv XDG_CACHE_HOME=$1/cache HERD_E2E_SSH=1
+SetEnv XDG_CACHE_HOME=$1/cache HERD_E2E_SSH=1 ${SSHD_SETENV-}
 LogLevel VERBOSE
 EOF
 	printf '[127.0.0.1]:%s %s\n' "$2" "$(cut -d' ' -f1,2 "$1/host_key.pub")" \
@@ -126,16 +127,16 @@ sshd_start() {
 		SSHD_WHY="ssh-keygen failed: $(head -n 1 "$SSHD_DIR/keygen.log")"
 		return 1
 	fi
-	mkdir -m 0700 "$SSHD_DIR/cache" && sshd_wrapper "$SSHD_DIR" || {
+	if ! { mkdir -m 0700 "$SSHD_DIR/cache" && sshd_wrapper "$SSHD_DIR"; }; then
 		SSHD_WHY="cannot write into $SSHD_DIR"
 		return 1
-	}
+	fi
 	# Started as root, sshd wants its privilege separation folder, which a
 	# booted Debian makes at sshd's service start (and a container has not).
 	if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then
-		mkdir -p -m 0755 /run/sshd 2>/dev/null
+		mkdir -m 0755 /run/sshd 2>/dev/null
 	fi
-	for sshd_try in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		SSHD_PORT=$(sshd_free_port)
 		[ -n "$SSHD_PORT" ] || { SSHD_WHY="no free port on 127.0.0.1"; return 1; }
 		sshd_configure "$SSHD_DIR" "$SSHD_PORT"
