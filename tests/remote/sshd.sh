@@ -14,15 +14,18 @@
 #                    caller reports its checks skipped, never passed).
 #   sshd_stop        stops it (TERM, then KILL) and waits for it to go.
 #
+# HERD_SSHD names another sshd binary (e.g. /bin/false, to see the skip).
+#
 # The far side's sessions get XDG_CACHE_HOME=DIR/cache and HERD_E2E_SSH=1
 # (sshd's SetEnv), and the VAR=VALUE words of SSHD_SETENV: a test never fills
-# the user's own cache, and a test binary can tell that it runs behind sshd. DIR/bin/ssh logs each command line it is
-# given to DIR/ssh.log, one argument a line, a blank line after each.
+# the user's own cache, and a test binary can tell that it runs behind sshd.
+# DIR/bin/ssh logs each command line it is given to DIR/ssh.log, one argument
+# a line, a blank line after each. Safe under set -e.
 
 # sshd_free_port: a port nobody listens on at this instant; sshd_start
 # retries when another process takes it first.
 sshd_free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || :
 }
 
 # sshd_alive: true while sshd runs; a zombie (dead, not yet reaped by this
@@ -102,7 +105,7 @@ sshd_start() {
 	SSHD_PID=
 	SSHD_PORT=
 	SSHD_WHY=
-	SSHD_SBIN=$(command -v sshd || echo /usr/sbin/sshd)
+	SSHD_SBIN=${HERD_SSHD:-$(command -v sshd || echo /usr/sbin/sshd)}
 	SSHD_SSH=$(command -v ssh || echo /usr/bin/ssh)
 	if [ ! -x "$SSHD_SBIN" ] || [ ! -x "$SSHD_SSH" ]; then
 		SSHD_WHY="sshd or ssh is not installed (Debian packages openssh-server, openssh-client)"
@@ -134,7 +137,7 @@ sshd_start() {
 	# Started as root, sshd wants its privilege separation folder, which a
 	# booted Debian makes at sshd's service start (and a container has not).
 	if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then
-		mkdir -m 0755 /run/sshd 2>/dev/null
+		mkdir -m 0755 /run/sshd 2>/dev/null || :
 	fi
 	for _ in 1 2 3 4 5; do
 		SSHD_PORT=$(sshd_free_port)
@@ -145,12 +148,14 @@ sshd_start() {
 		"$SSHD_SBIN" -D -e -E "$SSHD_DIR/sshd.log" -f "$SSHD_DIR/sshd_config" \
 			</dev/null >/dev/null 2>&1 &
 		SSHD_PID=$!
-		sshd_wait_log "$SSHD_DIR"
-		case $? in
+		sshd_st=0
+		sshd_wait_log "$SSHD_DIR" || sshd_st=$?
+		case $sshd_st in
 		0) break ;;
 		1) sshd_stop ;;
 		*)
-			SSHD_WHY="sshd did not start: $(grep -v '^$' "$SSHD_DIR/sshd.log" | head -n 1)"
+			sshd_said=$(tr -d '\r' <"$SSHD_DIR/sshd.log" | grep -v '^$' | head -n 1)
+			SSHD_WHY="$SSHD_SBIN did not start: ${sshd_said:-it exited, saying nothing}"
 			sshd_stop
 			return 1
 			;;
@@ -181,13 +186,13 @@ sshd_start() {
 
 sshd_stop() {
 	[ -n "${SSHD_PID-}" ] || return 0
-	kill -TERM "$SSHD_PID" 2>/dev/null
+	kill -TERM "$SSHD_PID" 2>/dev/null || :
 	sshd_st_i=100
 	while [ "$sshd_st_i" -gt 0 ] && sshd_alive; do
 		sleep 0.05
 		sshd_st_i=$((sshd_st_i - 1))
 	done
-	kill -KILL "$SSHD_PID" 2>/dev/null
-	wait "$SSHD_PID" 2>/dev/null
+	kill -KILL "$SSHD_PID" 2>/dev/null || :
+	wait "$SSHD_PID" 2>/dev/null || :
 	SSHD_PID=
 }
