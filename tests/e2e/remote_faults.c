@@ -58,7 +58,7 @@ static void gate(void)
 		REQUIRE(wait_file("far-started", 60), "no far item started within 60 s");
 }
 
-static const int range[200] = { 0 };
+static const int range[60] = { 0 };
 
 TEST_P(quick, item, range)
 {

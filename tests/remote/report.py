@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""tests/remote/report.py CHECK JSON [ARG...] - reads herd's --json reports
-for tests/e2e/remote_*.sh and prints one answer line: "ok", or a value, or
-what is wrong. The scripts compare the line with what they expect.
+"""tests/remote/report.py 'CHECK|JSON|ARG...' ... - reads herd's --json
+reports for tests/e2e/remote_*.sh and prints one answer line per check, in
+order: "ok", or a value, or what is wrong (several lines of an answer are
+joined by " | "). The scripts compare each line with what they expect. One
+call does all the checks of a run: starting python3 costs more than checking.
 
   outcomes JSON            "crashed=1 passed=199": the outcomes and their counts
   once JSON IDS            ok when every id listed in the file IDS (one a line)
@@ -91,14 +93,18 @@ def same(path, want_path):
     return "%d ids differ; %s" % (len(diff), "; ".join(diff[:3]))
 
 
+CHECKS = {"outcomes": outcomes, "once": once, "summary": summary, "where": where,
+          "messages": messages, "reruns": reruns, "same": same}
+
+
 def main():
-    check, args = sys.argv[1], sys.argv[2:]
-    try:
-        out = {"outcomes": outcomes, "once": once, "summary": summary, "where": where,
-               "messages": messages, "reruns": reruns, "same": same}[check](*args)
-    except (OSError, ValueError, KeyError) as e:
-        out = "unreadable report: %r" % e
-    print(out)
+    for spec in sys.argv[1:]:
+        check, *args = spec.split("|")
+        try:
+            out = CHECKS[check](*args)
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            out = "cannot check %r: %r" % (spec, e)
+        print(out.replace("\n", " | "))
 
 
 if __name__ == "__main__":
