@@ -2,8 +2,8 @@
  * remote_hostile.c - ids, messages, output and board values made of what a
  * shell would execute. Each payload, pasted into a shell command line bare,
  * in single quotes or in double quotes, creates a canary file:
- * $HERD_CANARY.<kind>, or herd-canary.<kind> in the shell's working
- * directory where HERD_CANARY is unset. An id cannot hold a blank (libherd
+ * $E2E_CANARY.<kind>, or herd-canary.<kind> in the shell's working
+ * directory where E2E_CANARY is unset. An id cannot hold a blank (libherd
  * writes '_' for it), so the payloads use ${IFS} instead. remote_ssh.sh
  * runs them on remote workers and checks that no canary ever appears.
  */
@@ -16,7 +16,7 @@
 
 #include "e2e.h"
 
-#define CANARY(kind) "touch${IFS}${HERD_CANARY:-herd-canary}." kind
+#define CANARY(kind) "touch${IFS}${E2E_CANARY:-herd-canary}." kind
 
 static const char *const payloads[] = {
 	";" CANARY("semi") ";",
@@ -66,5 +66,5 @@ TEST(hostile, where)
 	char cwd[4096];
 
 	REQUIRE(getcwd(cwd, sizeof cwd) != NULL);
-	e2e_log("cwd.log", "%s %s\n", getenv("HERD_E2E_SSH") ? "far" : "near", cwd);
+	e2e_log("cwd.log", "%s %s\n", getenv("E2E_SSH") ? "far" : "near", cwd);
 }

@@ -8,7 +8,7 @@
  * "pool.log" (in E2E_DIR, or the working directory: the far side's is the
  * script's folder) one line
  *   KIND <start ns> <end ns> <worker> <worker count> near|far <board value>
- * KIND SETUP, TEARDOWN or ITEM; "far" when sshd started it (HERD_E2E_SSH).
+ * KIND SETUP, TEARDOWN or ITEM; "far" when sshd started it (E2E_SSH).
  * Both sides are this machine: their CLOCK_MONOTONIC times compare. A far
  * item leaves "far-started"; with E2E_GATE set, a near item first waits for
  * it (bounded), so that the local worker cannot run everything before the
@@ -51,7 +51,7 @@ TEST_P(outcome, even, numbers) { CHECK_EQ(*(const int *)herd_param() % 2, 0); }
 
 static const char *side(void)
 {
-	return getenv("HERD_E2E_SSH") ? "far" : "near";
+	return getenv("E2E_SSH") ? "far" : "near";
 }
 
 static void pool_log(const char *kind, long long t0, const char *value)
@@ -96,7 +96,7 @@ static int far_started(void)
 
 static void gate(void)
 {
-	if (getenv("HERD_E2E_SSH"))
+	if (getenv("E2E_SSH"))
 		e2e_log("far-started", "%s\n", herd_worker_id());
 	else if (getenv("E2E_GATE"))
 		REQUIRE(far_started(), "no far item started within 60 s");

@@ -21,12 +21,23 @@ t_init remote_ssh
 herd=$HERD_BUILD/herd
 [ -x "$herd" ] || t_bail "the controller is built" "$herd" "no such file"
 command -v python3 >/dev/null 2>&1 || t_bail "python3 is there" "python3" "not found"
-report() { python3 "$HERD_SRC/tests/remote/report.py" "$@"; }
+# python3's own path: a version manager's python3 on PATH may be a script
+# that takes seconds to start.
+py=$(python3 -c 'import sys; print(sys.executable)')
+
+# checks 'CHECK|ARG...' ...: a run's report checks in one python3
+# (tests/remote/report.py); answer N prints the N-th answer.
+checks() {
+	"$py" "$HERD_SRC/tests/remote/report.py" "$@" >"$T_WORK/answers" 2>&1
+}
+answer() {
+	sed -n "$1p" "$T_WORK/answers"
+}
 
 # Canaries: where a payload would leave one if a shell ever ran it.
-HERD_CANARY=$T_WORK/canary
-export HERD_CANARY
-SSHD_SETENV="HERD_CANARY=$HERD_CANARY"
+E2E_CANARY=$T_WORK/canary
+export E2E_CANARY
+SSHD_SETENV="E2E_CANARY=$E2E_CANARY"
 mkdir "$T_WORK/sshd" || t_bail "make the sshd folder" "a folder" "mkdir failed"
 if ! sshd_start "$T_WORK/sshd"; then
 	t_skip "remote workers over ssh" "$SSHD_WHY"
@@ -63,9 +74,9 @@ if grep -q "unknown option '--tx'" "$T_ERR"; then
 fi
 t_status 1 "ssh: exit 1, as locally"
 t_eq "$(t_closing | sed 's/ in [0-9.]*s / in Ts /')" "$want_summary" "ssh: the closing line is local's"
-t_eq "$(report same "$T_WORK/ssh.json" "$T_WORK/local.json")" ok \
-	"ssh: the JSON report gives every item local's outcome, message and output"
-t_eq "$(report summary "$T_WORK/ssh.json")" ok "ssh: the JSON summary agrees with its tests"
+checks "same|$T_WORK/ssh.json|$T_WORK/local.json" "summary|$T_WORK/ssh.json"
+t_eq "$(answer 1)" ok "ssh: the JSON report gives every item local's outcome, message and output"
+t_eq "$(answer 2)" ok "ssh: the JSON summary agrees with its tests"
 t_match out "^herd [^ ]+ -- 2 workers \(127\.0\.0\.1(:$port)? 2\), " \
 	"ssh: the header lists the host and its 2 workers"
 t_match err "^herd: 127\.0\.0\.1(:$port)?: sending .*rssh \($(wc -c <"$bin") bytes\)\$" \
@@ -90,7 +101,8 @@ else
 fi
 t_run "$herd" --tx "$tx" --json "$T_WORK/ssh2.json" "$bin"
 t_status 1 "second run: exit 1"
-t_eq "$(report same "$T_WORK/ssh2.json" "$T_WORK/local.json")" ok "second run: the same report"
+checks "same|$T_WORK/ssh2.json|$T_WORK/local.json"
+t_eq "$(answer 1)" ok "second run: the same report"
 t_nomatch err "sending" "second run: nothing sent"
 t_eq "$(find "$cache" -type f | wc -l)" 1 "second run: still one file in the cache"
 
@@ -98,7 +110,8 @@ t_eq "$(find "$cache" -type f | wc -l)" 1 "second run: still one file in the cac
 rm -f "$T_WORK/pool.log" "$T_WORK/far-started"
 t_run env E2E_GATE=1 "$herd" -n 1 --tx "$tx" -k pool --json "$T_WORK/mixed.json" "$bin"
 t_status 0 "mixed: exit 0"
-t_eq "$(report outcomes "$T_WORK/mixed.json")" passed=30 "mixed: the 30 pool items passed"
+checks "outcomes|$T_WORK/mixed.json"
+t_eq "$(answer 1)" passed=30 "mixed: the 30 pool items passed"
 t_match out "^herd [^ ]+ -- 3 workers \(local 1, 127\.0\.0\.1(:$port)? 2\), " \
 	"mixed: the header lists the local worker and the host's"
 cat >"$T_WORK/pool.py" <<'EOF'
@@ -112,13 +125,13 @@ tear = [e for e in ev if e[0] == "TEARDOWN"]
 if setup and tear and items:
     ok = int(setup[0][2]) <= items[0][0] and items[-1][1] <= int(tear[0][1])
     print("order", "ok" if ok else "an item outside the fixture's life")
-    value = set(e[7] for e in ev if e[0] == "ITEM")
-    print("board", "ok" if value == {setup[0][7]} else "read %s, set %s" % (value, setup[0][7]))
+    value = set(e[6] for e in ev if e[0] == "ITEM")
+    print("board", "ok" if value == {setup[0][6]} else "read %s, set %s" % (value, setup[0][6]))
 over = sum(1 for a, b in zip(items, items[1:]) if b[0] < a[1])
 print("lock", "ok" if not over else "%d overlaps" % over)
 print("sides", " ".join(sorted(set("%s/%s/%s" % (e[3], e[4], e[5]) for e in ev if e[0] == "ITEM"))))
 EOF
-python3 "$T_WORK/pool.py" "$T_WORK/pool.log" >"$T_WORK/pool.out" 2>&1
+"$py" "$T_WORK/pool.py" "$T_WORK/pool.log" >"$T_WORK/pool.out" 2>&1
 t_has "$T_WORK/pool.out" "counts 1 1 30" "mixed: the global fixture set up once, torn down once, 30 items"
 t_has "$T_WORK/pool.out" "order ok" "mixed: set up before every item, torn down after every one"
 t_has "$T_WORK/pool.out" "board ok" "mixed: every item read the board value the setup published"
@@ -129,12 +142,13 @@ t_match "$T_WORK/pool.out" '^sides .*far' "mixed: the host ran items"
 
 # --- shell payloads everywhere: nothing runs, the report is local's ---
 t_build hostile tests/e2e/remote_hostile.c
-# payload KIND: a name for a file or folder that runs three commands in a
-# shell that meets it unquoted, single-quoted or double-quoted.
+# payload KIND: a name for a folder that runs commands in a shell meeting it
+# bare (KIND1-3), in single quotes (KIND4) or in double quotes (KIND2, 3, 5),
+# with its quotes balanced in each case, and a newline.
 payload() {
-	# shellcheck disable=SC2016 # the $ are the payload's
-	printf ';touch${IFS}${HERD_CANARY:-herd-canary}.%s1;$(touch${IFS}${HERD_CANARY:-herd-canary}.%s2)`touch${IFS}${HERD_CANARY:-herd-canary}.%s3`'"'"';touch${IFS}${HERD_CANARY:-herd-canary}.%s4;"\nnl' \
-		"$1" "$1" "$1" "$1"
+	# shellcheck disable=SC2016 # the $ and ` are the payload's
+	printf '%s' ';touch${IFS}${E2E_CANARY:-herd-canary}.'"$1"'1;$(touch${IFS}${E2E_CANARY:-herd-canary}.'"$1"'2)`touch${IFS}${E2E_CANARY:-herd-canary}.'"$1"'3`'"'"';touch${IFS}${E2E_CANARY:-herd-canary}.'"$1"'4;'"'"'";touch${IFS}${E2E_CANARY:-herd-canary}.'"$1"'5;"
+#'
 }
 bdir=$T_WORK/b$(payload bin)
 cdir=$T_WORK/c$(payload cd)
@@ -145,25 +159,27 @@ if ! { cp "$T_WORK/hostile" "$hbin" && ln -s "$herd" "$hdir/herd"; }; then
 	t_bail "place the hostile binary and herd" "files" "cp or ln failed"
 fi
 
-# The payloads are live: pasted into sh -c bare or in either quotes, each
-# leaves its canary (here named proof.*).
+# The payloads are live: met by sh -c bare or in either quotes, the ids' and
+# the folders' leave their canaries (here named proof.*).
 "$T_WORK/hostile" --list -k passes | sed 's/.*passes\[\(.*\)\]$/\1/' >"$T_WORK/payloads"
-for d in "$bdir" "$cdir" "$hdir"; do printf '%s\n' "${d##*/}" | tr '\n' ' ' >>"$T_WORK/payloads"; echo >>"$T_WORK/payloads"; done
 (
 	cd "$T_WORK" || exit
-	HERD_CANARY=$T_WORK/proof
+	E2E_CANARY=$T_WORK/proof
+	live() {
+		sh -c "true $1" 2>/dev/null
+		sh -c "true '$1'" 2>/dev/null
+		sh -c "true \"$1\"" 2>/dev/null
+	}
 	while IFS= read -r p; do
-		sh -c "true $p" 2>/dev/null
-		sh -c "true '$p'" 2>/dev/null
-		sh -c "true \"$p\"" 2>/dev/null
+		live "$p"
 	done <"$T_WORK/payloads"
-	# The folders' newline: meets a shell as a command line's end.
 	for d in "$bdir" "$cdir" "$hdir"; do
-		sh -c "cd $d" 2>/dev/null
+		live "$d"
 	done
 ) </dev/null
-t_eq "$(find "$T_WORK" -maxdepth 1 -name 'proof.*' | sed 's/.*proof\.//; s/[0-9]$//' | sort -u | tr '\n' ' ')" \
-	"back bin cd dollar dquote herd pipe semi squote " "payloads: each one runs in a naive shell"
+t_eq "$(find "$T_WORK" -maxdepth 1 -name 'proof.*' | sed 's/.*proof\.//' | sort | tr '\n' ' ')" \
+	"back bin1 bin2 bin3 bin4 bin5 cd1 cd2 cd3 cd4 cd5 dollar dquote herd1 herd2 herd3 herd4 herd5 pipe semi squote " \
+	"payloads: each one runs in a naive shell"
 rm -f "$T_WORK"/proof.*
 
 rm -f "$T_WORK/cwd.log" "$cdir/cwd.log"
@@ -171,8 +187,9 @@ t_run "$herd" -n 2 --json "$T_WORK/hlocal.json" "$hbin"
 t_status 1 "hostile, local: exit 1"
 t_run "$herd" --tx "2*ssh=127.0.0.1:$port//chdir=$cdir//herd=$hdir/herd" --json "$T_WORK/hssh.json" "$hbin"
 t_status 1 "hostile, ssh: exit 1"
-t_eq "$(report same "$T_WORK/hssh.json" "$T_WORK/hlocal.json")" ok "hostile, ssh: the report is local's"
-t_eq "$(report outcomes "$T_WORK/hssh.json")" "failed=7 passed=15" "hostile, ssh: 7 failed, 15 passed"
+checks "same|$T_WORK/hssh.json|$T_WORK/hlocal.json" "outcomes|$T_WORK/hssh.json"
+t_eq "$(answer 1)" ok "hostile, ssh: the report is local's"
+t_eq "$(answer 2)" "failed=7 passed=15" "hostile, ssh: 7 failed, 15 passed"
 t_eq "$(cat "$cdir/cwd.log" 2>&1)" "far $cdir" "hostile, ssh: the tests ran in the chdir= folder"
 t_eq "$(canaries)" "" "hostile, ssh: no canary anywhere"
 
@@ -183,7 +200,8 @@ t_run "$herd" -n 1 --tx "ssh=127.0.0.1:$closed" --tx "$tx" -k pool --json "$T_WO
 t_status 0 "closed port: exit 0, the others ran everything"
 t_match err "^herd: lost connection to 127\.0\.0\.1(:$closed)?: ssh exited with status 255" \
 	"closed port: one line says the host is lost"
-t_eq "$(report outcomes "$T_WORK/lost.json")" passed=30 "closed port: the 30 items passed"
+checks "outcomes|$T_WORK/lost.json"
+t_eq "$(answer 1)" passed=30 "closed port: the 30 items passed"
 
 # --- HERD_SSH replaces ssh ---
 printf '#!/bin/sh\necho "$@" >>"%s/herd_ssh.log"\nexec "%s/sshd/bin/ssh" "$@"\n' "$T_WORK" "$T_WORK" \

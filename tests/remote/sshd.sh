@@ -16,7 +16,7 @@
 #
 # HERD_SSHD names another sshd binary (e.g. /bin/false, to see the skip).
 #
-# The far side's sessions get XDG_CACHE_HOME=DIR/cache and HERD_E2E_SSH=1
+# The far side's sessions get XDG_CACHE_HOME=DIR/cache and E2E_SSH=1
 # (sshd's SetEnv), and the VAR=VALUE words of SSHD_SETENV: a test never fills
 # the user's own cache, and a test binary can tell that it runs behind sshd.
 # DIR/bin/ssh logs each command line it is given to DIR/ssh.log, one argument
@@ -71,7 +71,7 @@ AllowAgentForwarding no
 PermitTunnel no
 MaxStartups 64
 MaxSessions 64
-SetEnv XDG_CACHE_HOME=$1/cache HERD_E2E_SSH=1 ${SSHD_SETENV-}
+SetEnv XDG_CACHE_HOME=$1/cache E2E_SSH=1 ${SSHD_SETENV-}
 LogLevel VERBOSE
 EOF
 	printf '[127.0.0.1]:%s %s\n' "$2" "$(cut -d' ' -f1,2 "$1/host_key.pub")" \
