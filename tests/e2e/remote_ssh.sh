@@ -106,10 +106,16 @@ t_eq "$(answer 1)" ok "second run: the same report"
 t_nomatch err "sending" "second run: nothing sent"
 t_eq "$(find "$cache" -type f | wc -l)" 1 "second run: still one file in the cache"
 
-# --- a mixed pool: -n 1 and the host ---
+# --- a mixed pool: -n 1 and the host; HERD_SSH in place of ssh ---
+printf '#!/bin/sh\necho "$@" >>"%s/herd_ssh.log"\nexec "%s/sshd/bin/ssh" "$@"\n' "$T_WORK" "$T_WORK" \
+	>"$T_WORK/my-ssh"
+chmod +x "$T_WORK/my-ssh"
 rm -f "$T_WORK/pool.log" "$T_WORK/far-started"
-t_run env E2E_GATE=1 "$herd" -n 1 --tx "$tx" -k pool --json "$T_WORK/mixed.json" "$bin"
+t_run env E2E_GATE=1 HERD_SSH="$T_WORK/my-ssh -o LogLevel=ERROR" \
+	"$herd" -n 1 --tx "$tx" -k pool --json "$T_WORK/mixed.json" "$bin"
 t_status 0 "mixed: exit 0"
+t_has "$T_WORK/herd_ssh.log" "-o LogLevel=ERROR -T -o BatchMode=yes -p $port 127.0.0.1 --" \
+	"mixed: HERD_SSH's command and words ran, before herd's arguments"
 checks "outcomes|$T_WORK/mixed.json"
 t_eq "$(answer 1)" passed=30 "mixed: the 30 pool items passed"
 t_match out "^herd [^ ]+ -- 3 workers \(local 1, 127\.0\.0\.1(:$port)? 2\), " \
@@ -202,15 +208,6 @@ t_match err "^herd: lost connection to 127\.0\.0\.1(:$closed)?: ssh exited with 
 	"closed port: one line says the host is lost"
 checks "outcomes|$T_WORK/lost.json"
 t_eq "$(answer 1)" passed=30 "closed port: the 30 items passed"
-
-# --- HERD_SSH replaces ssh ---
-printf '#!/bin/sh\necho "$@" >>"%s/herd_ssh.log"\nexec "%s/sshd/bin/ssh" "$@"\n' "$T_WORK" "$T_WORK" \
-	>"$T_WORK/my-ssh"
-chmod +x "$T_WORK/my-ssh"
-t_run env HERD_SSH="$T_WORK/my-ssh -o LogLevel=ERROR" "$herd" --tx "$tx" -k pool --json "$T_WORK/hs.json" "$bin"
-t_status 0 "HERD_SSH: exit 0"
-t_has "$T_WORK/herd_ssh.log" "-o LogLevel=ERROR -T -o BatchMode=yes -p $port 127.0.0.1 --" \
-	"HERD_SSH: its command and words ran, before herd's arguments"
 
 sshd_stop
 t_finish
