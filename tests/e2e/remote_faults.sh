@@ -250,18 +250,22 @@ t_match all "^\[[^]]+\] hello from a chatty login" "chatter before the greeting:
 fresh
 t_run "$herd" --tx "cmd=false" --tx "cmd=sh -c 'exit 5'" -k quick --json "$json" "$bin"
 t_status 3 "all hosts lost at the start: exit 3"
-t_match err "^herd: no workers left" "all hosts lost at the start: one line says so"
+t_match err "^herd: no workers left: every host was lost\$" "all hosts lost at the start: one line says so"
+t_eq "$(cat "$T_OUT")" "" "all hosts lost at the start: no header, no summary"
+t_eq "$(ls "$json" 2>/dev/null)" "" "all hosts lost at the start: no report file"
 t_count err "^herd: lost connection to " 2 "all hosts lost at the start: one line per host"
 
 fresh
 t_run "$herd" --tx "cmd=$py $cut 3 env E2E_FAR=1 sh -c$relay" -k quick --json "$json" "$bin"
 t_status 3 "the only host cut: exit 3"
-checks "once|$json|$T_WORK/quick.ids" "outcomes|$json"
+checks "once|$json|$T_WORK/quick.ids" "outcomes|$json" "allsay|$json|not-run|not run: no workers left"
 t_eq "$(answer 1)" ok "the only host cut: every item has one outcome"
+t_eq "$(answer 3)" ok "the only host cut: each item not run says no worker was left"
 answer_match 2 '^crashed=1 not-run=[0-9]+ passed=[0-9]+$' \
 	"the only host cut: the held item crashed, the ones that ran passed, the rest not-run"
 notrun=$(answer 2 | sed 's/.*not-run=\([0-9]*\).*/\1/')
-t_match err "^herd: no workers left: $notrun items not run\$" "the only host cut: one line counts the items not run"
+t_match err "^herd: no workers left for $notrun item\(s\): not run\$" \
+	"the only host cut: one line counts the items not run"
 t_summary "1 crashed, [0-9]+ passed, $notrun not run, 1 deselected" "the only host cut: the closing line"
 
 # --- a shipped binary whose shared library the far side lacks ---

@@ -77,14 +77,14 @@ t_eq "$(t_closing | sed 's/ in [0-9.]*s / in Ts /')" "$want_summary" "ssh: the c
 checks "same|$T_WORK/ssh.json|$T_WORK/local.json" "summary|$T_WORK/ssh.json"
 t_eq "$(answer 1)" ok "ssh: the JSON report gives every item local's outcome, message and output"
 t_eq "$(answer 2)" ok "ssh: the JSON summary agrees with its tests"
-t_match out "^herd [^ ]+ -- 2 workers \(127\.0\.0\.1(:$port)? 2\), " \
+t_match out "^herd [^ ]+ -- 2 workers \(127\.0\.0\.1:$port 2\), " \
 	"ssh: the header lists the host and its 2 workers"
-t_match err "^herd: 127\.0\.0\.1(:$port)?: sending .*rssh \($(wc -c <"$bin") bytes\)\$" \
+t_match err "^herd: 127\.0\.0\.1:$port: sending .*rssh \($(wc -c <"$bin") bytes\)\$" \
 	"ssh: the first run sends the binary, its size said"
 t_eq "$(awk '$1 == "ITEM" { print $4, $5, $6 }' "$T_WORK/pool.log" | sort -u | tr '\n' ' ')" \
 	"gw0 2 far gw1 2 far " "ssh: the items ran behind sshd, as gw0 and gw1 of 2"
-# The documented command line: ssh -T -o BatchMode=yes -p PORT HOST -- SCRIPT.
-printf '%s\n' -T -o BatchMode=yes -p "$port" 127.0.0.1 -- \
+# The documented command line: ssh -T -o BatchMode=yes -p PORT -- HOST SCRIPT.
+printf '%s\n' -T -o BatchMode=yes -p "$port" -- 127.0.0.1 \
 	"cd '$T_WORK' && exec '$herd' --remote-worker" "" >"$T_WORK/ssh.want"
 awk 'BEGIN { RS = ""; ORS = "\n\n" } NR == 2' "$T_WORK/sshd/ssh.log" >"$T_WORK/ssh.got"
 t_same "$T_WORK/ssh.got" "$T_WORK/ssh.want" "ssh: herd ran ssh with the documented arguments"
@@ -114,11 +114,11 @@ rm -f "$T_WORK/pool.log" "$T_WORK/far-started"
 t_run env E2E_GATE=1 HERD_SSH="$T_WORK/my-ssh -o LogLevel=ERROR" \
 	"$herd" -n 1 --tx "$tx" -k pool --json "$T_WORK/mixed.json" "$bin"
 t_status 0 "mixed: exit 0"
-t_has "$T_WORK/herd_ssh.log" "-o LogLevel=ERROR -T -o BatchMode=yes -p $port 127.0.0.1 --" \
+t_has "$T_WORK/herd_ssh.log" "-o LogLevel=ERROR -T -o BatchMode=yes -p $port -- 127.0.0.1 " \
 	"mixed: HERD_SSH's command and words ran, before herd's arguments"
 checks "outcomes|$T_WORK/mixed.json"
 t_eq "$(answer 1)" passed=30 "mixed: the 30 pool items passed"
-t_match out "^herd [^ ]+ -- 3 workers \(local 1, 127\.0\.0\.1(:$port)? 2\), " \
+t_match out "^herd [^ ]+ -- 3 workers \(local 1, 127\.0\.0\.1:$port 2\), " \
 	"mixed: the header lists the local worker and the host's"
 cat >"$T_WORK/pool.py" <<'EOF'
 import sys
@@ -204,7 +204,7 @@ closed=$(sshd_free_port)
 rm -f "$T_WORK/far-started"
 t_run "$herd" -n 1 --tx "ssh=127.0.0.1:$closed" --tx "$tx" -k pool --json "$T_WORK/lost.json" "$bin"
 t_status 0 "closed port: exit 0, the others ran everything"
-t_match err "^herd: lost connection to 127\.0\.0\.1(:$closed)?: ssh exited with status 255" \
+t_match err "^herd: lost connection to 127\.0\.0\.1:$closed: ssh exited with status 255" \
 	"closed port: one line says the host is lost"
 checks "outcomes|$T_WORK/lost.json"
 t_eq "$(answer 1)" passed=30 "closed port: the 30 items passed"

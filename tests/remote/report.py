@@ -11,6 +11,7 @@ call does all the checks of a run: starting python3 costs more than checking.
   summary JSON             ok when the summary's counts are the tests' outcomes
   where JSON OUTCOME       "gw1": the sorted workers of the items with OUTCOME
   messages JSON OUTCOME    the items with OUTCOME as "ID<TAB>MESSAGE", one a line
+  allsay JSON OUTCOME TEXT ok when every item with OUTCOME has TEXT in its message
   reruns JSON              the items rerun as "ID OUTCOME WORKER RERUNS"
   same JSON WANT_JSON      ok when both reports give each id the same fields
                            (outcome, message, output, reruns, file, line,
@@ -65,6 +66,12 @@ def messages(path, outcome):
                      for t in tests(path) if t["outcome"] == outcome)
 
 
+def allsay(path, outcome, text):
+    bad = [t["id"] for t in tests(path)
+           if t["outcome"] == outcome and text not in (t.get("message") or "")]
+    return "ok" if not bad else "%d do not say %r, e.g. %s" % (len(bad), text, bad[0])
+
+
 def reruns(path):
     return "\n".join("%s %s %s %d" % (t["id"], t["outcome"], t["worker"], t.get("reruns", 0))
                      for t in tests(path) if t.get("reruns", 0))
@@ -94,7 +101,7 @@ def same(path, want_path):
 
 
 CHECKS = {"outcomes": outcomes, "once": once, "summary": summary, "where": where,
-          "messages": messages, "reruns": reruns, "same": same}
+          "messages": messages, "allsay": allsay, "reruns": reruns, "same": same}
 
 
 def main():
