@@ -22,6 +22,7 @@ enum dist { DIST_LOAD, DIST_LOADSCOPE, DIST_LOADFILE, DIST_LOADGROUP,
 
 struct binary;
 struct citem;
+struct host;
 
 /*
  * What one worker process ran, in order (--isolation none): an item that
@@ -161,6 +162,7 @@ struct binary {
 	int parked;		/* 1 + the slot whose listed worker of it waits; 0 none */
 	double startup;		/* seconds from its start to its list, measured */
 	uint64_t hash;		/* of its list's ids (docs/protocol.md) */
+	char content[33];	/* its bytes' XXH3-128 in hex, for remote hosts; "" until needed */
 };
 
 /*
@@ -196,6 +198,10 @@ struct worker {
 	char *garbage;		/* why we killed it for a protocol error */
 	double spawned;		/* when it was started */
 	struct hist *hist;	/* what this process ran (none isolation) */
+	struct host *host;	/* where it runs: NULL here, else its process has no pid here */
+	uint32_t chan;		/* its channel on the host's stream */
+	char *why_remote;	/* why a remote worker died: its host was lost, or it could not start */
+	int host_lost;		/* it died with its host: no crash of its own */
 };
 
 /* Named states: a process is there; it lists its binary; it may be sent items. */
@@ -277,6 +283,9 @@ struct ctl {
 	double t0;
 	double status_at;	/* when the live status was last drawn */
 	int plugin_order;	/* a plugin ordered the items: keep its order */
+	struct host *hosts;	/* --tx's remote hosts */
+	size_t nhosts;
+	double tx_timeout;	/* --tx-timeout */
 	size_t deselected_by_plugin;
 };
 

@@ -27,6 +27,7 @@
 #include "merge.h"
 #include "project.h"
 #include "quote.h"
+#include "remote.h"
 #include "report_json.h"
 #include "report_tap.h"
 #include "plugin.h"
@@ -45,6 +46,9 @@ static const char usage_text[] =
 "  -n N|auto|logical    number of workers (default auto: physical cores, or\n"
 "                       HERD_NUM_WORKERS; logical: CPUs); -n 0 runs one worker\n"
 "  --maxprocesses N     at most N workers\n"
+"  --tx SPEC            workers elsewhere: N*popen, N*ssh=[user@]host[:port],\n"
+"                       N*cmd=COMMAND, then //chdir=DIR, //herd=PATH (repeatable)\n"
+"  --tx-timeout S       a silent remote host is lost after S seconds (default 30)\n"
 "  --dist MODE          load (default), loadscope, loadfile, loadgroup,\n"
 "                       worksteal, each or no\n"
 "  --isolation MODE     fork (default): each test in its own process;\n"
@@ -258,6 +262,7 @@ struct args {
 	char **paths;
 	size_t npaths;
 	int nworkers, maxprocesses;
+	int tx, tx_local;	/* --tx given; its popen workers */
 };
 
 static void
@@ -280,6 +285,13 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			a->nworkers = parse_workers(arg[2] ? arg + 2 : hd_opt_value(argc, argv, &i, NULL));
 		} else if (!strcmp(name, "--numprocesses")) {
 			a->nworkers = parse_workers(hd_opt_value(argc, argv, &i, eq));
+		} else if (!strcmp(name, "--tx")) {
+			hosts_add_spec(c, hd_opt_value(argc, argv, &i, eq), &a->tx_local);
+			a->tx = 1;
+		} else if (!strcmp(name, "--tx-timeout")) {
+			c->tx_timeout = hd_opt_seconds("--tx-timeout", hd_opt_value(argc, argv, &i, eq));
+			if (c->tx_timeout <= 0)
+				hd_usage_error("--tx-timeout takes seconds above 0, not '%s'", "0");
 		} else if (!strcmp(name, "--maxprocesses")) {
 			a->maxprocesses = hd_opt_count("--maxprocesses", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--dist")) {
@@ -1791,7 +1803,7 @@ static char **all;
 static int
 run(int argc, char **argv)
 {
-	char header[256];
+	char header[512], *hosts;
 	size_t nall = 0, i, collected;
 	int status;
 	const char *env;
@@ -1800,6 +1812,8 @@ run(int argc, char **argv)
 	hd_progname = "herd";
 	if (argc > 1 && !strcmp(argv[1], "merge"))
 		return hd_merge_main(argc - 1, argv + 1);
+	if (argc == 2 && !strcmp(argv[1], "--remote-worker"))
+		return relay_main();
 	if (argc > 1 && (verbo.verb = verb_of(argv[1]))) {
 		if (verbo.verb == VERB_MARKERS)
 			return verb_markers();
@@ -1811,6 +1825,7 @@ run(int argc, char **argv)
 	c.collect_timeout = 60;
 	c.capture = 1;
 	c.max_restart = -1;
+	c.tx_timeout = 30;
 	c.durations = -1;
 	c.color = -1;
 	a.nworkers = -1;
@@ -1875,14 +1890,15 @@ run(int argc, char **argv)
 		return HD_EXIT_USAGE;
 	}
 	if (a.nworkers < 0)
-		a.nworkers = parse_workers("auto");
+		a.nworkers = a.tx ? 0 : parse_workers("auto");	/* --tx says where, alone */
 	rep_c = &c;
 	plug_session(&c, ini_dir);
 	if (plug_configure() < 0)
 		return HD_EXIT_INTERNAL;
 	if (opt_auto && plug_auto_num_workers(&a.nworkers) < 0)
 		return HD_EXIT_INTERNAL;
-	c.nslots = a.nworkers == 0 ? 1 : a.nworkers;
+	c.nslots = a.tx ? hosts_layout(&c, a.nworkers + a.tx_local) :
+		   a.nworkers == 0 ? 1 : a.nworkers;
 	if (c.dist == DIST_NO)
 		c.nslots = 1;
 	if (a.maxprocesses > 0 && c.nslots > a.maxprocesses)
@@ -1926,6 +1942,7 @@ run(int argc, char **argv)
 	plug_setupnodes(&c);
 	if (plug_failed())
 		return HD_EXIT_INTERNAL;
+	hosts_connect(&c);
 	status = ctl_collect(&c);
 	if (status)
 		return status;
@@ -1989,10 +2006,13 @@ run(int argc, char **argv)
 	c.term.durations = c.durations;
 	c.term.color = c.color >= 0 ? c.color : hd_term_want_color(1);
 	c.term.live = isatty(1) && !c.tap && !c.quiet && getenv("TERM") && strcmp(getenv("TERM"), "dumb");
-	snprintf(header, sizeof(header), "herd %s -- %d worker%s, --dist %s, isolation %s",
-		 VERSION, c.nslots, c.nslots == 1 ? "" : "s",
+	hosts = hosts_summary(&c);
+	snprintf(header, sizeof(header), "herd %s -- %d worker%s%s%s%s, --dist %s, isolation %s",
+		 VERSION, c.nslots, c.nslots == 1 ? "" : "s", hosts ? " (" : "", hosts ? hosts : "",
+		 hosts ? ")" : "",
 		 (const char *[]){ "load", "loadscope", "loadfile", "loadgroup", "worksteal",
 				   "each", "no" }[c.dist], c.isolation_none ? "none" : "fork");
+	free(hosts);
 	if (c.random_order)
 		snprintf(header + strlen(header), sizeof(header) - strlen(header),
 			 ", random order (--random-seed %lu)", c.random_seed);
@@ -2033,6 +2053,7 @@ main(int argc, char **argv)
 {
 	int status = run(argc, argv);
 
+	hosts_end(&c);
 	plug_unconfigure();
 	return plug_failed() ? HD_EXIT_INTERNAL : status;
 }

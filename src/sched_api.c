@@ -359,5 +359,13 @@ ctl_sched_check_stuck(struct ctl *c)
 			return;
 	}
 	snprintf(n, sizeof(n), "%zu", c->unsent);
+	for (i = 0; i < c->nslots; i++)
+		if (slot_down(c, i)) {
+			/* Not the scheduler's fault: the slots it meant them for are gone. */
+			fprintf(stderr, "herd: no workers left for %s item(s): not run\n", n);
+			c->stop_reason = xstrdup("not run: no workers left\n");
+			c->aborted = 1;
+			return;
+		}
 	sched_broke(c, "holds %s item(s) it gives no worker, with every worker idle%s", n, "");
 }
