@@ -63,6 +63,14 @@ t_status 0 "--task twice: exit 0"
 t_count "$T_WORK/ran" '::' 2 "--task 'fit[line]' --task ID: two items ran"
 t_count "$T_WORK/ran" '::(fit\[line\]|report)$' 2 "--task 'fit[line]' --task ID: those two"
 rm -f "$T_WORK/ran"
+# The binary's history (--lf, --ff) is the tests': a task run alone stays out of it.
+t_run "$bin" --cache-dir "$T_WORK/cache"
+t_run "$bin" --task clean --cache-dir "$T_WORK/cache"
+t_status 0 "--task with a cache: exit 0"
+cat "$T_WORK"/cache/v1/* >"$T_WORK/history" 2>/dev/null
+t_has "$T_WORK/history" "::check::plain" "the tests' run is in the history"
+t_lacks "$T_WORK/history" "::clean" "--task: the task's run is not"
+rm -f "$T_WORK/ran"
 t_run "$bin" --task nope
 t_status 4 "--task with an unknown name: usage error"
 t_count err '.' 1 "--task with an unknown name: one line"
