@@ -307,6 +307,7 @@ prune(struct search *s, size_t last)
 	size_t i = 0;
 	int r;
 
+	s->hi = 0;	/* the found ones alone fail it */
 	while (i < s->n && s->nfound > 1) {
 		if (!s->found[i] || i == last) {
 			i++;

@@ -46,11 +46,16 @@ t_status 0 "pair -k: found, exit 0"
 t_has out "over the 20 other selected tests" "pair -k: over -k's candidates"
 t_match out "^polluters: $(t_re "$src::pair::set") and $(t_re "$src::pair::arm"), together" \
 	"pair -k: names both"
+pair_runs=$(runs)
 t_run "$herd" --bisect "$src::pair::victim" --bisect-max-runs 5 -k pair "$bin"
 t_status 1 "--bisect-max-runs 5: gives up, exit 1"
 t_match out "^gave up after 5 runs \(--bisect-max-runs 5\): it still fails after the first [0-9]+ tests\$" \
 	"--bisect-max-runs 5: says so, and what it knows"
 t_count out "^step [0-9]*: " 3 "--bisect-max-runs 5: three steps after the two first runs"
+t_run "$herd" --bisect "$src::pair::victim" --bisect-max-runs $((${pair_runs:-3} - 1)) -k pair "$bin"
+t_status 1 "--bisect-max-runs one short: gives up, exit 1"
+t_match out "^gave up after [0-9]+ runs \(--bisect-max-runs [0-9]+\): it still fails after the 2 found so far: $(t_re "$src::pair::set") and $(t_re "$src::pair::arm")\$" \
+	"--bisect-max-runs one short: the pair is known, not yet that each is needed"
 t_run "$herd" --bisect "$src::pair::victim" --bisect-max-runs 1 "$bin"
 t_status 4 "--bisect-max-runs 1: a usage error"
 t_eq "$(cat "$T_ERR")" "herd: --bisect-max-runs must be at least 2 (see herd --help)" \
