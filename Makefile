@@ -15,6 +15,7 @@
 #	make bench-plugins	the plugin hook layer's cost to the controller
 #	make bench-memory	the controller's memory at a million items
 #	make bench-pytest	herd --pytest vs pytest and pytest-xdist
+#	make bench-remote	remote workers over ssh on loopback vs local ones
 #	make fuzz		libFuzzer on every parser of user input (clang)
 #
 # CC, CFLAGS, LDFLAGS, PREFIX and DESTDIR are the user's; WERROR= turns
@@ -246,6 +247,13 @@ bench-pytest: all
 	@HERD_BUILD=$(BUILD) sh bench/pytest.sh
 
 .PHONY: bench-pytest
+
+# Remote workers over a private sshd on loopback against local workers.
+bench-remote: all
+	@sh scripts/setup bench
+	@HERD_BUILD=$(BUILD) sh bench/remote.sh
+
+.PHONY: bench-remote
 
 # ---- install ----
 
