@@ -96,7 +96,7 @@ $(BUILD)/herd.pc: herd.pc.in Makefile
 # ---- the example suite ----
 
 EXAMPLES = $(BUILD)/examples/test_strbuf $(BUILD)/examples/test_failures \
-	$(BUILD)/examples/test_fakedb
+	$(BUILD)/examples/test_fakedb $(BUILD)/examples/pipeline
 
 $(BUILD)/examples/test_strbuf: examples/strbuf/test_strbuf.c examples/strbuf/strbuf.c \
 		examples/strbuf/strbuf.h include/herd.h $(LIBHERD_A)
@@ -114,6 +114,16 @@ $(BUILD)/examples/test_fakedb: examples/fakedb/test_fakedb.c examples/fakedb/fak
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -Iexamples/fakedb -o $@ \
 		examples/fakedb/test_fakedb.c examples/fakedb/fakedb.c $(LIBHERD_A)
+
+# The pipeline is compiled in its own folder, its project root (herd.ini
+# there), so that its node ids and the source files herd build hashes are
+# relative to that root: tasks.c::clean, not examples/pipeline/tasks.c::clean.
+PIPELINE_SRC = tasks.c test_pipeline.c
+
+$(BUILD)/examples/pipeline: $(PIPELINE_SRC:%=examples/pipeline/%) include/herd.h $(LIBHERD_A)
+	@mkdir -p $(@D)
+	cd examples/pipeline && $(CC) $(WARN) $(CFLAGS) $(SANFLAGS) -I$(CURDIR)/include \
+		-o $(CURDIR)/$@ $(PIPELINE_SRC) $(CURDIR)/$(LIBHERD_A) -lm
 
 # Example plugins (examples/plugins/NAME.c): each builds from include/ alone,
 # as a plugin written from docs/plugins.md does.
