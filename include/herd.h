@@ -4,14 +4,16 @@
  *	#include <herd.h>
  *
  *	TEST(math, add) { CHECK_EQ(add(2, 2), 4); }
+ *	TASK(clean, .depends_on = "raw.csv", .produces = "bld/clean.csv") { ... }
  *
- * Link with -lherd; the library supplies main(). Defining a TEST is enough to
- * register it: there is no list to maintain. The binary runs alone as a serial
- * runner (./t --help) and, started by the herd controller, as one of its workers.
+ * Link with -lherd; the library supplies main(). Defining a TEST or a TASK is
+ * enough to register it: there is no list to maintain. The binary runs alone
+ * as a serial runner of its tests (./t --help) and, started by the herd
+ * controller, as one of its workers, for tests and for herd build's tasks.
  *
  * The header compiles as C99, C11 and later, and as C++ (C++20 for the
- * designated options; they must then be written in the order struct herd_test
- * declares them). Every macro has a HERD_ name (HERD_TEST, HERD_CHECK_EQ);
+ * designated options; they must then be written in the order struct herd_test,
+ * or struct herd_task, declares them). Every macro has a HERD_ name (HERD_TEST, HERD_CHECK_EQ);
  * the short names (TEST, CHECK_EQ) are left out when HERD_NO_SHORT_NAMES is
  * defined before the include.
  */
@@ -78,6 +80,43 @@ struct herd_test {
 	int reruns;
 	/* TEST_P: writes a readable id for one element into buf, e.g. "empty". */
 	void (*param_id)(char *buf, size_t size, const void *param);
+	/*
+	 * Space-separated tasks herd runs first when they are out of date: a
+	 * task's name (each TASK_P instance of it), name[param] or its id.
+	 */
+	const char *after;
+};
+
+/*
+ * One TASK or TASK_P: a step of a workflow that makes files from files, run
+ * by herd build (docs/tasks.md). The first fields are filled in by the macro;
+ * the rest are the options, all zero by default. The path lists are
+ * space-separated and relative to the project root; a path cannot hold
+ * whitespace. In a TASK_P, {id} in a path stands for the instance's param id.
+ */
+struct herd_task {
+	const char *name;
+	const char *file;
+	int line;
+	void (*fn)(void);
+	const void *params;	/* TASK_P: the array, its element size and count */
+	size_t param_size;
+	size_t param_count;
+
+	const char *depends_on;	/* the files it reads */
+	const char *produces;	/* the files it must create or update */
+	const char *after;	/* tasks to run before it, as TEST's .after */
+	const char *marks;	/* persist, try_first, try_last, skip and any of the author's */
+	double timeout;		/* seconds; 0: the runner's --timeout */
+	const char *skip;	/* reason: the task is not run */
+	const char *fixtures;	/* space-separated fixture names */
+	const char *group;
+	enum herd_strategy strategy;
+	const char *resources;	/* "pg gpu:2": tokens of each resource */
+	int exclusive;		/* nothing else runs alongside */
+	int reruns;
+	/* TASK_P: writes a readable id for one element into buf: {id} and [id]. */
+	void (*param_id)(char *buf, size_t size, const void *param);
 };
 
 /*
@@ -122,6 +161,7 @@ struct herd_suite {
 void herd_register(const struct herd_test *t);
 void herd_register_fixture(const struct herd_fixture *f);
 void herd_register_suite(const struct herd_suite *s);
+void herd_register_task(const struct herd_task *t);
 
 /* The runner: main() calls this; a binary with a main of its own may too. */
 int herd_main(int argc, char **argv);
@@ -141,6 +181,14 @@ const char *herd_test_id(void);
 const char *herd_worker_id(void);	/* "gw0", ... or "main" when run alone */
 int herd_worker_count(void);
 const char *herd_testrun_uid(void);
+/*
+ * In a task: the i-th path of its .depends_on or .produces, {id} replaced,
+ * as an absolute path under the project root (HERD_ROOTDIR, which herd sets;
+ * run alone, the working directory the binary started in). NULL past the
+ * end of the list, and outside a task.
+ */
+const char *herd_depends_on(size_t i);
+const char *herd_produces(size_t i);
 
 /*
  * Across every worker of a run (and, run alone, across the tests of this
@@ -281,6 +329,40 @@ void herd_context_pop(void);
 	HERD_CTOR_(HERD_SYM(reg, suite_, name_)) \
 	{ herd_register(&HERD_SYM(t, suite_, name_)); } \
 	static void HERD_SYM(fn, suite_, name_)(void)
+
+/*
+ * HERD_TASK(name, options...) { body }, short name TASK: a task of herd
+ * build, registered as a TEST is. Its id is file::name. Options in the order
+ * struct herd_task declares them (for C++20; C++17 takes none).
+ */
+#define HERD_TASK(...) HERD_TASK_1_(__VA_ARGS__, )
+#define HERD_TASK_1_(name, ...) HERD_TASK_DEF_(name, NULL, 0, 0, __VA_ARGS__)
+
+/* HERD_TASK_P(name, array, options...): one task per element, id file::name[param]. */
+#define HERD_TASK_P(...) HERD_TASK_P_1_(__VA_ARGS__, )
+#define HERD_TASK_P_1_(name, array, ...) \
+	HERD_TASK_DEF_(name, (const void *)(array), sizeof((array)[0]), \
+		       sizeof(array) / sizeof((array)[0]), __VA_ARGS__)
+
+#if defined(__cplusplus) && __cplusplus <= 201703L
+#define HERD_TASK_FIELDS_(name_, fn_, params_, psize_, pcount_) \
+	#name_, __FILE__, __LINE__, fn_, params_, psize_, pcount_
+#else
+#define HERD_TASK_FIELDS_(name_, fn_, params_, psize_, pcount_) \
+	.name = #name_, .file = __FILE__, .line = __LINE__, .fn = fn_, \
+	.params = params_, .param_size = psize_, .param_count = pcount_
+#endif
+
+#define HERD_TASK_DEF_(name_, params_, psize_, pcount_, ...) \
+	static void HERD_SYM(taskfn, task, name_)(void); \
+	HERD_OPTS_BEGIN_ \
+	static const struct herd_task HERD_SYM(task, task, name_) = { \
+		HERD_TASK_FIELDS_(name_, HERD_SYM(taskfn, task, name_), \
+				  params_, psize_, pcount_), __VA_ARGS__ }; \
+	HERD_OPTS_END_ \
+	HERD_CTOR_(HERD_SYM(taskreg, task, name_)) \
+	{ herd_register_task(&HERD_SYM(task, task, name_)); } \
+	static void HERD_SYM(taskfn, task, name_)(void)
 
 /*
  * HERD_TEST_FN(suite, name): the function holding a TEST's body, which
@@ -570,6 +652,8 @@ inline const char *herd_cstr_(decltype(nullptr)) { return nullptr; }
 /* The same, stringizing their own arguments, so that the expression shown is as written. */
 #define TEST(...)		HERD_TEST(__VA_ARGS__)
 #define TEST_P(...)		HERD_TEST_P(__VA_ARGS__)
+#define TASK(...)		HERD_TASK(__VA_ARGS__)
+#define TASK_P(...)		HERD_TASK_P(__VA_ARGS__)
 #define FIXTURE(...)		HERD_FIXTURE(__VA_ARGS__)
 #define SUITE(...)		HERD_SUITE(__VA_ARGS__)
 #define FAIL(...)		HERD_FAIL(__VA_ARGS__)

@@ -35,6 +35,10 @@ struct hd_item {
 	size_t npfx;
 	char *fxparam;		/* ids of its suite fixtures' elements, "a-b"; NULL */
 	char *wxparam;		/* ... of its worker fixtures' elements; NULL */
+	const struct herd_task *task;	/* a TASK's declaration; NULL for a test */
+	const char *depends_on;	/* a task's paths, {id} replaced, one space between; NULL */
+	const char *produces;
+	const char *after;	/* .after as written; NULL when it names nothing */
 };
 
 #define HD_NO_PARAM ((size_t)-1)
@@ -72,6 +76,18 @@ size_t hd_fixture_count(void);
 const struct herd_fixture *hd_fixture_at(size_t i);
 /* Index of f in the registry. */
 size_t hd_fixture_index(const struct herd_fixture *f);
+
+/* ---- task.c ---- */
+
+/* Takes the project root from HERD_ROOTDIR, else the working directory now. */
+void hd_task_root_init(void);
+/*
+ * A .depends_on or .produces list as the wire carries it, into out: its
+ * paths joined by one space, each {id} replaced by id (NULL: not a TASK_P).
+ * -1 with why appended to err (naming the path, not the task) for a path
+ * that tries to hold whitespace, or {id} with no id to put.
+ */
+int hd_path_list(const char *list, const char *id, struct buf *out, struct buf *err);
 
 /* ---- assert.c: the record a running test writes ---- */
 

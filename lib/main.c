@@ -24,6 +24,8 @@ struct opts {
 	double timeout, grace;
 	const char *kexpr, *mexpr, *junit;
 	struct hd_junit_opts junit_opts;
+	const char **tasks;	/* --task: run these instead of the tests */
+	size_t ntasks;
 };
 
 extern const char hd_binary_marker[];
@@ -33,6 +35,11 @@ static const char usage_text[] =
 "Runs the herd tests in this binary, one after another, each in its own process.\n"
 "\n"
 "  --list               print the node id of every selected test and exit\n"
+"                       (and of every task, followed by (task))\n"
+"  --task NAME          run task NAME instead of the tests (every instance of a\n"
+"                       TASK_P; or NAME[param], or an id); may be repeated. Its\n"
+"                       inputs are not brought up to date nor its products\n"
+"                       checked: that is herd build's work\n"
 "  -k EXPR              only tests whose id matches EXPR: substrings combined\n"
 "                       with and, or, not and parentheses (case-insensitive)\n"
 "  -m EXPR              only tests whose marks match EXPR\n"
@@ -85,6 +92,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			exit(0);
 		} else if (!strcmp(name, "--list") || !strcmp(name, "--collect-only")) {
 			o->list = 1;
+		} else if (!strcmp(name, "--task")) {
+			o->tasks = xreallocarray(o->tasks, o->ntasks + 1, sizeof(*o->tasks));
+			o->tasks[o->ntasks++] = hd_opt_value(argc, argv, &i, eq);
 		} else if (!strcmp(name, "-v") || !strcmp(name, "--verbose")) {
 			o->verbose++;
 		} else if (!strcmp(name, "-vv")) {
@@ -166,7 +176,15 @@ list_item(const struct hd_item *it, int verbose)
 	char tmp[32];
 
 	fputs(it->id, stdout);
+	if (it->task)
+		fputs("  (task)", stdout);
 	if (verbose) {
+		if (it->depends_on)
+			printf("  depends_on=\"%s\"", it->depends_on);
+		if (it->produces)
+			printf("  produces=\"%s\"", it->produces);
+		if (it->after)
+			printf("  after=\"%s\"", it->after);
 		if (t->marks && *t->marks)
 			printf("  marks=\"%s\"", t->marks);
 		if (t->timeout > 0)
@@ -551,6 +569,42 @@ worker_mode(void)
 	exit(hd_worker_main(fd, capfd));
 }
 
+/* Whether a task answers to ref: its name (every instance), name[param] or its id. */
+static int
+task_named(const struct hd_item *it, const char *ref)
+{
+	return !strcmp(ref, it->t->name) || !strcmp(ref, it->name) || !strcmp(ref, it->id);
+}
+
+/* Run alone, the binary runs its tests, or with --task the tasks named. */
+static int
+wanted(const struct opts *o, const struct hd_item *it)
+{
+	size_t k;
+
+	if (!o->ntasks)
+		return !it->task || o->list;
+	for (k = 0; it->task && k < o->ntasks; k++)
+		if (task_named(it, o->tasks[k]))
+			return 1;
+	return 0;
+}
+
+/* A name --task gives that no task answers to is a usage error. */
+static void
+check_task_names(const struct opts *o, const struct hd_item *items, size_t n)
+{
+	size_t k, i;
+
+	for (k = 0; k < o->ntasks; k++) {
+		for (i = 0; i < n && !(items[i].task && task_named(&items[i], o->tasks[k])); i++)
+			;
+		if (i == n)
+			hd_usage_error("--task: no task '%s' in this binary (--list shows them)",
+				       o->tasks[k]);
+	}
+}
+
 /* Lets the controller tell a herd test binary from any other executable. */
 const char hd_binary_marker[] = "herd-test-binary-v1";
 
@@ -563,12 +617,14 @@ herd_main(int argc, char **argv)
 	const struct hd_item **sel;
 	struct opts o;
 	struct hd_cache cache;
-	size_t n, nsel = 0, i;
+	size_t n, nsel = 0, nkind = 0, i;
 	int have_cache;
 	char err[512];
 
 	hd_std_fds();
 	hd_progname = slash ? slash + 1 : argv[0] ? argv[0] : "herd-test";
+	/* Before a test or fixture can move away from it. */
+	hd_task_root_init();
 	if (worker_mode())
 		return 0;
 	parse_opts(argc, argv, &o);
@@ -580,8 +636,12 @@ herd_main(int argc, char **argv)
 		return 4;
 	}
 	hd_registry_seal();
+	check_task_names(&o, items, n);
 	sel = xcalloc(n, sizeof(*sel));
 	for (i = 0; i < n; i++) {
+		if (!wanted(&o, &items[i]))
+			continue;
+		nkind++;
 		if (k && !hd_expr_eval(k, hd_match_id, items[i].id))
 			continue;
 		if (m && !hd_expr_eval(m, match_mark, (void *)items[i].t))
@@ -599,12 +659,14 @@ herd_main(int argc, char **argv)
 			list_item(sel[i], o.verbose);
 		fflush(stdout);
 		free(sel);
+		free(o.tasks);
 		if (have_cache)
 			hd_cache_free(&cache);
 		return nsel ? 0 : 5;
 	}
-	i = (size_t)run_alone(&o, sel, nsel, n, have_cache ? &cache : NULL);
+	i = (size_t)run_alone(&o, sel, nsel, nkind, have_cache ? &cache : NULL);
 	free(sel);
+	free(o.tasks);
 	if (have_cache)
 		hd_cache_free(&cache);
 	return (int)i;

@@ -1,7 +1,8 @@
 /*
- * registry.c - tests and fixtures register themselves from constructors, in
- * whatever order the linker runs them; hd_collect() puts them in the one order
- * users see (file, then line) and gives every item its node id.
+ * registry.c - tests, tasks and fixtures register themselves from
+ * constructors, in whatever order the linker runs them; hd_collect() puts
+ * them in the one order users see (file, then line) and gives every item its
+ * node id. A task is collected as a test of no suite, with its lists beside.
  *
  * What the collection makes (the items, their ids, the merged options) is
  * not kept on the heap but in shared anonymous mappings, made read-only once
@@ -117,6 +118,26 @@ arena_strdup(const char *s)
 static struct hd_item *collected;	/* the items, once made */
 static size_t ncollected;
 
+/*
+ * A TASK as the runner sees it: a test of no suite (this very string marks
+ * it), with its declaration beside, for what only a task has.
+ */
+struct task_test {
+	struct herd_test t;
+	const struct herd_task *task;
+};
+
+static const char task_suite[] = "";
+
+static const struct herd_task *
+task_of(const struct herd_test *t)
+{
+	return t->suite == task_suite ? ((const struct task_test *)(const void *)t)->task : NULL;
+}
+
+/* The first problem expand() found in a task's lists, for hd_check_groups. */
+static struct buf task_err = BUF_INIT;
+
 void
 herd_register(const struct herd_test *t)
 {
@@ -128,6 +149,37 @@ herd_register(const struct herd_test *t)
 		tests = xreallocarray(tests, captests, sizeof(*tests));
 	}
 	tests[ntests++] = t;
+}
+
+void
+herd_register_task(const struct herd_task *k)
+{
+	struct task_test *tt;
+
+	if (collected)
+		return;
+	tt = arena_alloc(sizeof(*tt));
+	tt->task = k;
+	tt->t.suite = task_suite;
+	tt->t.name = k->name;
+	tt->t.file = k->file;
+	tt->t.line = k->line;
+	tt->t.fn = k->fn;
+	tt->t.params = k->params;
+	tt->t.param_size = k->param_size;
+	tt->t.param_count = k->param_count;
+	tt->t.timeout = k->timeout;
+	tt->t.marks = k->marks;
+	tt->t.skip = k->skip;
+	tt->t.fixtures = k->fixtures;
+	tt->t.group = k->group;
+	tt->t.strategy = k->strategy;
+	tt->t.resources = k->resources;
+	tt->t.exclusive = k->exclusive;
+	tt->t.reruns = k->reruns;
+	tt->t.param_id = k->param_id;
+	tt->t.after = k->after;
+	herd_register(&tt->t);
 }
 
 void
@@ -303,7 +355,7 @@ suite_find(const char *name)
 static const struct herd_test *
 with_suite(const struct herd_test *t)
 {
-	const struct herd_suite *su = suite_find(t->suite);
+	const struct herd_suite *su = task_of(t) ? NULL : suite_find(t->suite);
 	struct herd_test *m;
 
 	if (!su)
@@ -422,7 +474,7 @@ cmp_item(const void *pa, const void *pb)
 	return c ? c : a->index < b->index ? -1 : a->index > b->index;
 }
 
-/* "file::suite::name", with *name pointing at its last part. */
+/* "file::suite::name" ("file::name" without a suite), with *name pointing at its last part. */
 static char *
 arena_id(const char *file, const char *suite, const char *name, char **namep)
 {
@@ -431,11 +483,47 @@ arena_id(const char *file, const char *suite, const char *name, char **namep)
 
 	memcpy(p, file, lf), p += lf;
 	memcpy(p, "::", 2), p += 2;
-	memcpy(p, suite, ls), p += ls;
-	memcpy(p, "::", 2), p += 2;
+	if (ls) {
+		memcpy(p, suite, ls), p += ls;
+		memcpy(p, "::", 2), p += 2;
+	}
 	*namep = p;
 	memcpy(p, name, ln + 1);
 	return id;
+}
+
+/* An arena copy of a task's list as the wire carries it, or NULL; a problem goes to task_err. */
+static const char *
+task_list(const struct hd_item *it, const char *what, const char *list, const char *id)
+{
+	struct buf out = BUF_INIT, why = BUF_INIT;
+	const char *copy = NULL;
+
+	if (hd_path_list(list, id, &out, &why) < 0) {
+		if (!task_err.len)
+			buf_printf(&task_err, "%s:%d: task '%s': %s: %s", it->file, it->t->line,
+				   it->name, what, why.data);
+	} else if (out.len) {
+		copy = arena_strdup(out.data);
+	}
+	buf_clear(&out);
+	buf_clear(&why);
+	return copy;
+}
+
+/* A task's lists, with its own element's id for {id}. */
+static void
+task_lists(struct hd_item *it)
+{
+	const struct herd_test *t = it->t;
+	struct buf id = BUF_INIT;
+
+	if (t->params)
+		param_text(t->param_id, (const char *)t->params + it->param * t->param_size,
+			   it->param, &id);
+	it->depends_on = task_list(it, ".depends_on", it->task->depends_on, id.data);
+	it->produces = task_list(it, ".produces", it->task->produces, id.data);
+	buf_clear(&id);
 }
 
 /* Expands one test into its items at items[*n...]: own params, then fixtures'. */
@@ -498,6 +586,9 @@ expand(const struct herd_test *t, struct hd_item *items, size_t *n)
 		it->id = arena_id(it->file, t->suite, b.data, &it->name);
 		it->fxparam = wide.len ? arena_strdup(wide.data) : NULL;
 		it->wxparam = wwide.len ? arena_strdup(wwide.data) : NULL;
+		it->after = t->after && t->after[strspn(t->after, " \t\n")] ? t->after : NULL;
+		if ((it->task = task_of(t)))
+			task_lists(it);
 		it->index = (*n)++;
 	}
 	buf_clear(&b);
@@ -652,6 +743,10 @@ check_decls(char *err, size_t errlen)
 	const char *w;
 	size_t i, len;
 
+	if (task_err.len) {
+		snprintf(err, errlen, "%s", task_err.data);
+		return -1;
+	}
 	for (i = 0; i < nfixtures; i++) {
 		const struct herd_fixture *f = fixtures[i];
 
@@ -688,8 +783,9 @@ check_decls(char *err, size_t errlen)
 
 		/* The suites' words passed above: what is left is the test's own. */
 		if ((w = undefined_fixture(t->fixtures, &len))) {
-			snprintf(err, errlen, "%s:%d: test '%s::%s': fixture '%.*s' is not defined",
-				 strip_dot(t->file), t->line, t->suite, t->name, (int)len, w);
+			snprintf(err, errlen, "%s:%d: %s '%s%s%s': fixture '%.*s' is not defined",
+				 strip_dot(t->file), t->line, task_of(t) ? "task" : "test",
+				 t->suite, *t->suite ? "::" : "", t->name, (int)len, w);
 			return -1;
 		}
 	}

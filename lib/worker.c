@@ -156,8 +156,17 @@ send_items(struct worker *w)
 		hd_enc_str(b, it->id);
 		hd_enc_fmt(b, "file=%s", it->file);
 		hd_enc_fmt(b, "line=%d", t->line);
-		hd_enc_fmt(b, "suite=%s", t->suite);
+		if (*t->suite)
+			hd_enc_fmt(b, "suite=%s", t->suite);
 		hd_enc_fmt(b, "name=%s", it->name);
+		if (it->task)
+			hd_enc_str(b, "kind=task");
+		if (it->depends_on)
+			hd_enc_fmt(b, "depends_on=%s", it->depends_on);
+		if (it->produces)
+			hd_enc_fmt(b, "produces=%s", it->produces);
+		if (it->after)
+			hd_enc_fmt(b, "after=%s", it->after);
 		if (t->marks && *t->marks)
 			hd_enc_fmt(b, "marks=%s", t->marks);
 		if (t->timeout > 0)

@@ -95,6 +95,10 @@ read_decl(struct ctl *c, struct cdecl *d, const struct hd_msg *m)
 	d->strategy = (unsigned char)hd_strategy_parse(hd_msg_kv(m, 2, "strategy"));
 	if ((v = hd_msg_kv(m, 2, "resources")))
 		parse_demands(c, d, m->f[1], v);
+	d->task = (v = hd_msg_kv(m, 2, "kind")) && !strcmp(v, "task");
+	d->depends_on = intern_str(&c->pool, hd_msg_kv(m, 2, "depends_on"));
+	d->produces = intern_str(&c->pool, hd_msg_kv(m, 2, "produces"));
+	d->after = intern_str(&c->pool, hd_msg_kv(m, 2, "after"));
 }
 
 /* Its name: the tail of its id as a rule (no copy), else a copy of its own. */

@@ -22,6 +22,7 @@ enum dist { DIST_LOAD, DIST_LOADSCOPE, DIST_LOADFILE, DIST_LOADGROUP,
 
 struct binary;
 struct citem;
+struct host;
 
 /*
  * What one worker process ran, in order (--isolation none): an item that
@@ -45,6 +46,9 @@ struct cdecl {
 	const char *file, *suite, *marks, *group, *skip, *xfail, *fixtures;
 	const char *fxparam;	/* elements of its parametrized suite fixtures; NULL */
 	const char *wxparam;	/* ... of its parametrized worker fixtures; NULL */
+	/* A task's files (docs/tasks.md), paths relative to the project root as
+	 * written; after: the tasks it (task or test) comes after. NULL: none. */
+	const char *depends_on, *produces, *after;
 	const struct demand *need;	/* resources: name and tokens */
 	double timeout;
 	int line;
@@ -52,6 +56,7 @@ struct cdecl {
 	unsigned char nneed;	/* at most HD_MAX_DEMANDS */
 	unsigned char strategy;	/* enum herd_strategy of its group */
 	unsigned char exclusive;
+	unsigned char task;	/* kind=task: run by herd build, not as a test */
 };
 
 /*
@@ -157,6 +162,7 @@ struct binary {
 	int parked;		/* 1 + the slot whose listed worker of it waits; 0 none */
 	double startup;		/* seconds from its start to its list, measured */
 	uint64_t hash;		/* of its list's ids (docs/protocol.md) */
+	char content[33];	/* its bytes' XXH3-128 in hex, for remote hosts; "" until needed */
 };
 
 /*
@@ -192,6 +198,10 @@ struct worker {
 	char *garbage;		/* why we killed it for a protocol error */
 	double spawned;		/* when it was started */
 	struct hist *hist;	/* what this process ran (none isolation) */
+	struct host *host;	/* where it runs: NULL here, else its process has no pid here */
+	uint32_t chan;		/* its channel on the host's stream */
+	char *why_remote;	/* why a remote worker died: its host was lost, or it could not start */
+	int host_lost;		/* it died with its host: no crash of its own */
 };
 
 /* Named states: a process is there; it lists its binary; it may be sent items. */
@@ -235,8 +245,10 @@ struct ctl {
 	char uid[40];
 	int no_iso_check;	/* --no-isolation-check */
 	int silent;		/* no per-item output (--bisect's runs) */
-	struct citem **order;	/* a fixed order to run (--bisect); NULL */
+	struct citem **order;	/* a fixed order to run (--bisect, the checks after a stop); NULL */
 	size_t norder;
+	char *rootdir;		/* the project root, absolute: herd.ini's folder, else the cwd */
+	struct build *build;	/* herd build's state, or NULL (src/build.h) */
 	/* state */
 	struct intern pool;	/* ids, and what items share (struct cdecl) */
 	struct binary *bins;
@@ -271,6 +283,9 @@ struct ctl {
 	double t0;
 	double status_at;	/* when the live status was last drawn */
 	int plugin_order;	/* a plugin ordered the items: keep its order */
+	struct host *hosts;	/* --tx's remote hosts */
+	size_t nhosts;
+	double tx_timeout;	/* --tx-timeout */
 	size_t deselected_by_plugin;
 };
 
@@ -287,13 +302,15 @@ void ctl_stop_all(struct ctl *c);
 
 /* bisect.c */
 /*
- * herd --bisect ID: finds the earlier test that makes the collected item id
- * fail in one process, by bisection over hist (nhist ids, oldest first: the
- * history of its last order-dependent failure), or, when hist is NULL, over
- * the other selected items of its binary. Prints the steps and the answer;
- * returns the exit status: 0 found, 1 none, 2 interrupted, 4 unknown id.
+ * herd --bisect ID: finds the earlier tests (one, or the fewest together)
+ * that make the collected item id fail in one process, by bisection over
+ * hist (nhist ids, oldest first: the history of its last order-dependent
+ * failure), or, when hist is NULL, over the other selected items of its
+ * binary, in at most max_runs runs. Prints the steps and the answer; returns
+ * the exit status: 0 found, 1 none (or out of runs), 2 interrupted, 4
+ * unknown id.
  */
-int ctl_bisect(struct ctl *c, const char *id, char **hist, size_t nhist);
+int ctl_bisect(struct ctl *c, const char *id, char **hist, size_t nhist, size_t max_runs);
 /* Writes the history of each order-dependent item to DIR/v1/order/; what
  * fails is said in err. */
 void bisect_save(const struct ctl *c, const char *dir, struct buf *err);

@@ -181,37 +181,43 @@ dag_find(const struct dag *d, const char *id)
 	return (size_t)-1;
 }
 
-/* Tasks called name (.after may name a task so when only one is). */
-static size_t
-count_named(const struct dag *d, const char *name, size_t *last)
+/* The tail of an id after its last "::": name, or name[param]. */
+static const char *
+id_tail(const char *id)
 {
-	size_t j, n = 0;
+	const char *p, *tail = id;
 
-	for (j = 0; j < d->n; j++)
-		if (d->t[j].in->name && !strcmp(d->t[j].in->name, name))
-			n++, *last = j;
-	return n;
+	for (p = id; (p = strstr(p, "::")); p += 2)
+		tail = p + 2;
+	return tail;
 }
 
-/* .after names a task by id, or by name when one task has it. */
+int
+dag_names(const struct dag_task *t, const char *ref)
+{
+	return !strcmp(t->in->id, ref) || (t->in->name && !strcmp(t->in->name, ref)) ||
+	       !strcmp(id_tail(t->in->id), ref);
+}
+
+/* .after names tasks by id, name[param], or name: every task of that name. */
 static void
 resolve_after(struct dag *d, size_t i, struct buf *err)
 {
-	size_t n, k, found, hits;
+	size_t n, k, j, hits;
 	char **v = words(d->t[i].in->after, &n);
 
 	for (k = 0; k < n; k++) {
-		found = dag_find(d, v[k]);
-		hits = found != (size_t)-1 ? 1 : count_named(d, v[k], &found);
+		for (hits = 0, j = 0; j < d->n; j++) {
+			if (!dag_names(&d->t[j], v[k]))
+				continue;
+			hits++;
+			if (j == i)
+				buf_printf(err, "%s: .after names the task itself\n", d->t[i].in->id);
+			else
+				add_edge(d, j, i);
+		}
 		if (!hits)
 			buf_printf(err, "%s: .after names '%s', which is no task\n", d->t[i].in->id, v[k]);
-		else if (hits > 1)
-			buf_printf(err, "%s: .after names '%s', which %zu tasks are called; "
-				   "name one by its id\n", d->t[i].in->id, v[k], hits);
-		else if (found == i)
-			buf_printf(err, "%s: .after names the task itself\n", d->t[i].in->id);
-		else
-			add_edge(d, found, i);
 		free(v[k]);
 	}
 	free(v);

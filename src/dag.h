@@ -65,6 +65,10 @@ char *dag_path(const char *path);
 /* Marks sel[i] != 0 tasks and every task they need, upstream. */
 void dag_select(struct dag *d, const int *sel);
 
+/* Does ref (a word of .after) name t: its id, its name (every instance of
+ * a TASK_P), or name[param] (one instance)? */
+int dag_names(const struct dag_task *t, const char *ref);
+
 /* The index of a task by id, or (size_t)-1. */
 size_t dag_find(const struct dag *d, const char *id);
 

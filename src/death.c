@@ -52,7 +52,15 @@ died_listing(struct ctl *c, struct worker *w, struct buf *msg)
 	if (c->aborted || c->interrupted)
 		return;
 	buf_printf(msg, "%s: ", w->bin->path);
-	if (w->garbage) {
+	if (w->why_remote) {
+		buf_adds(msg, w->why_remote);
+		if (w->host_lost) {
+			/* Another worker lists it: the run goes on without the host. */
+			if (!w->bin->collected)
+				w->bin->collecting = 0;
+			return;
+		}
+	} else if (w->garbage) {
 		buf_printf(msg, "spoke garbage while listing its tests: %s", w->garbage);
 	} else if (w->timed_out) {
 		buf_printf(msg, "did not list its tests within %gs", c->collect_timeout);
@@ -71,7 +79,7 @@ died_listing(struct ctl *c, struct worker *w, struct buf *msg)
 static void
 count_restart(struct ctl *c, struct worker *w)
 {
-	if (w->timed_out || c->alone)
+	if (w->timed_out || c->alone || w->host_lost)
 		return;
 	c->restarts++;
 	if (c->max_restart >= 0 && c->restarts > (size_t)c->max_restart && !c->stopping) {
@@ -122,7 +130,10 @@ died_running(struct ctl *c, struct worker *w, struct citem *it, struct buf *msg)
 			   w->name, it->id, w->garbage);
 	} else {
 		buf_printf(msg, "worker '%s' crashed while running '%s': ", w->name, it->id);
-		describe_status(w->status, msg);
+		if (w->why_remote)
+			buf_adds(msg, w->why_remote);
+		else
+			describe_status(w->status, msg);
 		buf_addc(msg, '\n');
 	}
 	capture_tail(w, &out);

@@ -97,6 +97,10 @@ flush_writes(struct worker *w)
 {
 	ssize_t n;
 
+	if (w->host) {
+		host_worker_flush(w);
+		return;
+	}
 	while (w->wbuf.len) {
 		n = write(w->sock, w->wbuf.data, w->wbuf.len);
 		if (n < 0) {
@@ -271,12 +275,27 @@ handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 }
 
 void
+feed_sock(struct ctl *c, struct worker *w, const void *p, size_t n)
+{
+	struct hd_msg *m;
+	char err[160];
+	int r;
+
+	hd_dec_feed(&w->dec, p, n);
+	while (!w->garbage && !c->aborted && (r = hd_dec_next(&w->dec, &m, err, sizeof(err))) != 0) {
+		if (r < 0) {
+			protocol_error(w, err);
+			break;
+		}
+		handle(c, w, m);
+	}
+}
+
+void
 read_sock(struct ctl *c, struct worker *w)
 {
-	char tmp[65536], err[160];
-	struct hd_msg *m;
+	char tmp[65536];
 	ssize_t n;
-	int r;
 
 	for (;;) {
 		n = read(w->sock, tmp, sizeof(tmp));
@@ -289,15 +308,7 @@ read_sock(struct ctl *c, struct worker *w)
 			}
 			return;
 		}
-		hd_dec_feed(&w->dec, tmp, (size_t)n);
-		while (!w->garbage && !c->aborted &&
-		       (r = hd_dec_next(&w->dec, &m, err, sizeof(err))) != 0) {
-			if (r < 0) {
-				protocol_error(w, err);
-				break;
-			}
-			handle(c, w, m);
-		}
+		feed_sock(c, w, tmp, (size_t)n);
 		if (w->garbage || c->aborted)
 			return;
 	}
@@ -309,11 +320,45 @@ read_sock(struct ctl *c, struct worker *w)
  * line of its own: what is held per worker stays bounded whatever it writes.
  */
 void
+feed_output(struct ctl *c, struct worker *w, struct buf *line, FILE *to, const void *p, size_t n)
+{
+	char *nl;
+
+	buf_add(line, p, n);
+	while ((nl = memchr(line->data, '\n', line->len))) {
+		size_t k = (size_t)(nl - line->data) + 1;
+
+		/* A line of its own, not the tail of the progress line. */
+		if (to == c->term.out)
+			hd_term_break(&c->term);
+		fprintf(to, "[%s] %.*s", w->name, (int)k, line->data);
+		memmove(line->data, line->data + k, line->len - k);
+		line->len -= k;
+		line->data[line->len] = '\0';
+	}
+	while (line->len >= LINE_PIECE) {
+		if (to == c->term.out)
+			hd_term_break(&c->term);
+		fprintf(to, "[%s] %.*s\n", w->name, LINE_PIECE, line->data);
+		memmove(line->data, line->data + LINE_PIECE, line->len - LINE_PIECE);
+		line->len -= LINE_PIECE;
+		line->data[line->len] = '\0';
+	}
+}
+
+void
+end_output(struct worker *w, struct buf *line, FILE *to)
+{
+	if (line->len)
+		fprintf(to, "[%s] %s\n", w->name, line->data);
+	buf_reset(line);
+}
+
+void
 read_output(struct ctl *c, struct worker *w, int *fd, struct buf *line, FILE *to)
 {
 	char tmp[65536];
 	ssize_t n;
-	char *nl;
 
 	for (;;) {
 		n = read(*fd, tmp, sizeof(tmp));
@@ -321,34 +366,13 @@ read_output(struct ctl *c, struct worker *w, int *fd, struct buf *line, FILE *to
 			continue;
 		if (n <= 0) {
 			if (n == 0 || errno != EAGAIN) {
-				if (line->len)
-					fprintf(to, "[%s] %s\n", w->name, line->data);
-				buf_reset(line);
+				end_output(w, line, to);
 				close(*fd);
 				*fd = -1;
 			}
 			break;
 		}
-		buf_add(line, tmp, (size_t)n);
-		while ((nl = memchr(line->data, '\n', line->len))) {
-			size_t k = (size_t)(nl - line->data) + 1;
-
-			/* A line of its own, not the tail of the progress line. */
-			if (to == c->term.out)
-				hd_term_break(&c->term);
-			fprintf(to, "[%s] %.*s", w->name, (int)k, line->data);
-			memmove(line->data, line->data + k, line->len - k);
-			line->len -= k;
-			line->data[line->len] = '\0';
-		}
-		while (line->len >= LINE_PIECE) {
-			if (to == c->term.out)
-				hd_term_break(&c->term);
-			fprintf(to, "[%s] %.*s\n", w->name, LINE_PIECE, line->data);
-			memmove(line->data, line->data + LINE_PIECE, line->len - LINE_PIECE);
-			line->len -= LINE_PIECE;
-			line->data[line->len] = '\0';
-		}
+		feed_output(c, w, line, to, tmp, (size_t)n);
 	}
 	fflush(to);
 }

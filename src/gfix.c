@@ -122,10 +122,17 @@ gfix_pending(struct ctl *c)
 			coming |= worker_alive(&c->w[i]) && c->w[i].bin == g->bin &&
 				  c->w[i].state != W_STOPPING;
 		for (i = 0; !coming && i < c->nslots; i++)
-			if (!worker_alive(&c->w[i])) {
+			if (!worker_alive(&c->w[i]) && !slot_down(c, i)) {
 				worker_start(c, &c->w[i], g->bin, 0);
 				coming = 1;
 			}
+		if (!coming) {
+			/* Every slot's host is lost. */
+			g->pending = 0;
+			due = 0;
+			buf_printf(&c->warnings, "global fixture '%s' was not torn down: no worker left\n",
+				   g->name);
+		}
 	}
 	return due;
 }

@@ -83,7 +83,7 @@ interrupt(struct ctl *c, int sig)
 		struct worker *w = &c->w[i];
 
 		if (worker_alive(w)) {
-			kill(w->pid, SIGTERM);
+			worker_signal(w, SIGTERM);
 			w->deadline = hd_now() + c->grace + 1;
 		}
 	}
@@ -135,18 +135,20 @@ check_deadlines(struct ctl *c, double now)
 static double
 next_deadline(struct ctl *c)
 {
-	double next = 0;
+	double next = 0, t;
 	size_t k;
 	int i;
 
 	for (k = 0; k < c->ndelayed; k++)
 		if (!next || c->delayed[k]->res->not_before < next)
 			next = c->delayed[k]->res->not_before;
+	if ((t = hosts_deadline(c)) > 0 && (!next || t < next))
+		next = t;
 
 	for (i = 0; i < c->nslots; i++) {
 		struct worker *w = &c->w[i];
 		struct citem *it = worker_head(w);
-		double d = w->deadline, t;
+		double d = w->deadline;
 
 		if (!worker_alive(w))
 			continue;
@@ -165,12 +167,12 @@ next_deadline(struct ctl *c)
 void
 poll_once(struct ctl *c)
 {
-	struct pollfd *pfd = xcalloc((size_t)c->nslots * 3, sizeof(*pfd));
+	struct pollfd *pfd = xcalloc((size_t)c->nslots * 3 + c->nhosts * 3, sizeof(*pfd));
 	struct worker **who = xcalloc((size_t)c->nslots * 3, sizeof(*who));
 	sigset_t none;
 	struct timespec ts, *tsp = NULL;
 	double next = next_deadline(c), now;
-	nfds_t n = 0, k;
+	nfds_t n = 0, k, nh;
 	int i;
 
 	/* Wake for the live status too. */
@@ -199,6 +201,8 @@ poll_once(struct ctl *c)
 			who[n++] = w;
 		}
 	}
+	/* After the workers: what they were just sent is in the hosts' frames. */
+	nh = hosts_pollfds(c, pfd + n);
 	if (next > 0) {
 		double left = next - hd_now();
 
@@ -209,9 +213,10 @@ poll_once(struct ctl *c)
 		tsp = &ts;
 	}
 	sigemptyset(&none);
-	if (!got_chld && !got_int && !got_dump && ppoll(pfd, n, tsp, &none) < 0 &&
+	if (!got_chld && !got_int && !got_dump && ppoll(pfd, n + nh, tsp, &none) < 0 &&
 	    errno != EINTR)
 		hd_fatal(3, "poll:");
+	hosts_handle(c, pfd + n, nh);
 	for (k = 0; k < n; k++) {
 		struct worker *w = who[k];
 
@@ -245,6 +250,7 @@ poll_once(struct ctl *c)
 		ctl_reap(c);
 	}
 	now = hd_now();
+	hosts_tick(c, now);
 	check_deadlines(c, now);
 	wake_delayed(c, now);
 	show_status(c, now);
@@ -276,27 +282,59 @@ stop_all(struct ctl *c)
 	}
 }
 
+/* The next binary nobody lists yet; NULL when each is listed or being listed. */
+static struct binary *
+next_to_list(struct ctl *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nbins; i++)
+		if (!c->bins[i].collected && !c->bins[i].collecting)
+			return &c->bins[i];
+	return NULL;
+}
+
+/* Every slot's host is lost: nothing can run. */
+static int
+all_down(const struct ctl *c)
+{
+	int i;
+
+	for (i = 0; i < c->nslots; i++)
+		if (!slot_down(c, i))
+			return 0;
+	return 1;
+}
+
 int
 ctl_collect(struct ctl *c)
 {
-	size_t next = 0, done;
+	struct binary *b;
+	size_t done;
 	int i;
 
 	signals_init();
 	for (;;) {
-		for (i = 0; i < c->nslots && next < c->nbins; i++) {
+		for (i = 0; i < c->nslots && (b = next_to_list(c)); i++) {
 			struct worker *w = &c->w[i];
 
 			/* A slot whose binary is listed moves on to the next one. */
 			if (w->state == W_IDLE && !park(c, w))
 				worker_stop(w);
-			if (!worker_alive(w))
-				worker_start(c, w, &c->bins[next++], 1);
+			if (!worker_alive(w) && !slot_down(c, i)) {
+				b->collecting = 1;
+				worker_start(c, w, b, 1);
+			}
 		}
 		for (done = 0; done < c->nbins && c->bins[done].collected; done++)
 			;
 		if (done == c->nbins || c->aborted || c->interrupted)
 			break;
+		if (all_down(c)) {
+			fprintf(stderr, "herd: no workers left: every host was lost\n");
+			c->aborted = 1;
+			break;
+		}
 		poll_once(c);
 	}
 	/* The last collectors stay: the run takes them over as workers. */
@@ -349,7 +387,7 @@ tend(struct ctl *c, struct worker *w, int due)
 
 	if (w->state == W_STOPPING)
 		return 0;
-	if (!worker_alive(w))
+	if (!worker_alive(w) && !slot_down(c, w->slot))
 		take_parked(c, w->slot);
 	if (w->state == W_IDLE && w->collect_only) {
 		if (ctl_sched_pending(c, w->bin, w->slot))
@@ -371,7 +409,7 @@ tend(struct ctl *c, struct worker *w, int due)
 			w->state = W_IDLE;
 		return sent > 0;
 	}
-	if (!worker_alive(w) && (b = ctl_sched_pick_binary(c, w->slot)))
+	if (!worker_alive(w) && !slot_down(c, w->slot) && (b = ctl_sched_pick_binary(c, w->slot)))
 		worker_start(c, w, b, 0);
 	return 0;
 }

@@ -17,7 +17,10 @@
 #ifndef HERD_LOOP_H
 #define HERD_LOOP_H
 
+#include <stdio.h>
+
 #include "ctl.h"
+#include "remote.h"
 
 #define RESULTS_SIZE 65536	/* the file a worker keeps held-back results in */
 #define RESULTS_HEADER 64	/* their length, then the messages from here */
@@ -38,10 +41,14 @@ void worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect
 void worker_stop(struct worker *w);
 /* Kills w's process group, if it still has one. */
 void worker_kill(struct worker *w);
+/* Sends sig to w's process alone (its group for a remote SIGKILL). */
+void worker_signal(struct worker *w, int sig);
 /* Closes w's fds; its slot is free (W_FREE). */
 void worker_close(struct worker *w);
 /* waitpid()s every exited child; each dead worker is handled at once. */
 void ctl_reap(struct ctl *c);
+/* w's process is gone with status (a remote worker's X frame, or waitpid). */
+void worker_gone(struct ctl *c, struct worker *w, int status);
 
 /* park.c */
 /* Moves the listed worker of slot w out of the slot; 0 if there is no room. */
@@ -62,6 +69,12 @@ void reply(struct worker *w, const char *type, const char *a, const char *b, siz
 void flush_writes(struct worker *w);
 /* Reads and handles what w said on its channel. */
 void read_sock(struct ctl *c, struct worker *w);
+/* Handles n bytes w said on its channel (a remote worker's come in frames). */
+void feed_sock(struct ctl *c, struct worker *w, const void *p, size_t n);
+/* Shows n bytes of w's stray output, whole lines at once; end_output the rest. */
+void feed_output(struct ctl *c, struct worker *w, struct buf *line, FILE *to, const void *p,
+		 size_t n);
+void end_output(struct worker *w, struct buf *line, FILE *to);
 /* Stray output on fd, shown a line at a time, prefixed by w's name. */
 void read_output(struct ctl *c, struct worker *w, int *fd, struct buf *line, FILE *to);
 /* The results a dead worker held back in its file, handled as if sent. */

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "build.h"
 #include "cli.h"
 #include "ctl.h"
 #include "expr.h"
@@ -26,6 +27,7 @@
 #include "merge.h"
 #include "project.h"
 #include "quote.h"
+#include "remote.h"
 #include "report_json.h"
 #include "report_tap.h"
 #include "plugin.h"
@@ -44,6 +46,9 @@ static const char usage_text[] =
 "  -n N|auto|logical    number of workers (default auto: physical cores, or\n"
 "                       HERD_NUM_WORKERS; logical: CPUs); -n 0 runs one worker\n"
 "  --maxprocesses N     at most N workers\n"
+"  --tx SPEC            workers elsewhere: N*popen, N*ssh=[user@]host[:port],\n"
+"                       N*cmd=COMMAND, then //chdir=DIR, //herd=PATH (repeatable)\n"
+"  --tx-timeout S       a silent remote host is lost after S seconds (default 30)\n"
 "  --dist MODE          load (default), loadscope, loadfile, loadgroup,\n"
 "                       worksteal, each or no\n"
 "  --isolation MODE     fork (default): each test in its own process;\n"
@@ -66,11 +71,13 @@ static const char usage_text[] =
 "                       default one that passes alone is reported\n"
 "                       'order-dependent: passes alone', naming the tests\n"
 "                       that ran before it in its process)\n"
-"  --bisect ID          find the earlier test that makes ID fail in one process\n"
+"  --bisect ID          find the earlier test (or fewest tests together) that\n"
+"                       make ID fail in one process\n"
 "                       (alias --find-polluter): bisects what ran before it in\n"
 "                       its last order-dependent failure, or with -k/-m (or\n"
 "                       without that history) the other selected tests of its\n"
 "                       binary; exit 0 found, 1 none\n"
+"  --bisect-max-runs N  runs --bisect may take at most (100; at least 2)\n"
 "history (the cache, .herd_cache/ in the project root):\n"
 "  --lf, --last-failed  run only the items that failed last time (all if none)\n"
 "  --ff, --failed-first run those first, then the rest\n"
@@ -84,6 +91,15 @@ static const char usage_text[] =
 "  --shard K/N          run the K-th of N parts, balanced by known durations\n"
 "  -f, --looponfail     rerun the failing items whenever a binary changes\n"
 "  herd merge OUT IN... merge shard reports (.xml or .json) into one\n"
+"tasks (docs/tasks.md):\n"
+"  herd build [--dry-run] [--force] [--explain] [-n N] [-k E] [-m E] [-x] [paths]\n"
+"                       run the out-of-date tasks in dependency order\n"
+"  herd collect [--nodes]   the tasks, with their files\n"
+"  herd dag [-o F.svg|F.png|F.pdf|F.dot] [--rankdir LR]   the graph\n"
+"  herd markers         the markers tasks may carry\n"
+"  herd profile [--export csv|json]   last durations and product sizes\n"
+"  herd clean [--mode dry-run|force|interactive] [--exclude GLOB]\n"
+"                       the project's files no task knows\n"
 "  --kill-grace S       seconds between SIGTERM and SIGKILL (1)\n"
 "  --collect-timeout S  seconds a binary may take to list its tests (60)\n"
 "  -s                   no capture: test output is shown live, by worker\n"
@@ -195,6 +211,7 @@ parse_workers(const char *s)
 static const char *opt_cache_dir, *opt_durations_path;
 static int opt_cache_clear, opt_cache_show, opt_store_durations, opt_loop, opt_no_cache;
 static const char *opt_bisect;	/* --bisect ID */
+static int opt_bisect_max_runs = 100;	/* --bisect-max-runs N */
 static unsigned opt_shard_k, opt_shard_n;
 static struct hd_junit_opts opt_junit;	/* --junit-family, junit_suite_name */
 enum workdir { WD_INVOCATION, WD_BINARY, WD_ROOTDIR };
@@ -245,6 +262,7 @@ struct args {
 	char **paths;
 	size_t npaths;
 	int nworkers, maxprocesses;
+	int tx, tx_local;	/* --tx given; its popen workers */
 };
 
 static void
@@ -267,6 +285,13 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			a->nworkers = parse_workers(arg[2] ? arg + 2 : hd_opt_value(argc, argv, &i, NULL));
 		} else if (!strcmp(name, "--numprocesses")) {
 			a->nworkers = parse_workers(hd_opt_value(argc, argv, &i, eq));
+		} else if (!strcmp(name, "--tx")) {
+			hosts_add_spec(c, hd_opt_value(argc, argv, &i, eq), &a->tx_local);
+			a->tx = 1;
+		} else if (!strcmp(name, "--tx-timeout")) {
+			c->tx_timeout = hd_opt_seconds("--tx-timeout", hd_opt_value(argc, argv, &i, eq));
+			if (c->tx_timeout <= 0)
+				hd_usage_error("--tx-timeout takes seconds above 0, not '%s'", "0");
 		} else if (!strcmp(name, "--maxprocesses")) {
 			a->maxprocesses = hd_opt_count("--maxprocesses", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--dist")) {
@@ -339,6 +364,10 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			c->no_iso_check = 1;
 		} else if (!strcmp(name, "--bisect") || !strcmp(name, "--find-polluter")) {
 			opt_bisect = hd_opt_value(argc, argv, &i, eq);
+		} else if (!strcmp(name, "--bisect-max-runs")) {
+			opt_bisect_max_runs = hd_opt_count(name, hd_opt_value(argc, argv, &i, eq));
+			if (opt_bisect_max_runs < 2)
+				hd_usage_error("%s must be at least 2", name);
 		} else if (!strcmp(name, "--timeout")) {
 			c->timeout = hd_opt_seconds("--timeout", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--kill-grace")) {
@@ -816,20 +845,85 @@ pytest_arg(struct buf *b, const char *arg)
 			buf_addc(b, *arg);
 }
 
+/* Calls f on each file of the run's folder whose name starts with prefix,
+ * in name order. */
+static void
+pytest_files(const char *prefix, void (*f)(const char *path, void *cookie), void *cookie)
+{
+	struct dirent **v;
+	int i, n = scandir(pytest_dir, &v, NULL, alphasort);
+
+	for (i = 0; i < n; i++) {
+		if (!strncmp(v[i]->d_name, prefix, strlen(prefix)) && strcmp(v[i]->d_name, ".") &&
+		    strcmp(v[i]->d_name, "..")) {
+			char *p = xasprintf("%s/%s", pytest_dir, v[i]->d_name);
+
+			f(p, cookie);
+			free(p);
+		}
+		free(v[i]);
+	}
+	free(v);
+}
+
+static void
+pytest_unlink(const char *path, void *cookie)
+{
+	(void)cookie;
+	unlink(path);
+}
+
 static void
 pytest_cleanup(void)
 {
-	char *p;
-
 	if (!pytest_dir)
 		return;
-	p = xasprintf("%s/fork.sock", pytest_dir);
-	unlink(p);
-	free(p);
-	p = xasprintf("%s/error", pytest_dir);
-	unlink(p);
-	free(p);
+	pytest_files("", pytest_unlink, NULL);
 	rmdir(pytest_dir);
+}
+
+struct pytest_part {
+	FILE *out;
+	const char *title;
+	int shown;	/* the title is out */
+};
+
+static void
+pytest_print_part(const char *path, void *cookie)
+{
+	struct pytest_part *p = cookie;
+	size_t len;
+	char *text = hd_read_file(path, &len);
+
+	if (text && len) {
+		if (!p->shown++)
+			hd_term_rule(p->out, '=', p->title);
+		fwrite(text, 1, len, p->out);
+	}
+	free(text);
+}
+
+/*
+ * The end of pytest's report that herd's lacks, left by each worker in the
+ * run's folder (python/herd_pytest/worker.py, leave_summary): the lines of
+ * the short summary for pytest's -r letters other than f and E (skipped,
+ * xfailed, xpassed, passed), one file per letter and worker, named so that
+ * the letters keep pytest's order; then the warnings summary.
+ */
+static void
+pytest_summary(FILE *out, const struct ctl *c)
+{
+	struct pytest_part shortp = { out, "short test summary info", 0 };
+	struct pytest_part warnp = { out, "warnings summary", 0 };
+	int o;
+
+	for (o = 0; o < HD_NOUTCOMES; o++)	/* did herd's summary list failures? */
+		if (hd_outcome_fails(o) || o == HD_FLAKY)
+			shortp.shown += c->term.counts.n[o] > 0;
+	pytest_files("short.", pytest_print_part, &shortp);
+	pytest_files("warnings.", pytest_print_part, &warnp);
+	if (warnp.shown)
+		fputs("-- Docs: https://docs.pytest.org/en/stable/how-to/capture-warnings.html\n", out);
 }
 
 /*
@@ -954,6 +1048,8 @@ check_unique_ids(const struct ctl *c)
 }
 
 
+static struct verb_opts verbo;	/* herd build, clean, ...: the verb and its options */
+
 static void
 select_items(struct ctl *c, size_t *collected)
 {
@@ -967,6 +1063,11 @@ select_items(struct ctl *c, size_t *collected)
 		for (j = 0; j < b->n; j++) {
 			struct citem *it = &b->items[j];
 
+			/* A verb takes the tasks; a test run the tests (docs/tasks.md). */
+			if (it->decl->task != (verbo.verb != VERB_NONE)) {
+				it->selected = 0;
+				continue;
+			}
 			(*collected)++;
 			it->selected = (!k || hd_expr_eval(k, hd_match_id, it->id)) &&
 				       (!m || hd_expr_eval(m, hd_match_words, (void *)it->decl->marks));
@@ -1552,6 +1653,8 @@ static const struct herd_plugin plug_tap = {
 static void
 summary_extra(FILE *out)
 {
+	if (opt_pytest)
+		pytest_summary(out, rep_c);
 	plug_terminal_summary(out);
 }
 
@@ -1700,7 +1803,7 @@ static char **all;
 static int
 run(int argc, char **argv)
 {
-	char header[256];
+	char header[512], *hosts;
 	size_t nall = 0, i, collected;
 	int status;
 	const char *env;
@@ -1709,15 +1812,26 @@ run(int argc, char **argv)
 	hd_progname = "herd";
 	if (argc > 1 && !strcmp(argv[1], "merge"))
 		return hd_merge_main(argc - 1, argv + 1);
+	if (argc == 2 && !strcmp(argv[1], "--remote-worker"))
+		return relay_main();
+	if (argc > 1 && (verbo.verb = verb_of(argv[1]))) {
+		if (verbo.verb == VERB_MARKERS)
+			return verb_markers();
+		argc--;
+		argv++;
+	}
 	c.dist = DIST_LOAD;
 	c.grace = 1.0;
 	c.collect_timeout = 60;
 	c.capture = 1;
 	c.max_restart = -1;
+	c.tx_timeout = 30;
 	c.durations = -1;
 	c.color = -1;
 	a.nworkers = -1;
 	load_ini(&ini);
+	if (!(c.rootdir = realpath(ini_dir ? ini_dir : ".", NULL)))
+		hd_fatal(HD_EXIT_INTERNAL, "cannot find the project root:");
 	c.sync = hd_sync_new();
 	for (i = 0; i < ini.nresources; i++)
 		add_capacity(&c, ini.resources[i]);
@@ -1740,6 +1854,8 @@ run(int argc, char **argv)
 	}
 	for (i = 1; i < (size_t)argc; i++)
 		all[nall++] = argv[i];
+	if (verbo.verb)
+		verb_args(&verbo, all, &nall);
 	load_plugins(&ini, all, nall);
 	ini_plugin_keys(&ini);
 	a.paths = xcalloc(nall + ini.ntestpaths + 1, sizeof(*a.paths));
@@ -1774,14 +1890,15 @@ run(int argc, char **argv)
 		return HD_EXIT_USAGE;
 	}
 	if (a.nworkers < 0)
-		a.nworkers = parse_workers("auto");
+		a.nworkers = a.tx ? 0 : parse_workers("auto");	/* --tx says where, alone */
 	rep_c = &c;
 	plug_session(&c, ini_dir);
 	if (plug_configure() < 0)
 		return HD_EXIT_INTERNAL;
 	if (opt_auto && plug_auto_num_workers(&a.nworkers) < 0)
 		return HD_EXIT_INTERNAL;
-	c.nslots = a.nworkers == 0 ? 1 : a.nworkers;
+	c.nslots = a.tx ? hosts_layout(&c, a.nworkers + a.tx_local) :
+		   a.nworkers == 0 ? 1 : a.nworkers;
 	if (c.dist == DIST_NO)
 		c.nslots = 1;
 	if (a.maxprocesses > 0 && c.nslots > a.maxprocesses)
@@ -1825,6 +1942,7 @@ run(int argc, char **argv)
 	plug_setupnodes(&c);
 	if (plug_failed())
 		return HD_EXIT_INTERNAL;
+	hosts_connect(&c);
 	status = ctl_collect(&c);
 	if (status)
 		return status;
@@ -1843,7 +1961,7 @@ run(int argc, char **argv)
 		char **hist = c.kexpr || c.mexpr || opt_no_cache ? NULL :
 			      bisect_load(cache_dir, opt_bisect, &nhist);
 
-		status = ctl_bisect(&c, opt_bisect, hist, nhist);
+		status = ctl_bisect(&c, opt_bisect, hist, nhist, (size_t)opt_bisect_max_runs);
 		for (i = 0; i < nhist; i++)
 			free(hist[i]);
 		free(hist);
@@ -1857,6 +1975,8 @@ run(int argc, char **argv)
 		ctl_stop_all(&c);
 		return HD_EXIT_INTERNAL;
 	}
+	if (verbo.verb)
+		return verb_main(&c, &verbo);
 	if (c.collect_only) {
 		size_t j;
 
@@ -1886,10 +2006,13 @@ run(int argc, char **argv)
 	c.term.durations = c.durations;
 	c.term.color = c.color >= 0 ? c.color : hd_term_want_color(1);
 	c.term.live = isatty(1) && !c.tap && !c.quiet && getenv("TERM") && strcmp(getenv("TERM"), "dumb");
-	snprintf(header, sizeof(header), "herd %s -- %d worker%s, --dist %s, isolation %s",
-		 VERSION, c.nslots, c.nslots == 1 ? "" : "s",
+	hosts = hosts_summary(&c);
+	snprintf(header, sizeof(header), "herd %s -- %d worker%s%s%s%s, --dist %s, isolation %s",
+		 VERSION, c.nslots, c.nslots == 1 ? "" : "s", hosts ? " (" : "", hosts ? hosts : "",
+		 hosts ? ")" : "",
 		 (const char *[]){ "load", "loadscope", "loadfile", "loadgroup", "worksteal",
 				   "each", "no" }[c.dist], c.isolation_none ? "none" : "fork");
+	free(hosts);
 	if (c.random_order)
 		snprintf(header + strlen(header), sizeof(header) - strlen(header),
 			 ", random order (--random-seed %lu)", c.random_seed);
@@ -1930,6 +2053,7 @@ main(int argc, char **argv)
 {
 	int status = run(argc, argv);
 
+	hosts_end(&c);
 	plug_unconfigure();
 	return plug_failed() ? HD_EXIT_INTERNAL : status;
 }

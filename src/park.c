@@ -110,9 +110,13 @@ park_kill_all(struct ctl *c)
 
 		if (!worker_alive(p))
 			continue;
-		kill(-p->pid, SIGKILL);
-		while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
-			;
+		if (p->host) {
+			worker_kill(p);	/* its relay reaps it; the X frame finds no one */
+		} else {
+			kill(-p->pid, SIGKILL);
+			while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
+				;
+		}
 		if (p->bin->parked == p->slot + 1)
 			p->bin->parked = 0;
 		worker_close(p);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "build.h"
 #include "loop.h"
 #include "plugin.h"
 
@@ -168,7 +169,7 @@ order_dependent(struct citem *it)
 		buf_printf(&m, "  (%zu earlier not shown)\n", from);
 	for (k = from; k < r->nbefore; k++)
 		buf_printf(&m, "  %s\n", h->v[k]->id);
-	buf_printf(&m, "Find the one that makes it fail: herd --bisect %s\n"
+	buf_printf(&m, "Find what makes it fail: herd --bisect %s\n"
 		   "The failure in the run:\n%s", it->id, r->message ? r->message : "");
 	free(r->message);
 	r->message = xstrdup(m.data);
@@ -215,6 +216,8 @@ finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 		return;
 	/* Final: one user fewer for its global fixtures (a rerun still needs them). */
 	gfix_item_done(c, it, w);
+	if (c->build && w && it->decl->task)
+		build_task_done(c, it, &o, duration, &msg, &msglen);
 	if (o == HD_PASSED && it->tries)
 		o = HD_FLAKY;
 
@@ -256,6 +259,36 @@ after_item(struct ctl *c, struct worker *w, struct citem *it)
 }
 
 /*
+ * The run stopped at -x or --maxfail (not at too many crashes, nor at a
+ * plugin's word): its failures are still checked, so that a stop caused by
+ * an order-dependent failure says so.
+ */
+static int
+stopped_at_maxfail(const struct ctl *c)
+{
+	return c->maxfail && c->failures >= (size_t)c->maxfail &&
+	       !(c->max_restart >= 0 && c->restarts > (size_t)c->max_restart);
+}
+
+/*
+ * After a stop the run's scheduler still holds the items the stop left
+ * unrun: a scheduler of the checks alone replaces it (ctl_run ends it).
+ */
+static int
+sched_checks_only(struct ctl *c)
+{
+	int r;
+
+	ctl_sched_end(c);
+	c->order = c->checks;
+	c->norder = c->nchecks;
+	r = ctl_sched_begin(c);
+	c->order = NULL;
+	c->norder = 0;
+	return r;
+}
+
+/*
  * The isolation check: each failure of none isolation that had other tests
  * before it in its process runs again alone, in a fresh worker of its own,
  * after the run. Its result changes nothing but the note on the failure.
@@ -263,18 +296,23 @@ after_item(struct ctl *c, struct worker *w, struct citem *it)
 void
 run_checks(struct ctl *c, void (*run)(struct ctl *))
 {
+	int stopped = c->stopping;
 	size_t k;
 
-	if (!c->nchecks || c->stopping || c->interrupted || c->aborted)
+	if (!c->nchecks || c->interrupted || c->aborted || (stopped && !stopped_at_maxfail(c)))
 		return;
-	c->alone = 1;
-	for (k = c->nchecks; k-- > 0;) {
-		struct citem *it = c->checks[k];
-
-		it->checking = 1;
-		ctl_sched_give_back(c, NULL, &it, 1);
+	for (k = 0; k < c->nchecks; k++)
+		c->checks[k]->checking = 1;
+	if (stopped && sched_checks_only(c) < 0) {
+		c->aborted = 1;
+		return;
 	}
+	c->alone = 1;
+	c->stopping = 0;	/* no new work but the checks: the only items it holds */
+	for (k = c->nchecks; !stopped && k-- > 0;)
+		ctl_sched_give_back(c, NULL, &c->checks[k], 1);
 	run(c);
+	c->stopping |= stopped;
 	c->alone = 0;
 	for (k = 0; k < c->nchecks; k++)
 		c->checks[k]->checking = 0;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build.h"
 #include "loop.h"
 #include "plugin.h"
 #include "scheduler.h"
@@ -157,13 +158,20 @@ sched_broke(struct ctl *c, const char *fmt, const char *a, const char *b)
 	c->aborted = 1;
 }
 
-/* The selected items, in a plugin's order if one gave it. */
+/* The selected items, in a plugin's order if one gave it; else the fixed
+ * order's items (--bisect, the isolation check after a stop). */
 static struct citem **
 selected_items(const struct ctl *c, size_t *n)
 {
 	struct citem **v;
 	size_t i, j, k = 0, total = 0;
 
+	if (c->order) {
+		*n = c->norder;
+		v = xcalloc(c->norder + 1, sizeof(*v));
+		memcpy(v, c->order, c->norder * sizeof(*v));
+		return v;
+	}
 	for (i = 0; i < c->nbins; i++)
 		total += c->bins[i].ntotal;
 	v = xcalloc(total + 1, sizeof(*v));
@@ -192,7 +200,8 @@ ctl_sched_begin(struct ctl *c)
 	struct citem **v;
 	size_t n;
 
-	c->sched = plug_make_scheduler();
+	/* A build's order is its graph's: plugins' schedulers are for tests. */
+	c->sched = c->build ? sched_dag() : plug_make_scheduler();
 	if (c->aborted || plug_failed())
 		return -1;
 	if (!c->sched)
@@ -350,5 +359,13 @@ ctl_sched_check_stuck(struct ctl *c)
 			return;
 	}
 	snprintf(n, sizeof(n), "%zu", c->unsent);
+	for (i = 0; i < c->nslots; i++)
+		if (slot_down(c, i)) {
+			/* Not the scheduler's fault: the slots it meant them for are gone. */
+			fprintf(stderr, "herd: no workers left for %s item(s): not run\n", n);
+			c->stop_reason = xstrdup("not run: no workers left\n");
+			c->aborted = 1;
+			return;
+		}
 	sched_broke(c, "holds %s item(s) it gives no worker, with every worker idle%s", n, "");
 }

@@ -71,6 +71,7 @@ extern char **environ;
 static const char *const worker_vars[] = {
 	"HERD_WORKER=", "HERD_WORKER_COUNT=", "HERD_TESTRUN_UID=", "HERD_CONTROLLER_PID=",
 	"HERD_COLLECT_HASH=", "HERD_PROTOCOL_FD=", "HERD_CAPTURE_FD=", "HERD_RESULTS_FD=",
+	"HERD_ROOTDIR=",
 };
 
 /*
@@ -142,14 +143,10 @@ spawn_worker(const struct binary *b, char *const argv[], const int fds[6], char 
 	return ok ? pid : -1;
 }
 
-void
-worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only)
+/* A fresh process's state in w's slot, before it starts. */
+static void
+worker_reset(struct ctl *c, struct worker *w, struct binary *b, int collect_only)
 {
-	int sv[2], out[2], err[2];
-	char env[5][64], **penvs = NULL, **pargs = NULL, **wargv;
-	size_t nplug = 0, nfixed = 0, nargs = 0, k;
-	pid_t pid;
-
 	memset(w->name, 0, sizeof(w->name));
 	snprintf(w->name, sizeof(w->name), "gw%d", w->slot);
 	w->bin = b;
@@ -159,63 +156,34 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	w->qhead = w->qlen = 0;
 	w->releasing = w->timed_out = w->status = w->said_bye = w->fed = 0;
 	free(w->garbage), w->garbage = NULL;
+	free(w->why_remote), w->why_remote = NULL;
+	w->host_lost = 0;
+	w->host = NULL;
+	w->chan = 0;
 	hd_dec_init(&w->dec);
 	buf_reset(&w->wbuf);
 	buf_reset(&w->outline);
 	buf_reset(&w->errline);
 	w->spawned = hd_now();
 	w->deadline = w->spawned + c->collect_timeout;
+}
+
+/* The local worker's process: its channels, then posix_spawn, else fork. */
+static pid_t
+start_local(struct worker *w, struct binary *b, char *const wargv[], char **add, size_t nadd)
+{
+	int sv[2], out[2], err[2];
+	int fds[6];
+	pid_t pid;
+	size_t k;
+
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
 		hd_fatal(3, "cannot create a worker's channels:");
-	w->capfd = make_capture();
-	if (w->capfd < 0)
-		hd_fatal(3, "cannot create a capture file:");
-	w->resfd = make_results();	/* without it, the worker sends each result */
-	snprintf(env[0], sizeof(env[0]), "HERD_WORKER=%s", w->name);
-	snprintf(env[1], sizeof(env[1]), "HERD_WORKER_COUNT=%d", c->nslots);
-	snprintf(env[2], sizeof(env[2]), "HERD_TESTRUN_UID=%s", c->uid);
-	/* The worker checks it is still ours once it asked to die with us. */
-	snprintf(env[3], sizeof(env[3]), "HERD_CONTROLLER_PID=%ld", (long)getpid());
-	/* A listed binary: the worker sends only its list's hash when it matches. */
-	snprintf(env[4], sizeof(env[4]), "HERD_COLLECT_HASH=%016llx", (unsigned long long)b->hash);
+	fds[0] = -1, fds[1] = out[1], fds[2] = err[1], fds[3] = sv[1], fds[4] = w->capfd;
+	fds[5] = w->resfd > 2 ? w->resfd : -1;
 	fflush(NULL);
-	{
-		int fds[6] = { -1, out[1], err[1], sv[1], w->capfd, w->resfd > 2 ? w->resfd : -1 };
-		char *add[9], **all = add;
-		size_t nadd = 0;
-
-		add[nadd++] = env[0];
-		add[nadd++] = env[1];
-		add[nadd++] = env[2];
-		add[nadd++] = env[3];
-		if (b->collected)
-			add[nadd++] = env[4];
-		add[nadd++] = "HERD_PROTOCOL_FD=3";
-		add[nadd++] = "HERD_CAPTURE_FD=4";
-		if (fds[5] >= 0)
-			add[nadd++] = "HERD_RESULTS_FD=5";
-		if (PLUG_WANTS(HERD_HOOK_CONFIGURE_NODE)) {
-			/* A plugin's variables come after ours: they cannot unset the protocol's. */
-			char **penv = NULL;
-			size_t np = 0;
-
-			plug_configure_node(c, w, &penv, &np, &pargs, &nargs);
-			all = xcalloc(nadd + np + 1, sizeof(*all));
-			memcpy(all, add, nadd * sizeof(*add));
-			for (k = 0; k < np; k++)
-				all[nadd + k] = penv[k];
-			free(penv);
-			nplug = np;
-		}
-		wargv = xcalloc(nargs + 2, sizeof(*wargv));
-		wargv[0] = b->path;
-		for (k = 0; k < nargs; k++)
-			wargv[k + 1] = pargs[k];
-		pid = spawn_worker(b, wargv, fds, all, nadd + nplug);
-		penvs = all != add ? all : NULL;
-		nfixed = nadd;
-	}
+	pid = spawn_worker(b, wargv, fds, add, nadd);
 	if (pid < 0)
 		pid = fork();
 	if (pid < 0)
@@ -245,24 +213,13 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		dup2(err[1], 2);
 		child_fd(sv[1], 3);
 		child_fd(w->capfd, 4);
-		if (w->resfd > 2) {
+		if (w->resfd > 2)
 			child_fd(w->resfd, 5);
-			putenv("HERD_RESULTS_FD=5");
-		} else {
-			unsetenv("HERD_RESULTS_FD");
-		}
-		putenv(env[0]);
-		putenv(env[1]);
-		putenv(env[2]);
-		putenv(env[3]);
-		if (b->collected)
-			putenv(env[4]);
-		else
-			unsetenv("HERD_COLLECT_HASH");
-		putenv("HERD_PROTOCOL_FD=3");
-		putenv("HERD_CAPTURE_FD=4");
-		for (k = 0; k < nplug; k++)
-			putenv(penvs[nfixed + k]);
+		/* Not inherited from herd's own environment: set below, or not at all. */
+		unsetenv("HERD_RESULTS_FD");
+		unsetenv("HERD_COLLECT_HASH");
+		for (k = 0; k < nadd; k++)
+			putenv(add[k]);
 		if (b->cwd && chdir(b->cwd) < 0) {
 			fprintf(stderr, "herd: cannot enter %s: %s\n", b->cwd, strerror(errno));
 			_exit(127);
@@ -272,25 +229,85 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		_exit(127);
 	}
 	setpgid(pid, pid);
-	for (k = 0; k < nplug; k++)
-		free(penvs[nfixed + k]);
-	free(penvs);
-	for (k = 0; k < nargs; k++)
-		free(pargs[k]);
-	free(pargs);
-	free(wargv);
-	if ((collect_only || !b->collected) && PLUG_WANTS(HERD_HOOK_EVENT))
-		plug_event(c, HERD_EV_COLLECT_BEGIN, w->name, b->path, NULL);
 	close(sv[1]);
 	close(out[1]);
 	close(err[1]);
-	w->pid = pid;
 	w->sock = sv[0];
 	w->outfd = out[0];
 	w->errfd = err[0];
 	hd_nonblock(w->sock, 1);
 	hd_nonblock(w->outfd, 1);
 	hd_nonblock(w->errfd, 1);
+	return pid;
+}
+
+void
+worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only)
+{
+	char env[5][64], **penv = NULL, **pargs = NULL, **wargv, *add[16], **all = add, *rootenv;
+	size_t nargs = 0, np = 0, nadd = 0, nid, k;
+	int remote = slot_host(c, w->slot) != NULL;
+
+	worker_reset(c, w, b, collect_only);
+	w->capfd = make_capture();
+	if (w->capfd < 0)
+		hd_fatal(3, "cannot create a capture file:");
+	w->resfd = make_results();	/* without it, the worker sends each result */
+	snprintf(env[0], sizeof(env[0]), "HERD_WORKER=%s", w->name);
+	snprintf(env[1], sizeof(env[1]), "HERD_WORKER_COUNT=%d", c->nslots);
+	snprintf(env[2], sizeof(env[2]), "HERD_TESTRUN_UID=%s", c->uid);
+	/* The worker checks it is still ours once it asked to die with us. */
+	snprintf(env[3], sizeof(env[3]), "HERD_CONTROLLER_PID=%ld", (long)getpid());
+	/* A listed binary: the worker sends only its list's hash when it matches. */
+	snprintf(env[4], sizeof(env[4]), "HERD_COLLECT_HASH=%016llx", (unsigned long long)b->hash);
+	/* Where a task's paths start (docs/tasks.md), whatever the worker's cwd;
+	 * on a remote host, the folder it runs in (//chdir=, the checkout). */
+	rootenv = xasprintf("HERD_ROOTDIR=%s", c->rootdir && !remote ? c->rootdir : ".");
+	add[nadd++] = env[0];
+	add[nadd++] = env[1];
+	add[nadd++] = env[2];
+	add[nadd++] = rootenv;
+	if (b->collected)
+		add[nadd++] = env[4];
+	nid = nadd;	/* a remote worker's relay sets the rest itself */
+	add[nadd++] = env[3];
+	add[nadd++] = "HERD_PROTOCOL_FD=3";
+	add[nadd++] = "HERD_CAPTURE_FD=4";
+	if (w->resfd > 2)
+		add[nadd++] = "HERD_RESULTS_FD=5";
+	if (PLUG_WANTS(HERD_HOOK_CONFIGURE_NODE)) {
+		/* A plugin's variables come after ours: they cannot unset the protocol's. */
+		plug_configure_node(c, w, &penv, &np, &pargs, &nargs);
+		all = xcalloc(nadd + np + 1, sizeof(*all));
+		memcpy(all, add, nadd * sizeof(*add));
+		for (k = 0; k < np; k++)
+			all[nadd + k] = penv[k];
+	}
+	wargv = xcalloc(nargs + 2, sizeof(*wargv));
+	wargv[0] = b->path;
+	for (k = 0; k < nargs; k++)
+		wargv[k + 1] = pargs[k];
+	if (remote) {
+		/* Its identity and the plugin's variables; no fds, no pid here. */
+		memmove(all + nid, all + nadd, np * sizeof(*all));
+		host_worker_start(c, w, b, all, nid + np, pargs, nargs);
+		w->sock = w->outfd = w->errfd = -1;
+		w->pid = 0;
+	} else {
+		w->pid = start_local(w, b, wargv, all, nadd + np);
+	}
+	free(rootenv);
+	for (k = 0; k < np; k++)
+		free(penv[k]);
+	free(penv);
+	if (all != add)
+		free(all);
+	for (k = 0; k < nargs; k++)
+		free(pargs[k]);
+	free(pargs);
+	free(wargv);
+	if ((collect_only || !b->collected) && PLUG_WANTS(HERD_HOOK_EVENT))
+		plug_event(c, HERD_EV_COLLECT_BEGIN, w->name, b->path, NULL);
 }
 
 void
@@ -306,8 +323,19 @@ void
 worker_kill(struct worker *w)
 {
 	/* Not once reaped: its pid may be another process's by now. */
-	if (worker_alive(w))
+	if (worker_alive(w) && w->host)
+		host_worker_signal(w, SIGKILL);
+	else if (worker_alive(w))
 		kill(-w->pid, SIGKILL);
+}
+
+void
+worker_signal(struct worker *w, int sig)
+{
+	if (worker_alive(w) && w->host)
+		host_worker_signal(w, sig);
+	else if (worker_alive(w))
+		kill(w->pid, sig);
 }
 
 void
@@ -329,6 +357,7 @@ worker_close(struct worker *w)
 		w->bin->workers--;
 	w->state = W_FREE;
 	w->pid = 0;
+	w->host = NULL;
 	w->hist = NULL;		/* the next process starts a history of its own */
 	w->releasing = 0;
 }
@@ -340,16 +369,30 @@ worker_of(struct ctl *c, pid_t pid, int *is_parked)
 	size_t i;
 
 	for (i = 0; i < (size_t)c->nslots; i++)
-		if (worker_alive(&c->w[i]) && c->w[i].pid == pid) {
+		if (worker_alive(&c->w[i]) && !c->w[i].host && c->w[i].pid == pid) {
 			*is_parked = 0;
 			return &c->w[i];
 		}
 	for (i = 0; i < c->npark; i++)
-		if (worker_alive(&c->park[i]) && c->park[i].pid == pid) {
+		if (worker_alive(&c->park[i]) && !c->park[i].host && c->park[i].pid == pid) {
 			*is_parked = 1;
 			return &c->park[i];
 		}
 	return NULL;
+}
+
+void
+worker_gone(struct ctl *c, struct worker *w, int status)
+{
+	w->status = status;
+	if (w < c->park || w >= c->park + c->npark) {
+		worker_died(c, w);
+		return;
+	}
+	/* A parked worker ran nothing: it is simply gone. */
+	if (w->bin && w->bin->parked == w->slot + 1)
+		w->bin->parked = 0;
+	worker_close(w);
 }
 
 void
@@ -360,16 +403,11 @@ ctl_reap(struct ctl *c)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (hosts_reaped(c, pid, status))
+			continue;
 		if (!(w = worker_of(c, pid, &is_parked)))
 			continue;
 		kill(-pid, SIGKILL);	/* whatever it left behind */
-		w->status = status;
-		if (!is_parked) {
-			worker_died(c, w);
-			continue;
-		}
-		if (w->bin && w->bin->parked == w->slot + 1)
-			w->bin->parked = 0;
-		worker_close(w);
+		worker_gone(c, w, status);
 	}
 }

@@ -178,6 +178,63 @@ fail:
 	return NULL;
 }
 
+/*
+ * A read-only connection that leaves no file behind: with no -wal file (the
+ * last build closed cleanly) the database is opened immutable, which makes
+ * no -shm either; else read-only, to see what the -wal holds.
+ */
+static sqlite3 *
+open_db_readonly(const char *path)
+{
+	char *wal = xasprintf("%s-wal", path);
+	struct buf uri = BUF_INIT;
+	sqlite3 *db = NULL;
+	const char *p;
+	int immutable = access(wal, F_OK) < 0;
+
+	free(wal);
+	buf_adds(&uri, "file:");
+	for (p = path; *p; p++)
+		if (*p == '%' || *p == '?' || *p == '#')
+			buf_printf(&uri, "%%%02X", (unsigned char)*p);
+		else
+			buf_addc(&uri, *p);
+	buf_adds(&uri, immutable ? "?immutable=1" : "?mode=ro");
+	if (sqlite3_open_v2(uri.data, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL)) {
+		sqlite3_close(db);
+		db = NULL;
+	}
+	buf_clear(&uri);
+	return db;
+}
+
+struct state *
+state_open_readonly(const char *root, struct buf *warn)
+{
+	struct state *s = xcalloc(1, sizeof(*s));
+	char *path = xasprintf("%s/.herd/state.db", root);
+
+	s->root = xstrdup(root);
+	s->lockfd = -1;
+	if (access(path, F_OK) < 0)
+		goto fail;	/* no build yet: nothing to say */
+	if (!(s->db = open_db_readonly(path)) || !is_ours(s->db) ||
+	    prepare(s, &s->memo_get, "SELECT mtime, size, hash FROM memo WHERE path = ?") ||
+	    prepare(s, &s->memo_put, "SELECT ?, ?, ?, ?") ||
+	    prepare(s, &s->task_get, "SELECT state, outcome FROM task WHERE id = ?") ||
+	    prepare(s, &s->file_get, "SELECT role, path, hash FROM task_file WHERE task = ?")) {
+		buf_printf(warn, "herd: warning: %s is not a herd state database, or is damaged: "
+			   "taken as empty\n", ".herd/state.db");
+		goto fail;
+	}
+	free(path);
+	return s;
+fail:
+	free(path);
+	state_close(s);
+	return NULL;
+}
+
 void
 state_close(struct state *s)
 {

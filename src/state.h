@@ -28,6 +28,12 @@ struct state;
  * warn. NULL with a line in err when it cannot.
  */
 struct state *state_open(const char *root, int wait, struct buf *warn, struct buf *err);
+/*
+ * Opens root/.herd/state.db only to read, without the lock (a dry run, herd
+ * dag, herd profile): NULL when there is none, or, with a warning, when it
+ * is not a herd state.
+ */
+struct state *state_open_readonly(const char *root, struct buf *warn);
 void state_close(struct state *s);
 
 /* The content hash of root/path (xxh3), through the memo: 0, or -1 when it is missing. */

@@ -3,21 +3,35 @@
 pytest runs as usual (pytest.main), and this module's plugin takes over its
 run loop, as pytest-xdist's workers do: the list is sent, and each item the
 controller sends runs through pytest's own runtest protocol."""
+import collections
 import io
+import json
 import mmap
 import os
 import select
 import signal
+import socket
 import struct
 import sys
 import time
 
 import pytest
+from _pytest.terminal import WarningReport
+from _pytest.warnings import warning_record_to_str
 
+import herd_pytest
 from herd_pytest import bad, proto
 
 OUTPUT_MAX = 1 << 20	# a result's output keeps both ends of what is longer
 DESELECTED = "herd_deselected"	# the mark herd --pytest leaves out (main.c)
+REPLIES = (b"ok", b"locked", b"fail", b"board", b"trail", b"fixture")
+# After a forked test died waiting for a lock, whose grant may or may not come:
+# an unlock of this name, answered "ok" whatever happens, marks where the
+# replies to the next requests begin.
+BARRIER = "herd_pytest.after-a-dead-test"
+# The requests a forked test may relay, and how many fields each has.
+REQUESTS = {b"lock": 2, b"unlock": 2, b"board-set": 3, b"board-get": 2, b"trail-start": 2,
+            b"trail-finish": 2, b"fixture-setup": 2, b"fixture-done": 4}
 
 
 def main():
@@ -58,6 +72,7 @@ class Worker:
         self.deselected = []
         self.collect_errors = []
         self.reports = []
+        self.warnings = []
 
     # ---- pytest hooks ----
 
@@ -84,6 +99,9 @@ class Worker:
     def pytest_runtest_logreport(self, report):
         self.reports.append(report)
 
+    def pytest_warning_recorded(self, warning_message, when, nodeid, location):
+        self.warnings.append((warning_message, when, nodeid, location))
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session):
         sys.stderr = sys.__stderr__
@@ -99,13 +117,20 @@ class Worker:
         from herd_pytest import forkserver
 
         listing = [(i.nodeid, item_keys(i, i in chosen)) for i in items]
+        globals_ = sorted({g for i in items for g in global_fixtures(i)})
+        collector = os.getpid()
         forkserver.serve_if_first()	# returns in the workers it forks too
+        if os.getpid() != collector:
+            # The collection's warnings are the collector's to report.
+            tr = session.config.pluginmanager.get_plugin("terminalreporter")
+            if tr is not None:
+                tr.stats.pop("warnings", None)
         # A forked worker has its launcher's variables now: xdist's follow them.
         set_xdist_env()
         session.config.workerinput.update(workerid=os.environ["PYTEST_XDIST_WORKER"],
                                           workercount=int(os.environ["PYTEST_XDIST_WORKER_COUNT"]))
         chan = take_channel()
-        send_list(chan, listing)
+        send_list(chan, listing, globals_)
         Loop(self, session, items, chan).run()
 
 
@@ -131,6 +156,54 @@ class XdistFixtures:
     @pytest.fixture(scope="session")
     def testrun_uid(self):
         return os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+
+
+def leave_summary(config):
+    """Leaves, in the run's folder, what pytest prints at the end that herd's
+    own report lacks: the lines of the short summary for the -r letters
+    besides f and E (herd lists the failures), one file per letter, and the
+    warnings summary. herd --pytest prints them after its short summary
+    (main.c, pytest_summary), the workers' files of one kind together."""
+    d = os.environ.get("HERD_PYTEST_DIR")
+    tr = config.pluginmanager.get_plugin("terminalreporter")
+    if not d or tr is None:
+        return
+    from _pytest.config import create_terminal_writer
+    me = "%s.%d" % (os.environ.get("HERD_WORKER", "gw0"), os.getpid())
+    chars = tr.reportchars
+    for k, char in enumerate(chars):
+        if char in "fEw":
+            continue
+        tr.reportchars = char
+        write_part(d, "short.%02d.%s" % (k, me), capture(tr, tr.short_test_summary, create_terminal_writer))
+    tr.reportchars = chars
+    if "w" in chars:
+        write_part(d, "warnings.%s" % me, capture(tr, tr.summary_warnings, create_terminal_writer))
+
+
+def capture(tr, show, writer):
+    """What show() writes, without its title and the warnings' closing line."""
+    out = io.StringIO()
+    tr.currentfspath = None	# else the title starts with the progress line's end
+    tw, tr._tw = tr._tw, writer(tr.config, out)
+    tr._tw.hasmarkup = False
+    try:
+        show()
+    finally:
+        tr._tw = tw
+    lines = out.getvalue().splitlines(True)[1:]
+    if lines and lines[-1].startswith("-- Docs: "):
+        lines.pop()
+    return "".join(lines)
+
+
+def write_part(d, name, text):
+    if not text.strip():
+        return
+    tmp = os.path.join(d, "." + name)
+    with open(tmp, "w", encoding="utf-8", errors="replace") as f:
+        f.write(text)
+    os.rename(tmp, os.path.join(d, name))
 
 
 def set_xdist_env():
@@ -187,7 +260,24 @@ def item_keys(item, chosen):
     timeout = mark_arg(item.get_closest_marker("timeout"), 0, "timeout")
     if isinstance(timeout, (int, float)) and timeout >= 0:
         keys.append("timeout=%g" % timeout)
+    globals_ = global_fixtures(item)
+    if globals_:
+        keys.append("fixtures=" + " ".join(globals_))
     return keys
+
+
+def global_fixtures(item):
+    """The global fixtures (herd_pytest.global_fixture) item uses."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return []
+    out = []
+    for name in item.fixturenames:
+        defs = info.name2fixturedefs.get(name)
+        g = getattr(defs[-1].func, "herd_global", None) if defs else None
+        if g is not None:
+            out.append(g)
+    return out
 
 
 def take_channel():
@@ -259,10 +349,11 @@ def list_hash(listing):
     return "%016x" % h
 
 
-def send_list(chan, listing):
+def send_list(chan, listing, globals_):
     h = list_hash(listing)
     out = [proto.message("hello", 1, "pid=%d" % os.getpid(), "impl=herd_pytest/0.1")]
     if os.environ.pop("HERD_COLLECT_HASH", None) != h:
+        out += [proto.message("fixture", g, "scope=global") for g in globals_]
         out += [proto.message("item", nodeid, *keys) for nodeid, keys in listing]
     out.append(proto.message("collected", len(listing), "hash=" + h))
     chan.write(b"".join(out))
@@ -285,14 +376,27 @@ class Loop:
         self.capfd = capture_fd()
         self.saved = None
         self.held = Held(chan)
+        # Requests (docs/protocol.md, Requests): who takes each awaited reply,
+        # in order: ("self", type) a request of this process, ("relay", type)
+        # a forked test's, ("drop", type) one whose test has died, ("barrier",)
+        # the unlock of BARRIER.
+        self.sinks = collections.deque()
+        self.answer = None
+        self.barrier_due = False
+        self.teardowns = []	# fixture-teardown names, run between items
+        self.relay = None	# the socketpair forked tests ask through
+        self.relay_in = b""
+        self.asked = 0
+        herd_pytest._ask = self.ask
 
     def run(self):
         while True:
             if not self.queue:
                 self.held.flush()
-            self.handle(self.chan.read(wait=not self.queue))
+            self.handle(self.chan.read(wait=not self.queue and not self.teardowns))
             if self.chan.eof:
                 os._exit(0)	# the controller is gone
+            self.run_teardowns()
             if self.queue:
                 self.redirect()
                 self.run_one(self.queue.pop(0))
@@ -300,7 +404,86 @@ class Loop:
                 break
         self.teardown_all()
         self.restore()
+        try:
+            leave_summary(self.session.config)
+        except Exception as e:  # noqa: B902 - the run's results are in: say it, go on
+            self.chan.send("warning", "herd-pytest: pytest's end summary failed: %r\n" % e)
         self.chan.send("bye")
+
+    # ---- requests: locks, board, trails, global fixtures ----
+
+    def request(self, fields, sink):
+        if self.barrier_due:
+            self.barrier_due = False
+            self.sinks.append(("barrier",))
+            self.chan.send("unlock", BARRIER)
+        self.sinks.append((sink, fields[0]))
+        self.chan.send(*fields)
+
+    def ask(self, fields):
+        """herd_pytest._ask in the worker's own process: sends the request and
+        handles what arrives until its reply does."""
+        self.request(fields, "self")
+        while self.answer is None:
+            self.handle(self.chan.read(wait=True))
+            if self.chan.eof:
+                os._exit(0)
+        reply, self.answer = self.answer, None
+        self.asked += 1
+        return reply
+
+    def reply(self, m):
+        while self.sinks:
+            sink = self.sinks[0]
+            if sink[0] == "barrier":
+                if m[0] == b"ok":
+                    self.sinks.popleft()
+                return	# else the grant of a lock a dead test waited for
+            self.sinks.popleft()
+            if sink[0] == "self":
+                self.answer = m
+            elif sink[0] == "relay":
+                self.relay[0].sendall(proto.message(*m))
+            return
+        # Nothing awaited: a reply to a test that has ended.
+
+    def forget_child_requests(self):
+        """A forked test ended: the replies it awaited go nowhere. Only a lock
+        may stay unanswered (its worker leaves the queue with the result)."""
+        kept = collections.deque()
+        for sink in self.sinks:
+            if sink[0] == "relay" and sink[1] == b"lock":
+                self.barrier_due = True
+            else:
+                kept.append(("drop",) + sink[1:] if sink[0] == "relay" else sink)
+        self.sinks = kept
+        self.relay_in = b""
+        for end in self.relay:
+            try:
+                while end.recv(65536, socket.MSG_DONTWAIT):
+                    pass
+            except (BlockingIOError, InterruptedError):
+                pass
+
+    def relay_input(self):
+        """Forwards what a forked test asks; a test writing garbage is ignored."""
+        try:
+            data = self.relay[0].recv(65536, socket.MSG_DONTWAIT)
+        except (BlockingIOError, InterruptedError):
+            return
+        lines = (self.relay_in + data).split(b"\n")
+        self.relay_in = lines.pop()
+        for line in lines:
+            try:
+                f = proto.fields(line)
+            except proto.ProtocolError:
+                continue
+            if f[0] in REQUESTS and len(f) >= REQUESTS[f[0]]:
+                self.request(f, "relay")
+
+    def run_teardowns(self):
+        while self.teardowns and not self.sinks:
+            self.chan.send(*herd_pytest._teardown_global(self.teardowns.pop(0)))
 
     def handle(self, msgs):
         for m in msgs:
@@ -321,8 +504,10 @@ class Loop:
                 self.chan.send("released", *back)
             elif t == b"stop":
                 self.queue, self.stopping = [], True
-            elif t in (b"ok", b"locked", b"fail", b"board", b"trail", b"fixture"):
-                pass	# replies to requests that a dead test left behind
+            elif t in REPLIES:
+                self.reply(m)
+            elif t == b"fixture-teardown":
+                self.teardowns.append(m[1].decode("utf-8", "surrogateescape"))
             else:
                 sys.stderr.write("herd-pytest: unknown message %r\n" % t)
                 sys.exit(3)
@@ -343,13 +528,16 @@ class Loop:
             self.held.flush()	# the last item queued, or see must_flush
         t0 = time.monotonic()
         left = self.leftover_teardown(item)
+        asked = self.asked
         if self.fork:
-            outcome, msg, out = self.run_forked(item)
+            outcome, msg, out = self.run_forked(item, self.next_item(k))
         else:
             outcome, msg, out = self.run_here(item, self.next_item(k))
         out = left + self.output() + out
         res = proto.message("result", k, outcome, "%.6f" % (time.monotonic() - t0), msg, cut(out))
-        if self.fork or not self.held.hold(res, limit):
+        # A test that used requests may have left a lock for the controller
+        # to release, which it does when the result arrives: send it now.
+        if self.fork or self.asked != asked or not self.held.hold(res, limit):
             self.chan.write(res)
 
     def leftover_teardown(self, item):
@@ -413,37 +601,122 @@ class Loop:
         outcome, msg = judge(self.plugin.reports)
         return outcome, msg, b""
 
-    def run_forked(self, item):
-        """--isolation fork: the item in a child of its own, as pytest-forked:
-        fixtures of wider scope are set up in the child, and torn down there."""
+    def run_forked(self, item, nextitem):
+        """--isolation fork: the item in a child of its own, as pytest-forked,
+        but what outlives the item (the collectors above it, its fixtures of
+        class, module, package and session scope) is set up here, in the
+        worker, and inherited: once per worker, as without fork."""
+        self.setup_wide(item)
+        if self.relay is None:
+            self.relay = socket.socketpair()
         r, w = os.pipe()
         pid = os.fork()
         if pid == 0:
             os.close(r)
             os.setpgid(0, 0)
             os.close(self.chan.fd)
-            self.plugin.reports = []
+            self.relay[0].close()
+            herd_pytest._ask = child_asker(self.relay[1])
+            self.plugin.reports, self.plugin.warnings = [], []
             try:
-                item.ihook.pytest_runtest_protocol(item=item, nextitem=None)
+                # The item's parent as "next item": the child tears down the
+                # item alone and leaves the rest to the worker.
+                item.ihook.pytest_runtest_protocol(item=item, nextitem=item.parent)
                 outcome, msg = judge(self.plugin.reports)
             except BaseException as e:  # noqa: B902
                 outcome, msg = "failed", repr(e)
             sys.stdout.flush()
             sys.stderr.flush()
             with os.fdopen(w, "wb") as f:
-                f.write(proto.message(outcome, msg))
+                f.write(proto.message(outcome, msg, self.child_stats()))
             os._exit(0)
         os.close(w)
         status, timed_out = self.wait_child(pid, self.limit(item))
+        self.forget_child_requests()
         with os.fdopen(r, "rb") as f:
             said = f.read()
-        out = b""
         if timed_out:
-            return "timeout", "timed out after %gs\n" % self.limit(item), out
-        if said.endswith(b"\n") and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+            outcome, msg = "timeout", "timed out after %gs\n" % self.limit(item)
+        elif said.endswith(b"\n") and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
             f = proto.fields(said[:-1])
-            return f[0].decode(), f[1], out
-        return "crashed", describe(status), out
+            outcome, msg = f[0].decode(), f[1]
+            self.take_child_stats(f[2])
+        else:
+            outcome, msg = "crashed", describe(status)
+        return self.teardown_wide(nextitem, outcome, msg) + (b"",)
+
+    def child_stats(self):
+        """The child's reports and warnings, for the worker's terminal
+        reporter (the end summary): serialized as pytest-xdist does."""
+        config = self.session.config
+        return json.dumps({
+            "reports": [config.hook.pytest_report_to_serializable(config=config, report=r)
+                        for r in self.plugin.reports],
+            "warnings": [[warning_record_to_str(w), when, nodeid, list(loc) if loc else None]
+                         for w, when, nodeid, loc in self.plugin.warnings]})
+
+    def take_child_stats(self, data):
+        config = self.session.config
+        got = json.loads(data)
+        for r in got["reports"]:
+            report = config.hook.pytest_report_from_serializable(config=config, data=r)
+            if isinstance(getattr(report, "longrepr", None), list):
+                report.longrepr = tuple(report.longrepr)	# a skip's (path, line, reason)
+            if report is not None:
+                config.hook.pytest_runtest_logreport(report=report)
+        self.plugin.reports = []
+        tr = config.pluginmanager.get_plugin("terminalreporter")
+        if tr is None:
+            return
+        for text, when, nodeid, loc in got["warnings"]:
+            tr.stats.setdefault("warnings", []).append(
+                WarningReport(fslocation=tuple(loc) if loc else None, message=text, nodeid=nodeid))
+
+    def setup_wide(self, item):
+        """Sets up, in the worker, the collectors above item and the fixtures
+        it uses that are wider than a function, as pytest's setup would. What
+        fails is left for the child to meet again and report."""
+        state = self.session._setupstate
+        for col in item.listchain()[:-1]:
+            if col in state.stack:
+                continue
+            state.stack[col] = ([col.teardown], None)
+            try:
+                col.setup()
+            except Exception as e:  # noqa: B902 - pytest keeps it for the subtree
+                state.stack[col] = (state.stack[col][0], e)
+                return
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None or not hasattr(item, "_initrequest"):
+            return
+        if not item._request:
+            item._initrequest()	# a rerun: pytest dropped the last one
+        try:
+            for name in item.fixturenames:
+                defs = info.name2fixturedefs.get(name)
+                if defs and defs[-1].scope != "function":
+                    item._request.getfixturevalue(name)
+            if "tmp_path_factory" in item.fixturenames:
+                # One base folder per worker, not one per forked item.
+                item._request.getfixturevalue("tmp_path_factory").getbasetemp()
+        except BaseException:  # noqa: B902 - pytest caches it; the child reports it
+            pass
+        finally:
+            item._initrequest()	# the child starts from a fresh request
+
+    def teardown_wide(self, nextitem, outcome, msg):
+        """After the child: what nextitem does not share is torn down here; a
+        failure is the item's error, as pytest counts it."""
+        try:
+            self.session._setupstate.teardown_exact(nextitem)
+        except BaseException as e:  # noqa: B902 - a teardown may raise anything
+            import traceback
+            text = "".join(traceback.format_exception(type(e), e, e.__traceback__))
+            if outcome in ("passed", "skipped", "xfailed", "xpassed"):
+                outcome = "error"
+            msg = (msg.decode(errors="replace") if isinstance(msg, bytes) else msg)
+            msg = (msg + "\n" if msg else "") + "error at teardown:\n" + text
+        return outcome, msg
 
     def limit(self, item):
         t = mark_arg(item.get_closest_marker("timeout"), 0, "timeout")
@@ -451,7 +724,9 @@ class Loop:
 
     def wait_child(self, pid, limit):
         """The child's wait status, and whether it ran out of time: past the
-        limit its group gets SIGTERM, then SIGKILL after the grace period."""
+        limit its group gets SIGTERM, then SIGKILL after the grace period.
+        Meanwhile the worker relays the child's requests and reads the
+        channel (replies, run, release, stop, fixture-teardown)."""
         deadline = time.monotonic() + limit if limit > 0 else None
         fd = pidfd(pid)
         killed = 0
@@ -461,12 +736,24 @@ class Loop:
                 if wpid:
                     return status, killed > 0
                 wait = None if deadline is None else max(deadline - time.monotonic(), 0)
-                if fd >= 0:
-                    select.select([fd], [], [], wait)
-                elif deadline is None:
-                    return os.waitpid(pid, 0)[1], False
-                else:
-                    time.sleep(min(wait, 0.005))	# no pidfd (Python 3.8): poll
+                if fd < 0:
+                    wait = 0.005 if wait is None else min(wait, 0.005)	# no pidfd (Python 3.8): poll
+                watch = [self.chan.fd, self.relay[0]] + ([fd] if fd >= 0 else [])
+                try:
+                    ready, _, _ = select.select(watch, [], [], wait)
+                except InterruptedError:
+                    ready = []
+                if self.chan.fd in ready:
+                    self.handle(self.chan.read(wait=False))
+                    if self.chan.eof:	# the controller is gone
+                        try:
+                            os.killpg(pid, signal.SIGKILL)
+                        except ProcessLookupError:
+                            pass
+                        os._exit(0)
+                    self.run_teardowns()
+                if self.relay[0] in ready:
+                    self.relay_input()
                 if deadline is not None and time.monotonic() >= deadline:
                     try:
                         os.killpg(pid, signal.SIGKILL if killed else signal.SIGTERM)
@@ -537,6 +824,20 @@ def describe(status):
             name = "signal %d" % sig
         return "crashed by %s (%s)\n" % (name, signal.strsignal(sig) or name)
     return "crashed: the test's process exited with status %d\n" % os.WEXITSTATUS(status)
+
+
+def child_asker(sock):
+    """herd_pytest._ask in a forked test: the worker relays the request."""
+    def ask(fields):
+        sock.sendall(proto.message(*fields))
+        data = b""
+        while not data.endswith(b"\n"):
+            b = sock.recv(65536)
+            if not b:
+                os._exit(125)	# the worker is gone
+            data += b
+        return proto.fields(data[:-1])
+    return ask
 
 
 def pidfd(pid):

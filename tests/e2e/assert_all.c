@@ -2,9 +2,10 @@
  * assert_all.c - every assertion macro of herd.h, each in a form that holds,
  * under its short and its HERD_ name. header.sh compiles this file as C99,
  * C11, C17 and C2x and as C++17 and C++20, with every warning an error, at
- * -O0 to -O3; run, every test passes. Compiled with -DHERD_NO_SHORT_NAMES
- * it uses the HERD_ names alone and defines TEST and CHECK of its own, as a
- * program that already has them would.
+ * -O0 to -O3; run, every test passes, and no task runs (--list shows them).
+ * Compiled with -DHERD_NO_SHORT_NAMES it uses the HERD_ names alone and
+ * defines TEST and CHECK of its own, as a program that already has them
+ * would.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -160,11 +161,34 @@ TEST_P(all, param, sizes)
 #if !defined(__cplusplus) || __cplusplus > 201703L
 static void up(void) {}
 FIXTURE(allfx, .scope = HERD_SCOPE_TEST, .setup = up);
-TEST(all, options, .timeout = 5, .marks = "fast", .fixtures = "allfx")
+TEST(all, options, .timeout = 5, .marks = "fast", .fixtures = "allfx", .after = "all_task")
 {
 	CHECK_EQ(1, 1);
 }
+
+/* Tasks compile here; run alone, the binary runs none of them. */
+TASK(all_task, .depends_on = "in.txt", .produces = "out-a.txt out-b.txt", .after = "plain_task",
+     .marks = "persist", .timeout = 5, .fixtures = "allfx", .resources = "cpu")
+{
+	CHECK_NOT_NULL(herd_depends_on(0));
+	CHECK_NULL(herd_produces(2));
+}
+
+TASK_P(all_task_p, sizes, .produces = "p-{id}.txt", .marks = "try_first")
+{
+	CHECK_NOT_NULL(herd_produces(0));
+}
 #endif
+
+TASK(plain_task)
+{
+	CHECK_NULL(herd_depends_on(0));
+}
+
+TASK_P(plain_task_p, sizes)
+{
+	CHECK_GT(*(const int *)herd_param(), 0);
+}
 #endif /* !HERD_NO_SHORT_NAMES */
 
 /* The same, under the HERD_ names. */
@@ -238,6 +262,8 @@ HERD_TEST(herd, names)
 	HERD_CHECK_NULL(p);
 	HERD_REQUIRE_NULL(p);
 	HERD_CALL(check_twice(3, 6));
+	HERD_CHECK_NULL(herd_depends_on(0));	/* not in a task */
+	HERD_CHECK_NULL(herd_produces(0));
 	if (!p)
 		return;
 	HERD_FAIL("not reached");
@@ -246,6 +272,20 @@ HERD_TEST(herd, names)
 static const int herd_sizes[] = { 4 };
 
 HERD_TEST_P(herd, param, herd_sizes)
+{
+	HERD_CHECK_EQ(*(const int *)herd_param(), 4);
+}
+
+#if !defined(__cplusplus) || __cplusplus > 201703L
+HERD_TASK(herd_task, .produces = "h.txt", .after = "herd_task_p")
+#else
+HERD_TASK(herd_task)
+#endif
+{
+	HERD_CHECK_NULL(herd_produces(1));
+}
+
+HERD_TASK_P(herd_task_p, herd_sizes)
 {
 	HERD_CHECK_EQ(*(const int *)herd_param(), 4);
 }

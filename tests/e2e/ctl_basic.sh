@@ -25,10 +25,9 @@ json=$T_WORK/report.json
 xml=$T_WORK/report.xml
 
 # The JSON and JUnit reports, read by python3 (xml.etree for JUnit).
-#   jq.py expr FILE EXPR: prints EXPR over d (the document), T (its tests)
-#   jq.py agree JSON XML CLOSING: "ok" when the closing line, the JSON summary,
+#   agree.py JSON XML CLOSING: "ok" when the closing line, the JSON summary,
 #     the JSON tests and the JUnit totals give the same counts, else the counts
-cat >"$T_WORK/jq.py" <<'EOF'
+cat >"$T_WORK/agree.py" <<'EOF'
 import collections, json, re, sys
 import xml.etree.ElementTree as ET
 
@@ -40,18 +39,12 @@ KINDS = ["passed", "failed", "error", "skipped", "xfailed", "xpassed",
          "crashed", "timeout", "flaky", "not-run"]
 
 def main():
-    mode = sys.argv[1]
     try:
-        d = load(sys.argv[2])
+        d = load(sys.argv[1])
     except Exception as e:
         print("unreadable JSON: %s" % e)
         return
     T = d.get("tests", [])
-    if mode == "expr":
-        C = collections.Counter
-        print(eval(sys.argv[3], {"d": d, "T": T, "C": C, "len": len,
-                                 "sorted": sorted, "set": set, "all": all}))
-        return
     s = d.get("summary", {})
     from_summary = {k: s.get(k, 0) for k in KINDS}
     tally = collections.Counter(t.get("outcome") for t in T)
@@ -60,10 +53,10 @@ def main():
     from_line = {k: 0 for k in KINDS}
     for n, w in re.findall(r"(\d+) (failed|crashed|timeout|errors?|passed|"
                            r"flaky|skipped|xfailed|xpassed|not run)",
-                           sys.argv[4]):
+                           sys.argv[3]):
         from_line[words.get(w, w)] = int(n)
     try:
-        root = ET.parse(sys.argv[3]).getroot()
+        root = ET.parse(sys.argv[2]).getroot()
         suites = [root] if root.tag == "testsuite" else root.iter("testsuite")
         junit = collections.Counter()
         for ts in suites:
@@ -88,14 +81,9 @@ def main():
 main()
 EOF
 
-# jx FILE EXPR: an expression over a JSON report (see jq.py).
-jx() {
-	python3 "$T_WORK/jq.py" expr "$1" "$2" 2>&1 | tail -n 1
-}
-
 # agree DESC: the last run's closing line, $json and $xml give the same counts.
 agree() {
-	t_eq "$(python3 "$T_WORK/jq.py" agree "$json" "$xml" "$(t_closing)" 2>&1 |
+	t_eq "$(python3 "$T_WORK/agree.py" "$json" "$xml" "$(t_closing)" 2>&1 |
 		tail -n 1)" ok "$1: terminal, JUnit and JSON agree on the counts"
 }
 
@@ -143,9 +131,9 @@ t_run "$herd" -n 2 "$basic" "$other" --json "$json" --junit-xml "$xml"
 t_status 1 "two binaries, one failing item: exit 1"
 t_match out '^collected 45 items$' "two binaries: collected 45 items"
 t_summary "1 failed, 42 passed, 1 skipped, 1 xfailed" "two binaries: counts add up"
-t_eq "$(jx "$json" "len(T), len(set(t['id'] for t in T))")" "(45, 45)" \
+t_eq "$(t_jx "$json" "len(T), len(set(t['id'] for t in T))")" "(45, 45)" \
 	"two binaries: the JSON holds 45 distinct ids"
-t_eq "$(jx "$json" "sorted(C(t['file'] for t in T).items())")" \
+t_eq "$(t_jx "$json" "sorted(C(t['file'] for t in T).items())")" \
 	"[('$sa', 20), ('$sb', 20), ('$sc', 5)]" \
 	"two binaries: the items of both binaries are in the JSON"
 t_eq "$(runs | uniq | wc -l) $(runs | wc -l)" "44 44" \
@@ -158,11 +146,10 @@ for mode in load loadscope loadfile loadgroup worksteal no; do
 	t_run "$herd" -n 2 --dist "$mode" "$basic" --json "$json" --junit-xml "$xml"
 	t_status 1 "--dist $mode: exit 1"
 	t_summary "1 failed, 37 passed, 1 skipped, 1 xfailed" "--dist $mode: the counts"
-	python3 "$T_WORK/jq.py" expr "$json" "'\n'.join(sorted(t['id'] for t in T))" \
-		>"$T_WORK/ids.got" 2>&1
+	t_jx "$json" "'\n'.join(sorted(t['id'] for t in T))" >"$T_WORK/ids.got"
 	t_same "$T_WORK/ids.got" "$T_WORK/ids.want" \
 		"--dist $mode: the JSON has each collected id exactly once"
-	t_eq "$(jx "$json" "sorted(set(t['outcome'] for t in T) - {'passed', 'failed', 'skipped', 'xfailed'})")" \
+	t_eq "$(t_jx "$json" "sorted(set(t['outcome'] for t in T) - {'passed', 'failed', 'skipped', 'xfailed'})")" \
 		"[]" "--dist $mode: no item without a real outcome"
 	runs >"$T_WORK/ran.got"
 	t_same "$T_WORK/ran.got" "$T_WORK/ran.want" \
@@ -170,19 +157,19 @@ for mode in load loadscope loadfile loadgroup worksteal no; do
 	agree "--dist $mode"
 	case $mode in
 	loadscope)
-		t_eq "$(jx "$json" "len(set((t['file'], t['suite'], t['worker']) for t in T))")" 4 \
+		t_eq "$(t_jx "$json" "len(set((t['file'], t['suite'], t['worker']) for t in T))")" 4 \
 			"--dist loadscope: each suite on one worker (JSON)"
 		t_eq "$(places suite)" "4 4" \
 			"--dist loadscope: each suite in one worker process (parent pids)"
 		;;
 	loadfile)
-		t_eq "$(jx "$json" "len(set((t['file'], t['worker']) for t in T))")" 2 \
+		t_eq "$(t_jx "$json" "len(set((t['file'], t['worker']) for t in T))")" 2 \
 			"--dist loadfile: each file on one worker (JSON)"
 		t_eq "$(places file)" "2 2" \
 			"--dist loadfile: each file in one worker process (parent pids)"
 		;;
 	loadgroup)
-		t_eq "$(jx "$json" "len(set(t['worker'] for t in T if t['name'] == 'grouped'))")" 1 \
+		t_eq "$(t_jx "$json" "len(set(t['worker'] for t in T if t['name'] == 'grouped'))")" 1 \
 			"--dist loadgroup: the group of two items on one worker (JSON)"
 		t_eq "$(grep -c '::grouped ' "$E2E_DIR/runs.log" 2>/dev/null) $(grep '::grouped ' "$E2E_DIR/runs.log" 2>/dev/null | cut -d ' ' -f 4 | sort -u | wc -l)" \
 			"2 1" "--dist loadgroup: the group in one worker process (parent pids)"
@@ -195,8 +182,8 @@ fresh each
 t_run "$herd" -n 3 --dist each "$basic" --json "$json" --junit-xml "$xml"
 t_status 1 "-n 3 --dist each: exit 1"
 t_summary "3 failed, 111 passed, 3 skipped, 3 xfailed" "-n 3 --dist each: 3 x the counts"
-t_eq "$(jx "$json" "len(T)")" 120 "-n 3 --dist each: 120 items in the JSON"
-t_eq "$(jx "$json" "len(set(t['id'] for t in T)), set(tuple(sorted(w)) for w in [[u['worker'] for u in T if u['id'] == t['id']] for t in T])")" \
+t_eq "$(t_jx "$json" "len(T)")" 120 "-n 3 --dist each: 120 items in the JSON"
+t_eq "$(t_jx "$json" "len(set(t['id'] for t in T)), set(tuple(sorted(w)) for w in [[u['worker'] for u in T if u['id'] == t['id']] for t in T])")" \
 	"(40, {('gw0', 'gw1', 'gw2')})" \
 	"-n 3 --dist each: each of the 40 ids once on gw0, gw1 and gw2"
 t_eq "$(runs | uniq -c | awk '{print $1}' | sort -u | tr '\n' ' ')$(runs | uniq | wc -l)" "3 39" \
@@ -210,7 +197,7 @@ fresh spread
 t_run "$herd" -n 2 --dist load "$spread" --json "$json" --junit-xml "$xml"
 t_status 0 "-n 2 --dist load, 200 items: exit 0"
 t_summary "200 passed" "-n 2 --dist load: 200 passed"
-t_eq "$(jx "$json" "sorted(C(t['worker'] for t in T))")" "['gw0', 'gw1']" \
+t_eq "$(t_jx "$json" "sorted(C(t['worker'] for t in T))")" "['gw0', 'gw1']" \
 	"-n 2 --dist load: both workers ran items"
 agree "-n 2 --dist load, 200 items"
 

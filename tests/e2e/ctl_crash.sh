@@ -23,36 +23,18 @@ steal=$T_WORK/steal
 json=$T_WORK/report.json
 xml=$T_WORK/report.xml
 
-# jx FILE EXPR: EXPR over a JSON report: d the document, T its tests, W the
-# item of each id (the last one), C collections.Counter.
-jx() {
-	python3 - "$1" "$2" <<'EOF' 2>&1 | tail -n 1
-import collections, json, sys
-try:
-    with open(sys.argv[1]) as f:
-        d = json.load(f)
-except Exception as e:
-    print("unreadable JSON: %s" % e)
-    sys.exit(0)
-T = d.get("tests", [])
-W = {t["id"]: t for t in T}
-print(eval(sys.argv[2], {"d": d, "T": T, "W": W, "C": collections.Counter,
-                         "len": len, "sorted": sorted, "set": set}))
-EOF
-}
-
 # agree DESC: the closing line, the JSON summary, the JSON tests and JUnit
 # give the same counts of failures (failed, crashed, timeout), passes and
 # items not run.
 agree() {
 	ag_line=$(t_closing)
 	ag_want="$(t_summary_n crashed) $(t_summary_n timeout) $(t_summary_n passed) $(t_summary_n 'not run')"
-	t_eq "$(jx "$json" "' '.join(str(d['summary'].get(k, 0)) for k in ('crashed', 'timeout', 'passed', 'not-run'))")" \
+	t_eq "$(t_jx "$json" "' '.join(str(d['summary'].get(k, 0)) for k in ('crashed', 'timeout', 'passed', 'not-run'))")" \
 		"$ag_want" "$1: JSON summary = closing line ($ag_line)"
-	t_eq "$(jx "$json" "' '.join(str(C(t['outcome'] for t in T)[k]) for k in ('crashed', 'timeout', 'passed', 'not-run'))")" \
+	t_eq "$(t_jx "$json" "' '.join(str(C(t['outcome'] for t in T)[k]) for k in ('crashed', 'timeout', 'passed', 'not-run'))")" \
 		"$ag_want" "$1: JSON tests = closing line"
 	t_eq "$(t_xpath "$xml" 'sum(//testsuite/@failures)') $(t_xpath "$xml" 'count(//testcase)')" \
-		"$(($(t_summary_n crashed) + $(t_summary_n timeout) + $(t_summary_n failed))) $(jx "$json" 'len(T)')" \
+		"$(($(t_summary_n crashed) + $(t_summary_n timeout) + $(t_summary_n failed))) $(t_jx "$json" 'len(T)')" \
 		"$1: JUnit failures and testcases = closing line and JSON"
 }
 
@@ -74,8 +56,8 @@ t_run "$herd" -n 2 --timeout 1 "$crash" --json "$json" --junit-xml "$xml"
 t_status 1 "fork: crashes and a hang: exit 1"
 t_lt "$T_ELAPSED" 60 "fork: the run ends well within the guard"
 t_summary "3 crashed, 1 timeout, 26 passed" "fork: 3 crashed, 1 timeout, 26 passed"
-t_eq "$(jx "$json" "len(T), $ids_once")" "(30, True)" "fork: 30 items, each once, in the JSON"
-t_eq "$(jx "$json" "[W[n]['outcome'] for n in ('$src::crash::segv', '$src::crash::aborts', '$src::crash::exit_zero', '$src::crash::hang')]")" \
+t_eq "$(t_jx "$json" "len(T), $ids_once")" "(30, True)" "fork: 30 items, each once, in the JSON"
+t_eq "$(t_jx "$json" "[W[n]['outcome'] for n in ('$src::crash::segv', '$src::crash::aborts', '$src::crash::exit_zero', '$src::crash::hang')]")" \
 	"['crashed', 'crashed', 'crashed', 'timeout']" \
 	"fork: segv, abort and exit(0) crashed, the hang timed out"
 t_match out "^CRASHED $(t_re "$src::crash::segv") - .*SIGSEGV" "fork: the segfault names SIGSEGV"
@@ -92,8 +74,8 @@ t_run "$herd" -n 2 --isolation none --timeout 1 "$crash" --json "$json" --junit-
 t_status 1 "none: crashes and a hang: exit 1"
 t_lt "$T_ELAPSED" 60 "none: the run ends well within the guard"
 t_summary "3 crashed, 1 timeout, 26 passed" "none: 3 crashed, 1 timeout, 26 passed"
-t_eq "$(jx "$json" "len(T), $ids_once")" "(30, True)" "none: 30 items, each once, in the JSON"
-t_eq "$(jx "$json" "sorted(t['name'] for t in T if t['outcome'] == 'crashed' and (t['message'] or '').startswith(\"worker '%s' crashed while running '%s'\" % (t['worker'], t['id'])))")" \
+t_eq "$(t_jx "$json" "len(T), $ids_once")" "(30, True)" "none: 30 items, each once, in the JSON"
+t_eq "$(t_jx "$json" "sorted(t['name'] for t in T if t['outcome'] == 'crashed' and (t['message'] or '').startswith(\"worker '%s' crashed while running '%s'\" % (t['worker'], t['id'])))")" \
 	"['aborts', 'exit_zero', 'segv']" \
 	"none: each crash's message names the worker that ran it and the item"
 for name in segv aborts exit_zero; do
@@ -120,7 +102,7 @@ t_run "$herd" -n 1 --no-cache --dist worksteal --isolation none -k "before or se
 t_status 1 "none, held-back results: exit 1"
 t_summary "1 crashed, 10 passed, 16 not run, 3 deselected" \
 	"none, held-back results: 1 crashed, 10 passed, the rest not run"
-t_eq "$(jx "$json" "sorted((t['name'], t['outcome']) for t in T if t['outcome'] not in ('passed', 'not-run')), sorted(t['name'] for t in T if t['outcome'] == 'passed') == sorted('before[%d]' % i for i in range(10))")" \
+t_eq "$(t_jx "$json" "sorted((t['name'], t['outcome']) for t in T if t['outcome'] not in ('passed', 'not-run')), sorted(t['name'] for t in T if t['outcome'] == 'passed') == sorted('before[%d]' % i for i in range(10))")" \
 	"([('segv', 'crashed')], True)" \
 	"none, held-back results: the crash is segv's, before[0-9] each passed"
 t_eq "$( (cat "$T_WORK/runs.log"; head -n 1 "$T_WORK/crashes.log") | cut -d ' ' -f 3 | sort -u | wc -l)" 1 \
@@ -141,7 +123,7 @@ t_summary "1 crashed, 10 passed, 18 not run, 1 deselected" \
 	"--max-worker-restart 0: the first crash stops the run, 18 not run"
 t_lacks err "replacing crashed worker" "--max-worker-restart 0: no worker is replaced"
 t_eq "$(ran '::after\[')" 0 "--max-worker-restart 0: no item after the crash ran"
-t_eq "$(jx "$json" "len(T), C(t['outcome'] for t in T)['not-run']")" "(29, 18)" \
+t_eq "$(t_jx "$json" "len(T), C(t['outcome'] for t in T)['not-run']")" "(29, 18)" \
 	"--max-worker-restart 0: the JSON has the 29 items, 18 not run"
 agree "--max-worker-restart 0"
 

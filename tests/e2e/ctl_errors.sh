@@ -20,23 +20,6 @@ rep=$T_WORK/reports
 json=$rep/report.json
 xml=$rep/report.xml
 
-# jx FILE EXPR: EXPR over a JSON report: d the document, T its tests, C
-# collections.Counter.
-jx() {
-	python3 - "$1" "$2" <<'EOF' 2>&1 | tail -n 1
-import collections, json, sys
-try:
-    with open(sys.argv[1]) as f:
-        d = json.load(f)
-except Exception as e:
-    print("unreadable JSON: %s" % e)
-    sys.exit(0)
-T = d.get("tests", [])
-print(eval(sys.argv[2], {"d": d, "T": T, "C": collections.Counter,
-                         "len": len, "sorted": sorted, "set": set}))
-EOF
-}
-
 # fresh: empty logs and report folder for the next run.
 fresh() {
 	rm -rf "$rep" "$T_WORK/runs.log" "$T_WORK/startup.pid" "$T_WORK/blocks.pid"
@@ -183,7 +166,7 @@ else
 fi
 t_lt "$(grep -c '::errs::after\[' "$T_WORK/runs.log" 2>/dev/null)" 2 \
 	"-x: at most the one item already started after the failure ran"
-t_eq "$(jx "$json" "len(T), C(t['outcome'] for t in T)['not-run']")" "(23, $xn)" \
+t_eq "$(t_jx "$json" "len(T), C(t['outcome'] for t in T)['not-run']")" "(23, $xn)" \
 	"-x: the JSON has the 23 items, the not run among them"
 t_xml_eq "$xml" 'count(//testcase)' 23 "-x: JUnit has the 23 items"
 
@@ -216,9 +199,9 @@ interrupt() {
 		"$int_desc: a partial closing line"
 	t_eq "$(($(t_summary_n passed) + $(t_summary_n 'not run')))" 7 \
 		"$int_desc: passed + not run = the 7 selected"
-	t_eq "$(jx "$json" "[t['outcome'] for t in T if t['name'] == 'blocks']")" "['not-run']" \
+	t_eq "$(t_jx "$json" "[t['outcome'] for t in T if t['name'] == 'blocks']")" "['not-run']" \
 		"$int_desc: the interrupted test is not run, not passed"
-	t_eq "$(jx "$json" "len(T), d['summary']['passed'], d['summary']['not-run']")" \
+	t_eq "$(t_jx "$json" "len(T), d['summary']['passed'], d['summary']['not-run']")" \
 		"(7, $(t_summary_n passed), $(t_summary_n 'not run'))" \
 		"$int_desc: the JSON report is complete and agrees with the terminal"
 	t_xml_valid "$xml" "$int_desc: the JUnit file is well-formed"

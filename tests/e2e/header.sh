@@ -5,7 +5,8 @@
 # -Wstrict-prototypes -Wmissing-prototypes -Werror, at -O0 to -O3 (where
 # gcc's -Wmaybe-uninitialized would see a fresh malloc() passed by
 # REQUIRE_NOT_NULL), as C99, C11, C17 and C2x with gcc and clang and as
-# C++17 and C++20 with g++ and clang++, and its tests pass; with
+# C++17 and C++20 with g++ and clang++, and its tests pass while its tasks,
+# listed, do not run; with
 # HERD_NO_SHORT_NAMES the HERD_ names live beside a TEST and CHECK of the
 # program's own; and every integer comparison given a floating operand fails
 # to compile with a message naming the float forms.
@@ -34,13 +35,16 @@ compile() {
 	t_status 0 "assert_all.c is clean with $c_cc -std=$c_std $c_o $*"
 }
 
-# link_run COMPILER NAME WANT: links all.o and runs it; WANT items pass.
+# link_run COMPILER NAME WANT TASKS: links all.o and runs it; WANT items
+# pass, and --list shows TASKS tasks.
 link_run() {
 	t_run "$1" -o "$T_WORK/$2" "$T_WORK/all.o" "$lib" -lm
 	t_status 0 "link the $2 test binary"
 	t_run "$T_WORK/$2" -q
 	t_status 0 "the $2 binary passes its tests"
 	t_has out "$3 passed" "the $2 binary ran its $3 items"
+	t_run "$T_WORK/$2" --list
+	t_count out '  \(task\)$' "$4" "the $2 binary lists its $4 tasks"
 }
 
 for cc in gcc clang; do
@@ -52,10 +56,10 @@ for cc in gcc clang; do
 		for o in -O0 -O1 -O2 -O3; do
 			compile c "$cc" "$std" "$o"
 		done
-		link_run "$cc" "$cc-$std" 11
+		link_run "$cc" "$cc-$std" 11 10
 	done
 	compile c "$cc" c11 -O2 -DHERD_NO_SHORT_NAMES
-	link_run "$cc" "$cc-no-short-names" 3
+	link_run "$cc" "$cc-no-short-names" 3 2
 done
 for cxx in g++ clang++; do
 	if ! command -v "$cxx" >/dev/null 2>&1; then
@@ -66,13 +70,14 @@ for cxx in g++ clang++; do
 		for o in -O0 -O1 -O2 -O3; do
 			compile c++ "$cxx" "$std" "$o"
 		done
-		# C++17 has no designated initializers: no TEST options, no FIXTURE.
-		want=11
-		[ "$std" = c++17 ] && want=10
-		link_run "$cxx" "$cxx-$std" "$want"
+		# C++17 has no designated initializers: no TEST or TASK
+		# options, no FIXTURE.
+		want=11 tasks=10
+		[ "$std" = c++17 ] && want=10 tasks=6
+		link_run "$cxx" "$cxx-$std" "$want" "$tasks"
 	done
 	compile c++ "$cxx" c++20 -O2 -DHERD_NO_SHORT_NAMES
-	link_run "$cxx" "$cxx-no-short-names" 3
+	link_run "$cxx" "$cxx-no-short-names" 3 2
 done
 
 # A floating operand in an integer comparison does not compile, and the

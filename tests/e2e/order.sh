@@ -4,7 +4,8 @@
 # when it then passes it stays failed, noted "order-dependent: passes alone"
 # with the tests that ran before it (terminal, JUnit, JSON, counts unchanged).
 # --no-isolation-check and fork isolation run no check; a test that fails
-# alone too stays an ordinary failure. herd --bisect ID finds the polluter
+# alone too stays an ordinary failure. -x and --maxfail stop the run, not the
+# check of the failures that stopped it. herd --bisect ID finds the polluter
 # among twenty innocent tests in about log2 steps.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -73,6 +74,33 @@ t_match out "^FAILED $(t_re "$victim") - .*CHECK_EQ\(polluted, 0\) failed" \
 t_nomatch all "order-dependent" "--no-isolation-check: no note"
 t_count "$ran" "^victim " 1 "--no-isolation-check: the victim ran once"
 
+# -x stops the run at the victim, yet the check still runs (and nothing else):
+# the stop is shown to be order-dependent, not a real failure. The victim is
+# the last item sent to its worker; mf::p1, of a second binary, is still held
+# by the scheduler when the run stops (with one worker the binary listed last
+# runs first, and the bigger one too).
+t_build maxfail tests/e2e/maxfail.c
+rm -f "$ran" "$T_WORK/mf.log"
+t_run "$herd" -n 1 --isolation none -x -k "(order and not crowd and not plain) or p1" \
+	"$T_WORK/maxfail" "$bin"
+t_status 1 "-x: exit 1"
+t_has out "stopping after 1 failure" "-x: the order-dependent failure counts: the run stops at it"
+t_summary "1 failed, 21 passed, 1 not run, 70 deselected" "-x: the counts are the run's, nothing more ran"
+t_match out "^FAILED $(t_re "$victim") - order-dependent: passes alone\$" \
+	"-x: the failure that stopped the run was checked, and is order-dependent"
+t_eq "$(sed -n 's/^victim //p' "$ran" | sort -u | wc -l)" 2 \
+	"-x: the victim ran twice, the second time in a process of its own"
+t_eq "$(cat "$T_WORK/mf.log" 2>/dev/null)" "" "-x: the check ran none of the items the stop left"
+
+# An order-dependent failure counts toward --maxfail: it stops the run at 2.
+t_run "$herd" -n 1 --isolation none --maxfail 2 -k "not crowd" "$bin"
+t_status 1 "--maxfail 2: exit 1"
+t_has out "stopping after 2 failures" "--maxfail 2: the order-dependent failure is one of the 2"
+t_match out "^FAILED $(t_re "$victim") - order-dependent: passes alone\$" \
+	"--maxfail 2: the victim is checked"
+t_match out "^FAILED $(t_re "$broken") - .*CHECK\(0\) failed\$" \
+	"--maxfail 2: plain::broken, checked too, stays an ordinary failure"
+
 # Fork isolation: nothing leaks, and a failure is not rerun.
 rm -f "$ran"
 t_run "$herd" -n 1 -k "not crowd" "$bin"
@@ -91,7 +119,7 @@ t_has out "over the 21 tests that ran before it" "bisect: over the stored histor
 t_match out "^polluter: $(t_re "$polluter")\$" "bisect: names order::pollute"
 steps=$(sed -n 's/^found in \([0-9]*\) steps\{0,1\} .*/\1/p' "$T_OUT")
 t_eq "$(sed -n '/^step [0-9]*: /p' "$T_OUT" | wc -l)" "${steps:-none}" "bisect: one line a step"
-t_lt "${steps:-99}" 6 "bisect: about log2(21) steps, not one per test"
+t_lt "${steps:-99}" 7 "bisect: about log2(21) steps and a last check, not one per test"
 t_lt 3 "${steps:-0}" "bisect: ... and not fewer than log2 allows"
 
 t_run env HERD_ADDOPTS= "$herd" --cache-dir "$T_WORK/cache" --cache-clear
@@ -118,7 +146,8 @@ t_match out "^polluter: $(t_re "$polluter")\$" "--find-polluter -k: names order:
 
 t_run "$herd" --bisect "$victim" -k "b0" "$bin"
 t_status 1 "bisect: no polluter among the candidates, exit 1"
-t_has out "none makes it fail" "bisect: says none was found"
+t_has out "it passes after the 10 candidates, in their order: the failure does not reproduce" \
+	"bisect: says it does not reproduce"
 
 t_run "$herd" --bisect "$broken" -k plain "$bin"
 t_status 1 "bisect: a test that fails alone, exit 1"

@@ -63,21 +63,6 @@ in_proj() {
 	t_run sh -c 'cd proj && exec "$@"' sh "$@"
 }
 
-# jx FILE EXPR: EXPR over a JSON report (d the document, T its tests).
-jx() {
-	python3 - "$1" "$2" <<'EOF' 2>&1 | tail -n 1
-import json, sys
-try:
-    with open(sys.argv[1]) as f:
-        d = json.load(f)
-except Exception as e:
-    print("unreadable JSON: %s" % e)
-    sys.exit(0)
-T = d.get("tests", [])
-print(eval(sys.argv[2], {"d": d, "T": T, "len": len, "sorted": sorted}))
-EOF
-}
-
 # ---- what is not a plugin: exit 4, one line, nothing called ----
 
 t_run "$herd" -p ./badabi.so "$bin"
@@ -248,7 +233,7 @@ for h in addoption configure sessionstart report_header collection_modifyitems s
 		"a plugin failing in $h: named, with its message"
 	t_eq "$(grep -c "^a $h" "$log")" 1 "a plugin failing in $h: not called there again"
 	case $late in *" $h "*)
-		t_eq "$(jx "$W/r.json" 'len(T)')" 6 "a plugin failing in $h: --json still written" ;;
+		t_eq "$(t_jx "$W/r.json" 'len(T)')" 6 "a plugin failing in $h: --json still written" ;;
 	esac
 	case $h in sessionfinish | unconfigure | terminal_summary)
 		t_has "$log" "b unconfigure" "a plugin failing in $h: the other plugin still cleans up" ;;
@@ -304,9 +289,9 @@ t_count "$W/runs.log" 'crash::once ' 2 "crash_rerun: crash::once ran twice"
 t_count "$W/runs.log" 'crash::always ' 2 "crash_rerun: crash::always ran twice, not more"
 t_match "$W/life3.log" 'runtest_logreport gw[0-9] tests/e2e/plugins_tests.c::crash::once rerun' \
 	"crash_rerun: the crashed try is reported rerun"
-t_eq "$(jx "$W/r.json" '[(t["outcome"], t["reruns"]) for t in T if t["name"] == "once"][0]')" \
+t_eq "$(t_jx "$W/r.json" '[(t["outcome"], t["reruns"]) for t in T if t["name"] == "once"][0]')" \
 	"('flaky', 1)" "crash_rerun: crash::once passes on its second try: flaky, the crash kept as a try"
-t_eq "$(jx "$W/r.json" '[(t["outcome"], t["reruns"]) for t in T if t["name"] == "always"][0]')" \
+t_eq "$(t_jx "$W/r.json" '[(t["outcome"], t["reruns"]) for t in T if t["name"] == "always"][0]')" \
 	"('crashed', 1)" "crash_rerun: crash::always's second crash is final, the first kept as a try"
 t_has out "crash_rerun: ran tests/e2e/plugins_tests.c::crash::once again" \
 	"crash_rerun: its terminal_summary section"

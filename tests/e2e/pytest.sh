@@ -4,7 +4,10 @@
 # Python process, a hang) under both isolations, JUnit and JSON; -k and -m
 # evaluated by pytest; session fixtures once per worker and the collection
 # made once (later workers are forks of it) with xdist's worker variables;
-# groups and marks in the worker's list and the list's hash handshake; and
+# under --isolation fork, fixtures wider than a function set up once per
+# worker; herd_pytest's locks, board, trails and global fixtures; pytest's
+# -r lines and warnings summary at the end; groups and
+# marks in the worker's list and the list's hash handshake; and
 # bad input: a collection error (exit 2 with pytest's ERRORS section), a
 # conftest that raises, no such interpreter, no pytest, Python < 3.8 (exit 4,
 # one line). Skipped when no interpreter here can import pytest.
@@ -27,7 +30,9 @@ if [ -z "$py" ]; then
 fi
 cp -R "$HERD_SRC/tests/pytest/outcomes" "$HERD_SRC/tests/pytest/scopes" \
 	"$HERD_SRC/tests/pytest/groups" "$HERD_SRC/tests/pytest/bad_collect" \
-	"$HERD_SRC/tests/pytest/bad_conftest" "$T_WORK/" || t_bail "the suites are copied"
+	"$HERD_SRC/tests/pytest/bad_conftest" "$HERD_SRC/tests/pytest/sync" \
+	"$HERD_SRC/tests/pytest/report" "$T_WORK/" ||
+	t_bail "the suites are copied"
 log=$T_WORK/fixtures.log
 mod=outcomes/test_outcomes.py
 all_counts="2 failed, 1 crashed, 1 timeout, 2 errors, 6 passed, 2 skipped, 1 xfailed, 1 xpassed"
@@ -89,6 +94,75 @@ rm -f "$log"
 t_run env HERD_PYTEST_LOG="$log" HERD_PYTEST_FORKSERVER=0 "$herd" --pytest --python "$py" -n 2 \
 	--dist each scopes
 t_count "$log" "^conftest-import " 2 "HERD_PYTEST_FORKSERVER=0: each worker collects"
+
+# ---- --isolation fork: wider fixtures in the worker, inherited ----
+rm -f "$log"
+t_run env HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 2 --dist each --isolation fork scopes
+t_summary "44 passed" "fork: every item ran on each worker"
+t_count "$log" "^session-setup gw0 " 1 "fork: a session fixture is set up once on gw0, not in each child"
+t_count "$log" "^session-setup gw1 " 1 "fork: ... and once on gw1"
+t_count "$log" "^session-teardown " 2 "fork: ... torn down once on each"
+t_count "$log" "^module-setup test_mod_a gw[01] " 2 "fork: a module fixture: once per worker"
+t_count "$log" "^module-teardown test_mod_a gw[01] " 2 "fork: ... torn down once per worker"
+t_count "$log" "^class-setup b gw[01] " 2 "fork: a class fixture too"
+t_count "$log" "^run a 3 " 2 "fork: the items ran in children"
+pids=$(awk '$1 == "run" && $2 == "a" { print $5 }' "$log" | sort -u | wc -l)
+t_eq "$pids" 12 "fork: ... each in a process of its own"
+
+# ---- locks, board, trails, global fixtures (herd_pytest's API) ----
+# test_exclusive runs on both workers at once (--dist each); inside the lock
+# each waits until the other has arrived, so without mutual exclusion two
+# "enter" lines would meet in the log. The global fixture db: set up once in
+# the run, its board entry seen by both workers, torn down once after them.
+for iso in none fork; do
+	rm -f "$log" "$T_WORK"/arrived.*
+	t_run env HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 2 --dist each \
+		--isolation $iso sync/test_sync.py
+	t_status 0 "$iso: the sync suite passes on both workers"
+	t_summary "18 passed" "$iso: every item ran on each worker"
+	t_count "$log" "^enter " 6 "$iso: 3 tests x 2 workers took the lock"
+	t_eq "$(awk '$1 == "enter" { if (in_) bad = 1; in_ = $2 $3 }
+		$1 == "leave" { if (in_ != $2 $3) bad = 1; in_ = "" }
+		END { print bad ? "overlap" : "exclusive" }' "$log")" exclusive \
+		"$iso: herd_pytest.lock: no two workers inside at once"
+	t_count "$log" "^global-setup " 1 "$iso: a global fixture is set up once in the run"
+	t_count "$log" "^use-db " 6 "$iso: ... before each of its 6 users"
+	url=$(sed -n 's/^global-setup gw[01] \([0-9]*\)$/db-of-\1/p' "$log")
+	t_count "$log" "^use-db $url gw[01] " 6 "$iso: ... which all read its board entry"
+	t_count "$log" "^use-db $url gw0 " 3 "$iso: ... on both workers"
+	t_match "$log" "^global-teardown $url " "$iso: it is torn down once"
+	t_eq "$(tail -n 1 "$log" | cut -d' ' -f1)" global-teardown "$iso: ... after its last user"
+done
+# A forked test killed while it waits for a lock (gw0 holds it): the next
+# test on that worker still gets the replies to its own requests.
+t_run "$herd" --pytest --python "$py" -n 2 --dist each --isolation fork sync/test_stale.py -- -p no:timeout
+t_summary "1 timeout, 5 passed" "fork: a test that dies waiting for a lock leaves no reply to the next"
+
+# ---- the end of pytest's report: -r lines, warnings summary ----
+rep=report/test_report.py
+for iso in none fork; do
+	t_run "$herd" --pytest --python "$py" -n 2 --isolation $iso report -- -rA
+	t_summary "1 failed, 4 passed, 1 skipped, 1 xfailed, 1 xpassed" "$iso: the report suite's outcomes"
+	t_count out "short test summary info" 1 "$iso: one short summary, herd's failures and pytest's -r lines"
+	t_match out "^PASSED $(t_re "$rep::test_warns_param[1]")\$" "$iso: -rA: passed items listed (p)"
+	t_match out "^SKIPPED \[1\] $(t_re "$rep"):21: not today\$" "$iso: ... skips with their place (s)"
+	t_match out "^XFAIL $(t_re "$rep::test_xfailed") - known bug\$" "$iso: ... xfailed (x)"
+	t_match out "^XPASS $(t_re "$rep::test_xpassed") fixed already\$" "$iso: ... xpassed (X)"
+	t_eq "$(sed -n '/short test summary info/,/warnings summary/p' "$T_OUT" | cut -d' ' -f1 | uniq | tr '\n' ' ')" \
+		"=========================== FAILED PASSED SKIPPED XFAIL XPASS =============================== " \
+		"$iso: ... in pytest's order of the letters, failures first"
+	t_count out "= warnings summary =" 1 "$iso: one warnings summary for both workers"
+	t_match out "test_report.py:9: UserWarning: careful with this\$" "$iso: ... with the warning's place and text"
+	t_eq "$(grep -A 2 "^$(t_re "$rep::test_warns_param[0]")\$" "$T_OUT" | sed -n '2,3p' | sed 's/^ *//; s/.*\(:14: \)/\1/' | tr '\n' '|')" \
+		"$rep::test_warns_param[1]|:14: DeprecationWarning: old api 7|" \
+		"$iso: ... one entry for the same warning of two items"
+	t_match out "^-- Docs: https://docs.pytest.org/" "$iso: ... closed as pytest closes it"
+done
+t_run "$herd" --pytest --python "$py" -n 1 report
+t_count out "^(PASSED|SKIPPED|XFAIL|XPASS) " 0 "without -r: pytest's default letters, the failures alone"
+t_count out "= warnings summary =" 1 "... and the warnings summary"
+t_run "$herd" --pytest --python "$py" -n 1 report -- -p no:warnings
+t_count out "warnings summary" 0 "-p no:warnings: no warnings summary"
 
 # ---- the worker's list: groups, marks, the hash handshake ----
 t_run env HERD_PYTEST_PYTHON="$py" HERD_PYTEST_ARGS=groups "$py" "$HERD_SRC/tests/pytest/listing.py" \

@@ -1,0 +1,1374 @@
+/*
+ * build.c - herd build and the other task verbs (src/build.h, docs/tasks.md).
+ *
+ * A build is the ordinary run with another scheduler (sched_dag.c): the
+ * collected tasks make the graph (dag.c); a task is decided when everything
+ * it needs upstream has finished, so that a task whose inputs came out the
+ * same as before is still skipped (its state is compared then, not at the
+ * start); what runs goes to the worker pool like a test, and its result
+ * comes back here (build_task_done) to be checked and recorded in
+ * .herd/state.db (state.c), one transaction per task.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "expr.h"
+#include "loop.h"
+#include "plugin.h"
+#include "state.h"
+
+extern char **environ;
+
+static const char *const outcome_names[T_NOUTCOMES] = {
+	[T_PENDING] = "not run", [T_RUNNING] = "not run", [T_SUCCESS] = "success",
+	[T_FAILED] = "failed", [T_SKIPPED] = "skipped", [T_UNCHANGED] = "skipped unchanged",
+	[T_ANCESTOR_FAILED] = "skipped ancestor failed", [T_PERSISTED] = "persisted",
+	[T_WOULD] = "would execute", [T_NOTRUN] = "not run",
+};
+
+/* The summary's words, in its order. */
+static const struct {
+	enum task_outcome o;
+	const char *word;
+} summary_order[] = {
+	{ T_FAILED, "failed" }, { T_SUCCESS, "succeeded" }, { T_WOULD, "would execute" },
+	{ T_PERSISTED, "persisted" }, { T_UNCHANGED, "skipped unchanged" },
+	{ T_SKIPPED, "skipped" }, { T_ANCESTOR_FAILED, "skipped ancestor failed" },
+	{ T_NOTRUN, "not run" },
+};
+
+static const struct {
+	const char *name, *meaning;
+} markers[] = {
+	{ "skip", "skip the task, and every task below it" },
+	{ "skip_unchanged", "skip the task when its files and code did not change (the default)" },
+	{ "persist", "when its products exist, never run it again: take their state as it is" },
+	{ "try_first", "start the task before the others that are ready" },
+	{ "try_last", "start the task after the others that are ready" },
+};
+
+/* ---- the command line ---- */
+
+enum verb
+verb_of(const char *arg)
+{
+	static const char *const names[] = { [VERB_BUILD] = "build", [VERB_CLEAN] = "clean",
+		[VERB_COLLECT] = "collect", [VERB_DAG] = "dag", [VERB_MARKERS] = "markers",
+		[VERB_PROFILE] = "profile" };
+	size_t i;
+
+	for (i = 1; i < sizeof(names) / sizeof(*names); i++)
+		if (!strcmp(arg, names[i]))
+			return (enum verb)i;
+	return VERB_NONE;
+}
+
+/* The value of option name at v[*i] (--x=V or --x V), or NULL when it is not that option. */
+static const char *
+opt_value(char **v, size_t n, size_t *i, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (strncmp(v[*i], name, len))
+		return NULL;
+	if (v[*i][len] == '=')
+		return v[*i] + len + 1;
+	if (v[*i][len])
+		return NULL;
+	if (*i + 1 >= n) {
+		fprintf(stderr, "herd: %s needs a value\n", name);
+		exit(HD_EXIT_USAGE);
+	}
+	return v[++*i];
+}
+
+static void
+check_choice(const char *opt, const char *val, const char *const *ok)
+{
+	size_t i;
+
+	for (i = 0; ok[i]; i++)
+		if (!strcmp(val, ok[i]))
+			return;
+	fprintf(stderr, "herd: %s: '%s' is not one of", opt, val);
+	for (i = 0; ok[i]; i++)
+		fprintf(stderr, "%s %s", i ? "," : "", ok[i]);
+	fputc('\n', stderr);
+	exit(HD_EXIT_USAGE);
+}
+
+void
+verb_args(struct verb_opts *o, char **v, size_t *n)
+{
+	static const char *const modes[] = { "dry-run", "force", "interactive", NULL };
+	static const char *const formats[] = { "csv", "json", NULL };
+	static const char *const dirs[] = { "TB", "LR", "BT", "RL", NULL };
+	size_t i, k = 0;
+	const char *val;
+
+	for (i = 0; i < *n; i++) {
+		int b = o->verb == VERB_BUILD, d = o->verb == VERB_DAG;
+
+		if (!strcmp(v[i], "--")) {
+			while (i < *n)
+				v[k++] = v[i++];
+			break;
+		}
+		if (b && !strcmp(v[i], "--dry-run"))
+			o->dry_run = 1;
+		else if (b && !strcmp(v[i], "--force"))
+			o->force = 1;
+		else if (b && !strcmp(v[i], "--explain"))
+			o->explain = 1;
+		else if (o->verb == VERB_COLLECT && !strcmp(v[i], "--nodes"))
+			o->nodes = 1;
+		else if (d && (val = opt_value(v, *n, &i, "-o")))
+			o->out = val;
+		else if (d && (val = opt_value(v, *n, &i, "--output-path")))
+			o->out = val;
+		else if (d && (val = opt_value(v, *n, &i, "--rankdir")))
+			check_choice("--rankdir", o->rankdir = val, dirs);
+		else if (o->verb == VERB_PROFILE && (val = opt_value(v, *n, &i, "--export")))
+			check_choice("--export", o->export_fmt = val, formats);
+		else if (o->verb == VERB_CLEAN && (val = opt_value(v, *n, &i, "--mode")))
+			check_choice("--mode", o->clean_mode = val, modes);
+		else if (o->verb == VERB_CLEAN && (val = opt_value(v, *n, &i, "--exclude"))) {
+			o->exclude = xreallocarray(o->exclude, o->nexclude + 1, sizeof(*o->exclude));
+			o->exclude[o->nexclude++] = (char *)val;
+		} else
+			v[k++] = v[i];
+	}
+	*n = k;
+}
+
+int
+verb_markers(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(markers) / sizeof(*markers); i++)
+		printf("%-15s %s\n", markers[i].name, markers[i].meaning);
+	return HD_EXIT_OK;
+}
+
+/* ---- the tasks and their graph ---- */
+
+/* root/path exists (dag_build asks for dependencies no task makes). */
+static int
+exists_under(const char *path, void *root)
+{
+	char *full = xasprintf("%s/%s", (const char *)root, path);
+	int ok = access(full, F_OK) == 0;
+
+	free(full);
+	return ok;
+}
+
+/* What .after names a task by: its name without [param]. */
+static char *
+base_name(const char *name)
+{
+	return xstrndup(name, strcspn(name, "["));
+}
+
+static int
+has_mark(const struct citem *it, const char *mark)
+{
+	return it->decl->marks && hd_match_words(mark, strlen(mark), (void *)it->decl->marks);
+}
+
+/* Every task collected; sel[i]: task i was selected (-k, -m, plugins). */
+static size_t
+gather(struct build *b, int **sel)
+{
+	struct ctl *c = b->c;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].n; j++)
+			n += c->bins[i].items[j].decl->task;
+	b->in = xcalloc(n + 1, sizeof(*b->in));
+	b->t = xcalloc(n + 1, sizeof(*b->t));
+	*sel = xcalloc(n + 1, sizeof(**sel));
+	n = 0;
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].n; j++) {
+			struct citem *it = &c->bins[i].items[j];
+			const struct cdecl *d = it->decl;
+
+			if (!d->task)
+				continue;
+			b->in[n].id = it->id;
+			b->in[n].name = base_name(it->name);
+			b->in[n].depends_on = d->depends_on;
+			b->in[n].produces = d->produces;
+			b->in[n].after = d->after;
+			b->in[n].est = b->st ? state_duration(b->st, it->id) : -1;
+			b->in[n].ref = it;
+			b->t[n].it = it;
+			b->t[n].persist = has_mark(it, "persist");
+			b->t[n].try_first = has_mark(it, "try_first");
+			b->t[n].try_last = has_mark(it, "try_last");
+			b->t[n].skip = has_mark(it, "skip") || d->skip;
+			(*sel)[n] = it->selected;
+			n++;
+		}
+	return n;
+}
+
+/* Builds the graph; the DAG errors are said, one line each. -1 on an error. */
+static int
+make_graph(struct build *b, size_t n)
+{
+	struct buf err = BUF_INIT;
+	char *line, *next;
+
+	if (dag_build(&b->d, b->in, n, exists_under, b->c->rootdir, &err) == 0)
+		return 0;
+	for (line = err.data; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		fprintf(stderr, "herd: %s\n", line);
+		if (!next)
+			break;
+	}
+	buf_clear(&err);
+	return -1;
+}
+
+size_t
+build_index(const struct build *b, const struct citem *it)
+{
+	size_t i;
+
+	for (i = 0; i < b->d.n; i++)
+		if (b->t[i].it == it)
+			return i;
+	return (size_t)-1;
+}
+
+static void
+build_free(struct build *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->d.n; i++) {
+		free((char *)b->in[i].name);
+		free(b->t[i].why);
+		free(b->t[i].failure);
+		free(b->t[i].before);
+	}
+	dag_free(&b->d);
+	free(b->in);
+	free(b->t);
+	free(b->ready);
+	free(b->arrive);
+	state_close(b->st);
+	memset(b, 0, sizeof(*b));
+}
+
+/* ---- a task's own state ---- */
+
+/* The text of a task's source file: from the project root, else from herd's cwd. */
+static char *
+source_text(const struct build *b, const struct citem *it, size_t *len)
+{
+	char *path = xasprintf("%s/%s", b->c->rootdir, it->decl->file), *text;
+
+	text = it->decl->file[0] == '/' ? NULL : hd_read_file(path, len);
+	free(path);
+	if (!text)
+		text = hd_read_file(it->decl->file, len);
+	return text;
+}
+
+/*
+ * The task's state: its source file's text (or, when herd cannot find the
+ * file, its binary's bytes) and its options. Editing any function in the
+ * file reruns the file's tasks: herd sees C sources, not functions.
+ */
+static uint64_t
+task_state(const struct build *b, const struct citem *it)
+{
+	const struct cdecl *d = it->decl;
+	struct buf s = BUF_INIT;
+	char *text;
+	size_t len = 0;
+	uint64_t h;
+
+	if (!(text = source_text(b, it, &len)))
+		text = hd_read_file(it->bin->path, &len);
+	buf_printf(&s, "%016llx\n%s\n%s\n%s\n%s\n%s\n%g\n",
+		   (unsigned long long)(text ? state_hash(text, len) : 0), d->file,
+		   d->depends_on ? d->depends_on : "", d->produces ? d->produces : "",
+		   d->after ? d->after : "", d->marks ? d->marks : "", d->timeout);
+	h = state_hash(s.data, s.len);
+	free(text);
+	buf_clear(&s);
+	return h;
+}
+
+/* ---- deciding, and finishing what does not run ---- */
+
+static enum hd_outcome
+hd_of(enum task_outcome o)
+{
+	switch (o) {
+	case T_SUCCESS:
+		return HD_PASSED;
+	case T_FAILED:
+		return HD_FAILED;
+	case T_NOTRUN:
+	case T_PENDING:
+	case T_RUNNING:
+		return HD_NOTRUN;
+	default:
+		return HD_SKIPPED;
+	}
+}
+
+static void finish_below(struct build *b, size_t i, enum task_outcome o, const char *why);
+
+/* The tasks below i may go on: each whose upstream is now all done arrives. */
+static void
+release_below(struct build *b, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < b->d.t[i].ndown; k++) {
+		size_t j = b->d.t[i].down[k];
+
+		if (b->d.t[j].selected && b->t[j].outcome == T_PENDING && !--b->t[j].waiting)
+			build_arrive(b, j);
+	}
+}
+
+/* Task i ends with o without running (msg says why, for the plugins). */
+static void
+finish_unrun(struct build *b, size_t i, enum task_outcome o, const char *msg)
+{
+	struct btask *t = &b->t[i];
+
+	t->outcome = o;
+	if (b->c->sched)
+		b->c->unsent--;	/* the scheduler was given it and will not send it */
+	finish_item(b->c, t->it, hd_of(o), 0, msg, strlen(msg), NULL, 0, NULL);
+	if (o == T_UNCHANGED || o == T_PERSISTED)
+		release_below(b, i);
+	else
+		finish_below(b, i, o == T_SKIPPED ? T_SKIPPED : T_ANCESTOR_FAILED, t->it->id);
+}
+
+/* Every pending task below i ends as o: a skip or a failure above it. */
+static void
+finish_below(struct build *b, size_t i, enum task_outcome o, const char *id)
+{
+	size_t k;
+
+	for (k = 0; k < b->d.t[i].ndown; k++) {
+		size_t j = b->d.t[i].down[k];
+		char *msg;
+
+		if (!b->d.t[j].selected || b->t[j].outcome != T_PENDING)
+			continue;
+		msg = xasprintf(o == T_SKIPPED ? "skipped: %s above it was skipped" :
+				"skipped ancestor failed: %s", id);
+		finish_unrun(b, j, o, msg);
+		free(msg);
+	}
+}
+
+/* Each product of i exists. */
+static int
+products_exist(const struct build *b, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < b->d.t[i].nprods; k++)
+		if (!exists_under(b->d.t[i].prods[k], b->c->rootdir))
+			return 0;
+	return 1;
+}
+
+/* Whether task i must run, and why (malloc()ed into *why). */
+static int
+must_run(struct build *b, size_t i, char **why)
+{
+	const struct dag_task *d = &b->d.t[i];
+	struct buf w = BUF_INIT;
+	int run;
+
+	b->t[i].state = task_state(b, b->t[i].it);
+	if (b->o->force) {
+		*why = xstrdup("--force");
+		return 1;
+	}
+	if (!b->st) {
+		*why = xstrdup("never ran");
+		return 1;
+	}
+	run = state_why(b->st, d->in->id, b->t[i].state, d->deps, d->ndeps, d->prods, d->nprods,
+			&w);
+	*why = run ? buf_detach(&w, NULL) : NULL;
+	buf_clear(&w);
+	return run;
+}
+
+/* Records a persisted task's files as they are now. */
+static void
+persist(struct build *b, size_t i)
+{
+	const struct dag_task *d = &b->d.t[i];
+	struct buf err = BUF_INIT;
+
+	if (state_record(b->st, d->in->id, b->t[i].state, 0, d->deps, d->ndeps, d->prods,
+			 d->nprods, &err) < 0 ||
+	    state_set_outcome(b->st, d->in->id, "persisted") < 0)
+		buf_printf(&b->c->warnings, "herd: warning: %s\n", err.data ? err.data : d->in->id);
+	buf_clear(&err);
+}
+
+/* Task i's upstream is done: it runs, or ends now. */
+static void
+decide(struct build *b, size_t i)
+{
+	struct btask *t = &b->t[i];
+	char *why = NULL;
+	int run;
+
+	if (t->skip) {
+		finish_unrun(b, i, T_SKIPPED, t->it->decl->skip ? t->it->decl->skip : "skip");
+		return;
+	}
+	run = must_run(b, i, &why);
+	if (t->persist && products_exist(b, i) && !b->o->force) {
+		if (run && b->st && !b->o->dry_run)
+			persist(b, i);
+		free(why);
+		finish_unrun(b, i, run ? T_PERSISTED : T_UNCHANGED, run ? "persisted" : "unchanged");
+		return;
+	}
+	if (!run) {
+		finish_unrun(b, i, T_UNCHANGED, "unchanged");
+		return;
+	}
+	t->why = why;
+	build_ready(b, i);
+}
+
+void
+build_arrive(struct build *b, size_t i)
+{
+	b->arrive = xreallocarray(b->arrive, b->narrive + 1, sizeof(*b->arrive));
+	b->arrive[b->narrive++] = i;
+}
+
+void
+build_settle(struct build *b)
+{
+	while (b->narrive && !b->c->stopping && !b->c->interrupted)
+		decide(b, b->arrive[--b->narrive]);
+}
+
+void
+build_ready(struct build *b, size_t i)
+{
+	if (b->t[i].ready)
+		return;
+	b->ready = xreallocarray(b->ready, b->nready + 1, sizeof(*b->ready));
+	b->ready[b->nready++] = i;
+	b->t[i].ready = 1;
+}
+
+/* ---- what comes back from a task that ran ---- */
+
+void
+build_sent(struct build *b, size_t i)
+{
+	const struct dag_task *d = &b->d.t[i];
+	size_t k;
+
+	b->t[i].outcome = T_RUNNING;
+	free(b->t[i].before);
+	b->t[i].before = xcalloc(d->nprods + 1, sizeof(*b->t[i].before));
+	for (k = 0; k < d->nprods; k++) {
+		char *full = xasprintf("%s/%s", b->c->rootdir, d->prods[k]);
+
+		if (stat(full, &b->t[i].before[k]) < 0)
+			b->t[i].before[k].st_ino = 0;	/* missing */
+		free(full);
+	}
+}
+
+/* The first product of i it did not create or update, or NULL. */
+static const char *
+not_produced(const struct build *b, size_t i)
+{
+	const struct dag_task *d = &b->d.t[i];
+	const struct stat *was;
+	struct stat now;
+	size_t k;
+
+	for (k = 0; k < d->nprods; k++) {
+		char *full = xasprintf("%s/%s", b->c->rootdir, d->prods[k]);
+		int gone = stat(full, &now) < 0;
+
+		free(full);
+		was = &b->t[i].before[k];
+		if (gone || (was->st_ino && was->st_ino == now.st_ino && was->st_size == now.st_size &&
+			     was->st_mtim.tv_sec == now.st_mtim.tv_sec &&
+			     was->st_mtim.tv_nsec == now.st_mtim.tv_nsec &&
+			     was->st_ctim.tv_sec == now.st_ctim.tv_sec &&
+			     was->st_ctim.tv_nsec == now.st_ctim.tv_nsec))
+			return d->prods[k];
+	}
+	return NULL;
+}
+
+void
+build_task_done(struct ctl *c, struct citem *it, enum hd_outcome *o, double duration,
+		const char **msg, size_t *msglen)
+{
+	struct build *b = c->build;
+	size_t i = build_index(b, it);
+	struct btask *t;
+	const struct dag_task *d;
+	const char *missing;
+	struct buf err = BUF_INIT;
+
+	if (i == (size_t)-1 || b->t[i].outcome != T_RUNNING)
+		return;
+	t = &b->t[i];
+	d = &b->d.t[i];
+	if ((*o == HD_PASSED || *o == HD_FLAKY) && (missing = not_produced(b, i))) {
+		t->failure = xasprintf("did not produce %s", missing);
+		*o = HD_FAILED;
+		*msg = t->failure;
+		*msglen = strlen(t->failure);
+	}
+	if (*o == HD_PASSED || *o == HD_FLAKY) {
+		t->outcome = T_SUCCESS;
+		if (state_record(b->st, d->in->id, t->state, duration, d->deps, d->ndeps, d->prods,
+				 d->nprods, &err) < 0)
+			buf_printf(&c->warnings, "herd: warning: %s\n", err.data);
+		buf_clear(&err);
+		release_below(b, i);
+	} else if (*o == HD_SKIPPED) {
+		t->outcome = T_SKIPPED;
+		finish_below(b, i, T_SKIPPED, d->in->id);
+	} else if (*o == HD_NOTRUN) {
+		t->outcome = T_NOTRUN;
+	} else {
+		t->outcome = T_FAILED;
+		state_forget(b->st, d->in->id);
+		finish_below(b, i, T_ANCESTOR_FAILED, d->in->id);
+	}
+}
+
+/* ---- herd build ---- */
+
+static double
+run_seconds(const struct ctl *c)
+{
+	return hd_now() - c->t0;
+}
+
+/* The failed tasks' messages and output, as pytest's FAILURES. */
+static void
+print_failures(const struct build *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->d.n; i++) {
+		const struct citem *it = b->t[i].it;
+
+		if (b->t[i].outcome != T_FAILED)
+			continue;
+		printf("\n____ %s ____\n", it->id);
+		if (citem_message(it))
+			printf("%s%s", citem_message(it),
+			       citem_message(it)[strlen(citem_message(it)) - 1] == '\n' ? "" : "\n");
+		if (it->res && it->res->output && it->res->outlen) {
+			printf("---- captured output ----\n");
+			fwrite(it->res->output, 1, it->res->outlen, stdout);
+			if (it->res->output[it->res->outlen - 1] != '\n')
+				putchar('\n');
+		}
+	}
+}
+
+/* The table of tasks and outcomes, and the summary line; returns the exit status. */
+static int
+print_table(const struct build *b, double elapsed)
+{
+	size_t counts[T_NOUTCOMES] = { 0 }, i, w = 4, k;
+	const char *sep = "";
+	int status;
+
+	for (i = 0; i < b->d.n; i++)
+		if (b->d.t[i].selected && strlen(b->t[i].it->id) > w)
+			w = strlen(b->t[i].it->id);
+	printf("\n%-*s  %s\n", (int)w, "Task", "Outcome");
+	for (i = 0; i < b->d.n; i++) {
+		const struct btask *t = &b->t[i];
+		enum task_outcome o = t->outcome == T_RUNNING || t->outcome == T_PENDING ? T_NOTRUN :
+				      t->outcome;
+
+		if (!b->d.t[i].selected)
+			continue;
+		counts[o]++;
+		printf("%-*s  %s", (int)w, t->it->id, outcome_names[o]);
+		if (b->o->explain && t->why)
+			printf("  (%s)", t->why);
+		putchar('\n');
+	}
+	printf("\n==== ");
+	for (k = 0; k < sizeof(summary_order) / sizeof(*summary_order); k++)
+		if (counts[summary_order[k].o]) {
+			printf("%s%zu %s", sep, counts[summary_order[k].o], summary_order[k].word);
+			sep = ", ";
+		}
+	if (!*sep)
+		printf("no tasks");
+	printf("%s in %.2fs ====\n", b->c->interrupted ? " (interrupted)" : "", elapsed);
+	status = b->c->interrupted ? HD_EXIT_INTERRUPTED :
+		 counts[T_FAILED] || b->c->aborted ? HD_EXIT_FAILED : HD_EXIT_OK;
+	if (b->c->aborted)
+		status = HD_EXIT_INTERNAL;
+	return status;
+}
+
+/* --dry-run: what would run, in order, nothing run or written. */
+static void
+dry_run(struct build *b)
+{
+	size_t *order = xcalloc(b->d.n + 1, sizeof(*order)), k, u;
+
+	dag_topo(&b->d, order);
+	for (k = 0; k < b->d.n; k++) {
+		size_t i = order[k];
+		struct btask *t = &b->t[i];
+		const char *above = NULL;
+
+		if (!b->d.t[i].selected || t->outcome != T_PENDING)
+			continue;
+		for (u = 0; u < b->d.t[i].nup; u++)
+			if (b->t[b->d.t[i].up[u]].outcome == T_WOULD)
+				above = b->d.t[b->d.t[i].up[u]].in->id;
+		if (above && !t->skip && !t->persist) {
+			t->outcome = T_WOULD;
+			t->why = xasprintf("%s above it would execute", above);
+			continue;
+		}
+		decide(b, i);
+		if (t->ready)
+			t->outcome = T_WOULD;
+	}
+	free(order);
+}
+
+/* The tasks selected, and what each waits for; the roots arrive. */
+static size_t
+start_tasks(struct build *b)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < b->d.n; i++) {
+		b->t[i].it->selected = b->d.t[i].selected;
+		if (!b->d.t[i].selected)
+			continue;
+		n++;
+		for (k = 0; k < b->d.t[i].nup; k++)
+			b->t[i].waiting += b->d.t[b->d.t[i].up[k]].selected;
+	}
+	for (i = b->d.n; i-- > 0;)
+		if (b->d.t[i].selected && !b->t[i].waiting)
+			build_arrive(b, i);
+	return n;
+}
+
+/* Opens the state: for a dry run only to read, and not at all when there is none. */
+static int
+open_state(struct build *b)
+{
+	struct buf warn = BUF_INIT, err = BUF_INIT;
+
+	b->st = b->o->dry_run ? state_open_readonly(b->c->rootdir, &warn) :
+		state_open(b->c->rootdir, 1, &warn, &err);
+	if (warn.len)
+		fputs(warn.data, stderr);
+	buf_clear(&warn);
+	if (!b->st && !b->o->dry_run) {
+		fprintf(stderr, "herd: %s\n", err.data);
+		buf_clear(&err);
+		return -1;
+	}
+	buf_clear(&err);
+	return 0;
+}
+
+/* The graph of the collected tasks, the selection taken upstream (b->st, if
+ * open, gives the durations); -1: a DAG error, said. */
+static int
+setup(struct build *b)
+{
+	int *sel;
+	size_t n = gather(b, &sel);
+
+	if (make_graph(b, n) < 0) {
+		free(sel);
+		return -1;
+	}
+	dag_select(&b->d, sel);
+	free(sel);
+	return 0;
+}
+
+static int
+verb_build(struct build *b)
+{
+	struct ctl *c = b->c;
+	size_t i;
+	int status;
+
+	c->nselected = start_tasks(b);
+	c->silent = 1;	/* the table says what became of each task */
+	printf("herd build -- %d worker%s, isolation %s\ncollected %zu task%s", c->nslots,
+	       c->nslots == 1 ? "" : "s", c->isolation_none ? "none" : "fork", b->d.n,
+	       b->d.n == 1 ? "" : "s");
+	if (c->nselected < b->d.n)
+		printf(" (%zu deselected)", b->d.n - c->nselected);
+	printf("\n");
+	fflush(stdout);
+	if (b->o->dry_run) {
+		ctl_stop_all(c);
+		dry_run(b);
+	} else {
+		c->build = b;
+		ctl_run(c);
+		c->build = NULL;
+		for (i = 0; i < b->d.n; i++)
+			if (b->t[i].outcome == T_RUNNING)
+				b->t[i].outcome = T_NOTRUN;
+	}
+	print_failures(b);
+	status = print_table(b, run_seconds(c));
+	if (c->warnings.len) {
+		fputs(c->warnings.data, stdout);
+		if (status == HD_EXIT_OK)
+			status = HD_EXIT_FAILED;
+	}
+	return status;
+}
+
+/* ---- herd collect ---- */
+
+static void
+print_paths(const char *label, char *const *v, size_t n)
+{
+	size_t k;
+
+	if (!n)
+		return;
+	printf("    %-11s", label);
+	for (k = 0; k < n; k++)
+		printf(" %s", v[k]);
+	putchar('\n');
+}
+
+static int
+verb_collect(struct build *b)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->d.n; i++) {
+		const struct dag_task *d = &b->d.t[i];
+		const struct cdecl *decl = b->t[i].it->decl;
+
+		if (!d->selected)
+			continue;
+		n++;
+		printf("%s\n", d->in->id);
+		if (!b->o->nodes)
+			continue;
+		print_paths("depends on:", d->deps, d->ndeps);
+		print_paths("produces:", d->prods, d->nprods);
+		if (decl->after && *decl->after)
+			printf("    %-11s %s\n", "after:", decl->after);
+		if (decl->marks && *decl->marks)
+			printf("    %-11s %s\n", "marks:", decl->marks);
+	}
+	printf("\ncollected %zu task%s\n", n, n == 1 ? "" : "s");
+	return HD_EXIT_OK;
+}
+
+/* ---- herd dag ---- */
+
+/* s as a DOT string, quoted. */
+static void
+dot_str(FILE *f, const char *s)
+{
+	putc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putc('\\', f);
+		putc(*s, f);
+	}
+	putc('"', f);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The fill colour of a task by its last outcome. */
+static const char *
+colour_of(const struct build *b, size_t i)
+{
+	char *last = b->st ? state_outcome(b->st, b->d.t[i].in->id) : NULL;
+	const char *colour = "lightgrey";
+
+	if (last && (!strcmp(last, "success") || !strcmp(last, "persisted")))
+		colour = "palegreen";
+	else if (last && !strcmp(last, "failed"))
+		colour = "salmon";
+	free(last);
+	return colour;
+}
+
+/* Whether a file links u to i (else .after does, drawn dashed). */
+static int
+linked_by_file(const struct dag *d, size_t u, size_t i)
+{
+	size_t p, k;
+
+	for (p = 0; p < d->t[u].nprods; p++)
+		for (k = 0; k < d->t[i].ndeps; k++)
+			if (!strcmp(d->t[u].prods[p], d->t[i].deps[k]))
+				return 1;
+	return 0;
+}
+
+static void
+write_dot(const struct build *b, FILE *f)
+{
+	const struct dag *d = &b->d;
+	char **files = NULL;
+	size_t nfiles = 0, i, k;
+
+	fprintf(f, "digraph herd {\n\trankdir=%s;\n\tnode [fontname=\"Helvetica\"];\n",
+		b->o->rankdir ? b->o->rankdir : "TB");
+	for (i = 0; i < d->n; i++) {
+		if (!d->t[i].selected)
+			continue;
+		putc('\t', f);
+		dot_str(f, d->t[i].in->id);
+		fprintf(f, " [shape=box, style=filled, fillcolor=%s];\n", colour_of(b, i));
+		files = xreallocarray(files, nfiles + d->t[i].ndeps + d->t[i].nprods + 1,
+				      sizeof(*files));
+		for (k = 0; k < d->t[i].ndeps; k++)
+			files[nfiles++] = d->t[i].deps[k];
+		for (k = 0; k < d->t[i].nprods; k++)
+			files[nfiles++] = d->t[i].prods[k];
+	}
+	if (nfiles)
+		qsort(files, nfiles, sizeof(*files), cmp_str);
+	for (k = 0; k < nfiles; k++)
+		if (!k || strcmp(files[k], files[k - 1])) {
+			putc('\t', f);
+			dot_str(f, files[k]);
+			fprintf(f, " [shape=note];\n");
+		}
+	free(files);
+	for (i = 0; i < d->n; i++) {
+		if (!d->t[i].selected)
+			continue;
+		for (k = 0; k < d->t[i].ndeps; k++) {
+			putc('\t', f);
+			dot_str(f, d->t[i].deps[k]);
+			fputs(" -> ", f);
+			dot_str(f, d->t[i].in->id);
+			fputs(";\n", f);
+		}
+		for (k = 0; k < d->t[i].nprods; k++) {
+			putc('\t', f);
+			dot_str(f, d->t[i].in->id);
+			fputs(" -> ", f);
+			dot_str(f, d->t[i].prods[k]);
+			fputs(";\n", f);
+		}
+		for (k = 0; k < d->t[i].nup; k++)
+			if (!linked_by_file(d, d->t[i].up[k], i)) {
+				putc('\t', f);
+				dot_str(f, d->t[d->t[i].up[k]].in->id);
+				fputs(" -> ", f);
+				dot_str(f, d->t[i].in->id);
+				fputs(" [style=dashed];\n", f);
+			}
+	}
+	fputs("}\n", f);
+}
+
+/* Whether prog is an executable on PATH. */
+static int
+on_path(const char *prog)
+{
+	const char *p = getenv("PATH");
+
+	while (p && *p) {
+		size_t len = strcspn(p, ":");
+		char *full = xasprintf("%.*s/%s", (int)len, len ? p : ".", prog);
+		int ok = access(full, X_OK) == 0;
+
+		free(full);
+		if (ok)
+			return 1;
+		p += len + (p[len] == ':');
+	}
+	return 0;
+}
+
+/* Runs argv (searched on PATH), waits; its exit status, or -1. */
+static int
+run_wait(char *const argv[])
+{
+	pid_t pid;
+	int st;
+
+	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ))
+		return -1;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int
+verb_dag(struct build *b)
+{
+	const char *out = b->o->out, *ext = out ? strrchr(out, '.') : NULL;
+	char *tmp, fmt[16];
+	FILE *f;
+	int r;
+
+	if (!out) {
+		write_dot(b, stdout);
+		return HD_EXIT_OK;
+	}
+	if (!ext || (strcmp(ext, ".dot") && strcmp(ext, ".svg") && strcmp(ext, ".png") &&
+		     strcmp(ext, ".pdf"))) {
+		fprintf(stderr, "herd: %s: the extension names the format: .dot, .svg, .png or .pdf\n",
+			out);
+		return HD_EXIT_USAGE;
+	}
+	if (strcmp(ext, ".dot") && !on_path("dot")) {
+		fprintf(stderr, "herd: %s needs Graphviz's dot, which is not installed (Debian: "
+			"apt-get install graphviz); -o %.*s.dot writes the graph without it\n", out,
+			(int)(ext - out), out);
+		return HD_EXIT_INTERNAL;
+	}
+	tmp = xasprintf("%s.tmp%ld.dot", out, (long)getpid());
+	if (!(f = fopen(tmp, "w"))) {
+		fprintf(stderr, "herd: cannot write %s: %s\n", tmp, strerror(errno));
+		free(tmp);
+		return HD_EXIT_INTERNAL;
+	}
+	write_dot(b, f);
+	r = fclose(f);
+	if (!r && !strcmp(ext, ".dot")) {
+		r = rename(tmp, out);
+	} else if (!r) {
+		char *argv[] = { "dot", fmt, "-o", (char *)out, tmp, NULL };
+
+		snprintf(fmt, sizeof(fmt), "-T%s", ext + 1);
+		r = run_wait(argv) == 0 ? 0 : -1;
+		unlink(tmp);
+	}
+	if (r) {
+		fprintf(stderr, "herd: cannot write %s\n", out);
+		unlink(tmp);
+	}
+	free(tmp);
+	return r ? HD_EXIT_INTERNAL : HD_EXIT_OK;
+}
+
+/* ---- herd profile ---- */
+
+/* The bytes of i's products that exist. */
+static long long
+product_bytes(const struct build *b, size_t i)
+{
+	long long sum = 0;
+	size_t k;
+
+	for (k = 0; k < b->d.t[i].nprods; k++) {
+		char *full = xasprintf("%s/%s", b->c->rootdir, b->d.t[i].prods[k]);
+		struct stat st;
+
+		if (stat(full, &st) == 0)
+			sum += (long long)st.st_size;
+		free(full);
+	}
+	return sum;
+}
+
+static void
+json_str(FILE *f, const char *s)
+{
+	putc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			putc(*s, f);
+	}
+	putc('"', f);
+}
+
+/* profile.csv or profile.json in the current folder, as pytask writes them. */
+static int
+export_profile(const struct build *b, const char *fmt)
+{
+	char *name = xasprintf("profile.%s", fmt);
+	FILE *f = fopen(name, "w");
+	const char *sep = "";
+	size_t i;
+
+	if (!f) {
+		fprintf(stderr, "herd: cannot write %s: %s\n", name, strerror(errno));
+		free(name);
+		return HD_EXIT_INTERNAL;
+	}
+	fputs(!strcmp(fmt, "csv") ? "id,duration,size\n" : "[", f);
+	for (i = 0; i < b->d.n; i++) {
+		double dur = b->st ? state_duration(b->st, b->d.t[i].in->id) : -1;
+
+		if (!b->d.t[i].selected)
+			continue;
+		if (!strcmp(fmt, "csv")) {
+			fprintf(f, "\"%s\",", b->d.t[i].in->id);
+			if (dur >= 0)
+				fprintf(f, "%.3f", dur);
+			fprintf(f, ",%lld\n", product_bytes(b, i));
+		} else {
+			fprintf(f, "%s\n{\"id\": ", sep);
+			json_str(f, b->d.t[i].in->id);
+			if (dur >= 0)
+				fprintf(f, ", \"duration\": %.3f", dur);
+			else
+				fprintf(f, ", \"duration\": null");
+			fprintf(f, ", \"size\": %lld}", product_bytes(b, i));
+			sep = ",";
+		}
+	}
+	if (strcmp(fmt, "csv"))
+		fputs("\n]\n", f);
+	if (fclose(f)) {
+		fprintf(stderr, "herd: cannot write %s: %s\n", name, strerror(errno));
+		free(name);
+		return HD_EXIT_INTERNAL;
+	}
+	printf("herd: wrote %s\n", name);
+	free(name);
+	return HD_EXIT_OK;
+}
+
+static int
+verb_profile(struct build *b)
+{
+	size_t i, w = 4;
+
+	if (b->o->export_fmt)
+		return export_profile(b, b->o->export_fmt);
+	for (i = 0; i < b->d.n; i++)
+		if (b->d.t[i].selected && strlen(b->d.t[i].in->id) > w)
+			w = strlen(b->d.t[i].in->id);
+	printf("%-*s  %12s  %16s\n", (int)w, "Task", "Duration (s)", "Size of products");
+	for (i = 0; i < b->d.n; i++) {
+		double dur = b->st ? state_duration(b->st, b->d.t[i].in->id) : -1;
+		char d[32];
+
+		if (!b->d.t[i].selected)
+			continue;
+		if (dur >= 0)
+			snprintf(d, sizeof(d), "%.3f", dur);
+		else
+			snprintf(d, sizeof(d), "-");
+		printf("%-*s  %12s  %14lld B\n", (int)w, b->d.t[i].in->id, d, product_bytes(b, i));
+	}
+	return HD_EXIT_OK;
+}
+
+/* ---- herd clean ---- */
+
+struct names {
+	char **v;
+	size_t n;
+};
+
+static void
+names_add(struct names *s, char *path)
+{
+	s->v = xreallocarray(s->v, s->n + 1, sizeof(*s->v));
+	s->v[s->n++] = path;
+}
+
+static int
+names_has(const struct names *s, const char *path)
+{
+	return s->n && bsearch(&path, s->v, s->n, sizeof(*s->v), cmp_str) != NULL;
+}
+
+static void
+names_free(struct names *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+}
+
+/* path (absolute or relative to herd's cwd) relative to the root, or NULL outside it. */
+static char *
+under_root(const char *root, const char *path)
+{
+	char *abs = realpath(path, NULL), *rel = NULL;
+	size_t len = strlen(root);
+
+	if (abs && !strncmp(abs, root, len) && abs[len] == '/')
+		rel = xstrdup(abs + len + 1);
+	free(abs);
+	return rel;
+}
+
+/* What herd knows in the project: the tasks' files and sources, the binaries. */
+static void
+known_files(const struct build *b, struct names *known)
+{
+	const struct ctl *c = b->c;
+	size_t i, k;
+	char *p;
+
+	for (i = 0; i < b->d.n; i++) {
+		for (k = 0; k < b->d.t[i].ndeps; k++)
+			names_add(known, xstrdup(b->d.t[i].deps[k]));
+		for (k = 0; k < b->d.t[i].nprods; k++)
+			names_add(known, xstrdup(b->d.t[i].prods[k]));
+	}
+	for (i = 0; i < c->nbins; i++) {
+		if ((p = under_root(c->rootdir, c->bins[i].path)))
+			names_add(known, p);
+		for (k = 0; k < c->bins[i].n; k++)
+			if ((p = dag_path(c->bins[i].items[k].decl->file)))
+				names_add(known, p);
+	}
+	names_add(known, xstrdup("herd.ini"));
+}
+
+/* The files git tracks in the project, when it is a git work tree. */
+static void
+tracked_files(const char *root, struct names *tracked)
+{
+	char *argv[] = { "git", "-C", (char *)root, "ls-files", "-z", "--full-name", NULL };
+	posix_spawn_file_actions_t fa;
+	struct buf out = BUF_INIT;
+	char chunk[8192], *p;
+	int fds[2], st;
+	ssize_t n;
+	pid_t pid;
+
+	if (!on_path("git") || pipe(fds) < 0)
+		return;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+	posix_spawn_file_actions_addclose(&fa, fds[0]);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	if (posix_spawnp(&pid, "git", &fa, NULL, argv, environ))
+		pid = -1;
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	while (pid > 0 && ((n = read(fds[0], chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR)))
+		if (n > 0)
+			buf_add(&out, chunk, (size_t)n);
+	close(fds[0]);
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (pid > 0 && WIFEXITED(st) && !WEXITSTATUS(st))
+		for (p = out.data; p && p < out.data + out.len; p += strlen(p) + 1)
+			names_add(tracked, xstrdup(p));
+	buf_clear(&out);
+}
+
+static int
+excluded(const struct verb_opts *o, const char *rel)
+{
+	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	size_t i;
+
+	for (i = 0; i < o->nexclude; i++)
+		if (!fnmatch(o->exclude[i], rel, 0) || !fnmatch(o->exclude[i], base, 0))
+			return 1;
+	return 0;
+}
+
+/* The files under root/rel that are unknown, untracked and not excluded. Hidden
+ * files and folders (.git, .herd, ...) are never candidates. */
+static void
+unknown_files(const struct build *b, const struct names *known, const struct names *tracked,
+	      const char *rel, struct names *out, int depth)
+{
+	char *dir = *rel ? xasprintf("%s/%s", b->c->rootdir, rel) : xstrdup(b->c->rootdir);
+	struct names here = { NULL, 0 };
+	struct dirent *de;
+	struct stat st;
+	size_t i;
+	DIR *d;
+
+	if (depth > 32 || !(d = opendir(dir))) {
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			names_add(&here, *rel ? xasprintf("%s/%s", rel, de->d_name) : xstrdup(de->d_name));
+	closedir(d);
+	if (here.n)
+		qsort(here.v, here.n, sizeof(*here.v), cmp_str);
+	for (i = 0; i < here.n; i++) {
+		char *full = xasprintf("%s/%s", b->c->rootdir, here.v[i]);
+
+		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode))
+			unknown_files(b, known, tracked, here.v[i], out, depth + 1);
+		else if (!names_has(known, here.v[i]) && !names_has(tracked, here.v[i]) &&
+			 !excluded(b->o, here.v[i]))
+			names_add(out, xstrdup(here.v[i]));
+		free(full);
+	}
+	names_free(&here);
+	free(dir);
+}
+
+/* Interactive: y or yes removes; anything else, and the end of stdin, keeps. */
+static int
+confirm(const char *rel)
+{
+	char line[64];
+
+	printf("Remove %s? [y/N] ", rel);
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin)) {
+		putchar('\n');
+		return 0;
+	}
+	return !strcmp(line, "y\n") || !strcmp(line, "yes\n") || !strcmp(line, "Y\n");
+}
+
+static int
+verb_clean(struct build *b)
+{
+	const char *mode = b->o->clean_mode ? b->o->clean_mode : "dry-run";
+	struct names known = { NULL, 0 }, tracked = { NULL, 0 }, out = { NULL, 0 };
+	size_t i, removed = 0;
+	int status = HD_EXIT_OK;
+
+	known_files(b, &known);
+	tracked_files(b->c->rootdir, &tracked);
+	if (known.n)
+		qsort(known.v, known.n, sizeof(*known.v), cmp_str);
+	if (tracked.n)
+		qsort(tracked.v, tracked.n, sizeof(*tracked.v), cmp_str);
+	unknown_files(b, &known, &tracked, "", &out, 0);
+	for (i = 0; i < out.n; i++) {
+		char *full = xasprintf("%s/%s", b->c->rootdir, out.v[i]);
+
+		if (!strcmp(mode, "dry-run")) {
+			printf("Would remove %s\n", out.v[i]);
+		} else if (!strcmp(mode, "force") || confirm(out.v[i])) {
+			if (unlink(full) == 0) {
+				printf("Removed %s\n", out.v[i]);
+				removed++;
+			} else {
+				fprintf(stderr, "herd: cannot remove %s: %s\n", out.v[i], strerror(errno));
+				status = HD_EXIT_FAILED;
+			}
+		}
+		free(full);
+	}
+	if (!out.n)
+		printf("herd clean: no file to remove\n");
+	else if (!strcmp(mode, "dry-run"))
+		printf("\n%zu file%s would be removed (--mode force removes them)\n", out.n,
+		       out.n == 1 ? "" : "s");
+	else
+		printf("\n%zu file%s removed\n", removed, removed == 1 ? "" : "s");
+	names_free(&known);
+	names_free(&tracked);
+	names_free(&out);
+	return status;
+}
+
+/* ---- the verbs ---- */
+
+int
+verb_main(struct ctl *c, const struct verb_opts *o)
+{
+	struct build b;
+	struct buf warn = BUF_INIT;
+	int status;
+
+	memset(&b, 0, sizeof(b));
+	b.c = c;
+	b.o = o;
+	if (o->verb == VERB_BUILD && open_state(&b) < 0) {
+		ctl_stop_all(c);
+		return HD_EXIT_INTERNAL;
+	}
+	if (o->verb == VERB_DAG || o->verb == VERB_PROFILE) {
+		b.st = state_open_readonly(c->rootdir, &warn);
+		fputs(warn.data ? warn.data : "", stderr);
+		buf_clear(&warn);
+	}
+	if (setup(&b) < 0) {
+		ctl_stop_all(c);
+		build_free(&b);
+		return HD_EXIT_INTERNAL;
+	}
+	if (o->verb != VERB_BUILD || o->dry_run)
+		ctl_stop_all(c);
+	switch (o->verb) {
+	case VERB_BUILD:
+		status = verb_build(&b);
+		break;
+	case VERB_COLLECT:
+		status = verb_collect(&b);
+		break;
+	case VERB_DAG:
+		status = verb_dag(&b);
+		break;
+	case VERB_PROFILE:
+		status = verb_profile(&b);
+		break;
+	case VERB_CLEAN:
+		status = verb_clean(&b);
+		break;
+	default:
+		status = HD_EXIT_INTERNAL;
+	}
+	build_free(&b);
+	return status;
+}

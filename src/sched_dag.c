@@ -1,0 +1,140 @@
+/*
+ * sched_dag.c - the scheduler of herd build, as a struct herd_scheduler: it
+ * hands out only tasks whose upstream finished (build.c decides those as
+ * they arrive), one at a time to a worker of the task's binary, try_first
+ * before the rest and try_last after, and among equals the task that starts
+ * the longest expected chain first (critical path: its dag path).
+ */
+#include <string.h>
+
+#include "build.h"
+#include "loop.h"
+#include "plugin.h"
+
+#define WORKER(n) ((struct worker *)(void *)(n))
+
+/* Whether ready task x should go before y. */
+static int
+before(const struct build *b, size_t x, size_t y)
+{
+	const struct btask *a = &b->t[x], *c = &b->t[y];
+
+	if (a->try_first != c->try_first)
+		return a->try_first;
+	if (a->try_last != c->try_last)
+		return c->try_last;
+	if (b->d.t[x].path != b->d.t[y].path)
+		return b->d.t[x].path > b->d.t[y].path;
+	return x < y;
+}
+
+/* The position in b->ready of the best task of bin (any binary: NULL), or -1. */
+static long
+best_ready(const struct build *b, const struct binary *bin)
+{
+	long best = -1;
+	size_t k;
+
+	for (k = 0; k < b->nready; k++) {
+		size_t i = b->ready[k];
+
+		if (bin && b->t[i].it->bin != bin)
+			continue;
+		if (best < 0 || before(b, i, b->ready[best]))
+			best = (long)k;
+	}
+	return best;
+}
+
+static void *
+dag_create(herd_session *hs, herd_item *const *items, size_t n)
+{
+	(void)items;
+	(void)n;
+	return plug_ctl(hs)->build;
+}
+
+/* Tasks run one to a worker: a queue behind a long task would hold back its siblings. */
+static size_t
+dag_next(void *self, herd_node *node, herd_item **out, size_t max)
+{
+	struct build *b = self;
+	struct worker *w = WORKER(node);
+	long k;
+	size_t i;
+
+	build_settle(b);
+	if (!max || w->qlen || (k = best_ready(b, w->bin)) < 0)
+		return 0;
+	i = b->ready[k];
+	b->ready[k] = b->ready[--b->nready];
+	b->t[i].ready = 0;
+	build_sent(b, i);
+	out[0] = (herd_item *)(void *)b->t[i].it;
+	return 1;
+}
+
+static void
+dag_give_back(void *self, herd_node *from, herd_item *const *items, size_t n)
+{
+	struct build *b = self;
+	size_t k;
+
+	(void)from;
+	for (k = 0; k < n; k++)
+		build_ready(b, build_index(b, (struct citem *)(void *)items[k]));
+}
+
+/*
+ * A worker of binary is kept while a task of it is ready, or while one is
+ * still to come and no other binary has a task ready for the slot.
+ */
+static size_t
+dag_pending(void *self, const char *binary, int slot)
+{
+	struct build *b = self;
+	size_t i, ready = 0, later = 0;
+
+	(void)slot;
+	build_settle(b);
+	for (i = 0; i < b->d.n; i++) {
+		const struct btask *t = &b->t[i];
+
+		if (strcmp(t->it->bin->path, binary))
+			continue;
+		if (t->ready)
+			ready++;
+		else if (t->outcome == T_PENDING && b->d.t[i].selected)
+			later++;
+	}
+	if (ready)
+		return ready;
+	return b->nready ? 0 : later;
+}
+
+static const char *
+dag_pick_binary(void *self, int slot)
+{
+	struct build *b = self;
+	long k;
+
+	(void)slot;
+	build_settle(b);
+	k = best_ready(b, NULL);
+	return k < 0 ? NULL : b->t[b->ready[k]].it->bin->path;
+}
+
+static const struct herd_scheduler dag_scheduler = {
+	.name = "build",
+	.create = dag_create,
+	.next = dag_next,
+	.give_back = dag_give_back,
+	.pending = dag_pending,
+	.pick_binary = dag_pick_binary,
+};
+
+const struct herd_scheduler *
+sched_dag(void)
+{
+	return &dag_scheduler;
+}
