@@ -15,6 +15,7 @@
 #	make bench-plugins	the plugin hook layer's cost to the controller
 #	make bench-memory	the controller's memory at a million items
 #	make bench-pytest	herd --pytest vs pytest and pytest-xdist
+#	make bench-build	herd build vs snakemake, doit, make and ninja
 #	make fuzz		libFuzzer on every parser of user input (clang)
 #
 # CC, CFLAGS, LDFLAGS, PREFIX and DESTDIR are the user's; WERROR= turns
@@ -249,6 +250,15 @@ bench-memory: all
 	@HERD_BUILD=$(BUILD) sh bench/memory.sh
 
 .PHONY: bench-memory
+
+# Task graphs: herd build against snakemake, doit, make and ninja (no-op
+# rebuild, makespan, a changed input in a deep chain); BENCH_QUICK=1 for a
+# smoke run.
+bench-build: all
+	@sh scripts/setup bench
+	@HERD_BUILD=$(BUILD) sh bench/build.sh
+
+.PHONY: bench-build
 
 # Generated pytest suites: herd --pytest against serial pytest and pytest-xdist.
 bench-pytest: all
