@@ -67,7 +67,7 @@ for t in ${BENCH_TOOLS:-herd make ninja snakemake doit}; do
 	snakemake | doit | make | ninja) ;;
 	*) die "BENCH_TOOLS: unknown tool $t" ;;
 	esac
-	if [ $t = herd ] || command -v $t >/dev/null 2>&1; then
+	if [ "$t" = herd ] || command -v "$t" >/dev/null 2>&1; then
 		tools="$tools $t"
 	else
 		missing="$missing $t"
@@ -86,7 +86,7 @@ gen() {
 	case " $tools " in *" herd "*) ;; *) return 0 ;; esac
 	# One object a file, two compilers at a time; in the project root, so
 	# the ids (and the sources herd hashes) are t000.c::NAME.
-	(cd "$1/herd" && ls t*.c | xargs -P 2 -I{} sh -c \
+	(cd "$1/herd" && printf "%s\n" t*.c | xargs -P 2 -I{} sh -c \
 		"$cc $task_cflags -I'$root/include' -c {} -o {}.o" &&
 		$cc -o tasks t*.c.o "$build/libherd.a" -lm && rm t*.c.o) ||
 		die "the herd task binary of $1 does not build"
@@ -138,7 +138,7 @@ cmd() {
 # that what (a) times is a no-op: each tool's own words differ).
 up_to_date() {
 	touch "$1/stamp"
-	# shellcheck disable=SC2046 # a command line
+	# shellcheck disable=SC2091 # runs the command line cmd prints
 	$(cmd "$1" "$2" 1) >"$1/$2.noop.log" 2>&1 || die "$2: the no-op rebuild of $1 failed"
 	[ -z "$(find "$1/$2/out" -newer "$1/stamp" | head -n 1)" ] ||
 		die "$2: the no-op rebuild of $1 rewrote products"
