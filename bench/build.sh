@@ -209,5 +209,10 @@ versions() {
 	done
 }
 
+# The command as it was typed, with the settings that shaped the run.
+command="$(env | grep -E '^BENCH_(QUICK|FAN|FLAT|CHAIN|RUNS|TOOLS|TASK_CFLAGS)=' | sort |
+	sed "s/=\(.*\)/='\1'/" | tr '\n' ' ')sh bench/build.sh"
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 python3 "$root/bench/build_report.py" "$doc" "$fan_n" "$flat_n" "$chain_n" "$workers" \
-	"$sleep_s" "$runs" "$flat_runs" "$load_before" "$load_after" "$(versions)" "${missing# }"
+	"$sleep_s" "$runs" "$flat_runs" "$load_before" "$load_after" "$(versions)" "${missing# }" \
+	"$command" "$commit"
