@@ -145,7 +145,7 @@ const char *herd_node_name(const herd_node *n);
 int herd_node_slot(const herd_node *n);
 /* The test binary it runs, or NULL before it was given one. */
 const char *herd_node_binary(const herd_node *n);
-/* Its process id, or 0 once it is gone. */
+/* Its process id, or 0 once it is gone or when it runs on another host. */
 long herd_node_pid(const herd_node *n);
 /*
  * configure_node only: sets a variable in the worker's environment. 0, or -1
@@ -168,6 +168,9 @@ int herd_session_workers(const herd_session *s);
 const char *herd_session_uid(const herd_session *s);
 /* The project root (herd.ini's folder, or where herd started). */
 const char *herd_session_rootdir(const herd_session *s);
+/* The --tx host worker "gwN" runs on, as herd's messages name it (docs/remote.md);
+ * NULL for a local worker or a name that is none of the run's workers. */
+const char *herd_session_worker_host(const herd_session *s, const char *worker);
 /* Seconds since the run started. */
 double herd_session_time(const herd_session *s);
 /*

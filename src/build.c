@@ -246,15 +246,54 @@ make_graph(struct build *b, size_t n)
 	return -1;
 }
 
-size_t
-build_index(const struct build *b, const struct citem *it)
+/* For bsearch over by_item: the task whose item is key. */
+static const struct build *sort_b;
+
+static int
+cmp_item(const void *pa, const void *pb)
+{
+	const struct citem *a = sort_b->t[*(const size_t *)pa].it;
+	const struct citem *b = sort_b->t[*(const size_t *)pb].it;
+
+	return a < b ? -1 : a > b;
+}
+
+static int
+cmp_key(const void *key, const void *p)
+{
+	const struct citem *a = key, *b = sort_b->t[*(const size_t *)p].it;
+
+	return a < b ? -1 : a > b;
+}
+
+/* The index of tasks by item, for build_index (a result names its item). */
+static void
+index_items(struct build *b)
 {
 	size_t i;
 
+	b->by_item = xcalloc(b->d.n + 1, sizeof(*b->by_item));
 	for (i = 0; i < b->d.n; i++)
-		if (b->t[i].it == it)
-			return i;
-	return (size_t)-1;
+		b->by_item[i] = i;
+	sort_b = b;
+	qsort(b->by_item, b->d.n, sizeof(*b->by_item), cmp_item);
+}
+
+size_t
+build_index(const struct build *b, const struct citem *it)
+{
+	const size_t *p;
+
+	sort_b = b;
+	p = bsearch(it, b->by_item, b->d.n, sizeof(*b->by_item), cmp_key);
+	return p ? *p : (size_t)-1;
+}
+
+/* Task i leaves the tasks its binary's worker waits for. */
+static void
+leaves(struct build *b, size_t i)
+{
+	b->left[b->t[i].it->bin - b->c->bins]--;
 }
 
 static void
@@ -273,6 +312,9 @@ build_free(struct build *b)
 	free(b->t);
 	free(b->ready);
 	free(b->arrive);
+	free(b->left);
+	free(b->by_item);
+	free(b->src);
 	state_close(b->st);
 	memset(b, 0, sizeof(*b));
 }
@@ -297,23 +339,41 @@ source_text(const struct build *b, const struct citem *it, size_t *len)
  * file, its binary's bytes) and its options. Editing any function in the
  * file reruns the file's tasks: herd sees C sources, not functions.
  */
+/* The hash of it's source file (or binary), each read once a run. */
 static uint64_t
-task_state(const struct build *b, const struct citem *it)
+source_hash(struct build *b, const struct citem *it)
+{
+	char *text;
+	size_t len = 0, k;
+	uint64_t h = 0;
+
+	for (k = 0; k < b->nsrc; k++)
+		if (b->src[k].file == it->decl->file && b->src[k].bin == it->bin)
+			return b->src[k].hash;
+	if (!(text = source_text(b, it, &len)))
+		text = hd_read_file(it->bin->path, &len);
+	if (text)
+		h = state_hash(text, len);
+	free(text);
+	b->src = xreallocarray(b->src, b->nsrc + 1, sizeof(*b->src));
+	b->src[b->nsrc].file = it->decl->file;
+	b->src[b->nsrc].bin = it->bin;
+	b->src[b->nsrc++].hash = h;
+	return h;
+}
+
+static uint64_t
+task_state(struct build *b, const struct citem *it)
 {
 	const struct cdecl *d = it->decl;
 	struct buf s = BUF_INIT;
-	char *text;
-	size_t len = 0;
 	uint64_t h;
 
-	if (!(text = source_text(b, it, &len)))
-		text = hd_read_file(it->bin->path, &len);
 	buf_printf(&s, "%016llx\n%s\n%s\n%s\n%s\n%s\n%g\n",
-		   (unsigned long long)(text ? state_hash(text, len) : 0), d->file,
+		   (unsigned long long)source_hash(b, it), d->file,
 		   d->depends_on ? d->depends_on : "", d->produces ? d->produces : "",
 		   d->after ? d->after : "", d->marks ? d->marks : "", d->timeout);
 	h = state_hash(s.data, s.len);
-	free(text);
 	buf_clear(&s);
 	return h;
 }
@@ -359,6 +419,8 @@ finish_unrun(struct build *b, size_t i, enum task_outcome o, const char *msg)
 {
 	struct btask *t = &b->t[i];
 
+	if (t->outcome == T_PENDING)
+		leaves(b, i);
 	t->outcome = o;
 	if (b->c->sched)
 		b->c->unsent--;	/* the scheduler was given it and will not send it */
@@ -498,6 +560,7 @@ build_sent(struct build *b, size_t i)
 	const struct dag_task *d = &b->d.t[i];
 	size_t k;
 
+	leaves(b, i);
 	b->t[i].outcome = T_RUNNING;
 	free(b->t[i].before);
 	b->t[i].before = xcalloc(d->nprods + 1, sizeof(*b->t[i].before));
@@ -683,10 +746,13 @@ start_tasks(struct build *b)
 {
 	size_t i, k, n = 0;
 
+	b->left = xcalloc(b->c->nbins + 1, sizeof(*b->left));
+	index_items(b);
 	for (i = 0; i < b->d.n; i++) {
 		b->t[i].it->selected = b->d.t[i].selected;
 		if (!b->d.t[i].selected)
 			continue;
+		b->left[b->t[i].it->bin - b->c->bins]++;
 		n++;
 		for (k = 0; k < b->d.t[i].nup; k++)
 			b->t[i].waiting += b->d.t[b->d.t[i].up[k]].selected;
@@ -1371,4 +1437,182 @@ verb_main(struct ctl *c, const struct verb_opts *o)
 	}
 	build_free(&b);
 	return status;
+}
+
+/* ---- a test run's .after ---- */
+
+/* The tests whose tasks did not succeed, finished as skipped when the run starts. */
+static struct {
+	struct citem **v;
+	char **why;
+	size_t n;
+} blocked;
+
+static int
+wants_tasks(const struct citem *it)
+{
+	return !it->decl->task && it->selected && it->decl->after && *it->decl->after;
+}
+
+/* The i-th word of list into w (len bytes at most); 0 past the end. */
+static int
+nth_word(const char *list, size_t i, char *w, size_t size)
+{
+	size_t len;
+
+	for (;;) {
+		list += strspn(list, " \t");
+		len = strcspn(list, " \t");
+		if (!len)
+			return 0;
+		if (!i--)
+			break;
+		list += len;
+	}
+	snprintf(w, size, "%.*s", (int)len, list);
+	return 1;
+}
+
+/* Marks in sel the tasks the test names; -1 (said) when a word names none. */
+static int
+select_for(struct build *b, const struct citem *test, int *sel)
+{
+	char w[512];
+	size_t k, i;
+	int found, r = 0;
+
+	for (k = 0; nth_word(test->decl->after, k, w, sizeof(w)); k++) {
+		for (found = 0, i = 0; i < b->d.n; i++)
+			if (dag_names(&b->d.t[i], w))
+				found = sel[i] = 1;
+		if (!found) {
+			fprintf(stderr, "herd: %s: .after names '%s', which is no task\n", test->id, w);
+			r = -1;
+		}
+	}
+	return r;
+}
+
+/* The first task the test names that did not succeed, said into why; 0 if none. */
+static int
+blocked_by(const struct build *b, const struct citem *test, char **why)
+{
+	char w[512];
+	size_t k, i;
+
+	for (k = 0; nth_word(test->decl->after, k, w, sizeof(w)); k++)
+		for (i = 0; i < b->d.n; i++) {
+			enum task_outcome o = b->t[i].outcome;
+
+			if (!dag_names(&b->d.t[i], w) || o == T_SUCCESS || o == T_UNCHANGED ||
+			    o == T_PERSISTED)
+				continue;
+			*why = xasprintf("needs task %s, which %s", b->d.t[i].in->id,
+					 o == T_FAILED ? "failed" :
+					 o == T_ANCESTOR_FAILED ? "was skipped: a task above it failed" :
+					 o == T_SKIPPED ? "was skipped" : "did not run");
+			return 1;
+		}
+	return 0;
+}
+
+/* The tasks of a test run: they run first as a build, silently but for the
+ * table, while the tests wait deselected. */
+static void
+run_tasks(struct build *b)
+{
+	struct ctl *c = b->c;
+	struct citem **tests = NULL;
+	size_t ntests = 0, saved = c->nselected, i, j;
+
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].n; j++)
+			if (c->bins[i].items[j].selected) {
+				tests = xreallocarray(tests, ntests + 1, sizeof(*tests));
+				tests[ntests++] = &c->bins[i].items[j];
+				c->bins[i].items[j].selected = 0;
+			}
+	c->nselected = start_tasks(b);
+	printf("herd: %zu task%s the tests need\n", c->nselected, c->nselected == 1 ? "" : "s");
+	c->build = b;
+	c->silent = 1;
+	ctl_run(c);
+	c->build = NULL;
+	c->silent = 0;
+	print_failures(b);
+	print_table(b, run_seconds(c));
+	printf("\n");
+	for (i = 0; i < b->d.n; i++)
+		b->t[i].it->selected = 0;
+	for (i = 0; i < ntests; i++)
+		tests[i]->selected = 1;
+	free(tests);
+	c->nselected = saved;
+	c->ndone = c->failures = 0;
+}
+
+int
+build_for_tests(struct ctl *c)
+{
+	static const struct verb_opts plain;
+	struct citem **tests = NULL;
+	size_t ntests = 0, i, j, n;
+	struct build b;
+	int *sel, status = HD_EXIT_OK;
+	char *why;
+
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].n; j++)
+			if (wants_tasks(&c->bins[i].items[j])) {
+				tests = xreallocarray(tests, ntests + 1, sizeof(*tests));
+				tests[ntests++] = &c->bins[i].items[j];
+			}
+	if (!ntests)
+		return HD_EXIT_OK;
+	memset(&b, 0, sizeof(b));
+	b.c = c;
+	b.o = &plain;
+	if (open_state(&b) < 0) {
+		free(tests);
+		return HD_EXIT_INTERNAL;
+	}
+	n = gather(&b, &sel);
+	memset(sel, 0, (n + 1) * sizeof(*sel));
+	if (make_graph(&b, n) < 0)
+		status = HD_EXIT_INTERNAL;
+	for (i = 0; i < ntests && !status; i++)
+		if (select_for(&b, tests[i], sel) < 0)
+			status = HD_EXIT_INTERNAL;
+	if (!status) {
+		dag_select(&b.d, sel);
+		run_tasks(&b);
+		status = c->interrupted ? HD_EXIT_INTERRUPTED : c->aborted ? HD_EXIT_INTERNAL : 0;
+	}
+	for (i = 0; i < ntests && !status; i++)
+		if (blocked_by(&b, tests[i], &why)) {
+			blocked.v = xreallocarray(blocked.v, blocked.n + 1, sizeof(*blocked.v));
+			blocked.why = xreallocarray(blocked.why, blocked.n + 1, sizeof(*blocked.why));
+			blocked.v[blocked.n] = tests[i];
+			blocked.why[blocked.n++] = why;
+			buf_printf(&c->warnings, "herd: %s skipped: %s\n", tests[i]->id, why);
+		}
+	free(sel);
+	free(tests);
+	build_free(&b);
+	return status;
+}
+
+void
+build_tests_blocked(struct ctl *c)
+{
+	size_t k;
+
+	for (k = 0; k < blocked.n; k++) {
+		finish_item(c, blocked.v[k], HD_SKIPPED, 0, blocked.why[k], strlen(blocked.why[k]),
+			    NULL, 0, NULL);
+		free(blocked.why[k]);
+	}
+	free(blocked.v);
+	free(blocked.why);
+	memset(&blocked, 0, sizeof(blocked));
 }

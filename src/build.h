@@ -37,6 +37,13 @@ struct verb_opts {
 enum task_outcome { T_PENDING, T_RUNNING, T_SUCCESS, T_FAILED, T_SKIPPED, T_UNCHANGED,
 		    T_ANCESTOR_FAILED, T_PERSISTED, T_WOULD, T_NOTRUN, T_NOUTCOMES };
 
+/* A source file's hash (or its binary's, when it cannot be read). */
+struct srchash {
+	const char *file;	/* interned: compared by address */
+	const struct binary *bin;
+	uint64_t hash;
+};
+
 /* One task of the run. */
 struct btask {
 	struct citem *it;
@@ -61,6 +68,10 @@ struct build {
 	size_t nready;
 	size_t *arrive;		/* tasks whose upstream finished, to decide */
 	size_t narrive;
+	size_t *left;		/* per binary: selected tasks not yet sent or finished */
+	size_t *by_item;	/* task indexes sorted by their item's address */
+	struct srchash *src;	/* the source files' hashes, each read once */
+	size_t nsrc;
 	int pretest;		/* for a test run's .after: tests follow */
 };
 
@@ -76,9 +87,13 @@ int verb_main(struct ctl *c, const struct verb_opts *o);
 /*
  * A plain test run: the tasks its selected tests name in .after, with what
  * they need upstream, run first when out of date; a test whose task did not
- * succeed is finished as skipped. Returns 0 or an exit status to stop with.
+ * succeed is finished as skipped when the test run starts
+ * (build_tests_blocked) and the run fails. Returns 0 or an exit status to
+ * stop with (3: a DAG error, or an .after naming no task).
  */
 int build_for_tests(struct ctl *c);
+/* The tests build_for_tests found blocked are skipped, saying by which task. */
+void build_tests_blocked(struct ctl *c);
 
 /* results.c: a task's try is over with *o: its products are checked and its
  * state recorded; *o may become failed, with *msg said why. */

@@ -118,6 +118,14 @@ citem_message(const struct citem *it)
 	return it->res ? it->res->message : NULL;
 }
 
+/* Selected, and not finished before the run began (a test whose .after task
+ * failed): what the scheduler is given. */
+static inline int
+citem_to_run(const struct citem *it)
+{
+	return it->selected && it->outcome == HD_NONE;
+}
+
 /* Resources one item may name; more is an error at collection. */
 #define HD_MAX_DEMANDS 64
 

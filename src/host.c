@@ -97,14 +97,15 @@ hosts_summary(const struct ctl *c)
 		return NULL;
 	if (local > c->nslots)
 		local = c->nslots;
-	buf_printf(&b, "local %d", local);
+	if (local > 0)
+		buf_printf(&b, "local %d", local);
 	for (i = 0; i < c->nhosts; i++) {
 		int n = c->hosts[i].nslots;
 
 		if (c->hosts[i].first_slot + n > c->nslots)
 			n = c->nslots - c->hosts[i].first_slot;
 		if (n > 0)
-			buf_printf(&b, ", %s %d", c->hosts[i].spec.label, n);
+			buf_printf(&b, "%s%s %d", b.len ? ", " : "", c->hosts[i].spec.label, n);
 	}
 	return buf_detach(&b, NULL);
 }

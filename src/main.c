@@ -1977,6 +1977,10 @@ run(int argc, char **argv)
 	}
 	if (verbo.verb)
 		return verb_main(&c, &verbo);
+	if ((status = build_for_tests(&c))) {
+		ctl_stop_all(&c);
+		return status;
+	}
 	if (c.collect_only) {
 		size_t j;
 
@@ -2035,6 +2039,7 @@ run(int argc, char **argv)
 		status = report(&c, hd_now() - c.t0);
 		return status == HD_EXIT_NOTESTS ? HD_EXIT_OK : status;
 	}
+	build_tests_blocked(&c);
 	ctl_run(&c);
 	save_history(&c);
 	status = report(&c, hd_now() - c.t0);

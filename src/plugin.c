@@ -15,6 +15,7 @@
 
 #include "ctl.h"
 #include "plugin.h"
+#include "remote.h"
 
 #ifndef HERD_PLUGINDIR
 #define HERD_PLUGINDIR "/usr/local/lib/herd/plugins"
@@ -1041,6 +1042,21 @@ herd_node_setenv(herd_node *n, const char *name, const char *value)
 int herd_session_workers(const herd_session *s) { return s->c ? s->c->nslots : 0; }
 const char *herd_session_uid(const herd_session *s) { return s->c ? s->c->uid : ""; }
 const char *herd_session_rootdir(const herd_session *s) { return s->rootdir ? s->rootdir : "."; }
+
+const char *
+herd_session_worker_host(const herd_session *s, const char *worker)
+{
+	struct host *h;
+	char *end;
+	long slot;
+
+	if (!s->c || !worker || strncmp(worker, "gw", 2) || !worker[2])
+		return NULL;
+	slot = strtol(worker + 2, &end, 10);
+	if (*end || slot < 0 || slot >= s->c->nslots || !(h = slot_host(s->c, (int)slot)))
+		return NULL;
+	return h->spec.label;
+}
 
 double
 herd_session_time(const herd_session *s)

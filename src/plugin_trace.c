@@ -4,8 +4,10 @@
  * and chrome://tracing open. One process, "herd"; a thread per worker (gw0,
  * gw1, ...) with a slice per item try, its collection, crashes and restarts;
  * beside it the worker's sync thread (global fixture setups, lock waits);
- * and the controller's thread with the scheduler's sends. Timestamps are
- * microseconds since the run started. Written with the plugin API alone.
+ * and the controller's thread with the scheduler's sends. The workers of a
+ * --tx host are threads of a process of their own, named after the host.
+ * Timestamps are microseconds since the run started. Written with the
+ * plugin API alone.
  */
 #include <errno.h>
 #include <math.h>
@@ -21,6 +23,7 @@
 
 static struct timeline tl = TIMELINE_INIT;
 static const char *path;	/* --trace's value, or NULL when off */
+static int *track_pid;		/* the process of each track: 1 herd, 2... a --tx host */
 
 static int
 trace_addoption(herd_parser *p)
@@ -95,9 +98,10 @@ tid(const struct tl_entry *e)
 }
 
 static void
-metadata(struct buf *b, long t, const char *what, const char *name, int sort)
+metadata(struct buf *b, int pid, long t, const char *what, const char *name, int sort)
 {
-	buf_printf(b, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":%ld,\"name\":\"%s\",\"args\":{", t, what);
+	buf_printf(b, ",\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%ld,\"name\":\"%s\",\"args\":{", pid, t,
+		   what);
 	if (name) {
 		buf_adds(b, "\"name\":");
 		hd_json_string(b, name, strlen(name));
@@ -105,6 +109,38 @@ metadata(struct buf *b, long t, const char *what, const char *name, int sort)
 		buf_printf(b, "\"sort_index\":%d", sort);
 	}
 	buf_adds(b, "}}");
+}
+
+/*
+ * Gives each track its process: herd's (1) for the controller and the local
+ * workers, one per --tx host (2, 3, ...), named in the trace after the host.
+ */
+static void
+processes(const herd_session *s, struct buf *b)
+{
+	const char **names = xcalloc(tl.ntracks + 1, sizeof(*names));
+	size_t i, k, n = 0;
+
+	track_pid = xcalloc(tl.ntracks + 1, sizeof(*track_pid));
+	for (i = 0; i < tl.ntracks; i++) {
+		const char *host = i ? herd_session_worker_host(s, tl.tracks[i].name) : NULL;
+
+		track_pid[i] = 1;
+		if (!host)
+			continue;
+		for (k = 0; k < n && strcmp(names[k], host); k++)
+			;
+		if (k == n) {
+			names[n++] = host;
+			buf_printf(b, ",\n{\"ph\":\"M\",\"pid\":%zu,\"tid\":0,\"name\":\"process_name\","
+				   "\"args\":{\"name\":", k + 2);
+			hd_json_string(b, host, strlen(host));
+			buf_adds(b, "}}");
+			metadata(b, (int)k + 2, 0, "process_sort_index", NULL, (int)k + 2);
+		}
+		track_pid[i] = (int)k + 2;
+	}
+	free(names);
 }
 
 /* Names every thread that has something on it, in gw order. */
@@ -117,8 +153,6 @@ threads(struct buf *b)
 	for (i = 0; i < tl.nev; i++)
 		used[2 * tl.ev[i].track + (size_t)tl.ev[i].sync] = 1;
 	used[0] = 1;
-	buf_adds(b, "{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_name\","
-		 "\"args\":{\"name\":\"herd\"}}");
 	for (i = 0; i < 2 * tl.ntracks; i++) {
 		const struct tl_track *k = &tl.tracks[i / 2];
 		long t = 2L * k->order + (long)(i % 2);
@@ -127,8 +161,8 @@ threads(struct buf *b)
 		if (!used[i])
 			continue;
 		name = xasprintf("%s%s", k->name, i % 2 ? " sync" : "");
-		metadata(b, t, "thread_name", name, 0);
-		metadata(b, t, "thread_sort_index", NULL, (int)t);
+		metadata(b, track_pid[i / 2], t, "thread_name", name, 0);
+		metadata(b, track_pid[i / 2], t, "thread_sort_index", NULL, (int)t);
 		free(name);
 	}
 	free(used);
@@ -139,8 +173,8 @@ entry(struct buf *b, const struct tl_entry *e)
 {
 	buf_adds(b, "{\"name\":");
 	hd_json_string(b, e->name, strlen(e->name));
-	buf_printf(b, ",\"cat\":\"%s\",\"ph\":\"%s\",\"pid\":1,\"tid\":%ld", e->cat,
-		   e->kind == TL_SLICE ? "X" : "i", tid(e));
+	buf_printf(b, ",\"cat\":\"%s\",\"ph\":\"%s\",\"pid\":%d,\"tid\":%ld", e->cat,
+		   e->kind == TL_SLICE ? "X" : "i", track_pid[e->track], tid(e));
 	micros(b, "ts", e->ts);
 	if (e->kind == TL_SLICE)
 		micros(b, "dur", e->dur);
@@ -174,6 +208,10 @@ trace_sessionfinish(herd_session *s, int *status)
 		return 0;
 	tl_finish(&tl);
 	buf_adds(&b, "{\"traceEvents\":[\n");
+	/* herd's process first, then the hosts', then every thread. */
+	buf_adds(&b, "{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_name\","
+		 "\"args\":{\"name\":\"herd\"}}");
+	processes(s, &b);
 	threads(&b);
 	for (i = 0; i < tl.nev; i++) {
 		buf_adds(&b, ",\n");
@@ -183,6 +221,8 @@ trace_sessionfinish(herd_session *s, int *status)
 		 HERD_VERSION "\"");
 	str(&b, "uid", herd_session_uid(s));
 	buf_adds(&b, "}}\n");
+	free(track_pid);
+	track_pid = NULL;
 	if (hd_write_file_atomic(path, b.data, b.len) < 0) {
 		herd_warn(s, "cannot write %s: %s", path, strerror(errno));
 		*status = HD_EXIT_INTERNAL;

@@ -352,7 +352,25 @@ memfd(const char *name, size_t size)
 
 extern char **environ;
 
-/* The relay's environment without herd's worker variables, then add[]. */
+/* The variables a worker is given (docs/protocol.md section 1): the relay's own values go. */
+static const char *const worker_vars[] = {
+	"HERD_WORKER=", "HERD_WORKER_COUNT=", "HERD_TESTRUN_UID=", "HERD_CONTROLLER_PID=",
+	"HERD_COLLECT_HASH=", "HERD_PROTOCOL_FD=", "HERD_CAPTURE_FD=", "HERD_RESULTS_FD=",
+	"HERD_ROOTDIR=",
+};
+
+static int
+worker_var(const char *entry)
+{
+	size_t v;
+
+	for (v = 0; v < sizeof(worker_vars) / sizeof(worker_vars[0]); v++)
+		if (!strncmp(entry, worker_vars[v], strlen(worker_vars[v])))
+			return 1;
+	return 0;
+}
+
+/* The relay's environment without the worker variables, then add[]. */
 static char **
 worker_env(char **addv, size_t nadd)
 {
@@ -363,7 +381,7 @@ worker_env(char **addv, size_t nadd)
 		n++;
 	env = xcalloc(n + nadd + 1, sizeof(*env));
 	for (i = 0; i < n; i++)
-		if (strncmp(environ[i], "HERD_", 5))
+		if (!worker_var(environ[i]))
 			env[j++] = environ[i];
 	for (i = 0; i < nadd; i++)
 		env[j++] = addv[i];

@@ -177,7 +177,7 @@ selected_items(const struct ctl *c, size_t *n)
 	v = xcalloc(total + 1, sizeof(*v));
 	for (i = 0; i < c->nbins; i++)
 		for (j = 0; j < c->bins[i].ntotal; j++)
-			if (c->bins[i].items[j].selected)
+			if (citem_to_run(&c->bins[i].items[j]))
 				v[k++] = &c->bins[i].items[j];
 	*n = k;
 	return v;

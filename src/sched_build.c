@@ -182,7 +182,7 @@ build_scoped(struct sched *s, struct binary *b)
 	for (i = 0; i < b->ntotal; i++) {
 		struct citem *it = &b->items[i];
 
-		if (!it->selected || grouped(it))
+		if (!citem_to_run(it) || grouped(it))
 			continue;
 		scope_of(s->o.dist, it, &key);
 		one = find_scope(&sc, &ns, &cap, key.data);
@@ -215,10 +215,10 @@ build_groups(struct sched *s, struct binary *b, int pass)
 	for (i = 0; i < b->ntotal; i++) {
 		struct citem *it = &b->items[i];
 
-		if (done[i] || !it->selected || !grouped(it) || it->decl->strategy != want[pass])
+		if (done[i] || !citem_to_run(it) || !grouped(it) || it->decl->strategy != want[pass])
 			continue;
 		for (n = 0, j = i; j < b->ntotal; j++)
-			if (!done[j] && b->items[j].selected && grouped(&b->items[j]) &&
+			if (!done[j] && citem_to_run(&b->items[j]) && grouped(&b->items[j]) &&
 			    b->items[j].pin == it->pin && !strcmp(b->items[j].decl->group, it->decl->group)) {
 				v[n++] = &b->items[j];
 				done[j] = 1;
@@ -338,7 +338,7 @@ sched_build(struct sched *s)
 		for (j = 0; j < b->ntotal; j++) {
 			struct citem *it = &b->items[j];
 
-			if (it->selected && !grouped(it))
+			if (citem_to_run(it) && !grouped(it))
 				pool_push_back(sched_pool(s, b), &it, 1);
 		}
 	}

@@ -93,23 +93,19 @@ static size_t
 dag_pending(void *self, const char *binary, int slot)
 {
 	struct build *b = self;
-	size_t i, ready = 0, later = 0;
+	size_t k, ready = 0, bin;
 
 	(void)slot;
 	build_settle(b);
-	for (i = 0; i < b->d.n; i++) {
-		const struct btask *t = &b->t[i];
-
-		if (strcmp(t->it->bin->path, binary))
-			continue;
-		if (t->ready)
-			ready++;
-		else if (t->outcome == T_PENDING && b->d.t[i].selected)
-			later++;
-	}
+	for (bin = 0; bin < b->c->nbins && strcmp(b->c->bins[bin].path, binary); bin++)
+		;
+	if (bin == b->c->nbins)
+		return 0;
+	for (k = 0; k < b->nready; k++)
+		ready += b->t[b->ready[k]].it->bin == &b->c->bins[bin];
 	if (ready)
 		return ready;
-	return b->nready ? 0 : later;
+	return b->nready ? 0 : b->left[bin];
 }
 
 static const char *

@@ -12,8 +12,9 @@
 #    is sent again.
 # 4. //chdir= with quotes, $(), backquotes and ; in the folder's name: the
 #    tests run there and nothing in it reaches a shell unquoted.
-# 5. A relay killed mid-run: its item is crashed with "lost connection", the
-#    other host finishes the run; with --reruns 1 the item runs again there.
+# 5. A relay killed or stopped mid-run: its item is crashed with "lost
+#    connection", the other host finishes the run; with --reruns 1 the item
+#    runs again there; a silent relay is found out by the heartbeats.
 # 6. Hosts that cannot be reached, never answer, or are all gone; bad specs.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -42,10 +43,19 @@ for dist in load loadscope loadfile loadgroup worksteal each no; do
 	if [ $dist = no ]; then
 		t_run "$herd" --dist no --tx "$tx" -k "$sel" "$bin"
 	else
-		t_run "$herd" --dist $dist -n 1 --tx "2*$tx" -k "$sel" "$bin"
+		t_run "$herd" --dist $dist -n 1 --tx "2*$tx" -k "$sel" --trace "$T_WORK/trace.json" "$bin"
 	fi
 	t_status 0 "--dist $dist: passes"
-	[ $dist = load ] && t_has out "3 workers (local 1, sh -c 2)" "the header lists the hosts and their workers"
+	if [ $dist = load ]; then
+		t_has out "3 workers (local 1, sh -c 2)" "the header lists the hosts and their workers"
+		tr '\n' ' ' <"$T_WORK/trace.json" >"$T_WORK/trace.line"
+		t_has "$T_WORK/trace.line" '"pid":2,"tid":0,"name":"process_name","args":{"name":"sh -c"}' \
+			"--trace: the host is a process of its own"
+		t_match "$T_WORK/trace.line" '"pid":2,"tid":[0-9]+,"name":"thread_name","args":\{"name":"gw1"\}' \
+			"--trace: ... holding its workers' threads"
+		t_match "$T_WORK/trace.line" '"pid":1,"tid":[0-9]+,"name":"thread_name","args":\{"name":"gw0"\}' \
+			"--trace: the local worker stays in herd's"
+	fi
 	t_summary "$n" "--dist $dist: every item ran once per copy"
 	if [ $dist = no ]; then
 		t_count "$T_WORK/ran" '^[a-z]+ gw0 1 ' 18 "--dist no: the one remote worker ran everything"
@@ -75,6 +85,7 @@ t_count "$T_WORK/gfix" '^teardown ' 1 "... and torn down once"
 ran_reset
 t_run "$herd" --tx "2*$tx" -k output "$bin"
 t_status 1 "a remote failure fails the run"
+t_match out '^herd [0-9.]+ -- 1 worker \(sh -c 1\), --dist load' "no local worker: the header lists the host alone"
 t_summary "1 failed, 20 deselected" "... and is counted"
 t_has out "stdout line from gw" "the test's stdout reaches the report"
 t_has out "stderr line from gw" "... and its stderr"
@@ -123,37 +134,50 @@ done
 relay_of() {
 	awk '{ print $4 }' "/proc/$(awk '{ print $4 }' "/proc/$1/stat")/stat" 2>/dev/null
 }
-for reruns in 0 1; do
+# way: kill (the relay killed), rerun (the same with --reruns 1), stop (the
+# relay stopped: silent, found out by the heartbeats within --tx-timeout).
+for way in kill rerun stop; do
 	ran_reset
 	BLOCK=1
 	export BLOCK
-	t_start_bg "$herd" -v --reruns $reruns --tx "$tx" --tx "$tx" -k 'plain or block' "$bin"
+	reruns=0
+	[ $way = rerun ] && reruns=1
+	t_start_bg "$herd" -v --tx-timeout 2 --reruns $reruns --tx "$tx" --tx "$tx" -k 'plain or block' "$bin"
 	unset BLOCK
+	relay=
 	if t_wait_file "$T_WORK/blocked" 60; then
 		read -r tpid wpid <"$T_WORK/blocked"
 		relay=$(relay_of "$tpid")
-		t_has "/proc/$relay/cmdline" "--remote-worker" "--reruns $reruns: the blocked test's grandparent is the relay"
-		kill -KILL "$relay"
+		t_has "/proc/$relay/cmdline" "--remote-worker" "$way: the blocked test's grandparent is the relay"
+		if [ $way = stop ]; then
+			kill -STOP "$relay"
+			echo "$relay" >"$T_WORK/stopped.pid"	# t_cleanup kills it if need be
+		else
+			kill -KILL "$relay"
+		fi
 	else
-		t_fail "--reruns $reruns: the blocking test started" "a 'blocked' file" "none"
+		t_fail "$way: the blocking test started" "a 'blocked' file" "none"
 	fi
 	t_wait_bg
-	t_match err "^herd: lost connection to sh -c: sh killed by SIGKILL\$" "--reruns $reruns: the lost host is named, with why"
-	if [ $reruns = 0 ]; then
-		t_status 1 "a relay killed: the run fails"
-		t_summary "1 crashed, 12 passed, 8 deselected" "... its item crashed, the other host ran the rest"
-		t_has out "crashed while running 'tests/e2e/remote_cmd.c::block::until_killed': lost connection to sh -c: sh killed by SIGKILL" \
-			"... with 'lost connection' in its message"
-	else
+	why="sh killed by SIGKILL"
+	[ $way = stop ] && why="no heartbeat for 2s"
+	t_match err "^herd: lost connection to sh -c: $why\$" "$way: the lost host is named, with why"
+	if [ $way = rerun ]; then
 		t_status 0 "a relay killed, --reruns 1: the run passes"
 		t_summary "12 passed, 1 flaky, 8 deselected" "... the item ran again on the other host"
+	else
+		t_status 1 "$way: the run fails"
+		t_summary "1 crashed, 12 passed, 8 deselected" "$way: its item crashed, the other host ran the rest"
+		t_has out "crashed while running 'tests/e2e/remote_cmd.c::block::until_killed': lost connection to sh -c: $why" \
+			"$way: with 'lost connection' in its message"
 	fi
+	t_wait_gone "$relay" 10
 	t_wait_gone "$wpid" 10
 	t_wait_gone "$tpid" 10
-	if t_alive "$wpid" || t_alive "$tpid"; then
-		t_fail "--reruns $reruns: the lost host's worker and test are gone" "dead" "alive"
+	if t_alive "$relay" || t_alive "$wpid" || t_alive "$tpid"; then
+		t_fail "$way: the lost host's relay, worker and test are gone" "dead" "alive"
 	else
-		t_pass "--reruns $reruns: the lost host's worker and test are gone"
+		t_pass "$way: the lost host's relay, worker and test are gone"
 	fi
 done
 

@@ -174,12 +174,18 @@ main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		size_t k, idlen = strcspn(lines[i], "\t");
 
+		char *msg = NULL;
+		size_t msglen = 0;
+		FILE *m = open_memstream(&msg, &msglen);
 		const char *p;
 
-		say("item\t", 5);
+		fputs("item\t", m);
 		for (p = lines[i]; *p; p++)
-			say(*p == '%' ? "%25" : p, *p == '%' ? 3 : 1);
-		say("\n", 1);
+			fputs(*p == '%' ? "%25" : (char[]){ *p, 0 }, m);
+		fputs("\n", m);
+		fclose(m);
+		say(msg, msglen);
+		free(msg);
 		for (k = 0; k < idlen; k++)
 			h = (h ^ (unsigned char)lines[i][k]) * 0x100000001b3ULL;
 		h = (h ^ '\n') * 0x100000001b3ULL;

@@ -1,0 +1,91 @@
+#!/bin/sh
+# tasks_outcomes.sh - what becomes of tasks: a failure finishes everything
+# below it as "skipped ancestor failed" without running it, and a rebuild
+# after the fix runs what did not succeed; a task that succeeds without
+# producing its product fails; persist, skip, try_first/try_last; -x; -k and
+# -m take what the selected tasks need upstream.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+# shellcheck source=tasks.inc
+. "$(dirname "$0")/tasks.inc"
+t_init tasks_outcomes
+tk_init
+
+mkdir -p "$P/bld"
+tk_task gen 'produces=bld/gen.txt' 'echo g >bld/gen.txt'
+tk_task bad 'depends_on=bld/gen.txt|produces=bld/bad.txt' 'test -e fixed && cp bld/gen.txt bld/bad.txt'
+tk_task below 'depends_on=bld/bad.txt|produces=bld/below.txt' 'cp bld/bad.txt bld/below.txt'
+tk_task after_below 'after=below' 'true'
+tk_task lazy 'produces=bld/lazy.txt' 'true'
+tk_task other 'produces=bld/other.txt|marks=slow' 'echo o >bld/other.txt'
+
+tk_build -n 1
+t_status 1 "a failed task: exit 1"
+t_match out '^t\.c::bad +failed$' "the failing task is failed"
+t_match out '^t\.c::below +skipped ancestor failed$' "the task below it is skipped ancestor failed"
+t_match out '^t\.c::after_below +skipped ancestor failed$' "... and what comes .after that"
+t_lacks "$LOG" "below" "neither ran"
+t_match out '^t\.c::lazy +failed$' "a task that did not produce its product fails"
+t_has out "did not produce bld/lazy.txt" "and says which product"
+t_has out "exit status 1" "the failure's message is shown"
+t_match out '^t\.c::other +success$' "an independent task still runs"
+t_summary "2 failed, 2 succeeded, 2 skipped ancestor failed" "the summary counts every outcome"
+
+touch "$P/fixed"
+tk_build -n 1
+t_status 1 "after the fix (lazy still fails): exit 1"
+tk_ran_sorted "after_below bad below lazy" "the rebuild runs what did not succeed or never ran, and nothing else"
+
+# persist: with its product there, the task never runs again; its state is recorded
+tk_task keep 'depends_on=bld/gen.txt|produces=bld/keep.txt|marks=persist' 'cp bld/gen.txt bld/keep.txt'
+sed -i '/t.c::lazy/d' "$P/t.tasks"
+tk_build
+tk_ran "keep" "a persist task without its product runs"
+echo changed-by-hand >"$P/bld/keep.txt"
+tk_build
+tk_ran "" "a persist task whose product exists does not run, though it changed"
+t_match out '^t\.c::keep +persisted$' "it is persisted"
+tk_build
+t_match out '^t\.c::keep +skipped unchanged$' "and then unchanged: its state was recorded"
+t_eq "$(cat "$P/bld/keep.txt")" "changed-by-hand" "the product was not touched"
+
+# skip: the task and what is below it
+sed -i 's|\tname=bad\t|\tname=bad\tmarks=skip\t|' "$P/t.tasks"
+tk_build
+t_match out '^t\.c::bad +skipped$' "a task marked skip is skipped"
+t_match out '^t\.c::below +skipped$' "and so is the task below it"
+t_status 0 "skips are no failure: exit 0"
+sed -i 's|\tmarks=skip\t|\t|' "$P/t.tasks"
+
+# try_first / try_last on one worker: the order among ready tasks
+: >"$P/t.tasks"
+tk_task a 'marks=try_last' 'true'
+tk_task b '' 'true'
+tk_task c 'marks=try_first' 'true'
+tk_build -n 1
+tk_ran "c b a" "try_first starts first, try_last last"
+
+# -x stops at the first failure: nothing else starts
+: >"$P/t.tasks"
+tk_task f1 'marks=try_first' 'false'
+tk_task f2 '' 'true'
+tk_task f3 '' 'true'
+tk_build -n 1 -x
+t_status 1 "-x: exit 1"
+tk_ran "f1" "-x: nothing starts after the first failure"
+t_match out '^t\.c::f2 +not run$' "-x: the rest is not run"
+
+# -k and -m select a task and what it needs upstream, nothing below or beside it
+: >"$P/t.tasks"
+rm -rf "$P/.herd" "$P/bld" && mkdir "$P/bld"
+tk_task up 'produces=bld/up.txt' 'echo u >bld/up.txt'
+tk_task mid 'depends_on=bld/up.txt|produces=bld/mid.txt|marks=fast' 'cp bld/up.txt bld/mid.txt'
+tk_task down 'depends_on=bld/mid.txt|produces=bld/down.txt' 'cp bld/mid.txt bld/down.txt'
+tk_task aside 'produces=bld/aside.txt' 'echo a >bld/aside.txt'
+tk_build -k mid
+tk_ran "up mid" "-k mid runs mid and what it needs upstream"
+t_has out "collected 4 tasks (2 deselected)" "-k: the others are deselected"
+tk_build -m fast --force
+tk_ran "up mid" "-m fast: the same selection by marker"
+
+t_finish
