@@ -149,6 +149,9 @@ demo:
 	@echo
 	@echo '$$ $(BUILD)/herd -n 4 $(BUILD)/examples/test_fakedb   # the controller, 4 workers'
 	@$(BUILD)/herd -n 4 $(BUILD)/examples/test_fakedb
+	@echo
+	@echo '$$ cd examples/pipeline && ../../$(HERD) build -n 2 ../../$(BUILD)/examples/pipeline   # tasks'
+	@cd examples/pipeline && ../../$(HERD) build -n 2 ../../$(BUILD)/examples/pipeline
 
 # ---- herd's own tests ----
 
