@@ -16,6 +16,7 @@
 #	make bench-memory	the controller's memory at a million items
 #	make bench-pytest	herd --pytest vs pytest and pytest-xdist
 #	make bench-build	herd build vs snakemake, doit, make and ninja
+#	make bench-remote	remote workers over ssh on loopback vs local ones
 #	make fuzz		libFuzzer on every parser of user input (clang)
 #
 # CC, CFLAGS, LDFLAGS, PREFIX and DESTDIR are the user's; WERROR= turns
@@ -269,6 +270,13 @@ bench-pytest: all
 	@HERD_BUILD=$(BUILD) sh bench/pytest.sh
 
 .PHONY: bench-pytest
+
+# Remote workers over a private sshd on loopback against local workers.
+bench-remote: all
+	@sh scripts/setup bench
+	@HERD_BUILD=$(BUILD) sh bench/remote.sh
+
+.PHONY: bench-remote
 
 # ---- install ----
 
