@@ -25,6 +25,15 @@ struct worker {
 	int asking;		/* this process waits for a reply */
 	struct buf reply;	/* ... and here it is */
 	int replied;
+	/*
+	 * An item runs (fixtures, test, result): a global fixture's teardown
+	 * asked for meanwhile waits in due until it ends. Run at once it would
+	 * share the item's record and capture file (the forked child's shared
+	 * memory, or the in-process test's own) and corrupt its outcome.
+	 */
+	int busy;
+	char **due;
+	size_t ndue;
 	struct hd_item *items;
 	size_t nitems;
 	struct hd_runner r;
@@ -260,6 +269,29 @@ apply_config(struct worker *w, const struct hd_msg *m)
 		w->r.capture = strcmp(v, "0") != 0;
 }
 
+/* Runs the global teardowns the controller asked for, in order, each answered. */
+static void
+global_teardowns(struct worker *w)
+{
+	struct buf why = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < w->ndue; i++) {
+		int bad = hd_runner_global_teardown(&w->r, w->due[i], &why);
+
+		hd_enc_begin(&w->out, HD_MSG_FIXTURE_TORN);
+		hd_enc_str(&w->out, w->due[i]);
+		hd_enc_str(&w->out, bad ? "failed" : "ok");
+		hd_enc_mem(&w->out, why.data ? why.data : "", why.len);
+		hd_enc_end(&w->out);
+		flush_out(w);
+		buf_reset(&why);
+		free(w->due[i]);
+	}
+	w->ndue = 0;
+	buf_clear(&why);
+}
+
 static void
 handle(struct worker *w, const struct hd_msg *m)
 {
@@ -301,16 +333,10 @@ handle(struct worker *w, const struct hd_msg *m)
 			hd_chan_reply(&w->r, m);
 		}
 	} else if (!strcmp(type, HD_MSG_FIXTURE_TEARDOWN) && m->nf > 1) {
-		struct buf why = BUF_INIT;
-		int bad = hd_runner_global_teardown(&w->r, m->f[1], &why);
-
-		hd_enc_begin(&w->out, HD_MSG_FIXTURE_TORN);
-		hd_enc_str(&w->out, m->f[1]);
-		hd_enc_str(&w->out, bad ? "failed" : "ok");
-		hd_enc_mem(&w->out, why.data ? why.data : "", why.len);
-		hd_enc_end(&w->out);
-		flush_out(w);
-		buf_clear(&why);
+		w->due = xreallocarray(w->due, w->ndue + 1, sizeof(*w->due));
+		w->due[w->ndue++] = xstrdup(m->f[1]);
+		if (!w->busy)
+			global_teardowns(w);
 	} else {
 		die("the controller sent an unknown message '%s'", type);
 	}
@@ -532,6 +558,7 @@ hd_worker_main(int fd, int capfd)
 		it = &w.items[idx];
 		w.qhead++, w.qlen--;
 		batch_before(&w, it);
+		w.busy = 1;
 		/* Suite fixtures come down when the stream moves to another suite. */
 		if (prev && (strcmp(prev->file, it->file) || strcmp(prev->t->suite, it->t->suite)))
 			hd_runner_suite_done(&w.r, prev);
@@ -553,6 +580,8 @@ hd_worker_main(int fd, int capfd)
 			prev = it;
 			send_result(&w, idx, &res);
 		}
+		w.busy = 0;
+		global_teardowns(&w);
 		if (w.r.interrupted)
 			break;
 	}
@@ -563,6 +592,7 @@ hd_worker_main(int fd, int capfd)
 	hd_dec_free(&w.dec);
 	free(w.queue);
 	free(group);
+	free(w.due);
 	if (w.batch)
 		munmap(w.batch, w.batchcap + BATCH_HEADER);
 	buf_clear(&w.reply);
