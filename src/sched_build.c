@@ -192,7 +192,8 @@ build_scoped(struct sched *s, struct binary *b)
 		}
 		one->v[one->n++] = it;
 	}
-	qsort(sc, ns, sizeof(*sc), cmp_scope_size);
+	if (ns)	/* every item grouped: sc is NULL, which qsort may not take */
+		qsort(sc, ns, sizeof(*sc), cmp_scope_size);
 	for (k = 0; k < ns; k++) {
 		pool_push_back(sched_pool(s, b), sc[k].v, sc[k].n);
 		free(sc[k].v);
