@@ -146,10 +146,10 @@ mkdir -p "$proot/bld" && : >"$proot/bld/1"	# in the way of shard[1]'s folder
 HERD_ROOTDIR=$proot/ t_run "$probe" "$bin" "$(index clean)" "$(index 'fit[cubic]')" \
 	"$(index 'shard[0]')" "$(index check::after_tasks)" "$(index 'shard[1]')"
 t_has out "exit 0" "probe run: the worker ends cleanly"
-t_count out "^result$TAB[0-9]+${TAB}passed$TAB" 4 "probe run: four items passed"
+t_count out "^result${TAB}[0-9]+${TAB}passed$TAB" 4 "probe run: four items passed"
 t_count out "^result$TAB$(index 'shard[1]')${TAB}failed$TAB.*cannot make the folder of $proot/bld/1/part-1.txt: Not a directory" 1 \
 	"shard[1]: its products' folder cannot be made: failed, saying why"
-t_match out "^result$TAB$(index 'shard[1]')${TAB}failed$TAB[^$TAB]*$TAB[^$TAB]*$TAB\$" \
+t_match out "^result$TAB$(index 'shard[1]')${TAB}failed${TAB}[^$TAB]*${TAB}[^$TAB]*$TAB\$" \
 	"shard[1]: its body did not run (no output)"
 if [ -d "$proot/bld/0" ]; then
 	t_pass "shard[0]: the folder of its product was made (bld/0)"
