@@ -681,7 +681,8 @@ print_table(const struct build *b, double elapsed)
 	for (i = 0; i < b->d.n; i++)
 		if (b->d.t[i].selected && strlen(b->t[i].it->id) > w)
 			w = strlen(b->t[i].it->id);
-	printf("\n%-*s  %s\n", (int)w, "Task", "Outcome");
+	if (b->c->nselected)
+		printf("\n%-*s  %s\n", (int)w, "Task", "Outcome");
 	for (i = 0; i < b->d.n; i++) {
 		const struct btask *t = &b->t[i];
 		enum task_outcome o = t->outcome == T_RUNNING || t->outcome == T_PENDING ? T_NOTRUN :

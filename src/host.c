@@ -371,9 +371,13 @@ on_exit_frame(struct ctl *c, struct host *h, struct worker *w, const struct fram
 		return;
 	}
 	status = !strcmp(m->f[1], "killed") ? (int)code : (int)code << 8;
-	if (w->capfd >= 0 && ftruncate(w->capfd, 0) == 0)
+	if (w->capfd < 0 && m->len[3])
+		w->capfd = make_capture();
+	if (w->capfd >= 0)
 		hd_write_all(w->capfd, m->f[3], m->len[3]);
 	len = m->len[4];
+	if (w->resfd < 0 && len)
+		w->resfd = make_results();
 	if (w->resfd > 2 && len && len <= RESULTS_SIZE - RESULTS_HEADER &&
 	    pwrite(w->resfd, m->f[4], (size_t)len, RESULTS_HEADER) == (ssize_t)len)
 		pwrite(w->resfd, &len, sizeof(len), 0);
