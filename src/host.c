@@ -452,7 +452,14 @@ greet(struct ctl *c, struct host *h, const char *p, size_t n)
 
 	buf_add(&h->pre, p, n);
 	if (!(at = memmem(h->pre.data, h->pre.len, FRAME_GREETING, strlen(FRAME_GREETING)))) {
-		if (h->pre.len > 65536)
+		/* Another herd's relay greets with another version: say so, not "no answer". */
+		char *other = memmem(h->pre.data, h->pre.len, "herd-relay ", 11);
+
+		if (other && (other == h->pre.data || other[-1] == '\n') &&
+		    memchr(other, '\n', (size_t)(h->pre.data + h->pre.len - other)))
+			host_lost(c, h, "its herd speaks another framing (%.*s), this one 1",
+				  (int)strcspn(other, "\n"), other);
+		else if (h->pre.len > 65536)
 			host_lost(c, h, "no greeting from herd --remote-worker in what it said");
 		return;
 	}
