@@ -1,15 +1,29 @@
 #!/bin/sh
-# bench/pytest.sh - herd --pytest against pytest and pytest-xdist on two
-# generated suites: 2,000 trivial tests (20 modules of 100), and 20 modules
-# of 10 tests whose module-scoped fixture costs 50 ms. Side by side in one
-# hyperfine run per suite: serial pytest, pytest -n 2 and -n 4 (xdist),
-# herd --pytest -n 2 and -n 4. Writes its section of docs/benchmarks.md (below
-# the marker line that bench.py keeps; only this section is replaced) and
-# prints it. `make bench-pytest` runs it (it is not part of `make bench`).
+# bench/pytest.sh - herd --pytest against pytest and pytest-xdist, side by
+# side in one hyperfine run per suite: serial pytest, pytest -n 2 and -n 4
+# (xdist), herd --pytest -n 2 and -n 4. The suites:
+#   trivial  2,000 trivial tests (20 modules of 100), generated
+#   modfix   20 modules of 10 tests whose module-scoped fixture costs 50 ms
+#   skewed   100 sleeping tests, lognormal durations (bench/gen.py's makespan
+#            durations, longest defined last): pytest -n 4 against herd -n 4
+#            with no history and with a warm cache (longest first); the
+#            makespan efficiency is max(longest, total/4) / wall
+#   real     a real suite of your choice, when BENCH_PYTEST_REAL names its
+#            folder (see below); none is downloaded
+# Writes its section of docs/benchmarks.md (below the marker line that
+# bench.py keeps; only this section is replaced) and prints it. `make
+# bench-pytest` runs it (it is not part of `make bench`).
 #
 # Environment: HERD_BUILD=build, PYTHON=the first of python3, /usr/bin/python3
 # that imports pytest and xdist, BENCH_RUNS=3, BENCH_WARMUP=1,
-# BENCH_OUT=bench/out, BENCH_DOC=docs/benchmarks.md (BENCH_DOC= prints only).
+# BENCH_OUT=bench/out, BENCH_DOC=docs/benchmarks.md (BENCH_DOC= prints only),
+# BENCH_PYTEST_SETS="trivial modfix skewed real", BENCH_SKEWED_TOTAL=20 (the
+# skewed suite's seconds of sleep in all).
+# The real suite: BENCH_PYTEST_REAL=DIR (the suite's rootdir),
+# BENCH_PYTEST_REAL_NAME (its name and commit, for the table),
+# BENCH_PYTEST_REAL_ENV (variables it needs, "PYTHONPATH=src"),
+# BENCH_PYTEST_REAL_ARGS (pytest arguments, both for pytest and after herd's
+# "--"). docs/pytest.md says how pallets/click was run here.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +33,9 @@ runs=${BENCH_RUNS:-3}
 warmup=${BENCH_WARMUP:-1}
 out=${BENCH_OUT:-$root/bench/out}/pytest
 doc=${BENCH_DOC-$root/docs/benchmarks.md}
+sets=${BENCH_PYTEST_SETS:-trivial modfix skewed real}
+skewed_total=${BENCH_SKEWED_TOTAL:-20}
+real=${BENCH_PYTEST_REAL:-}
 
 py=${PYTHON:-}
 if [ -z "$py" ]; then
@@ -32,12 +49,22 @@ fi
 [ -n "$py" ] || { echo "bench: no python3 here imports pytest and xdist (scripts/setup bench)" >&2; exit 3; }
 command -v hyperfine >/dev/null 2>&1 || { echo "bench: hyperfine not found" >&2; exit 3; }
 [ -x "$build/herd" ] || { echo "bench: $build/herd not built" >&2; exit 3; }
+if [ -n "$real" ]; then
+	real=$(cd "$real" && pwd) || { echo "bench: BENCH_PYTEST_REAL: no such folder" >&2; exit 4; }
+fi
 rm -rf "$out"
 mkdir -p "$out"
 cd "$out"
+herd="$build/herd --pytest --python $py"
+pytest="$py -m pytest -q -p no:cacheprovider"
 
-"$py" - <<'EOF'
+"$py" - "$root/bench" "$skewed_total" <<'EOF'
+import json
 import os
+import sys
+
+sys.path.insert(0, sys.argv[1])
+from gen import makespan_durations  # noqa: E402
 
 os.makedirs("trivial")
 for m in range(20):
@@ -51,29 +78,87 @@ for m in range(20):
                 "def costly():\n    time.sleep(0.05)\n    yield\n\n\n")
         for t in range(10):
             f.write("def test_t%d(costly):\n    pass\n\n\n" % t)
+os.makedirs("skewed")
+us = makespan_durations(100, int(float(sys.argv[2]) * 1e6))
+with open("skewed/test_skewed.py", "w") as f:
+    f.write("import time\n\n\n")
+    for i, u in enumerate(us):
+        f.write("def test_s%03d():\n    time.sleep(%.6f)\n\n\n" % (i, u / 1e6))
+with open("skewed.facts.json", "w") as f:
+    json.dump({"total": sum(us) / 1e6, "longest": max(us) / 1e6}, f)
 EOF
 
-# One suite: every command in one hyperfine run, its JSON kept.
+# hyperfine ARGS...: one suite's commands, side by side; its JSON kept.
+# $ignore is -i for a real suite, whose tests may fail.
+ignore=
 measure() {
 	name=$1
-	hyperfine -N --style basic --runs "$runs" --warmup "$warmup" --export-json "$name.json" \
-		-n "pytest" "$py -m pytest -q -p no:cacheprovider $name" \
-		-n "pytest -n 2" "$py -m pytest -q -p no:cacheprovider -n 2 $name" \
-		-n "pytest -n 4" "$py -m pytest -q -p no:cacheprovider -n 4 $name" \
-		-n "herd -n 2" "$build/herd --pytest --python $py -q --no-cache -n 2 $name" \
-		-n "herd -n 4" "$build/herd --pytest --python $py -q --no-cache -n 4 $name" \
-		>"$name.log" 2>&1 || { cat "$name.log" >&2; exit 1; }
+	shift
+	hyperfine -N $ignore --style basic --runs "$runs" --warmup "$warmup" --export-json "$out/$name.json" "$@" \
+		>"$out/$name.log" 2>&1 || { cat "$out/$name.log" >&2; exit 1; }
 }
+
+# The five commands of a plain suite: $1 its name, $2 what follows the
+# options (pytest's paths), $3 what herd passes after "--"; $pre goes before
+# each command (hyperfine -N runs no shell: variables go through env).
+pre=
+side_by_side() {
+	measure "$1" \
+		-n "pytest" "$pre$pytest $2" \
+		-n "pytest -n 2" "$pre$pytest -n 2 $2" \
+		-n "pytest -n 4" "$pre$pytest -n 4 $2" \
+		-n "herd -n 2" "$pre$herd -q --no-cache -n 2 $3" \
+		-n "herd -n 4" "$pre$herd -q --no-cache -n 4 $3"
+}
+
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-measure trivial
-measure modfix
+for set in $sets; do
+	case $set in
+	trivial | modfix)
+		side_by_side "$set" "$set" "$set"
+		;;
+	skewed)
+		# Warm: one run writes the history; every timed run starts from a
+		# fresh copy of it (hyperfine's --prepare), so each schedules
+		# longest first from the same durations.
+		$herd -q -n 4 --cache-dir "$out/cache-warm" skewed >/dev/null
+		measure skewed \
+			-n "pytest -n 4" "$pytest -n 4 skewed" \
+			-n "herd -n 4 (no history)" "$herd -q --no-cache -n 4 skewed" \
+			-n "herd -n 4 (warm cache)" "$herd -q -n 4 --cache-dir $out/cache-run skewed" \
+			--prepare true --prepare true \
+			--prepare "sh -c 'rm -rf $out/cache-run && cp -R $out/cache-warm $out/cache-run'"
+		;;
+	real)
+		if [ -z "$real" ]; then
+			echo "bench: real: BENCH_PYTEST_REAL names no suite: not run" >&2
+			continue
+		fi
+		(
+			cd "$real"
+			args=${BENCH_PYTEST_REAL_ARGS:-}
+			pre=${BENCH_PYTEST_REAL_ENV:+env $BENCH_PYTEST_REAL_ENV }
+			ignore=-i
+			# shellcheck disable=SC2086 # lists of words
+			$pre$herd --collect-only ${args:+-- $args} >"$out/real.ids" 2>/dev/null || true
+			side_by_side real "$args" "${args:+-- $args}"
+		) || exit 1
+		;;
+	*)
+		echo "bench: BENCH_PYTEST_SETS: no set '$set'" >&2
+		exit 4
+		;;
+	esac
+done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-"$py" - "$doc" "$runs" "$load_before" "$load_after" "$($py -c 'import pytest, xdist; print(pytest.__version__, xdist.__version__)')" <<'EOF'
+"$py" - "$doc" "$runs" "$load_before" "$load_after" "$($py -c 'import pytest, xdist; print(pytest.__version__, xdist.__version__)')" \
+	"${BENCH_PYTEST_REAL_NAME:-$real}" <<'EOF'
 import json
+import os
 import sys
 
-doc, runs, before, after, versions = sys.argv[1:]
+doc, runs, before, after, versions, real = sys.argv[1:]
 pv, xv = versions.split()
 head = "## pytest suites: herd --pytest, pytest and pytest-xdist"
 out = [head, "",
@@ -81,22 +166,55 @@ out = [head, "",
        "the median of %s runs of each command, run side by side by hyperfine; pytest %s, "
        "pytest-xdist %s, herd with its default `--isolation none` for pytest. Load average "
        "(1, 5, 15 min) before: %s; after: %s." % (runs, pv, xv, before, after), ""]
+
+
+def results(name):
+    if not os.path.exists(name + ".json"):
+        return None
+    return {r["command"]: r for r in json.load(open(name + ".json"))["results"]}
+
+
+def row(r, cells):
+    cpu = r.get("user", 0) + r.get("system", 0)
+    return "| `%s` | %.2f s | %.2f–%.2f s | %.2f s | %s |" % (
+        r["command"], r["median"], r["min"], r["max"], cpu, " | ".join(cells))
+
+
 titles = {"trivial": "2,000 trivial tests (20 modules of 100)",
-          "modfix": "20 modules of 10 tests, a 50 ms module-scoped fixture each"}
-for name in ("trivial", "modfix"):
-    res = {r["command"]: r for r in json.load(open(name + ".json"))["results"]}
+          "modfix": "20 modules of 10 tests, a 50 ms module-scoped fixture each",
+          "real": "a real suite: %s" % real}
+for name in ("trivial", "modfix", "real"):
+    res = results(name)
+    if res is None:
+        continue
+    title = titles[name]
+    if name == "real" and os.path.exists("real.ids"):
+        title += " (%d items)" % sum(1 for l in open("real.ids") if "::" in l)
     serial = res["pytest"]["median"]
-    out += ["**%s**" % titles[name], "",
+    out += ["**%s**" % title, "",
             "| Command | wall (median) | min–max | CPU (user+sys, mean) | vs serial | vs xdist, same -n |",
             "|---|---:|---:|---:|---:|---:|"]
     for cmd in ("pytest", "pytest -n 2", "pytest -n 4", "herd -n 2", "herd -n 4"):
         r = res[cmd]
-        cpu = r.get("user", 0) + r.get("system", 0)
         vs_x = ""
         if cmd.startswith("herd"):
             vs_x = "%.2f×" % (r["median"] / res["pytest" + cmd[4:]]["median"])
-        out.append("| `%s` | %.2f s | %.2f–%.2f s | %.2f s | %.2f× | %s |" % (
-            cmd, r["median"], r["min"], r["max"], cpu, r["median"] / serial, vs_x))
+        out.append(row(r, ["%.2f×" % (r["median"] / serial), vs_x]))
+    out.append("")
+res = results("skewed")
+if res is not None:
+    facts = json.load(open("skewed.facts.json"))
+    bound = max(facts["longest"], facts["total"] / 4)
+    out += ["**100 sleeping tests, lognormal durations, 4 workers** (%.2f s of sleep, the "
+            "longest %.2f s and defined last; lower bound max(longest, total/4) = %.2f s; "
+            "efficiency = bound / wall. *warm cache*: every timed run starts from a copy of "
+            "the history one earlier run wrote, so herd hands out the longest first)"
+            % (facts["total"], facts["longest"], bound), "",
+            "| Command | wall (median) | min–max | CPU (user+sys, mean) | efficiency |",
+            "|---|---:|---:|---:|---:|"]
+    for cmd in ("pytest -n 4", "herd -n 4 (no history)", "herd -n 4 (warm cache)"):
+        r = res[cmd]
+        out.append(row(r, ["%.2f" % (bound / r["median"])]))
     out.append("")
 section = "\n".join(out)
 print(section)
@@ -114,6 +232,5 @@ else:
     text = text[:at] + section + (text[nxt:] if nxt >= 0 else "")
 with open(doc + ".tmp", "w") as f:
     f.write(text if text.endswith("\n") else text + "\n")
-import os
 os.rename(doc + ".tmp", doc)
 EOF

@@ -6,7 +6,8 @@
 # made once (later workers are forks of it) with xdist's worker variables;
 # under --isolation fork, fixtures wider than a function set up once per
 # worker; herd_pytest's locks, board, trails and global fixtures; pytest's
-# -r lines and warnings summary at the end; groups and
+# -r lines and warnings summary at the end; --import-mode and the rootdir,
+# testpaths and addopts of pyproject.toml, setup.cfg and tox.ini; groups and
 # marks in the worker's list and the list's hash handshake; and
 # bad input: a collection error (exit 2 with pytest's ERRORS section), a
 # conftest that raises, no such interpreter, no pytest, Python < 3.8 (exit 4,
@@ -31,7 +32,7 @@ fi
 cp -R "$HERD_SRC/tests/pytest/outcomes" "$HERD_SRC/tests/pytest/scopes" \
 	"$HERD_SRC/tests/pytest/groups" "$HERD_SRC/tests/pytest/bad_collect" \
 	"$HERD_SRC/tests/pytest/bad_conftest" "$HERD_SRC/tests/pytest/sync" \
-	"$HERD_SRC/tests/pytest/report" "$T_WORK/" ||
+	"$HERD_SRC/tests/pytest/report" "$HERD_SRC/tests/pytest/importmode" "$T_WORK/" ||
 	t_bail "the suites are copied"
 log=$T_WORK/fixtures.log
 mod=outcomes/test_outcomes.py
@@ -141,8 +142,9 @@ t_summary "1 timeout, 5 passed" "fork: a test that dies waiting for a lock leave
 # ---- the end of pytest's report: -r lines, warnings summary ----
 rep=report/test_report.py
 for iso in none fork; do
-	t_run "$herd" --pytest --python "$py" -n 2 --isolation $iso report -- -rA
-	t_summary "1 failed, 4 passed, 1 skipped, 1 xfailed, 1 xpassed" "$iso: the report suite's outcomes"
+	# loadfile: the two items that raise the same warning share a worker.
+	t_run "$herd" --pytest --python "$py" -n 2 --dist loadfile --isolation $iso report -- -rA
+	t_summary "1 failed, 5 passed, 1 skipped, 1 xfailed, 1 xpassed" "$iso: the report suite's outcomes"
 	t_count out "short test summary info" 1 "$iso: one short summary, herd's failures and pytest's -r lines"
 	t_match out "^PASSED $(t_re "$rep::test_warns_param[1]")\$" "$iso: -rA: passed items listed (p)"
 	t_match out "^SKIPPED \[1\] $(t_re "$rep"):21: not today\$" "$iso: ... skips with their place (s)"
@@ -153,6 +155,7 @@ for iso in none fork; do
 		"$iso: ... in pytest's order of the letters, failures first"
 	t_count out "= warnings summary =" 1 "$iso: one warnings summary for both workers"
 	t_match out "test_report.py:9: UserWarning: careful with this\$" "$iso: ... with the warning's place and text"
+	t_match out "test_report2.py:5: RuntimeWarning: from another module\$" "$iso: ... those of the other module too"
 	t_eq "$(grep -A 2 "^$(t_re "$rep::test_warns_param[0]")\$" "$T_OUT" | sed -n '2,3p' | sed 's/^ *//; s/.*\(:14: \)/\1/' | tr '\n' '|')" \
 		"$rep::test_warns_param[1]|:14: DeprecationWarning: old api 7|" \
 		"$iso: ... one entry for the same warning of two items"
@@ -163,6 +166,54 @@ t_count out "^(PASSED|SKIPPED|XFAIL|XPASS) " 0 "without -r: pytest's default let
 t_count out "= warnings summary =" 1 "... and the warnings summary"
 t_run "$herd" --pytest --python "$py" -n 1 report -- -p no:warnings
 t_count out "warnings summary" 0 "-p no:warnings: no warnings summary"
+
+# ---- --import-mode; pytest's own configuration files ----
+t_run "$herd" --pytest --python "$py" -n 2 importmode
+t_status 2 "two test_same.py without __init__.py: pytest's default import mode fails to collect"
+t_has out "ERROR importmode/b/test_same.py" "... naming the second module"
+t_run "$herd" --pytest --python "$py" -n 2 -v importmode -- --import-mode=importlib
+t_summary "3 passed" "--import-mode=importlib reaches pytest: both modules import, sys.path untouched"
+t_match out " PASSED $(t_re importmode/b/test_same.py::test_not_on_sys_path)\$" "... the test that checks sys.path passes"
+# One project per file pytest reads its [pytest] options from: each names
+# testpaths (other/ is left out), addopts (-k keep) and python_files
+# (check_*.py); herd runs in the project with no path, then in a subfolder,
+# where pytest finds the file above: the rootdir, so ids are relative to it.
+project() {
+	mkdir -p "$T_WORK/$1/checks/sub" "$T_WORK/$1/other"
+	printf 'def test_keep():\n    pass\n\n\ndef test_drop():\n    pass\n' >"$T_WORK/$1/checks/sub/check_a.py"
+	printf 'def test_keep():\n    pass\n' >"$T_WORK/$1/checks/sub/test_ignored.py"
+	printf 'def test_keep():\n    assert 0, "outside testpaths"\n' >"$T_WORK/$1/other/check_o.py"
+	cat >"$T_WORK/$1/$2"
+}
+project toml pyproject.toml <<'EOF'
+[tool.pytest.ini_options]
+testpaths = ["checks"]
+addopts = "-k keep"
+python_files = ["check_*.py"]
+EOF
+project cfg setup.cfg <<'EOF'
+[tool:pytest]
+testpaths = checks
+addopts = -k keep
+python_files = check_*.py
+EOF
+project tox tox.ini <<'EOF'
+[tox]
+envlist = py3
+
+[pytest]
+testpaths = checks
+addopts = -k keep
+python_files = check_*.py
+EOF
+for p in toml cfg tox; do
+	t_run sh -c 'cd "$1" && shift && exec "$@"' sh "$T_WORK/$p" "$herd" --pytest --python "$py" -n 2 -v
+	t_summary "1 passed, 1 deselected" "$p: testpaths, addopts and python_files from its file"
+	t_outcome PASSED "checks/sub/check_a.py::test_keep" "$p: ... the one item, its id from the rootdir"
+	t_run sh -c 'cd "$1" && shift && exec "$@"' sh "$T_WORK/$p/checks/sub" "$herd" --pytest --python "$py" \
+		--collect-only .
+	t_eq "$(cat "$T_OUT")" "checks/sub/check_a.py::test_keep" "$p: from a subfolder: the rootdir is the file's folder"
+done
 
 # ---- the worker's list: groups, marks, the hash handshake ----
 t_run env HERD_PYTEST_PYTHON="$py" HERD_PYTEST_ARGS=groups "$py" "$HERD_SRC/tests/pytest/listing.py" \

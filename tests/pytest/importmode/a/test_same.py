@@ -1,0 +1,2 @@
+def test_same():
+    assert __name__.endswith("test_same")

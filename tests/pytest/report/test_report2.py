@@ -1,0 +1,5 @@
+import warnings
+
+
+def test_warns_elsewhere():
+    warnings.warn(RuntimeWarning("from another module"))
