@@ -15,6 +15,8 @@
 #	make bench-plugins	the plugin hook layer's cost to the controller
 #	make bench-memory	the controller's memory at a million items
 #	make bench-pytest	herd --pytest vs pytest and pytest-xdist
+#	make bench-build	herd build vs snakemake, doit, make and ninja
+#	make bench-remote	remote workers over ssh on loopback vs local ones
 #	make fuzz		libFuzzer on every parser of user input (clang)
 #
 # CC, CFLAGS, LDFLAGS, PREFIX and DESTDIR are the user's; WERROR= turns
@@ -96,7 +98,7 @@ $(BUILD)/herd.pc: herd.pc.in Makefile
 # ---- the example suite ----
 
 EXAMPLES = $(BUILD)/examples/test_strbuf $(BUILD)/examples/test_failures \
-	$(BUILD)/examples/test_fakedb
+	$(BUILD)/examples/test_fakedb $(BUILD)/examples/pipeline
 
 $(BUILD)/examples/test_strbuf: examples/strbuf/test_strbuf.c examples/strbuf/strbuf.c \
 		examples/strbuf/strbuf.h include/herd.h $(LIBHERD_A)
@@ -114,6 +116,16 @@ $(BUILD)/examples/test_fakedb: examples/fakedb/test_fakedb.c examples/fakedb/fak
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -Iexamples/fakedb -o $@ \
 		examples/fakedb/test_fakedb.c examples/fakedb/fakedb.c $(LIBHERD_A)
+
+# The pipeline is compiled in its own folder, its project root (herd.ini
+# there), so that its node ids and the source files herd build hashes are
+# relative to that root: tasks.c::clean, not examples/pipeline/tasks.c::clean.
+PIPELINE_SRC = tasks.c test_pipeline.c
+
+$(BUILD)/examples/pipeline: $(PIPELINE_SRC:%=examples/pipeline/%) include/herd.h $(LIBHERD_A)
+	@mkdir -p $(@D)
+	cd examples/pipeline && $(CC) $(WARN) $(CFLAGS) $(SANFLAGS) -I$(CURDIR)/include \
+		-o $(CURDIR)/$@ $(PIPELINE_SRC) $(CURDIR)/$(LIBHERD_A) -lm
 
 # Example plugins (examples/plugins/NAME.c): each builds from include/ alone,
 # as a plugin written from docs/plugins.md does.
@@ -138,6 +150,9 @@ demo:
 	@echo
 	@echo '$$ $(BUILD)/herd -n 4 $(BUILD)/examples/test_fakedb   # the controller, 4 workers'
 	@$(BUILD)/herd -n 4 $(BUILD)/examples/test_fakedb
+	@echo
+	@echo '$$ cd examples/pipeline && ../../$(HERD) build -n 2 ../../$(BUILD)/examples/pipeline   # tasks'
+	@cd examples/pipeline && ../../$(HERD) build -n 2 ../../$(BUILD)/examples/pipeline
 
 # ---- herd's own tests ----
 
@@ -240,12 +255,28 @@ bench-memory: all
 
 .PHONY: bench-memory
 
+# Task graphs: herd build against snakemake, doit, make and ninja (no-op
+# rebuild, makespan, a changed input in a deep chain); BENCH_QUICK=1 for a
+# smoke run.
+bench-build: all
+	@sh scripts/setup bench
+	@HERD_BUILD=$(BUILD) sh bench/build.sh
+
+.PHONY: bench-build
+
 # Generated pytest suites: herd --pytest against serial pytest and pytest-xdist.
 bench-pytest: all
 	@sh scripts/setup bench
 	@HERD_BUILD=$(BUILD) sh bench/pytest.sh
 
 .PHONY: bench-pytest
+
+# Remote workers over a private sshd on loopback against local workers.
+bench-remote: all
+	@sh scripts/setup bench
+	@HERD_BUILD=$(BUILD) sh bench/remote.sh
+
+.PHONY: bench-remote
 
 # ---- install ----
 

@@ -88,6 +88,14 @@ void hd_task_root_init(void);
  * that tries to hold whitespace, or {id} with no id to put.
  */
 int hd_path_list(const char *list, const char *id, struct buf *out, struct buf *err);
+/* The first len bytes of path under folder dir (absolute, no trailing '/' but "/"); malloc()ed. */
+char *hd_task_abspath(const char *dir, const char *path, size_t len);
+/*
+ * Before a task runs, in the process that runs it: makes the folders its
+ * products go in, as pytask does. -1 when one cannot be made: the task has
+ * then failed, saying which and why.
+ */
+int hd_task_make_dirs(const struct hd_item *it);
 
 /* ---- assert.c: the record a running test writes ---- */
 

@@ -833,7 +833,7 @@ run_body(struct hd_runner *r, const struct hd_item *it)
 		hd_record_add(rec, "(in the setup of fixture '%s')\n", fs[cur]->name);
 	if (!rec->failed[HD_PH_SETUP] && !rec->skipped) {
 		rec->phase = HD_PH_CALL;
-		if (!setjmp(jb))
+		if ((!it->task || hd_task_make_dirs(it) == 0) && !setjmp(jb))
 			it->t->fn();
 	}
 	rec->phase = HD_PH_TEARDOWN;

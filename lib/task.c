@@ -4,8 +4,10 @@
  * the paths a running task asks for, made absolute under the project root.
  * The graph, the state and the check of products are the controller's.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -124,6 +126,14 @@ static struct {
 	size_t n[2];
 } resolved;
 
+char *
+hd_task_abspath(const char *dir, const char *path, size_t len)
+{
+	if (*path == '/')
+		return xstrndup(path, len);
+	return xasprintf("%s/%.*s", strcmp(dir, "/") ? dir : "", (int)len, path);
+}
+
 static void
 resolve_list(const char *list, char ***pathp, size_t *np)
 {
@@ -133,8 +143,7 @@ resolve_list(const char *list, char ***pathp, size_t *np)
 	while (p && *(p += strspn(p, " "))) {
 		len = strcspn(p, " ");
 		*pathp = xreallocarray(*pathp, *np + 1, sizeof(**pathp));
-		(*pathp)[(*np)++] = *p == '/' ? xstrndup(p, len) :
-			xasprintf("%s/%.*s", strcmp(root, "/") ? root : "", (int)len, p);
+		(*pathp)[(*np)++] = hd_task_abspath(root, p, len);
 		p += len;
 	}
 }
@@ -167,6 +176,52 @@ task_path(int which, size_t i)
 	if (resolved.item != it)
 		resolve(it);
 	return i < resolved.n[which] ? resolved.path[which][i] : NULL;
+}
+
+/* mkdir -p of the folder path is in; -1 with errno set when it cannot be made. */
+static int
+make_parents(char *path)
+{
+	struct stat st;
+	char *s;
+	int err;
+
+	for (s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		err = 0;
+		if (mkdir(path, 0777) < 0) {
+			err = errno;	/* why it could not be made, should it not be there */
+			if (stat(path, &st) == 0)
+				err = S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+		}
+		*s = '/';
+		if (err) {
+			errno = err;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+hd_task_make_dirs(const struct hd_item *it)
+{
+	size_t i;
+	char *dir;
+
+	if (resolved.item != it)
+		resolve(it);
+	for (i = 0; i < resolved.n[1]; i++) {
+		dir = xstrdup(resolved.path[1][i]);
+		if (make_parents(dir) < 0) {
+			herd_fail_at(0, it->t->file, it->t->line, "cannot make the folder of %s: %s",
+				     resolved.path[1][i], strerror(errno));
+			free(dir);
+			return -1;
+		}
+		free(dir);
+	}
+	return 0;
 }
 
 const char *

@@ -371,9 +371,13 @@ on_exit_frame(struct ctl *c, struct host *h, struct worker *w, const struct fram
 		return;
 	}
 	status = !strcmp(m->f[1], "killed") ? (int)code : (int)code << 8;
-	if (w->capfd >= 0 && ftruncate(w->capfd, 0) == 0)
+	if (w->capfd < 0 && m->len[3])
+		w->capfd = make_capture();
+	if (w->capfd >= 0)
 		hd_write_all(w->capfd, m->f[3], m->len[3]);
 	len = m->len[4];
+	if (w->resfd < 0 && len)
+		w->resfd = make_results();
 	if (w->resfd > 2 && len && len <= RESULTS_SIZE - RESULTS_HEADER &&
 	    pwrite(w->resfd, m->f[4], (size_t)len, RESULTS_HEADER) == (ssize_t)len)
 		pwrite(w->resfd, &len, sizeof(len), 0);
@@ -448,7 +452,14 @@ greet(struct ctl *c, struct host *h, const char *p, size_t n)
 
 	buf_add(&h->pre, p, n);
 	if (!(at = memmem(h->pre.data, h->pre.len, FRAME_GREETING, strlen(FRAME_GREETING)))) {
-		if (h->pre.len > 65536)
+		/* Another herd's relay greets with another version: say so, not "no answer". */
+		char *other = memmem(h->pre.data, h->pre.len, "herd-relay ", 11);
+
+		if (other && (other == h->pre.data || other[-1] == '\n') &&
+		    memchr(other, '\n', (size_t)(h->pre.data + h->pre.len - other)))
+			host_lost(c, h, "its herd speaks another framing (%.*s), this one 1",
+				  (int)strcspn(other, "\n"), other);
+		else if (h->pre.len > 65536)
 			host_lost(c, h, "no greeting from herd --remote-worker in what it said");
 		return;
 	}

@@ -35,6 +35,10 @@ double item_timeout(const struct ctl *c, const struct citem *it);
 
 /* spawn.c */
 void signals_init(void);
+/* A worker's capture file (a memfd, else an unlinked temporary file); -1 if none. */
+int make_capture(void);
+/* Its results file (RESULTS_SIZE long), above fd 2; -1 if it cannot be made. */
+int make_results(void);
 /* Starts a worker of b in w's slot (collect_only: it lists b and stops). */
 void worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only);
 /* Asks w to stop after its running item (it drops the rest and says bye). */

@@ -20,7 +20,7 @@
 #include "loop.h"
 #include "plugin.h"
 
-static int
+int
 make_capture(void)
 {
 	int fd = memfd_create("herd-capture", MFD_CLOEXEC);
@@ -37,8 +37,7 @@ make_capture(void)
 	return fd;
 }
 
-/* That file, above fd 2 (resfd 0 means none); -1 if it cannot be made. */
-static int
+int
 make_results(void)
 {
 	int fd = make_capture(), hi;
@@ -249,10 +248,15 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	int remote = slot_host(c, w->slot) != NULL;
 
 	worker_reset(c, w, b, collect_only);
-	w->capfd = make_capture();
-	if (w->capfd < 0)
-		hd_fatal(3, "cannot create a capture file:");
-	w->resfd = make_results();	/* without it, the worker sends each result */
+	/* A remote worker's files are made when it dies, from its X frame: 800
+	 * remote workers must not cost 1,600 fds here. */
+	w->capfd = w->resfd = -1;
+	if (!remote) {
+		w->capfd = make_capture();
+		if (w->capfd < 0)
+			hd_fatal(3, "cannot create a capture file:");
+		w->resfd = make_results();	/* without it, the worker sends each result */
+	}
 	snprintf(env[0], sizeof(env[0]), "HERD_WORKER=%s", w->name);
 	snprintf(env[1], sizeof(env[1]), "HERD_WORKER_COUNT=%d", c->nslots);
 	snprintf(env[2], sizeof(env[2]), "HERD_TESTRUN_UID=%s", c->uid);

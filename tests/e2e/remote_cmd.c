@@ -102,3 +102,12 @@ TEST(block, until_killed)
 		e2e_nap_ms(100);
 	CHECK(0);
 }
+
+/* Dies with its worker under --isolation none, after its last words. */
+TEST(crash, segv)
+{
+	ran("crash");
+	printf("last words of %s\n", herd_worker_id());
+	fflush(stdout);
+	e2e_segfault();
+}

@@ -28,7 +28,7 @@ bin=$T_WORK/rc
 XDG_CACHE_HOME=$T_WORK/cache
 export XDG_CACHE_HOME
 tx="cmd=sh -c//herd=$herd"
-sel='not output and not sync'	
+sel='not output and not sync and not crash'	
 
 # ran_reset: forgets what the tests logged.
 ran_reset() {
@@ -38,8 +38,8 @@ ran_reset() {
 # ---- 1. every --dist mode ----
 for dist in load loadscope loadfile loadgroup worksteal each no; do
 	ran_reset
-	n="18 passed, 3 deselected"
-	[ $dist = each ] && n="54 passed, 3 deselected"
+	n="18 passed, 4 deselected"
+	[ $dist = each ] && n="54 passed, 4 deselected"
 	if [ $dist = no ]; then
 		t_run "$herd" --dist no --tx "$tx" -k "$sel" "$bin"
 	else
@@ -75,7 +75,7 @@ done
 ran_reset
 t_run "$herd" --dist each -n 1 --tx "$tx" -k sync "$bin"
 t_status 0 "a global fixture, lock, board and trail across hosts: pass"
-t_summary "4 passed, 19 deselected" "... each worker ran both users"
+t_summary "4 passed, 20 deselected" "... each worker ran both users"
 t_match "$T_WORK/ran" '^sync gw1 2 ' "... one of its users ran on the remote worker"
 t_match "$T_WORK/ran" '^sync gw0 2 ' "... and one on the local one"
 t_count "$T_WORK/gfix" '^setup ' 1 "... the global fixture set up once"
@@ -86,9 +86,18 @@ ran_reset
 t_run "$herd" --tx "2*$tx" -k output "$bin"
 t_status 1 "a remote failure fails the run"
 t_match out '^herd [0-9.]+ -- 1 worker \(sh -c 1\), --dist load' "no local worker: the header lists the host alone"
-t_summary "1 failed, 20 deselected" "... and is counted"
+t_summary "1 failed, 21 deselected" "... and is counted"
 t_has out "stdout line from gw" "the test's stdout reaches the report"
 t_has out "stderr line from gw" "... and its stderr"
+
+# A worker that dies on the far side (--isolation none): the results it held
+# back and its last words come back in its exit frame.
+t_run "$herd" --isolation none --tx "$tx" -k 'plain or crash' "$bin"
+t_status 1 "a remote worker crashed: the run fails"
+t_summary "1 crashed, 12 passed, 9 deselected" "... the items it ran before keep their outcome"
+t_has out "worker 'gw0' crashed while running 'tests/e2e/remote_cmd.c::crash::segv': killed by SIGSEGV" \
+	"... the crash is named with its signal"
+t_has out "last words of gw0" "... and its last words are shown"
 
 # ---- 3. the cache ----
 cache=$XDG_CACHE_HOME/herd/bin
@@ -164,10 +173,10 @@ for way in kill rerun stop; do
 	t_match err "^herd: lost connection to sh -c: $why\$" "$way: the lost host is named, with why"
 	if [ $way = rerun ]; then
 		t_status 0 "a relay killed, --reruns 1: the run passes"
-		t_summary "12 passed, 1 flaky, 8 deselected" "... the item ran again on the other host"
+		t_summary "12 passed, 1 flaky, 9 deselected" "... the item ran again on the other host"
 	else
 		t_status 1 "$way: the run fails"
-		t_summary "1 crashed, 12 passed, 8 deselected" "$way: its item crashed, the other host ran the rest"
+		t_summary "1 crashed, 12 passed, 9 deselected" "$way: its item crashed, the other host ran the rest"
 		t_has out "crashed while running 'tests/e2e/remote_cmd.c::block::until_killed': lost connection to sh -c: $why" \
 			"$way: with 'lost connection' in its message"
 	fi
@@ -192,6 +201,12 @@ t_run "$herd" --tx "cmd=sh -c 'echo no route >&2; exit 255'" -k plain "$bin"
 t_status 3 "every host unreachable: exit 3"
 t_has err "[sh -c 'echo no route >&2; exit 255'] no route" "... the transport's own words are shown"
 t_has err "herd: no workers left" "... and why nothing ran"
+printf '#!/bin/sh\necho herd-relay 2\nexec cat >/dev/null\n' >"$T_WORK/otherherd"
+chmod +x "$T_WORK/otherherd"
+t_run "$herd" --tx "cmd=sh -c//herd=$T_WORK/otherherd" -k plain "$bin"
+t_status 3 "a relay of another framing version: nothing can run"
+t_has err "herd: lost connection to sh -c: its herd speaks another framing (herd-relay 2), this one 1" \
+	"... and the versions are named at once"
 t_run "$herd" --tx "ssh=-oProxyCommand=x" "$bin"
 t_status 4 "a host starting with '-': usage error"
 t_has err "herd: --tx 'ssh=-oProxyCommand=x': a host or user may not start with '-'" "... named in one line"

@@ -26,6 +26,7 @@ else
 fi
 TAB=$(printf '\t')
 here=$(cd "$T_WORK" && pwd -P)
+proot=$here/proj	# where the tasks a probe runs make their folders
 
 # ---- run alone ----
 
@@ -48,7 +49,7 @@ t_count out "^$id::check::plain\$" 1 "--list: a test is not marked"
 t_run "$bin" --list -v -k after_tasks
 t_has out 'after="clean fit[line]"' "--list -v: a test's .after"
 t_run "$bin" --list -v -k shard
-t_has out 'produces="bld/1/part-1.txt /abs/1.log"' "--list -v: a task's products, {id} replaced"
+t_has out 'produces="bld/1/part-1.txt /dev/null"' "--list -v: a task's products, {id} replaced"
 
 # --task NAME: every instance of that name, name[param] one, an id one.
 t_run "$bin" -s --task fit
@@ -62,6 +63,14 @@ t_status 0 "--task twice: exit 0"
 t_count "$T_WORK/ran" '::' 2 "--task 'fit[line]' --task ID: two items ran"
 t_count "$T_WORK/ran" '::(fit\[line\]|report)$' 2 "--task 'fit[line]' --task ID: those two"
 rm -f "$T_WORK/ran"
+# The binary's history (--lf, --ff) is the tests': a task run alone stays out of it.
+t_run "$bin" --cache-dir "$T_WORK/cache"
+t_run "$bin" --task clean --cache-dir "$T_WORK/cache"
+t_status 0 "--task with a cache: exit 0"
+cat "$T_WORK"/cache/v1/* >"$T_WORK/history" 2>/dev/null
+t_has "$T_WORK/history" "::check::plain" "the tests' run is in the history"
+t_lacks "$T_WORK/history" "::clean" "--task: the task's run is not"
+rm -f "$T_WORK/ran"
 t_run "$bin" --task nope
 t_status 4 "--task with an unknown name: usage error"
 t_count err '.' 1 "--task with an unknown name: one line"
@@ -71,9 +80,8 @@ t_file_absent() {
 }
 t_file_absent "$T_WORK/ran" "--task with an unknown name: nothing ran"
 
-for root in "$T_WORK/sub/" sub / .; do
+for root in "$T_WORK/sub/" sub .; do
 	case $root in
-	/) want=/data/raw.csv ;;
 	.) want=$here/data/raw.csv ;;
 	*) want=$here/sub/data/raw.csv ;;
 	esac
@@ -84,7 +92,7 @@ rm -f "$T_WORK/ran"
 
 # ---- the wire ----
 
-HERD_ROOTDIR=/proj/root t_run "$probe" "$bin"
+HERD_ROOTDIR=$proot t_run "$probe" "$bin"
 cp "$T_OUT" "$T_WORK/wire"
 t_has out "exit 0" "probe: the worker lists its items and stops"
 t_count out "^collected${TAB}8${TAB}" 1 "probe: eight items collected"
@@ -119,7 +127,7 @@ key 'fit[line]' "produces=bld/fit-line.txt" "{id} is the .param_id"
 key 'fit[cubic]' "produces=bld/fit-cubic.txt" "{id} for the second element"
 key 'fit[line]' after=clean "a task's after"
 key 'fit[line]' "name=fit[line]" "name with its param"
-key 'shard[1]' "produces=bld/1/part-1.txt /abs/1.log" "{id} is the index without .param_id, each {id} replaced"
+key 'shard[1]' "produces=bld/1/part-1.txt /dev/null" "{id} is the index without .param_id, each {id} replaced"
 nokey 'shard[1]' depends_on "no .depends_on, no key"
 key report "after=fit shard[1]" "after as written"
 nokey report produces "no .produces, no key"
@@ -134,17 +142,27 @@ index() {
 	grep "^item$TAB" "$T_WORK/wire" | grep -nF "item$TAB$id::$1$TAB" | cut -d: -f1 |
 		awk '{ print $1 - 1 }'
 }
-HERD_ROOTDIR=/proj/root/ t_run "$probe" "$bin" "$(index clean)" "$(index 'fit[cubic]')" \
-	"$(index 'shard[0]')" "$(index check::after_tasks)"
+mkdir -p "$proot/bld" && : >"$proot/bld/1"	# in the way of shard[1]'s folder
+HERD_ROOTDIR=$proot/ t_run "$probe" "$bin" "$(index clean)" "$(index 'fit[cubic]')" \
+	"$(index 'shard[0]')" "$(index check::after_tasks)" "$(index 'shard[1]')"
 t_has out "exit 0" "probe run: the worker ends cleanly"
-t_count out "^result$TAB[0-9]+${TAB}passed$TAB" 4 "probe run: four items passed"
-t_has out "dep0=/proj/root/data/raw.csv%0Adep1=/proj/root/src/clean.c%0Adep2=(null)%0A" \
+t_count out "^result${TAB}[0-9]+${TAB}passed$TAB" 4 "probe run: four items passed"
+t_count out "^result$TAB$(index 'shard[1]')${TAB}failed$TAB.*cannot make the folder of $proot/bld/1/part-1.txt: Not a directory" 1 \
+	"shard[1]: its products' folder cannot be made: failed, saying why"
+t_match out "^result$TAB$(index 'shard[1]')${TAB}failed${TAB}[^$TAB]*${TAB}[^$TAB]*$TAB\$" \
+	"shard[1]: its body did not run (no output)"
+if [ -d "$proot/bld/0" ]; then
+	t_pass "shard[0]: the folder of its product was made (bld/0)"
+else
+	t_fail "shard[0]: the folder of its product was made (bld/0)" "a folder" "none"
+fi
+t_has out "dep0=$proot/data/raw.csv%0Adep1=$proot/src/clean.c%0Adep2=(null)%0A" \
 	"clean: both inputs under HERD_ROOTDIR, NULL past the end"
-t_has out "prod0=/proj/root/bld/clean.csv%0Aprod1=/proj/root/bld/log.txt%0Aprod2=(null)%0A" \
+t_has out "prod0=$proot/bld/clean.csv%0Aprod1=$proot/bld/log.txt%0Aprod2=(null)%0A" \
 	"clean: both products, NULL past the end"
-t_has out "degree=3%0Adep0=/proj/root/bld/clean.csv%0Adep1=(null)%0Aprod0=/proj/root/bld/fit-cubic.txt%0Aprod1=(null)" \
+t_has out "degree=3%0Adep0=$proot/bld/clean.csv%0Adep1=(null)%0Aprod0=$proot/bld/fit-cubic.txt%0Aprod1=(null)" \
 	"fit[cubic]: its own element and products"
-t_has out "dep0=(null)%0Aprod0=/proj/root/bld/0/part-0.txt%0Aprod1=/abs/0.log%0Aprod2=(null)" \
+t_has out "dep0=(null)%0Aprod0=$proot/bld/0/part-0.txt%0Aprod1=/dev/null%0Aprod2=(null)" \
 	"shard[0]: no inputs; an absolute path stays as written"
 t_count "$T_WORK/ran" '::' 4 "probe run: the four items ran"
 

@@ -42,4 +42,10 @@ dag_error "its own product" "t.c::own: depends on own.txt, which it produces its
 tk_task lonely 'after=ghost' 'true'
 dag_error "an unknown .after" "t.c::lonely: .after names 'ghost', which is no task"
 
+tk_test only_a_test '' 'true'
+tk_build
+t_status 0 "a binary without tasks: exit 0"
+t_summary "no tasks" "a binary without tasks: says so"
+tk_ran "" "a binary without tasks: its test does not run"
+
 t_finish

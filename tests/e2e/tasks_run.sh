@@ -24,13 +24,13 @@ t_status 0 "-n 4: four independent tasks succeed"
 t_summary "4 succeeded" "-n 4: each saw its three siblings start while it ran"
 t_has out "4 workers" "-n 4: four workers"
 
-# SIGINT: first finishes, block waits for a file the test makes after the signal
-# has killed it.
+# SIGINT: first finishes; block writes a partial product, then waits for a file
+# the test makes once the signal has killed it: recorded, block would be skipped.
 : >"$P/t.tasks"
 rm -f "$P"/started.*
 tk_task first 'produces=bld/first.txt|marks=try_first' 'date +%s%N >bld/first.txt'
 tk_task block 'depends_on=bld/first.txt|produces=bld/block.txt' \
-	'echo $$ >started.block && i=0; while ! [ -e release ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; echo b >bld/block.txt'
+	'echo partial >bld/block.txt && echo $$ >started.block && i=0; while ! [ -e release ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; echo b >bld/block.txt'
 tk_task last 'depends_on=bld/block.txt|produces=bld/last.txt' 'cp bld/block.txt bld/last.txt'
 : >"$LOG"
 t_start_bg sh -c 'cd "$0" && exec "$@"' "$P" "$HERD_BUILD/herd" build -n 1 ./t
@@ -48,7 +48,8 @@ t_status 2 "SIGINT: exit 2"
 t_match out '^t\.c::first +success$' "SIGINT: the finished task is reported"
 t_match out '^t\.c::(block|last) +not run$' "SIGINT: the unfinished ones are not run"
 t_has out "interrupted" "SIGINT: the summary says interrupted"
-rm -f "$P/release" "$P/bld/block.txt"
+t_eq "$(cat "$P/bld/block.txt")" "partial" "SIGINT: the killed task left a partial product"
+rm -f "$P/release"
 : >"$LOG"
 touch "$P/release"
 tk_build -n 1

@@ -1,4 +1,7 @@
 /* Unit tests of lib/task.c: a task's path lists as the wire carries them. */
+#include <stdlib.h>
+#include <string.h>
+
 #include <herd.h>
 
 #include "internal.h"
@@ -54,4 +57,21 @@ TEST(task_list, whitespace_in_a_path_refused)
 	CHECK_STR_STARTS_WITH(list("a\v.csv b\f", NULL), "!'a\\v.csv'");
 	/* Quotes and backslashes inside one word hold no whitespace: kept. */
 	CHECK_STR_EQ(list("\"q.csv\" o'brien.csv a\\b end\\", NULL), "\"q.csv\" o'brien.csv a\\b end\\");
+}
+
+static const char *
+abspath(const char *dir, const char *path)
+{
+	static char *last;
+
+	free(last);
+	return last = hd_task_abspath(dir, path, strlen(path));
+}
+
+TEST(task_path, under_the_root)
+{
+	CHECK_STR_EQ(abspath("/proj", "bld/x.csv"), "/proj/bld/x.csv");
+	CHECK_STR_EQ(abspath("/", "bld/x.csv"), "/bld/x.csv");
+	CHECK_STR_EQ(abspath("/proj", "/etc/x"), "/etc/x");
+	CHECK_STR_EQ(hd_task_abspath("/proj", "a.csv b.csv", 5), "/proj/a.csv");
 }
