@@ -5,7 +5,8 @@
  * profile and clean show or tidy what the graph and the state say. A plain
  * test run also comes here first for the tasks its tests name in .after.
  *
- *	build.c		the verbs, the run's decisions, the table
+ *	build.c		the graph, the run's decisions, the table; verb_main
+ *	verbs.c		the verbs' options; herd markers, collect, dag, profile, clean
  *	sched_dag.c	the scheduler of a build: ready tasks only, longest path first
  *	dag.c		the graph; state.c what the last builds left in .herd/state.db
  */
@@ -81,6 +82,12 @@ enum verb verb_of(const char *arg);
 void verb_args(struct verb_opts *o, char **v, size_t *n);
 /* herd markers: needs no collection. */
 int verb_markers(void);
+/* herd collect, dag, profile and clean (verbs.c), over the graph verb_main set up;
+ * each returns the exit status. */
+int verb_collect(struct build *b);
+int verb_dag(struct build *b);
+int verb_profile(struct build *b);
+int verb_clean(struct build *b);
 /* The verb, after collection and selection (of tasks only); returns the exit status. */
 int verb_main(struct ctl *c, const struct verb_opts *o);
 

@@ -169,6 +169,8 @@ struct binary {
 	size_t workers;		/* live run workers of this binary */
 	int parked;		/* 1 + the slot whose listed worker of it waits; 0 none */
 	double startup;		/* seconds from its start to its list, measured */
+	size_t ran;		/* its items finished in this run */
+	double ran_secs;	/* and the seconds they took */
 	uint64_t hash;		/* of its list's ids (docs/protocol.md) */
 	char content[33];	/* its bytes' XXH3-128 in hex, for remote hosts; "" until needed */
 };

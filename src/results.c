@@ -223,6 +223,8 @@ finish_item(struct ctl *c, struct citem *it, enum hd_outcome o, double duration,
 
 	it->outcome = o;
 	it->duration = duration;
+	if (duration > 0)
+		it->bin->ran++, it->bin->ran_secs += duration;
 	it->queued = 0;
 	keep_result(it, msg, msglen, out, outlen);
 	it->worker = w ? w->name : NULL;

@@ -508,32 +508,68 @@ sched_pending(const struct sched *s, const struct binary *b, int slot)
 #define SPLIT_MIN_ITEMS 4
 
 /*
- * Whether b, which has n items left to hand out or to steal, is worth one more
- * worker: not when each of its workers would get less work than starting a
- * worker of b costs (measured while it listed), from the cache's durations,
- * or without them, fewer than SPLIT_MIN_ITEMS items.
+ * The expected seconds of n items of b without the cache's durations: the
+ * mean of b's items finished in this run, else of all items finished in it
+ * (a project of many small binaries is much alike); -1 when none finished.
+ */
+static double
+run_estimate(const struct sched *s, const struct binary *b, size_t n)
+{
+	double secs = 0;
+	size_t i, ran = 0;
+
+	if (b->ran)
+		return (double)n * b->ran_secs / (double)b->ran;
+	for (i = 0; i < s->nbins; i++)
+		ran += s->bins[i].ran, secs += s->bins[i].ran_secs;
+	return ran ? (double)n * secs / (double)ran : -1;
+}
+
+/* Whether any item finished in this run. */
+static int
+any_ran(const struct sched *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nbins && !s->bins[i].ran; i++)
+		;
+	return i < s->nbins;
+}
+
+/*
+ * Whether b, which has n items left to hand out or to steal and a worker
+ * (running, or parked in another slot) already, is worth one more worker:
+ * not when each of its workers would get less work than starting a worker of
+ * b costs (measured while it listed), from the cache's durations, else from
+ * this run's, else (none finished yet) with fewer than SPLIT_MIN_ITEMS items.
  */
 static int
 worth_a_worker(const struct sched *s, const struct binary *b, size_t n)
 {
+	size_t workers = b->workers ? b->workers : 1;
 	double work = sched_pool(s, b)->est;
 	int i;
 
-	if (!b->workers || s->o.dist == DIST_EACH)
+	if (s->o.dist == DIST_EACH)
 		return 1;
-	if (!s->o.order_by_time)
-		return n / (b->workers + 1) >= SPLIT_MIN_ITEMS;
+	if (!s->o.order_by_time) {
+		if ((work = run_estimate(s, b, n)) < 0)
+			return n / (workers + 1) >= SPLIT_MIN_ITEMS;
+		return work / (double)(workers + 1) > b->startup;
+	}
 	for (i = 0; i < s->o.nslots; i++)
 		if (s->slots[i].qlen && s->slots[i].q[s->slots[i].qhead]->bin == b)
 			work += s->slots[i].est;
-	return work / (double)(b->workers + 1) > b->startup;
+	return work / (double)(workers + 1) > b->startup;
 }
 
 /*
  * The binary a free slot should work on: most pending work per worker, a
- * binary this slot has listed first (its start-up is paid already). Without
- * durations a binary too small to split is still split rather than leave the
- * slot idle: its items may be long.
+ * binary this slot has listed first (its start-up is paid already). One that
+ * has a worker, or that another slot listed and keeps parked, must be worth
+ * starting again. Without any durations a binary too small to split is still
+ * split rather than leave the slot idle: its items may be long; not once this
+ * run has timed some.
  */
 struct binary *
 sched_pick_binary(const struct sched *s, int slot)
@@ -551,8 +587,8 @@ sched_pick_binary(const struct sched *s, int slot)
 			continue;
 		if (b->parked == slot + 1)
 			sc *= 4;
-		if (!worth_a_worker(s, b, p)) {
-			if (!s->o.order_by_time && sc > fscore)
+		if ((b->workers || (b->parked && b->parked != slot + 1)) && !worth_a_worker(s, b, p)) {
+			if (!s->o.order_by_time && !any_ran(s) && sc > fscore)
 				fallback = b, fscore = sc;
 			continue;
 		}

@@ -73,6 +73,7 @@ class Worker:
         self.collect_errors = []
         self.reports = []
         self.warnings = []
+        self.in_child = False	# a forked item's process (--isolation fork)
 
     # ---- pytest hooks ----
 
@@ -100,7 +101,8 @@ class Worker:
         self.reports.append(report)
 
     def pytest_warning_recorded(self, warning_message, when, nodeid, location):
-        self.warnings.append((warning_message, when, nodeid, location))
+        if self.in_child:	# for the worker's reporter (Loop.child_stats)
+            self.warnings.append((warning_message, when, nodeid, location))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session):
@@ -617,7 +619,7 @@ class Loop:
             os.close(self.chan.fd)
             self.relay[0].close()
             herd_pytest._ask = child_asker(self.relay[1])
-            self.plugin.reports, self.plugin.warnings = [], []
+            self.plugin.reports, self.plugin.warnings, self.plugin.in_child = [], [], True
             try:
                 # The item's parent as "next item": the child tears down the
                 # item alone and leaves the rest to the worker.

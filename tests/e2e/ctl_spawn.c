@@ -4,11 +4,13 @@
  * "start BIN WORKER HASH" to $E2E_DIR/spawn.log from a constructor, before
  * libherd's main runs; HASH says whether the controller passed the hash of
  * the list it already has (yes/no). With SPAWN_EXTRA=1, gw1 lists one test
- * more than gw0.
+ * more than gw0. -DSPAWN_MS=m makes each test take m ms (long enough that
+ * splitting the binary pays).
  */
 #include <herd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "e2e.h"
 
@@ -17,6 +19,9 @@
 #endif
 #ifndef SPAWN_TESTS
 #define SPAWN_TESTS 4
+#endif
+#ifndef SPAWN_MS
+#define SPAWN_MS 0
 #endif
 
 static void only_on_gw1(void)
@@ -50,5 +55,9 @@ static const int cases[SPAWN_TESTS] = { 0 };
 
 SPAWN_TEST(SPAWN_CAT(spawn, SPAWN_BIN))
 {
+	struct timespec ts = { 0, SPAWN_MS * 1000000L };
+
+	if (SPAWN_MS)
+		nanosleep(&ts, NULL);
 	CHECK_EQ(*(const int *)herd_param(), 0);
 }

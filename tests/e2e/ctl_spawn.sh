@@ -2,8 +2,9 @@
 # ctl_spawn.sh - how often herd starts each test binary: the process that
 # lists a binary becomes its worker, so at -n 1 every binary starts exactly
 # once and at -n 2 at most once per worker (in both isolations, and once per
-# worker with --dist each); a binary with enough items is split, its second
-# worker given the list's hash; workers that list different tests are still
+# worker with --dist each); a binary with enough work is split, its second
+# worker given the list's hash, and one whose work is shorter than a start-up
+# is not, once this run has timed some items; workers that list different tests are still
 # caught. Each start is counted by a constructor of the binary (ctl_spawn.c).
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -19,7 +20,10 @@ while [ $k -lt $nbins ]; do
 	t_build bins/s$k -DSPAWN_BIN=$k -DSPAWN_TESTS=4 tests/e2e/ctl_spawn.c
 	k=$((k + 1))
 done
-t_build big -DSPAWN_BIN=99 -DSPAWN_TESTS=40 tests/e2e/ctl_spawn.c
+t_build big -DSPAWN_BIN=99 -DSPAWN_TESTS=40 -DSPAWN_MS=20 tests/e2e/ctl_spawn.c
+mkdir -p "$T_WORK/mix"
+cp "$T_WORK/bins/s0" "$T_WORK/bins/s1" "$T_WORK/mix/"
+t_build mix/quick -DSPAWN_BIN=77 -DSPAWN_TESTS=12 tests/e2e/ctl_spawn.c
 log=$T_WORK/spawn.log
 
 # twice: the "BIN WORKER" pairs that started more than once.
@@ -72,7 +76,17 @@ t_status 0 "-n 1 with 36 fds: exit 0"
 t_has out "24 passed" "-n 1 with 36 fds: every item ran"
 t_lacks err "herd:" "-n 1 with 36 fds: no worker ran short of fds"
 
-# Forty items without durations: split across both workers; the second start
+# Twelve quick items (enough to split by their count) beside two small
+# binaries, without the cache, in one process: the slot that finishes a small
+# binary has timed its items and does not start the quick binary again,
+# whichever slot listed it.
+: >"$log"
+t_run "$herd" -n 2 -q --no-cache --isolation none mix
+t_status 0 "12 quick items beside 2 binaries on -n 2: exit 0"
+t_has out "20 passed" "12 quick items beside 2 binaries on -n 2: every item ran once"
+t_eq "$(count_of 77)" 1 "12 quick items beside 2 binaries on -n 2: the quick binary started once"
+
+# Forty 20 ms items without durations: split across both workers; the second start
 # is given the hash and sends no list, and every item still runs once.
 : >"$log"
 t_run "$herd" -n 2 -q --no-cache big

@@ -8,11 +8,14 @@
  * the script checks which worker ran what, and that the far side's workers
  * are gone after the run. With E2E_GATE set, a near item first waits
  * (bounded) until a far item has started, so that the far host has run
- * something before the local worker can drain the queue.
+ * something before the local worker can drain the queue. With
+ * E2E_FAR_BLOCK=N, the far side's items after the N-th block (bounded): a
+ * connection cut after N results then always finds the next one running.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <herd.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -58,11 +61,32 @@ static void gate(void)
 		REQUIRE(wait_file("far-started", 60), "no far item started within 60 s");
 }
 
+/* The far items after the E2E_FAR_BLOCK-th wait for a file nobody writes. */
+static void far_block(void)
+{
+	const char *limit = getenv("E2E_FAR_BLOCK");
+	char name[64], path[4096];
+	int k, fd = -1;
+
+	if (!limit || !far_side())
+		return;
+	for (k = 1; fd < 0 && k < 1000; k++) {	/* claims the next number */
+		snprintf(name, sizeof name, "far-claim.%d", k);
+		in_dir(path, sizeof path, name);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (k - 1 > atoi(limit))
+		REQUIRE(wait_file("never", 60), "still blocked after 60 s");
+}
+
 static const int range[60] = { 0 };
 
 TEST_P(quick, item, range)
 {
 	gate();
+	far_block();
 	e2e_log("ran.log", "RAN %s %s %ld\n", herd_worker_id(), far_side() ? "far" : "near",
 		(long)getppid());
 }
