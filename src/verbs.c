@@ -546,7 +546,7 @@ known_files(const struct build *b, struct names *known)
 static void
 tracked_files(const char *root, struct names *tracked)
 {
-	char *argv[] = { "git", "-C", (char *)root, "ls-files", "-z", "--full-name", NULL };
+	char *argv[] = { "git", "-C", (char *)root, "ls-files", "-z", NULL };
 	posix_spawn_file_actions_t fa;
 	struct buf out = BUF_INIT;
 	char chunk[8192], *p;

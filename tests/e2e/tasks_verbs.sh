@@ -93,6 +93,26 @@ if command -v git >/dev/null 2>&1 && (cd "$P" && git init -q && git add tracked.
 	t_has out "Remove bld/stale.txt? [y/N]" "clean --mode interactive: asks"
 	[ -e "$P/bld/stale.txt" ] && t_fail "clean --mode interactive: y removes" "gone" "still there" ||
 		t_pass "clean --mode interactive: y removes"
+	# The project in a subfolder of its repository: git names tracked files
+	# from the top, the project's own paths from its root.
+	outer=$T_WORK/outer
+	mkdir -p "$outer"
+	cp -R "$P" "$outer/proj"
+	rm -rf "$outer/proj/.git"
+	echo old >"$outer/proj/bld/stale.txt"
+	if (cd "$outer" && git init -q && git add proj/tracked.txt) >/dev/null 2>&1; then
+		t_run sh -c 'cd "$0" && exec "$@"' "$outer/proj" "$HERD_BUILD/herd" clean --exclude '*.md' ./t
+		t_status 0 "clean below the repository's top: exit 0"
+		t_has out "Would remove bld/stale.txt" "clean below the repository's top: the stale file is listed"
+		t_lacks out "tracked.txt" "clean below the repository's top: a tracked file is not"
+		t_run sh -c 'cd "$0" && exec "$@"' "$outer/proj" "$HERD_BUILD/herd" clean --mode force --exclude '*.md' --exclude t.tasks ./t
+		[ -e "$outer/proj/tracked.txt" ] && [ ! -e "$outer/proj/bld/stale.txt" ] &&
+			t_pass "clean --mode force below the repository's top: keeps a tracked file, removes the stale one" ||
+			t_fail "clean --mode force below the repository's top: keeps a tracked file, removes the stale one" \
+				"tracked.txt kept, stale.txt gone" "$(ls "$outer/proj" "$outer/proj/bld")"
+	else
+		t_fail "git init in a scratch folder" "a repository" "git failed"
+	fi
 	echo old >"$P/bld/stale.txt"
 	tk_verb clean --mode force --exclude '*.md'
 	[ -e "$P/bld/stale.txt" ] && t_fail "clean --mode force removes" "gone" "still there" ||
