@@ -51,16 +51,18 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
 # ---- the workloads ----
-for w in "trivial 2000" "makespan 100 $mtotal"; do
+for w in "trivial 2000" "makespan 100 $mtotal" "trivial 20000"; do
 	# shellcheck disable=SC2086 # the workload's words
 	set -- $w
-	python3 "$here/gen.py" --herd-only "$out/$1" "$@"
+	d=$out/$1
+	[ "$1 $2" != "trivial 20000" ] || d=$out/trivial20k
+	python3 "$here/gen.py" --herd-only "$d" "$@"
 	# gen.py leaves files that did not change alone: rebuild only when needed.
 	# shellcheck disable=SC3013 # dash, bash and busybox sh all have -nt
-	if [ ! "$out/$1/bench_bin" -nt "$out/$1/herd_000.c" ] ||
-		[ ! "$out/$1/bench_bin" -nt "$build/libherd.a" ]; then
+	if [ ! "$d/bench_bin" -nt "$d/herd_000.c" ] ||
+		[ ! "$d/bench_bin" -nt "$build/libherd.a" ]; then
 		# shellcheck disable=SC2086 # cflags is a list of words
-		(cd "$out/$1" && $cc $cflags -I"$here/../include" herd_*.c "$build/libherd.a" -lm -o bench_bin)
+		(cd "$d" && $cc $cflags -I"$here/../include" herd_*.c "$build/libherd.a" -lm -o bench_bin)
 	fi
 done
 total=$(sed -n 's/^total_s=//p' "$out/makespan/workload.txt")
@@ -154,6 +156,24 @@ size=$(wc -c <"$out/trivial/bench_bin" | tr -d ' ')
 n=$mruns
 local_ms=$(median_of "$herd" --no-cache -q -n 2 "$out/makespan/bench_bin")
 ssh_ms=$(median_of "$herd" --no-cache -q --tx "$tx" "$out/makespan/bench_bin")
+
+# The controller at a high message rate, local workers (docs/remote.md's
+# estimate for 100 hosts x 8 workers rests on its CPU per item): 20,000
+# empty tests on 8 workers in --isolation none, the controller's own CPU
+# time (perf stat --no-inherit) over the items, and the items a second the
+# run reached. Needs perf's task-clock; without it the row says so.
+ctl_rate() {
+	perf stat -x, -e task-clock --no-inherit -o "$out/ctl.perf" -- \
+		"$herd" --no-cache -q -n 8 --isolation none "$out/trivial20k/bench_bin" >/dev/null 2>&1 || return 1
+	sed -n 's/^\([0-9.]*\),msec,task-clock.*/\1/p' "$out/ctl.perf"
+}
+ctl_row="| controller CPU per item, local -n 8 --isolation none, 20,000 empty tests | perf's task-clock is not available here | | |"
+if cpu_ms=$(ctl_rate) && [ -n "$cpu_ms" ]; then
+	n=$mruns
+	wall=$(median_of "$herd" --no-cache -q -n 8 --isolation none "$out/trivial20k/bench_bin")
+	ctl_row=$(printf '| controller CPU per item, local -n 8 --isolation none, 20,000 empty tests (µs; items/s reached) | %.2f (%.0f items/s) | | |' \
+		"$(calc "$cpu_ms * 1000 / 20000")" "$(calc "20000 / $wall")")
+fi
 load_after=$(uptime | sed 's/.*load average: //')
 
 bound=$(calc "($longest > $total / 2) ? $longest : $total / 2")
@@ -176,6 +196,7 @@ bound=$(calc "($longest > $total / 2) ? $longest : $total / 2")
 	printf '| makespan efficiency (bound / wall) | %.3f | %.3f | %.3f |\n' \
 		"$(calc "$bound / $local_ms")" "$(calc "$bound / $ssh_ms")" \
 		"$(calc "$local_ms / $ssh_ms")"
+	echo "$ctl_row"
 } >"$out/remote.md"
 cat "$out/remote.md"
 [ -n "$doc" ] || exit 0

@@ -307,7 +307,8 @@ order_pools(struct sched *s)
 		struct pool *p = &s->pools[i];
 
 		/* qsort is not stable; cmp_units ends on the collection index. */
-		qsort(p->u + p->head, p->len, sizeof(*p->u), cmp_units);
+		if (p->len)	/* a pool with no units may have no array */
+			qsort(p->u + p->head, p->len, sizeof(*p->u), cmp_units);
 	}
 	order_opts = NULL;
 }
