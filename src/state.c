@@ -58,11 +58,13 @@ sq_load(struct buf *err)
 	return 0;
 }
 
-/* A file's state as first seen this run (state_file_hash). */
+/* A file's state as first seen this run (state_file_hash), and its memo row. */
 struct seen {
 	char *path;		/* NULL: an empty slot */
 	int missing;		/* not a regular file */
-	int stale;		/* a task that may change it finished since */
+	int stale;		/* not looked at yet, or a task that may change it finished */
+	int memo;		/* mtime and size are the memo's: hash is theirs */
+	long long mtime, size;
 	uint64_t hash;
 };
 
@@ -72,10 +74,11 @@ struct state {
 	int lockfd;
 	int reading;		/* inside the read transaction (read_begin) */
 	int writing;		/* inside state_record's */
-	sqlite3_stmt *memo_get, *memo_put, *task_get, *file_get, *dur_get;
+	sqlite3_stmt *memo_put, *task_get, *file_get, *dur_get;
 	sqlite3_stmt *rec_del, *rec_ins, *rec_task;	/* state_record's, made at its first */
 	struct seen *seen;	/* open addressing, nseen < cap / 2 */
 	size_t nseen, cap;
+	int memo_read;		/* the memo table is in seen */
 };
 
 static const char schema_sql[] =
@@ -220,7 +223,6 @@ state_open(const char *root, int wait, struct buf *warn, struct buf *err)
 	    sq.exec(s->db, schema_sql, NULL, NULL, NULL) ||
 	    sq.exec(s->db, "INSERT OR IGNORE INTO meta VALUES('schema', '" SCHEMA "')",
 			 NULL, NULL, NULL) ||
-	    prepare(s, &s->memo_get, "SELECT mtime, size, hash FROM memo WHERE path = ?") ||
 	    prepare(s, &s->memo_put, "INSERT OR REPLACE INTO memo VALUES(?, ?, ?, ?)") ||
 	    prepare(s, &s->task_get, "SELECT state, outcome FROM task WHERE id = ?") ||
 	    prepare(s, &s->file_get, "SELECT role, path, hash FROM task_file WHERE task = ?") ||
@@ -283,7 +285,6 @@ state_open_readonly(const char *root, struct buf *warn)
 		goto fail;
 	}
 	if (!(s->db = open_db_readonly(path)) || !is_ours(s->db) ||
-	    prepare(s, &s->memo_get, "SELECT mtime, size, hash FROM memo WHERE path = ?") ||
 	    prepare(s, &s->memo_put, "SELECT ?, ?, ?, ?") ||
 	    prepare(s, &s->task_get, "SELECT state, outcome FROM task WHERE id = ?") ||
 	    prepare(s, &s->file_get, "SELECT role, path, hash FROM task_file WHERE task = ?") ||
@@ -343,7 +344,6 @@ state_close(struct state *s)
 		sq.finalize(s->rec_del);
 		sq.finalize(s->rec_ins);
 		sq.finalize(s->rec_task);
-		sq.finalize(s->memo_get);
 		sq.finalize(s->memo_put);
 		sq.finalize(s->task_get);
 		sq.finalize(s->file_get);
@@ -407,42 +407,79 @@ seen_grow(struct state *s)
 	free(old);
 }
 
-/* path's state from its stat() and the memo table, or hashing it: -1 when missing. */
-static int
-file_hash(struct state *s, const char *path, uint64_t *hash)
+/* path's entry in seen, made (not looked at yet) if it has none. */
+static struct seen *
+seen_add(struct state *s, const char *path)
 {
-	char *full = xasprintf("%s/%s", s->root, path), hex[24];
+	struct seen *e;
+
+	if (2 * (s->nseen + 1) > s->cap)
+		seen_grow(s);
+	e = seen_slot(s, path);
+	if (!e->path) {
+		e->path = xstrdup(path);
+		e->stale = 1;
+		s->nseen++;
+	}
+	return e;
+}
+
+/* The memo table, in one scan: cheaper than a query for each file. */
+static void
+read_memo(struct state *s)
+{
+	sqlite3_stmt *st;
+
+	s->memo_read = 1;
+	read_begin(s);
+	if (prepare(s, &st, "SELECT path, mtime, size, hash FROM memo"))
+		return;
+	while (sq.step(st) == SQLITE_ROW) {
+		struct seen *e = seen_add(s, (const char *)sq.column_text(st, 0));
+
+		e->memo = 1;
+		e->mtime = sq.column_int64(st, 1);
+		e->size = sq.column_int64(st, 2);
+		e->hash = strtoull((const char *)sq.column_text(st, 3), NULL, 16);
+	}
+	sq.finalize(st);
+}
+
+/* Looks at e's file: from its stat() and the memo, or hashing it (and
+ * memoising the hash); -1 when it is missing. */
+static int
+look(struct state *s, struct seen *e)
+{
+	char *full = xasprintf("%s/%s", s->root, e->path), hex[24];
 	struct stat st;
 	long long mtime;
+	uint64_t h;
 	int r = -1;
 
 	if (stat(full, &st) < 0 || !S_ISREG(st.st_mode))
 		goto out;
-	read_begin(s);
 	mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-	sq.reset(s->memo_get);
-	sq.bind_text(s->memo_get, 1, path, -1, SQLITE_STATIC);
-	if (sq.step(s->memo_get) == SQLITE_ROW &&
-	    sq.column_int64(s->memo_get, 0) == mtime &&
-	    sq.column_int64(s->memo_get, 1) == (long long)st.st_size) {
-		*hash = strtoull((const char *)sq.column_text(s->memo_get, 2), NULL, 16);
+	if (e->memo && e->mtime == mtime && e->size == (long long)st.st_size) {
 		r = 0;
 		goto out;
 	}
-	sq.reset(s->memo_get);
-	if (hash_file(full, hash) < 0)
+	if (hash_file(full, &h) < 0)
 		goto out;
-	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)*hash);
+	e->memo = 1;
+	e->mtime = mtime;
+	e->size = (long long)st.st_size;
+	e->hash = h;
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)h);
+	read_begin(s);
 	sq.reset(s->memo_put);
-	sq.bind_text(s->memo_put, 1, path, -1, SQLITE_STATIC);
+	sq.bind_text(s->memo_put, 1, e->path, -1, SQLITE_STATIC);
 	sq.bind_int64(s->memo_put, 2, mtime);
-	sq.bind_int64(s->memo_put, 3, (long long)st.st_size);
+	sq.bind_int64(s->memo_put, 3, e->size);
 	sq.bind_text(s->memo_put, 4, hex, -1, SQLITE_STATIC);
 	sq.step(s->memo_put);
+	sq.reset(s->memo_put);
 	r = 0;
 out:
-	sq.reset(s->memo_get);
-	sq.reset(s->memo_put);
 	free(full);
 	return r;
 }
@@ -457,16 +494,11 @@ state_file_hash(struct state *s, const char *path, uint64_t *hash)
 {
 	struct seen *e;
 
-	if (2 * (s->nseen + 1) > s->cap)
-		seen_grow(s);
-	e = seen_slot(s, path);
-	if (!e->path) {
-		e->path = xstrdup(path);
-		s->nseen++;
-		e->stale = 1;
-	}
+	if (!s->memo_read)
+		read_memo(s);
+	e = seen_add(s, path);
 	if (e->stale) {
-		e->missing = file_hash(s, path, &e->hash) < 0;
+		e->missing = look(s, e) < 0;
 		e->stale = 0;
 	}
 	*hash = e->hash;
