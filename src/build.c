@@ -414,11 +414,14 @@ build_arrive(struct build *b, size_t i)
 	b->arrive[b->narrive++] = i;
 }
 
+/* Decides each task arrived; their reads share one transaction, ended
+ * before herd waits for the workers. */
 void
 build_settle(struct build *b)
 {
 	while (b->narrive && !b->c->stopping && !b->c->interrupted)
 		decide(b, b->arrive[--b->narrive]);
+	state_release(b->st);
 }
 
 void
@@ -487,11 +490,14 @@ build_task_done(struct ctl *c, struct citem *it, enum hd_outcome *o, double dura
 	const struct dag_task *d;
 	const char *missing;
 	struct buf err = BUF_INIT;
+	size_t k;
 
 	if (i == (size_t)-1 || b->t[i].outcome != T_RUNNING)
 		return;
 	t = &b->t[i];
 	d = &b->d.t[i];
+	for (k = 0; k < d->nprods; k++)
+		state_changed(b->st, d->prods[k]);
 	if ((*o == HD_PASSED || *o == HD_FLAKY) && (missing = not_produced(b, i))) {
 		t->failure = xasprintf("did not produce %s", missing);
 		*o = HD_FAILED;

@@ -58,11 +58,24 @@ sq_load(struct buf *err)
 	return 0;
 }
 
+/* A file's state as first seen this run (state_file_hash). */
+struct seen {
+	char *path;		/* NULL: an empty slot */
+	int missing;		/* not a regular file */
+	int stale;		/* a task that may change it finished since */
+	uint64_t hash;
+};
+
 struct state {
 	sqlite3 *db;
 	char *root;
 	int lockfd;
-	sqlite3_stmt *memo_get, *memo_put, *task_get, *file_get;
+	int reading;		/* inside the read transaction (read_begin) */
+	int writing;		/* inside state_record's */
+	sqlite3_stmt *memo_get, *memo_put, *task_get, *file_get, *dur_get;
+	sqlite3_stmt *rec_del, *rec_ins, *rec_task;	/* state_record's, made at its first */
+	struct seen *seen;	/* open addressing, nseen < cap / 2 */
+	size_t nseen, cap;
 };
 
 static const char schema_sql[] =
@@ -161,6 +174,8 @@ open_db(const char *path)
 	return db;
 }
 
+#define DUR_SQL "SELECT duration FROM task WHERE id = ? AND duration IS NOT NULL"
+
 static int
 prepare(struct state *s, sqlite3_stmt **st, const char *sql)
 {
@@ -208,7 +223,8 @@ state_open(const char *root, int wait, struct buf *warn, struct buf *err)
 	    prepare(s, &s->memo_get, "SELECT mtime, size, hash FROM memo WHERE path = ?") ||
 	    prepare(s, &s->memo_put, "INSERT OR REPLACE INTO memo VALUES(?, ?, ?, ?)") ||
 	    prepare(s, &s->task_get, "SELECT state, outcome FROM task WHERE id = ?") ||
-	    prepare(s, &s->file_get, "SELECT role, path, hash FROM task_file WHERE task = ?")) {
+	    prepare(s, &s->file_get, "SELECT role, path, hash FROM task_file WHERE task = ?") ||
+	    prepare(s, &s->dur_get, DUR_SQL)) {
 		buf_printf(err, "cannot open %s: %s", path, s->db ? sq.errmsg(s->db) : "no memory");
 		goto fail;
 	}
@@ -270,7 +286,8 @@ state_open_readonly(const char *root, struct buf *warn)
 	    prepare(s, &s->memo_get, "SELECT mtime, size, hash FROM memo WHERE path = ?") ||
 	    prepare(s, &s->memo_put, "SELECT ?, ?, ?, ?") ||
 	    prepare(s, &s->task_get, "SELECT state, outcome FROM task WHERE id = ?") ||
-	    prepare(s, &s->file_get, "SELECT role, path, hash FROM task_file WHERE task = ?")) {
+	    prepare(s, &s->file_get, "SELECT role, path, hash FROM task_file WHERE task = ?") ||
+	    prepare(s, &s->dur_get, DUR_SQL)) {
 		buf_printf(warn, "herd: warning: %s is not a herd state database, or is damaged: "
 			   "taken as empty\n", ".herd/state.db");
 		goto fail;
@@ -283,12 +300,49 @@ fail:
 	return NULL;
 }
 
+static int
+exec1(struct state *s, const char *sql)
+{
+	return sq.exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/*
+ * The reads of a batch of decisions share one transaction: without it
+ * SQLite takes and drops its locks for each statement, a dozen fcntl()s a
+ * task. It lasts until state_release() or the next write of a task's
+ * record, which has a transaction of its own; the memo rows written
+ * inside it are a cache, lost harmlessly if the build is interrupted.
+ */
+static void
+read_begin(struct state *s)
+{
+	if (!s->reading && !s->writing && s->lockfd >= 0)	/* read-only: one snapshot anyway */
+		s->reading = !exec1(s, "BEGIN");
+}
+
+void
+state_release(struct state *s)
+{
+	if (s && s->reading) {
+		if (exec1(s, "COMMIT") < 0)
+			exec1(s, "ROLLBACK");
+		s->reading = 0;
+	}
+}
+
 void
 state_close(struct state *s)
 {
+	size_t i;
+
 	if (!s)
 		return;
 	if (s->db) {	/* else SQLite may never have been loaded */
+		state_release(s);
+		sq.finalize(s->dur_get);
+		sq.finalize(s->rec_del);
+		sq.finalize(s->rec_ins);
+		sq.finalize(s->rec_task);
 		sq.finalize(s->memo_get);
 		sq.finalize(s->memo_put);
 		sq.finalize(s->task_get);
@@ -297,6 +351,9 @@ state_close(struct state *s)
 	}
 	if (s->lockfd >= 0)
 		close(s->lockfd);
+	for (i = 0; i < s->cap; i++)
+		free(s->seen[i].path);
+	free(s->seen);
 	free(s->root);
 	free(s);
 }
@@ -325,8 +382,34 @@ hash_file(const char *path, uint64_t *out)
 	return n < 0 ? -1 : 0;
 }
 
-int
-state_file_hash(struct state *s, const char *path, uint64_t *hash)
+/* The slot of path in the files seen this run: its own, or the empty one for it. */
+static struct seen *
+seen_slot(struct state *s, const char *path)
+{
+	size_t i = (size_t)XXH3_64bits(path, strlen(path)) & (s->cap - 1);
+
+	while (s->seen[i].path && strcmp(s->seen[i].path, path))
+		i = (i + 1) & (s->cap - 1);
+	return &s->seen[i];
+}
+
+static void
+seen_grow(struct state *s)
+{
+	struct seen *old = s->seen;
+	size_t i, n = s->cap;
+
+	s->cap = n ? 2 * n : 1024;
+	s->seen = xcalloc(s->cap, sizeof(*s->seen));
+	for (i = 0; i < n; i++)
+		if (old[i].path)
+			*seen_slot(s, old[i].path) = old[i];
+	free(old);
+}
+
+/* path's state from its stat() and the memo table, or hashing it: -1 when missing. */
+static int
+file_hash(struct state *s, const char *path, uint64_t *hash)
 {
 	char *full = xasprintf("%s/%s", s->root, path), hex[24];
 	struct stat st;
@@ -335,6 +418,7 @@ state_file_hash(struct state *s, const char *path, uint64_t *hash)
 
 	if (stat(full, &st) < 0 || !S_ISREG(st.st_mode))
 		goto out;
+	read_begin(s);
 	mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 	sq.reset(s->memo_get);
 	sq.bind_text(s->memo_get, 1, path, -1, SQLITE_STATIC);
@@ -361,6 +445,41 @@ out:
 	sq.reset(s->memo_put);
 	free(full);
 	return r;
+}
+
+/*
+ * Each file is looked at once a run, however many tasks name it (a hub
+ * below 99 tasks was stat()ed 100 times): a task that may change it says
+ * so with state_changed().
+ */
+int
+state_file_hash(struct state *s, const char *path, uint64_t *hash)
+{
+	struct seen *e;
+
+	if (2 * (s->nseen + 1) > s->cap)
+		seen_grow(s);
+	e = seen_slot(s, path);
+	if (!e->path) {
+		e->path = xstrdup(path);
+		s->nseen++;
+		e->stale = 1;
+	}
+	if (e->stale) {
+		e->missing = file_hash(s, path, &e->hash) < 0;
+		e->stale = 0;
+	}
+	*hash = e->hash;
+	return e->missing ? -1 : 0;
+}
+
+void
+state_changed(struct state *s, const char *path)
+{
+	struct seen *e;
+
+	if (s && s->cap && (e = seen_slot(s, path))->path)
+		e->stale = 1;
 }
 
 /* The hash recorded for (role, path) of the task's last success, from its rows. */
@@ -438,6 +557,7 @@ state_why(struct state *s, const char *id, uint64_t task_state, char *const *dep
 	size_t nr;
 	int changed, done;
 
+	read_begin(s);
 	sq.reset(s->task_get);
 	sq.bind_text(s->task_get, 1, id, -1, SQLITE_STATIC);
 	if (sq.step(s->task_get) != SQLITE_ROW || !sq.column_text(s->task_get, 0)) {
@@ -468,12 +588,6 @@ state_why(struct state *s, const char *id, uint64_t task_state, char *const *dep
 }
 
 static int
-exec1(struct state *s, const char *sql)
-{
-	return sq.exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-static int
 put_files(struct state *s, sqlite3_stmt *ins, const char *id, int role, char *const *p,
 	  size_t n)
 {
@@ -500,36 +614,42 @@ int
 state_record(struct state *s, const char *id, uint64_t task_state, double duration,
 	     char *const *deps, size_t ndeps, char *const *prods, size_t nprods, struct buf *err)
 {
-	sqlite3_stmt *del = NULL, *ins = NULL, *task = NULL;
 	char hex[24];
 	int ok;
 
+	state_release(s);
 	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)task_state);
-	ok = !exec1(s, "BEGIN IMMEDIATE") &&
-	     !prepare(s, &del, "DELETE FROM task_file WHERE task = ?") &&
-	     !prepare(s, &ins, "INSERT OR REPLACE INTO task_file VALUES(?, ?, ?, ?)") &&
-	     !prepare(s, &task, "INSERT OR REPLACE INTO task VALUES(?, ?, ?, 'success', "
-			       "strftime('%s','now'))");
+	ok = (s->rec_del ||
+	      (!prepare(s, &s->rec_del, "DELETE FROM task_file WHERE task = ?") &&
+	       !prepare(s, &s->rec_ins, "INSERT OR REPLACE INTO task_file VALUES(?, ?, ?, ?)") &&
+	       !prepare(s, &s->rec_task, "INSERT OR REPLACE INTO task VALUES(?, ?, ?, "
+				       "'success', strftime('%s','now'))"))) &&
+	     !exec1(s, "BEGIN IMMEDIATE");
+	s->writing = ok;
 	if (ok) {
-		sq.bind_text(del, 1, id, -1, SQLITE_STATIC);
-		ok = sq.step(del) == SQLITE_DONE &&
-		     !put_files(s, ins, id, 0, deps, ndeps) && !put_files(s, ins, id, 1, prods, nprods);
+		sq.reset(s->rec_del);
+		sq.bind_text(s->rec_del, 1, id, -1, SQLITE_STATIC);
+		ok = sq.step(s->rec_del) == SQLITE_DONE &&
+		     !put_files(s, s->rec_ins, id, 0, deps, ndeps) &&
+		     !put_files(s, s->rec_ins, id, 1, prods, nprods);
 	}
 	if (ok) {
-		sq.bind_text(task, 1, id, -1, SQLITE_STATIC);
-		sq.bind_text(task, 2, hex, -1, SQLITE_STATIC);
-		sq.bind_double(task, 3, duration);
-		ok = sq.step(task) == SQLITE_DONE;
+		sq.reset(s->rec_task);
+		sq.bind_text(s->rec_task, 1, id, -1, SQLITE_STATIC);
+		sq.bind_text(s->rec_task, 2, hex, -1, SQLITE_STATIC);
+		sq.bind_double(s->rec_task, 3, duration);
+		ok = sq.step(s->rec_task) == SQLITE_DONE;
 	}
+	sq.reset(s->rec_del);
+	sq.reset(s->rec_ins);
+	sq.reset(s->rec_task);
+	s->writing = 0;
 	if (ok)
 		ok = !exec1(s, "COMMIT");
 	if (!ok) {
 		buf_printf(err, "cannot record %s in .herd/state.db: %s", id, sq.errmsg(s->db));
 		exec1(s, "ROLLBACK");
 	}
-	sq.finalize(del);
-	sq.finalize(ins);
-	sq.finalize(task);
 	return ok ? 0 : -1;
 }
 
@@ -539,6 +659,7 @@ state_set_outcome(struct state *s, const char *id, const char *outcome)
 	sqlite3_stmt *st;
 	int ok;
 
+	state_release(s);
 	if (prepare(s, &st, "INSERT INTO task(id, outcome) VALUES(?, ?) "
 			    "ON CONFLICT(id) DO UPDATE SET outcome = excluded.outcome"))
 		return -1;
@@ -558,15 +679,14 @@ state_forget(struct state *s, const char *id)
 double
 state_duration(struct state *s, const char *id)
 {
-	sqlite3_stmt *st;
 	double d = -1;
 
-	if (prepare(s, &st, "SELECT duration FROM task WHERE id = ? AND duration IS NOT NULL"))
-		return -1;
-	sq.bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sq.step(st) == SQLITE_ROW)
-		d = sq.column_double(st, 0);
-	sq.finalize(st);
+	read_begin(s);
+	sq.reset(s->dur_get);
+	sq.bind_text(s->dur_get, 1, id, -1, SQLITE_STATIC);
+	if (sq.step(s->dur_get) == SQLITE_ROW)
+		d = sq.column_double(s->dur_get, 0);
+	sq.reset(s->dur_get);
 	return d;
 }
 
@@ -576,6 +696,7 @@ state_outcome(struct state *s, const char *id)
 	sqlite3_stmt *st;
 	char *o = NULL;
 
+	read_begin(s);
 	if (prepare(s, &st, "SELECT outcome FROM task WHERE id = ?"))
 		return NULL;
 	sq.bind_text(st, 1, id, -1, SQLITE_STATIC);

@@ -36,8 +36,13 @@ struct state *state_open(const char *root, int wait, struct buf *warn, struct bu
 struct state *state_open_readonly(const char *root, struct buf *warn);
 void state_close(struct state *s);
 
-/* The content hash of root/path (xxh3), through the memo: 0, or -1 when it is missing. */
+/* The content hash of root/path (xxh3), through the memo, looked at once a run
+ * until state_changed(): 0, or -1 when it is missing. */
 int state_file_hash(struct state *s, const char *path, uint64_t *hash);
+/* path may have changed (a task producing it finished): look at it again. */
+void state_changed(struct state *s, const char *path);
+/* Ends the read transaction the state's reads share (state.c, read_begin). */
+void state_release(struct state *s);
 
 /* The hash of a string (a task's options, a source file's text). */
 uint64_t state_hash(const void *p, size_t n);
