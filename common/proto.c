@@ -248,3 +248,19 @@ hd_strategy_parse(const char *name)
 			return (int)i;
 	return 0;
 }
+
+int
+hd_worker_var(const char *entry)
+{
+	static const char *const vars[] = {
+		"HERD_WORKER=", "HERD_WORKER_COUNT=", "HERD_TESTRUN_UID=", "HERD_CONTROLLER_PID=",
+		"HERD_COLLECT_HASH=", "HERD_PROTOCOL_FD=", "HERD_CAPTURE_FD=", "HERD_RESULTS_FD=",
+		"HERD_ROOTDIR=",
+	};
+	size_t v;
+
+	for (v = 0; v < sizeof(vars) / sizeof(vars[0]); v++)
+		if (!strncmp(entry, vars[v], strlen(vars[v])))
+			return 1;
+	return 0;
+}

@@ -95,4 +95,10 @@ int hd_msg_size(const struct hd_msg *m, size_t i, size_t *out);
 const char *hd_strategy_name(int strategy);
 int hd_strategy_parse(const char *name);
 
+/*
+ * 1 when entry ("NAME=value") sets one of the variables docs/protocol.md
+ * section 1 gives a worker: a worker's starter drops its own values of them.
+ */
+int hd_worker_var(const char *entry);
+
 #endif

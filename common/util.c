@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,6 +216,28 @@ hd_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+hd_spawnattr_group(posix_spawnattr_t *at)
+{
+	static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGCHLD, SIGPIPE };
+	sigset_t none, dfl;
+	size_t i;
+	int e;
+
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+		sigaddset(&dfl, caught[i]);
+	if ((e = posix_spawnattr_init(at)))
+		return e;
+	if ((e = posix_spawnattr_setflags(at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+					       POSIX_SPAWN_SETSIGDEF)) ||
+	    (e = posix_spawnattr_setpgroup(at, 0)) || (e = posix_spawnattr_setsigmask(at, &none)) ||
+	    (e = posix_spawnattr_setsigdefault(at, &dfl)))
+		posix_spawnattr_destroy(at);
+	return e;
 }
 
 int

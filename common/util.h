@@ -6,6 +6,7 @@
 #ifndef HERD_UTIL_H
 #define HERD_UTIL_H
 
+#include <spawn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -69,6 +70,13 @@ double hd_now(void);
 
 /* fd habits: close-on-exec, non-blocking, loops over EINTR and short transfers. */
 int hd_cloexec(int fd);
+/*
+ * Initialises *at for a child that leads a process group of its own (what a
+ * kill aims at), with no signal blocked and the signals herd catches (INT,
+ * TERM, HUP, QUIT, USR1, CHLD, PIPE) back at their defaults. 0, or an errno
+ * value; the caller destroys *at once it initialised.
+ */
+int hd_spawnattr_group(posix_spawnattr_t *at);
 int hd_nonblock(int fd, int on);
 ssize_t hd_write_all(int fd, const void *p, size_t n);	/* -1 on error */
 ssize_t hd_read_full(int fd, void *p, size_t n);	/* < n only at EOF */

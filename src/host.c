@@ -625,7 +625,6 @@ host_start(struct ctl *c, struct host *h)
 	int in[2], out[2], er[2], e;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	sigset_t none, dfl;
 
 	h->started = h->last_read = h->last_ping = hd_now();
 	frame_dec_init(&h->dec);
@@ -646,30 +645,17 @@ host_start(struct ctl *c, struct host *h)
 	}
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(er, O_CLOEXEC) < 0)
 		hd_fatal(HD_EXIT_INTERNAL, "cannot create a transport's pipes:");
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGPIPE);
-	sigaddset(&dfl, SIGINT);
-	sigaddset(&dfl, SIGTERM);
-	sigaddset(&dfl, SIGHUP);
-	sigaddset(&dfl, SIGQUIT);
-	sigaddset(&dfl, SIGUSR1);
-	sigaddset(&dfl, SIGCHLD);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&at);
 	/* Its own process group: a Ctrl-C reaches the controller, which winds the run down. */
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-				 POSIX_SPAWN_SETSIGDEF);
-	posix_spawnattr_setpgroup(&at, 0);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &dfl);
-	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, er[1], 2);
-	fflush(NULL);
-	e = posix_spawnp(&h->pid, argv[0], &fa, &at, argv, environ);
-	posix_spawnattr_destroy(&at);
-	posix_spawn_file_actions_destroy(&fa);
+	if (!(e = hd_spawnattr_group(&at))) {
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+		posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+		posix_spawn_file_actions_adddup2(&fa, er[1], 2);
+		fflush(NULL);
+		e = posix_spawnp(&h->pid, argv[0], &fa, &at, argv, environ);
+		posix_spawnattr_destroy(&at);
+		posix_spawn_file_actions_destroy(&fa);
+	}
 	close(in[0]);
 	close(out[1]);
 	close(er[1]);

@@ -352,24 +352,6 @@ memfd(const char *name, size_t size)
 
 extern char **environ;
 
-/* The variables a worker is given (docs/protocol.md section 1): the relay's own values go. */
-static const char *const worker_vars[] = {
-	"HERD_WORKER=", "HERD_WORKER_COUNT=", "HERD_TESTRUN_UID=", "HERD_CONTROLLER_PID=",
-	"HERD_COLLECT_HASH=", "HERD_PROTOCOL_FD=", "HERD_CAPTURE_FD=", "HERD_RESULTS_FD=",
-	"HERD_ROOTDIR=",
-};
-
-static int
-worker_var(const char *entry)
-{
-	size_t v;
-
-	for (v = 0; v < sizeof(worker_vars) / sizeof(worker_vars[0]); v++)
-		if (!strncmp(entry, worker_vars[v], strlen(worker_vars[v])))
-			return 1;
-	return 0;
-}
-
 /* The relay's environment without the worker variables, then add[]. */
 static char **
 worker_env(char **addv, size_t nadd)
@@ -381,7 +363,7 @@ worker_env(char **addv, size_t nadd)
 		n++;
 	env = xcalloc(n + nadd + 1, sizeof(*env));
 	for (i = 0; i < n; i++)
-		if (!worker_var(environ[i]))
+		if (!hd_worker_var(environ[i]))	/* the relay's own values go */
 			env[j++] = environ[i];
 	for (i = 0; i < nadd; i++)
 		env[j++] = addv[i];
@@ -414,20 +396,12 @@ spawn_worker(pid_t *pid, char *path, char **argv, char **env, const int fds[6])
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	sigset_t none, dfl;
 	int k, e;
 
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGPIPE);	/* ignored here, not in the tests */
-	sigaddset(&dfl, SIGCHLD);
+	/* SIGPIPE, ignored here, is back at its default in the tests. */
+	if ((e = hd_spawnattr_group(&at)))
+		return e;
 	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-				 POSIX_SPAWN_SETSIGDEF);
-	posix_spawnattr_setpgroup(&at, 0);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &dfl);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	for (k = 1; k < 6; k++)
 		if (fds[k] >= 0)

@@ -66,13 +66,6 @@ child_fd(int fd, int want)
 
 extern char **environ;
 
-/* The variables worker_start sets; spawn_worker drops herd's own values of them. */
-static const char *const worker_vars[] = {
-	"HERD_WORKER=", "HERD_WORKER_COUNT=", "HERD_TESTRUN_UID=", "HERD_CONTROLLER_PID=",
-	"HERD_COLLECT_HASH=", "HERD_PROTOCOL_FD=", "HERD_CAPTURE_FD=", "HERD_RESULTS_FD=",
-	"HERD_ROOTDIR=",
-};
-
 /*
  * Starts b's worker with posix_spawn, which does not copy the controller's
  * page tables as fork() does: what starting a worker costs is then the
@@ -86,10 +79,9 @@ spawn_worker(const struct binary *b, char *const argv[], const int fds[6], char 
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	sigset_t none, dfl;
 	char **envp;
 	int hi[6], k, ok;
-	size_t n = 0, i, j = 0, v;
+	size_t n = 0, i, j = 0;
 	pid_t pid = -1;
 
 	if (b->cwd)
@@ -97,34 +89,17 @@ spawn_worker(const struct binary *b, char *const argv[], const int fds[6], char 
 	while (environ[n])
 		n++;
 	envp = xcalloc(n + nadd + 1, sizeof(*envp));
-	for (i = 0; i < n; i++) {
-		for (v = 0; v < LEN(worker_vars); v++)
-			if (!strncmp(environ[i], worker_vars[v], strlen(worker_vars[v])))
-				break;
-		if (v == LEN(worker_vars))
+	for (i = 0; i < n; i++)	/* worker_start sets these: herd's own values go */
+		if (!hd_worker_var(environ[i]))
 			envp[j++] = environ[i];
-	}
 	for (i = 0; i < nadd; i++)
 		envp[j++] = add[i];
 	/* Above 5 first, so that no dup2 overwrites an fd still to be placed. */
 	for (k = 1; k < 6; k++)
 		hi[k] = fds[k] >= 0 ? fcntl(fds[k], F_DUPFD_CLOEXEC, 10) : -1;
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGINT);
-	sigaddset(&dfl, SIGTERM);
-	sigaddset(&dfl, SIGHUP);
-	sigaddset(&dfl, SIGQUIT);
-	sigaddset(&dfl, SIGUSR1);
-	sigaddset(&dfl, SIGCHLD);
-	sigaddset(&dfl, SIGPIPE);
 	ok = !posix_spawn_file_actions_init(&fa);
-	if (ok && !posix_spawnattr_init(&at)) {
-		ok = !posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-					       POSIX_SPAWN_SETSIGDEF) &&
-		     !posix_spawnattr_setpgroup(&at, 0) && !posix_spawnattr_setsigmask(&at, &none) &&
-		     !posix_spawnattr_setsigdefault(&at, &dfl) &&
-		     !posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (ok && !hd_spawnattr_group(&at)) {
+		ok = !posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 		for (k = 1; k < 6 && ok; k++)
 			ok = hi[k] < 0 || (fds[k] >= 0 && !posix_spawn_file_actions_adddup2(&fa, hi[k], k));
 		for (k = 1; k < 6; k++)
