@@ -81,8 +81,11 @@ t_match out "^herd [^ ]+ -- 2 workers \(127\.0\.0\.1:$port 2\), " \
 	"ssh: the header lists the host and its 2 workers"
 t_match err "^herd: 127\.0\.0\.1:$port: sending .*rssh \($(wc -c <"$bin") bytes\)\$" \
 	"ssh: the first run sends the binary, its size said"
-t_eq "$(awk '$1 == "ITEM" { print $4, $5, $6 }' "$T_WORK/pool.log" | sort -u | tr '\n' ' ')" \
-	"gw0 2 far gw1 2 far " "ssh: the items ran behind sshd, as gw0 and gw1 of 2"
+# Which of the two runs the pool's items is the scheduler's choice (one may
+# be busy with the outcome suite throughout): each ran far, as one of the 2.
+t_eq "$(awk '$1 == "ITEM" { print $4, $5, $6 }' "$T_WORK/pool.log" |
+	sed -E 's/^gw[01] 2 far$/gwK 2 far/' | sort -u | tr '\n' ' ')" \
+	"gwK 2 far " "ssh: the items ran behind sshd, as gw0 or gw1 of 2"
 # The documented command line: ssh -T -o BatchMode=yes -p PORT -- HOST SCRIPT.
 printf '%s\n' -T -o BatchMode=yes -p "$port" -- 127.0.0.1 \
 	"cd '$T_WORK' && exec '$herd' --remote-worker" "" >"$T_WORK/ssh.want"
