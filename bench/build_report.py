@@ -10,11 +10,11 @@ Prints the section; with DOC not empty, also replaces it in DOC (or appends it
 below the marker line that bench.py keeps).
 """
 import json
-import os
 import sys
 
+import docsection
+
 HEAD = "## Task graphs: herd build, snakemake, doit, make and ninja"
-MARKER = "<!-- The sections below come from other bench/ scripts; bench.py keeps them. -->"
 
 
 def results(name):
@@ -128,18 +128,7 @@ def main():
     print(section)
     if not doc:
         return
-    text = open(doc).read() if os.path.exists(doc) else MARKER + "\n"
-    if MARKER not in text:
-        sys.exit("bench: %s has no marker line" % doc)
-    at = text.find(HEAD)
-    if at < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        nxt = text.find("\n## ", at + len(HEAD))
-        text = text[:at] + section + (text[nxt:] if nxt >= 0 else "")
-    with open(doc + ".tmp", "w") as f:
-        f.write(text if text.endswith("\n") else text + "\n")
-    os.rename(doc + ".tmp", doc)
+    docsection.replace_section(doc, section)
 
 
 if __name__ == "__main__":

@@ -152,7 +152,7 @@ for set in $sets; do
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-"$py" - "$doc" "$runs" "$load_before" "$load_after" "$($py -c 'import pytest, xdist; print(pytest.__version__, xdist.__version__)')" \
+BENCH_DIR=$root/bench "$py" - "$doc" "$runs" "$load_before" "$load_after" "$($py -c 'import pytest, xdist; print(pytest.__version__, xdist.__version__)')" \
 	"${BENCH_PYTEST_REAL_NAME:-$real}" <<'EOF'
 import json
 import os
@@ -218,19 +218,8 @@ if res is not None:
     out.append("")
 section = "\n".join(out)
 print(section)
-if not doc:
-    sys.exit(0)
-text = open(doc).read()
-marker = "<!-- The sections below come from other bench/ scripts; bench.py keeps them. -->"
-if marker not in text:
-    sys.exit("bench: %s has no marker line" % doc)
-at = text.find(head)
-if at < 0:
-    text = text.rstrip("\n") + "\n\n" + section
-else:
-    nxt = text.find("\n## ", at + len(head))
-    text = text[:at] + section + (text[nxt:] if nxt >= 0 else "")
-with open(doc + ".tmp", "w") as f:
-    f.write(text if text.endswith("\n") else text + "\n")
-os.rename(doc + ".tmp", doc)
+if doc:
+    sys.path.insert(0, os.environ["BENCH_DIR"])
+    import docsection
+    docsection.replace_section(doc, section)
 EOF

@@ -203,8 +203,10 @@ cat "$out/remote.md"
 
 # The section in docs/benchmarks.md: replaced if there, else appended (below
 # the marker line bench.py keeps).
-python3 - "$doc" "$out/remote.md" <<'EOF'
-import os, sys
+python3 - "$doc" "$out/remote.md" "$here" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[3])
+import docsection
 doc, table = sys.argv[1], open(sys.argv[2]).read().strip("\n")
 head = "## Remote workers: --tx 2*ssh on loopback against -n 2"
 section = "\n".join([
@@ -218,17 +220,5 @@ section = "\n".join([
     "efficiency = max(longest, total / 2) / wall, ssh's connection included. Targets "
     "(issue 13): per item over ssh at most 2x local; makespan efficiency over ssh at "
     "least 0.9 of local's.", "", table, ""])
-text = open(doc).read()
-marker = "<!-- The sections below come from other bench/ scripts; bench.py keeps them. -->"
-if marker not in text:
-    sys.exit("bench-remote: %s has no marker line" % doc)
-at = text.find(head)
-if at < 0:
-    text = text.rstrip("\n") + "\n\n" + section
-else:
-    nxt = text.find("\n## ", at + len(head))
-    text = text[:at] + section + (text[nxt:] if nxt >= 0 else "")
-with open(doc + ".tmp", "w") as f:
-    f.write(text if text.endswith("\n") else text + "\n")
-os.rename(doc + ".tmp", doc)
+docsection.replace_section(doc, section)
 EOF
