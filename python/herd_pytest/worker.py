@@ -779,10 +779,15 @@ class Loop:
 
 
 def judge(reports):
-    """One herd outcome and message from an item's setup, call and teardown."""
-    outcome, msg = "passed", ""
+    """One herd outcome and message from an item's setup, call and teardown.
+    A failure's message starts with the line pytest's short summary shows
+    after the id (the exception's message, "assert 1 == 2"): herd's short
+    summary and JUnit's message attribute take the message's first line."""
+    outcome, msg, crash = "passed", "", None
     extra = []
     for r in reports:
+        if r.failed and crash is None:
+            crash = crash_line(r) or ""	# the first failure's, as pytest's first line
         if r.when == "setup":
             if r.failed:
                 outcome, msg = "error", r.longreprtext
@@ -806,9 +811,22 @@ def judge(reports):
                 extra.append(" %s ".center(40, "-") % name + "\n" + content)
     if extra and outcome in ("failed", "error"):
         msg = msg + "\n" + "\n".join(extra)
+    if crash and outcome in ("failed", "error"):
+        msg = crash + "\n\n" + msg
     if msg and not msg.endswith("\n"):
         msg += "\n"
     return outcome, msg
+
+
+def crash_line(report):
+    """What pytest's short summary adds after a failure's id: the first line
+    of the crash's message (terminal.py, _get_line_with_reprcrash_message),
+    without pytest's cut to the terminal's width; None when the report has no
+    crash (a strict xfail that passed: a plain string)."""
+    msg = getattr(getattr(report.longrepr, "reprcrash", None), "message", None)
+    if not msg:
+        return None
+    return msg.split("\n", 1)[0]
 
 
 def skip_reason(r):
