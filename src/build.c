@@ -469,7 +469,8 @@ build_sent(struct build *b, size_t i)
 	const struct dag_task *d = &b->d.t[i];
 	size_t k;
 
-	leaves(b, i);
+	if (b->t[i].outcome == T_PENDING)	/* else sent again: stolen, or a rerun */
+		leaves(b, i);
 	b->t[i].outcome = T_RUNNING;
 	free(b->t[i].before);
 	b->t[i].before = xcalloc(d->nprods + 1, sizeof(*b->t[i].before));
