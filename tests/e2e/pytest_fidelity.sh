@@ -3,7 +3,8 @@
 # docs/protocol.md promises: the short summary's FAILED and ERROR lines are
 # pytest's own (compared with a real pytest run of the same suite), in both
 # isolations, and JUnit's message is that line; pytest's -r lines leave out
-# the isolation check's second runs; a serial group's items run in
+# the isolation check's second runs; a forked item's report larger than a
+# pipe's buffer comes back; a serial group's items run in
 # one process under --isolation fork too (state carries over, the worker's
 # module fixtures are torn down once, by the worker), and after a crash or a
 # timeout in the group the rest goes on in a fresh child, each item with its
@@ -52,6 +53,13 @@ t_count out "^PASSED $(t_re summary/test_summary.py::test_teardown_error)\$" 1 \
 t_section summary/test_summary.py::test_raise
 t_has "$T_SECTION" "ValueError: boom" "the FAILURES section keeps the traceback ..."
 t_has "$T_SECTION" "the second line is left out" "... and the whole message"
+
+# A forked item's report bigger than a pipe's buffer: the worker reads it
+# while the child writes (it once waited for the child's exit first, and the
+# child, blocked on the full pipe, ran into its time limit).
+mkdir -p "$T_WORK/big" && printf 'def test_big():\n    raise ValueError("x" * 200000)\n' >"$T_WORK/big/test_big.py"
+t_run "$herd" --pytest --python "$py" -n 1 --isolation fork --timeout 60 big
+t_summary "1 failed" "fork: a report larger than a pipe's buffer comes back (not a timeout)"
 
 # ---- serial groups: one process for the run of them ----
 # Group "state" spans test_serial_a.py and test_serial_b.py; each item logs
