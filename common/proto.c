@@ -259,6 +259,9 @@ hd_worker_var(const char *entry)
 	};
 	size_t v;
 
+	/* Called for every variable of herd's environment at every start. */
+	if (strncmp(entry, "HERD_", 5))
+		return 0;
 	for (v = 0; v < sizeof(vars) / sizeof(vars[0]); v++)
 		if (!strncmp(entry, vars[v], strlen(vars[v])))
 			return 1;
