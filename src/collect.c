@@ -67,38 +67,74 @@ citem_redecl(struct ctl *c, struct citem *it, const struct cdecl *d)
 	it->decl = intern(&c->pool, d, sizeof(*d));
 }
 
-/* What item m's options say, with every string interned. */
-static void
-read_decl(struct ctl *c, struct cdecl *d, const struct hd_msg *m)
-{
-	const char *v;
+/* The keys of an item's options that the controller reads (docs/protocol.md). */
+enum ikey { K_FILE, K_SUITE, K_MARKS, K_GROUP, K_SKIP, K_XFAIL, K_LINE, K_TIMEOUT, K_FIXTURES,
+	    K_FXPARAM, K_WXPARAM, K_RERUNS, K_EXCLUSIVE, K_STRATEGY, K_RESOURCES, K_KIND,
+	    K_DEPENDS_ON, K_PRODUCES, K_AFTER, K_NAME, NKEYS };
 
+#define IKEY(name) { name, sizeof(name) - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} ikeys[NKEYS] = {
+	IKEY("file"), IKEY("suite"), IKEY("marks"), IKEY("group"), IKEY("skip"), IKEY("xfail"),
+	IKEY("line"), IKEY("timeout"), IKEY("fixtures"), IKEY("fxparam"), IKEY("wxparam"),
+	IKEY("reruns"), IKEY("exclusive"), IKEY("strategy"), IKEY("resources"), IKEY("kind"),
+	IKEY("depends_on"), IKEY("produces"), IKEY("after"), IKEY("name"),
+};
+
+/*
+ * The value of each key among m's fields from the third on, the first one
+ * of a key counting (as hd_msg_kv, in one pass over the fields instead of
+ * one a key: a million items are listed this way).
+ */
+static void
+item_keys(const struct hd_msg *m, const char *v[NKEYS])
+{
+	size_t i, k, len;
+	const char *eq;
+
+	memset(v, 0, NKEYS * sizeof(*v));
+	for (i = 2; i < m->nf; i++) {
+		if (!(eq = memchr(m->f[i], '=', m->len[i])))
+			continue;
+		len = (size_t)(eq - m->f[i]);
+		for (k = 0; k < NKEYS; k++)
+			if (!v[k] && ikeys[k].len == len && !memcmp(m->f[i], ikeys[k].name, len))
+				v[k] = eq + 1;
+	}
+}
+
+/* What item m's options say (v: its keys' values), with every string interned. */
+static void
+read_decl(struct ctl *c, struct cdecl *d, const struct hd_msg *m, const char *const v[NKEYS])
+{
 	/* Zeroed padding too: interned declarations are compared byte by byte. */
 	memset(d, 0, sizeof(*d));
-	d->file = intern_str(&c->pool, (v = hd_msg_kv(m, 2, "file")) ? v : "");
-	d->suite = intern_str(&c->pool, (v = hd_msg_kv(m, 2, "suite")) ? v : "");
-	d->marks = intern_str(&c->pool, (v = hd_msg_kv(m, 2, "marks")) ? v : "");
-	d->group = intern_str(&c->pool, hd_msg_kv(m, 2, "group"));
-	d->skip = intern_str(&c->pool, hd_msg_kv(m, 2, "skip"));
-	d->xfail = intern_str(&c->pool, hd_msg_kv(m, 2, "xfail"));
-	d->line = (v = hd_msg_kv(m, 2, "line")) ? atoi(v) : 0;
-	d->timeout = (v = hd_msg_kv(m, 2, "timeout")) ? hd_parse_seconds(v) : 0;
+	d->file = intern_str(&c->pool, v[K_FILE] ? v[K_FILE] : "");
+	d->suite = intern_str(&c->pool, v[K_SUITE] ? v[K_SUITE] : "");
+	d->marks = intern_str(&c->pool, v[K_MARKS] ? v[K_MARKS] : "");
+	d->group = intern_str(&c->pool, v[K_GROUP]);
+	d->skip = intern_str(&c->pool, v[K_SKIP]);
+	d->xfail = intern_str(&c->pool, v[K_XFAIL]);
+	d->line = v[K_LINE] ? atoi(v[K_LINE]) : 0;
+	d->timeout = v[K_TIMEOUT] ? hd_parse_seconds(v[K_TIMEOUT]) : 0;
 	if (d->timeout < 0)
 		d->timeout = 0;
-	d->fixtures = intern_str(&c->pool, hd_msg_kv(m, 2, "fixtures"));
-	d->fxparam = intern_str(&c->pool, hd_msg_kv(m, 2, "fxparam"));
-	d->wxparam = intern_str(&c->pool, hd_msg_kv(m, 2, "wxparam"));
-	d->reruns = (v = hd_msg_kv(m, 2, "reruns")) ? atoi(v) : -1;
+	d->fixtures = intern_str(&c->pool, v[K_FIXTURES]);
+	d->fxparam = intern_str(&c->pool, v[K_FXPARAM]);
+	d->wxparam = intern_str(&c->pool, v[K_WXPARAM]);
+	d->reruns = v[K_RERUNS] ? atoi(v[K_RERUNS]) : -1;
 	if (d->reruns > SHRT_MAX)
 		d->reruns = SHRT_MAX;	/* citem.tries counts up to it */
-	d->exclusive = (v = hd_msg_kv(m, 2, "exclusive")) && strcmp(v, "0");
-	d->strategy = (unsigned char)hd_strategy_parse(hd_msg_kv(m, 2, "strategy"));
-	if ((v = hd_msg_kv(m, 2, "resources")))
-		parse_demands(c, d, m->f[1], v);
-	d->task = (v = hd_msg_kv(m, 2, "kind")) && !strcmp(v, "task");
-	d->depends_on = intern_str(&c->pool, hd_msg_kv(m, 2, "depends_on"));
-	d->produces = intern_str(&c->pool, hd_msg_kv(m, 2, "produces"));
-	d->after = intern_str(&c->pool, hd_msg_kv(m, 2, "after"));
+	d->exclusive = v[K_EXCLUSIVE] && strcmp(v[K_EXCLUSIVE], "0");
+	d->strategy = (unsigned char)hd_strategy_parse(v[K_STRATEGY]);
+	if (v[K_RESOURCES])
+		parse_demands(c, d, m->f[1], v[K_RESOURCES]);
+	d->task = v[K_KIND] && !strcmp(v[K_KIND], "task");
+	d->depends_on = intern_str(&c->pool, v[K_DEPENDS_ON]);
+	d->produces = intern_str(&c->pool, v[K_PRODUCES]);
+	d->after = intern_str(&c->pool, v[K_AFTER]);
 }
 
 /* Its name: the tail of its id as a rule (no copy), else a copy of its own. */
@@ -121,6 +157,7 @@ add_collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	struct binary *b = w->bin;
 	struct citem *it;
 	struct cdecl d;
+	const char *v[NKEYS];
 	size_t i = w->ncollected, len;
 
 	if (m->nf < 2)
@@ -145,8 +182,9 @@ add_collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	it->pin = -1;
 	len = strlen(m->f[1]);
 	it->id = intern_keep(&c->pool, m->f[1], len);
-	it->name = item_name(c, it->id, len, hd_msg_kv(m, 2, "name"));
-	read_decl(c, &d, m);
+	item_keys(m, v);
+	it->name = item_name(c, it->id, len, v[K_NAME]);
+	read_decl(c, &d, m, v);
 	citem_redecl(c, it, &d);
 	w->ncollected++;
 	return 0;
