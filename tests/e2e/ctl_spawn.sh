@@ -89,6 +89,18 @@ t_has err "cannot run $T_WORK/noexec: No such file or directory" \
 t_has err "exited with status 127 before speaking the herd protocol" \
 	"a binary that cannot be executed: its worker's exit status"
 
+# Six binaries of four quick items, no cache: once this run has timed some,
+# a binary is too short for a second worker and its worker gets all four
+# items in one batch (the trace's schedule instants say how many went);
+# before that, they are dealt two at a time. Every item still runs once.
+t_run "$herd" -n 2 -q --no-cache --isolation none --trace "$T_WORK/deal.json" bins
+t_status 0 "quick binaries dealt whole: exit 0"
+t_has out "24 passed" "quick binaries dealt whole: every item ran once"
+t_match "$T_WORK/deal.json" '"4 items to gw[01]: ' \
+	"quick binaries dealt whole: a binary timed too short goes in one batch of 4"
+t_match "$T_WORK/deal.json" '"2 items to gw[01]: ' \
+	"quick binaries dealt whole: before any item is timed, two at a time"
+
 # Few fds: herd parks only as many listed workers as its fd limit leaves
 # room for and starts the others again, instead of running out of fds.
 : >"$log"
