@@ -246,7 +246,9 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		w->capfd = make_capture();
 		if (w->capfd < 0)
 			hd_fatal(3, "cannot create a capture file:");
-		w->resfd = make_results();	/* without it, the worker sends each result */
+		/* Without it the worker sends each result at once, as it does a
+		 * forked test's anyway: only in-process results are held back. */
+		w->resfd = c->isolation_none ? make_results() : -1;
 	}
 	snprintf(env[0], sizeof(env[0]), "HERD_WORKER=%s", w->name);
 	snprintf(env[1], sizeof(env[1]), "HERD_WORKER_COUNT=%d", c->nslots);
