@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "binaries.h"
 #include "build.h"
 #include "cli.h"
 #include "ctl.h"
@@ -29,9 +30,9 @@
 #include "project.h"
 #include "quote.h"
 #include "remote.h"
-#include "report_json.h"
-#include "report_tap.h"
+#include "reporters.h"
 #include "plugin.h"
+#include "pytest.h"
 #include "shard.h"
 #include "watch.h"
 
@@ -214,8 +215,7 @@ static int opt_cache_clear, opt_cache_show, opt_store_durations, opt_loop, opt_n
 static const char *opt_bisect;	/* --bisect ID */
 static int opt_bisect_max_runs = 100;	/* --bisect-max-runs N */
 static unsigned opt_shard_k, opt_shard_n;
-static struct hd_junit_opts opt_junit;	/* --junit-family, junit_suite_name */
-enum workdir { WD_INVOCATION, WD_BINARY, WD_ROOTDIR };
+static struct report_settings reporting;	/* --junit-xml, --json, ...: src/reporters.h */
 static enum workdir opt_chdir;
 static char *ini_dir;		/* where herd.ini is: the project root */
 
@@ -256,8 +256,43 @@ static const char *const dists[] = {
 	"load", "loadscope", "loadfile", "loadgroup", "worksteal", "each", "no"
 };
 
-static int pytest_option(int argc, char **argv, int *i, const char *name, const char *eq);
-static void pytest_ini(const struct hd_ini_entry *e, size_t n, const char *path);
+/* ---- herd --pytest (docs/pytest.md; src/pytest.c runs it) ---- */
+
+static int opt_pytest;		/* --pytest, or runner = pytest in herd.ini */
+static const char *opt_python = "python3";
+
+/* --pytest and --python PATH; 1 when arg was one of them. */
+static int
+pytest_option(int argc, char **argv, int *i, const char *name, const char *eq)
+{
+	if (!strcmp(name, "--pytest")) {
+		opt_pytest = 1;
+		return 1;
+	}
+	if (!strcmp(name, "--python")) {
+		opt_python = hd_opt_value(argc, argv, i, eq);
+		opt_pytest = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* herd.ini's runner = herd (the default) or pytest. */
+static void
+pytest_ini(const struct hd_ini_entry *e, size_t n, const char *path)
+{
+	const char *v = hd_ini_get(e, n, "herd", "runner");
+	char q[HD_QUOTE_SIZE];
+
+	if (!v)
+		return;
+	if (strcmp(v, "pytest") && strcmp(v, "herd")) {
+		fprintf(stderr, "herd: %s: runner takes herd or pytest, not '%s'\n", path,
+			hd_quote_str(q, v));
+		exit(HD_EXIT_USAGE);
+	}
+	opt_pytest = !strcmp(v, "pytest");
+}
 
 struct args {
 	char **paths;
@@ -360,7 +395,7 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 		} else if (!strcmp(name, "--reruns-delay")) {
 			c->reruns_delay = hd_opt_seconds("--reruns-delay", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--flaky-fails")) {
-			c->flaky_fails = 1;
+			reporting.flaky_fails = 1;
 		} else if (!strcmp(name, "--no-isolation-check")) {
 			c->no_iso_check = 1;
 		} else if (!strcmp(name, "--bisect") || !strcmp(name, "--find-polluter")) {
@@ -391,9 +426,9 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 		} else if (!strcmp(name, "--durations")) {
 			c->durations = hd_opt_count("--durations", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--junit-xml")) {
-			c->junit = hd_opt_value(argc, argv, &i, eq);
+			reporting.junit = hd_opt_value(argc, argv, &i, eq);
 		} else if (!strcmp(name, "--junit-family")) {
-			opt_junit.family = (enum hd_junit_family)hd_opt_junit_family(
+			reporting.junit_opts.family = (enum hd_junit_family)hd_opt_junit_family(
 				hd_opt_value(argc, argv, &i, eq));
 		} else if (!strcmp(name, "--chdir")) {
 			v = hd_opt_value(argc, argv, &i, eq);
@@ -401,7 +436,7 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 				hd_usage_error("--chdir takes invocation, binary or rootdir, not '%s'", v);
 			opt_chdir = (enum workdir)k;
 		} else if (!strcmp(name, "--json")) {
-			c->json = hd_opt_value(argc, argv, &i, eq);
+			reporting.json = hd_opt_value(argc, argv, &i, eq);
 		} else if (!strcmp(name, "--tap")) {
 			c->tap = 1;
 		} else if (!strcmp(name, "--color")) {
@@ -453,13 +488,13 @@ load_ini_junit(const struct hd_ini_entry *e, size_t n, const char *path)
 	int k;
 
 	if ((v = hd_ini_get(e, n, "herd", "junit_family")) &&
-	    hd_junit_family_parse(v, &opt_junit.family) < 0) {
+	    hd_junit_family_parse(v, &reporting.junit_opts.family) < 0) {
 		fprintf(stderr, "herd: %s: junit_family takes xunit2 or xunit1, not '%s'\n",
 			path, hd_quote_str(q, v));
 		exit(HD_EXIT_USAGE);
 	}
 	if ((v = hd_ini_get(e, n, "herd", "junit_suite_name")))
-		opt_junit.suite_name = xstrdup(v);
+		reporting.junit_opts.suite_name = xstrdup(v);
 	if ((v = hd_ini_get(e, n, "herd", "chdir"))) {
 		if ((k = parse_workdir(v)) < 0) {
 			fprintf(stderr, "herd: %s: chdir takes invocation, binary or rootdir, "
@@ -555,481 +590,6 @@ load_ini(struct ini *ini)
 	hd_ini_free(e, n);
 	free(text);
 	free(path);
-}
-
-/* ---- finding test binaries ---- */
-
-/* Whether path is an executable linked with libherd (it carries the marker). */
-/*
- * Whether the 64-bit ELF file at fd holds marker in a PT_NOTE segment, as a
- * binary linked with libherd does (lib/main.c): a few hundred bytes read
- * instead of the whole file. 0 also when it cannot tell.
- */
-static int
-marker_in_notes(int fd, const char *marker)
-{
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph[64];
-	char note[4096];
-	size_t i, nph;
-	ssize_t n;
-
-	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_phentsize != sizeof(ph[0]))
-		return 0;
-	nph = eh.e_phnum < 64 ? eh.e_phnum : 64;
-	n = pread(fd, ph, nph * sizeof(ph[0]), (off_t)eh.e_phoff);
-	if (n != (ssize_t)(nph * sizeof(ph[0])))
-		return 0;
-	for (i = 0; i < nph; i++) {
-		if (ph[i].p_type != PT_NOTE || ph[i].p_filesz > sizeof(note))
-			continue;
-		n = pread(fd, note, ph[i].p_filesz, (off_t)ph[i].p_offset);
-		if (n > 0 && memmem(note, (size_t)n, marker, strlen(marker)))
-			return 1;
-	}
-	return 0;
-}
-
-static int
-is_herd_binary(const char *path)
-{
-	char marker[32];
-	struct stat st;
-	void *p;
-	int fd, found;
-
-	/* Built at run time, so the controller itself does not carry it. */
-	snprintf(marker, sizeof(marker), "%s-%s-%s", "herd", "test-binary", "v1");
-	/* O_NONBLOCK: a FIFO that slipped past the caller's check must not hang us. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
-		return 0;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
-		close(fd);
-		return 0;
-	}
-	if (marker_in_notes(fd, marker)) {
-		close(fd);
-		return 1;
-	}
-	/* Older binaries, ones linked with libherd.so, and any other file. */
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
-		return 0;
-	found = memmem(p, (size_t)st.st_size, marker, strlen(marker)) != NULL ||
-		/* linked with the shared library: its name is in the dynamic section */
-		memmem(p, (size_t)st.st_size, "libherd.so.", 11) != NULL;
-	munmap(p, (size_t)st.st_size);
-	return found;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Files and folders already seen, by device and inode: a binary named twice
- * (or through a link) runs once, and a folder reached again through a
- * symlink cycle is not walked again. */
-struct seen {
-	dev_t dev;
-	ino_t ino;
-};
-static struct seen *seen;
-static size_t nseen;
-
-/* Nonzero when st's file was seen before; remembers it otherwise. */
-static int
-seen_before(const struct stat *st)
-{
-	size_t i;
-
-	for (i = 0; i < nseen; i++)
-		if (seen[i].dev == st->st_dev && seen[i].ino == st->st_ino)
-			return 1;
-	seen = xreallocarray(seen, nseen + 1, sizeof(*seen));
-	seen[nseen].dev = st->st_dev;
-	seen[nseen++].ino = st->st_ino;
-	return 0;
-}
-
-static void
-add_binary(struct ctl *c, const char *path, const struct stat *st)
-{
-	if (seen_before(st))
-		return;	/* named twice: run once */
-	c->bins = xreallocarray(c->bins, c->nbins + 1, sizeof(*c->bins));
-	memset(&c->bins[c->nbins], 0, sizeof(c->bins[0]));
-	c->bins[c->nbins++].path = xstrdup(path);
-}
-
-/* Every herd binary under dir, in name order, skipping hidden folders. */
-static void
-scan_dir(struct ctl *c, const char *dir, int depth)
-{
-	char **names = NULL;
-	size_t n = 0, i;
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-
-	if (depth > 16 || stat(dir, &st) < 0 || seen_before(&st) || !(d = opendir(dir)))
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		names = xreallocarray(names, n + 1, sizeof(*names));
-		names[n++] = xasprintf("%s/%s", dir, de->d_name);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
-	for (i = 0; i < n; i++) {
-		if (stat(names[i], &st) == 0) {
-			if (S_ISDIR(st.st_mode))
-				scan_dir(c, names[i], depth + 1);
-			else if (S_ISREG(st.st_mode) && (st.st_mode & 0111) && is_herd_binary(names[i]))
-				add_binary(c, names[i], &st);
-		}
-		free(names[i]);
-	}
-	free(names);
-}
-
-static void
-find_binaries(struct ctl *c, char **paths, size_t n)
-{
-	struct stat st;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const char *p = paths[i];
-		char q[HD_QUOTE_SIZE];	/* a 5 MB testpaths value is named short */
-		char *exec_path;
-
-		if (stat(p, &st) < 0) {
-			fprintf(stderr, "herd: %s: %s\n", hd_quote_str(q, p), strerror(errno));
-			exit(HD_EXIT_USAGE);
-		}
-		if (S_ISDIR(st.st_mode)) {
-			size_t before = c->nbins;
-
-			scan_dir(c, p, 0);
-			if (c->nbins == before)
-				fprintf(stderr, "herd: warning: no herd test binaries in %s\n", p);
-			continue;
-		}
-		if (!S_ISREG(st.st_mode)) {
-			fprintf(stderr, "herd: %s: not a test binary or a folder (a %s)\n",
-				hd_quote_str(q, p),
-				S_ISFIFO(st.st_mode) ? "FIFO" : S_ISSOCK(st.st_mode) ? "socket" :
-				S_ISCHR(st.st_mode) ? "character device" :
-				S_ISBLK(st.st_mode) ? "block device" : "special file");
-			exit(HD_EXIT_USAGE);
-		}
-		if (!(st.st_mode & 0111) || access(p, X_OK) < 0) {
-			fprintf(stderr, "herd: %s: not executable\n", hd_quote_str(q, p));
-			exit(HD_EXIT_USAGE);
-		}
-		if (!is_herd_binary(p)) {
-			fprintf(stderr, "herd: %s: not a herd test binary (it is not linked with libherd)\n",
-				hd_quote_str(q, p));
-			exit(HD_EXIT_USAGE);
-		}
-		/* exec without a slash searches PATH: make it a path. */
-		exec_path = strchr(p, '/') ? xstrdup(p) : xasprintf("./%s", p);
-		add_binary(c, exec_path, &st);
-		free(exec_path);
-	}
-}
-
-/*
- * --chdir: each binary's workers start in its folder or the project root
- * (CTest's WORKING_DIRECTORY), so its path is made absolute to stay valid
- * there. The root is herd.ini's folder, else where herd started.
- */
-static void
-set_workdirs(struct ctl *c)
-{
-	char cwd[4096];
-	size_t i;
-
-	if (opt_chdir == WD_INVOCATION)
-		return;
-	if (!getcwd(cwd, sizeof(cwd)))
-		hd_fatal(HD_EXIT_INTERNAL, "cannot read the current folder:");
-	for (i = 0; i < c->nbins; i++) {
-		struct binary *b = &c->bins[i];
-		char *abs = b->path[0] == '/' ? xstrdup(b->path) : xasprintf("%s/%s", cwd, b->path);
-
-		free(b->path);
-		b->path = abs;
-		b->cwd = opt_chdir == WD_ROOTDIR ? xstrdup(ini_dir ? ini_dir : cwd) :
-			 xstrndup(abs, (size_t)(strrchr(abs, '/') - abs) + (strrchr(abs, '/') == abs));
-	}
-}
-
-/* ---- pytest suites: herd --pytest (docs/pytest.md) ---- */
-
-/*
- * The run has one "binary", python/herd-pytest-worker, which starts the
- * herd_pytest package. What pytest is to collect (the paths, everything after
- * "--", -k and -m, which pytest evaluates itself) reaches it in
- * HERD_PYTEST_ARGS, each argument one protocol field; the interpreter in
- * HERD_PYTEST_PYTHON; the run's private folder, where the first worker's fork
- * server listens and a worker that cannot start leaves why, in HERD_PYTEST_DIR.
- */
-static int opt_pytest;		/* --pytest, or runner = pytest in herd.ini */
-static const char *opt_python = "python3";
-static char *pytest_dir;
-
-/* --pytest and --python PATH; 1 when arg was one of them. */
-static int
-pytest_option(int argc, char **argv, int *i, const char *name, const char *eq)
-{
-	if (!strcmp(name, "--pytest")) {
-		opt_pytest = 1;
-		return 1;
-	}
-	if (!strcmp(name, "--python")) {
-		opt_python = hd_opt_value(argc, argv, i, eq);
-		opt_pytest = 1;
-		return 1;
-	}
-	return 0;
-}
-
-/* herd.ini's runner = herd (the default) or pytest. */
-static void
-pytest_ini(const struct hd_ini_entry *e, size_t n, const char *path)
-{
-	const char *v = hd_ini_get(e, n, "herd", "runner");
-	char q[HD_QUOTE_SIZE];
-
-	if (!v)
-		return;
-	if (strcmp(v, "pytest") && strcmp(v, "herd")) {
-		fprintf(stderr, "herd: %s: runner takes herd or pytest, not '%s'\n", path,
-			hd_quote_str(q, v));
-		exit(HD_EXIT_USAGE);
-	}
-	opt_pytest = !strcmp(v, "pytest");
-}
-
-/* The worker's launcher: $HERD_PYTEST_WORKER, else beside the herd executable
- * in the source tree (build folder/../python), or where make install puts it
- * (LIBDIR/herd, which holds the plugins' folder; or ../lib/herd). */
-#ifndef HERD_PLUGINDIR
-#define HERD_PLUGINDIR "/usr/local/lib/herd/plugins"
-#endif
-static char *
-pytest_launcher(void)
-{
-	static const char *const rel[] = { "../python", HERD_PLUGINDIR "/..", "../lib/herd" };
-	const char *env = getenv("HERD_PYTEST_WORKER");
-	char exe[4096], *slash, *p;
-	ssize_t n;
-	size_t k;
-
-	if (env && *env)
-		return xstrdup(env);
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) < 0)
-		hd_fatal(HD_EXIT_INTERNAL, "cannot find the herd executable:");
-	exe[n] = 0;
-	if ((slash = strrchr(exe, '/')))
-		*slash = 0;
-	for (k = 0; k < LEN(rel); k++) {
-		p = rel[k][0] == '/' ? xasprintf("%s/herd-pytest-worker", rel[k]) :
-		    xasprintf("%s/%s/herd-pytest-worker", exe, rel[k]);
-		if (access(p, X_OK) == 0)
-			return p;
-		free(p);
-	}
-	hd_fatal(HD_EXIT_INTERNAL, "cannot find herd-pytest-worker near %s (set HERD_PYTEST_WORKER)", exe);
-}
-
-/* Whether the interpreter can be run: a path, or a name found on PATH. */
-static int
-pytest_python_found(const char *py)
-{
-	const char *path = getenv("PATH"), *s, *e;
-	int found = 0;
-
-	if (strchr(py, '/'))
-		return access(py, X_OK) == 0;
-	for (s = path ? path : "/usr/bin:/bin"; !found && *s; s = *e ? e + 1 : e) {
-		char *p;
-
-		e = strchrnul(s, ':');
-		p = xasprintf("%.*s/%s", (int)(e - s), e > s ? s : ".", py);
-		found = access(p, X_OK) == 0;
-		free(p);
-	}
-	return found;
-}
-
-/* Appends one argument to HERD_PYTEST_ARGS, escaped as a protocol field. */
-static void
-pytest_arg(struct buf *b, const char *arg)
-{
-	if (b->len)
-		buf_addc(b, '\t');
-	for (; *arg; arg++)
-		if (*arg == '%' || *arg == '\t' || *arg == '\n' || *arg == '\r')
-			buf_printf(b, "%%%02X", (unsigned char)*arg);
-		else
-			buf_addc(b, *arg);
-}
-
-/* Calls f on each file of the run's folder whose name starts with prefix,
- * in name order. */
-static void
-pytest_files(const char *prefix, void (*f)(const char *path, void *cookie), void *cookie)
-{
-	struct dirent **v;
-	int i, n = scandir(pytest_dir, &v, NULL, alphasort);
-
-	for (i = 0; i < n; i++) {
-		if (!strncmp(v[i]->d_name, prefix, strlen(prefix)) && strcmp(v[i]->d_name, ".") &&
-		    strcmp(v[i]->d_name, "..")) {
-			char *p = xasprintf("%s/%s", pytest_dir, v[i]->d_name);
-
-			f(p, cookie);
-			free(p);
-		}
-		free(v[i]);
-	}
-	free(v);
-}
-
-static void
-pytest_unlink(const char *path, void *cookie)
-{
-	(void)cookie;
-	unlink(path);
-}
-
-static void
-pytest_cleanup(void)
-{
-	if (!pytest_dir)
-		return;
-	pytest_files("", pytest_unlink, NULL);
-	rmdir(pytest_dir);
-}
-
-struct pytest_part {
-	FILE *out;
-	const char *title;
-	int shown;	/* the title is out */
-};
-
-static void
-pytest_print_part(const char *path, void *cookie)
-{
-	struct pytest_part *p = cookie;
-	size_t len;
-	char *text = hd_read_file(path, &len);
-
-	if (text && len) {
-		if (!p->shown++)
-			hd_term_rule(p->out, '=', p->title);
-		fwrite(text, 1, len, p->out);
-	}
-	free(text);
-}
-
-/*
- * The end of pytest's report that herd's lacks, left by each worker in the
- * run's folder (python/herd_pytest/worker.py, leave_summary): the lines of
- * the short summary for pytest's -r letters other than f and E (skipped,
- * xfailed, xpassed, passed), one file per letter and worker, named so that
- * the letters keep pytest's order; then the warnings summary.
- */
-static void
-pytest_summary(FILE *out, const struct ctl *c)
-{
-	struct pytest_part shortp = { out, "short test summary info", 0 };
-	struct pytest_part warnp = { out, "warnings summary", 0 };
-	int o;
-
-	for (o = 0; o < HD_NOUTCOMES; o++)	/* did herd's summary list failures? */
-		if (hd_outcome_fails(o) || o == HD_FLAKY)
-			shortp.shown += c->term.counts.n[o] > 0;
-	pytest_files("short.", pytest_print_part, &shortp);
-	pytest_files("warnings.", pytest_print_part, &warnp);
-	if (warnp.shown)
-		fputs("-- Docs: https://docs.pytest.org/en/stable/how-to/capture-warnings.html\n", out);
-}
-
-/*
- * Instead of finding binaries: the launcher is the one binary, started with
- * what pytest needs. -k and -m go to pytest; the items pytest deselects come
- * marked herd_deselected, and herd's own -m leaves them out, so that the
- * header counts them. The isolation is none unless asked (xdist's model:
- * fixtures of wider scope live across the items of a worker).
- */
-static void
-pytest_setup(struct ctl *c, struct args *a, char **args, size_t nargs)
-{
-	struct buf pa = BUF_INIT;
-	struct stat st;
-	const char *tmp = getenv("TMPDIR");
-	char *launcher = pytest_launcher(), q[HD_QUOTE_SIZE];
-	size_t i;
-
-	if (!pytest_python_found(opt_python)) {
-		fprintf(stderr, "herd: --python: %s: no such interpreter%s\n", hd_quote_str(q, opt_python),
-			strchr(opt_python, '/') ? "" : " on PATH");
-		exit(HD_EXIT_USAGE);
-	}
-	for (i = 0; i < nargs && strcmp(args[i], "--") && strncmp(args[i], "--isolation", 11); i++)
-		;
-	if (i == nargs || !strcmp(args[i], "--"))
-		c->isolation_none = 1;
-	for (i = 0; i < a->npaths; i++)
-		pytest_arg(&pa, a->paths[i]);
-	if (c->kexpr)
-		pytest_arg(&pa, "-k"), pytest_arg(&pa, c->kexpr);
-	if (c->mexpr)
-		pytest_arg(&pa, "-m"), pytest_arg(&pa, c->mexpr);
-	c->kexpr = NULL;
-	c->mexpr = "not herd_deselected";
-	pytest_dir = xasprintf("%s/herd-pytest-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(pytest_dir))
-		hd_fatal(HD_EXIT_INTERNAL, "cannot make a folder in %s:", tmp && *tmp ? tmp : "/tmp");
-	atexit(pytest_cleanup);
-	setenv("HERD_PYTEST_DIR", pytest_dir, 1);
-	setenv("HERD_PYTEST_PYTHON", opt_python, 1);
-	setenv("HERD_PYTEST_ARGS", pa.data ? pa.data : "", 1);
-	buf_clear(&pa);
-	if (stat(launcher, &st) < 0)
-		hd_fatal(HD_EXIT_INTERNAL, "%s:", launcher);
-	add_binary(c, launcher, &st);
-	free(launcher);
-}
-
-/* After the list: a worker that could not start pytest left why (the errors
- * of a collection, pytest's own status); 0 when none did. */
-static int
-pytest_refused(void)
-{
-	char *p = xasprintf("%s/error", pytest_dir), *text = hd_read_file(p, NULL), *nl;
-	int status = 0;
-
-	free(p);
-	if (!text)
-		return 0;
-	status = atoi(text);
-	nl = strchr(text, '\n');
-	if (status == HD_EXIT_INTERRUPTED)
-		fputs(nl ? nl + 1 : "", stdout);	/* pytest's ERRORS section */
-	else
-		fprintf(stderr, "herd: %s\n", nl ? nl + 1 : "pytest could not start");
-	free(text);
-	return status ? status : HD_EXIT_INTERNAL;
 }
 
 /* ---- selection and reports ---- */
@@ -1141,8 +701,6 @@ expand_each(struct ctl *c)
 	}
 }
 
-static char *shard_meta;		/* --shard: the JSON report's meta */
-static char *shard_props[8];	/* ... and the JUnit properties */
 
 static struct hd_cache cache;
 static char *cache_dir;
@@ -1270,16 +828,16 @@ apply_shard(struct ctl *c)
 				c->bins[i].items[j].selected = 0;
 				c->nselected--;
 			}
-	shard_meta = xasprintf("{\"shard\": %u, \"shards\": %u, \"selected\": %zu, "
+	reporting.shard_meta = xasprintf("{\"shard\": %u, \"shards\": %u, \"selected\": %zu, "
 			       "\"collection\": \"%s\"}", opt_shard_k, opt_shard_n, n, hash);
-	shard_props[0] = "herd.shard";
-	shard_props[1] = xasprintf("%u", opt_shard_k);
-	shard_props[2] = "herd.shards";
-	shard_props[3] = xasprintf("%u", opt_shard_n);
-	shard_props[4] = "herd.selected";
-	shard_props[5] = xasprintf("%zu", n);
-	shard_props[6] = "herd.collection";
-	shard_props[7] = xstrdup(hash);
+	reporting.shard_props[0] = "herd.shard";
+	reporting.shard_props[1] = xasprintf("%u", opt_shard_k);
+	reporting.shard_props[2] = "herd.shards";
+	reporting.shard_props[3] = xasprintf("%u", opt_shard_n);
+	reporting.shard_props[4] = "herd.selected";
+	reporting.shard_props[5] = xasprintf("%zu", n);
+	reporting.shard_props[6] = "herd.collection";
+	reporting.shard_props[7] = xstrdup(hash);
 	free(ids);
 	free(secs);
 	free(to);
@@ -1491,250 +1049,6 @@ count_gfix_users(struct ctl *c)
 		}
 }
 
-/* The report of one selected item. */
-static void
-ritem(const struct ctl *c, struct citem *it, struct hd_ritem *ri)
-{
-	ri->id = it->id;
-	ri->file = it->decl->file;
-	ri->line = it->decl->line;
-	ri->suite = it->decl->suite;
-	ri->name = it->name;
-	ri->outcome = it->outcome == HD_NONE ? HD_NOTRUN : it->outcome;
-	ri->duration = it->duration;
-	ri->message = citem_message(it);
-	ri->output = it->res ? it->res->output : NULL;
-	ri->outlen = it->res ? it->res->outlen : 0;
-	ri->worker = it->worker;
-	ri->reruns = it->tries;
-	ri->attempts = it->res ? it->res->attempts : NULL;
-	ri->nattempts = (size_t)it->tries;
-	ri->start = it->started > 0 ? it->started - c->t0 : 0;
-	ri->item = it;
-	if (it->outcome == HD_NONE)
-		ri->message = c->interrupted ? "not run: interrupted\n" :
-			      c->stop_reason ? c->stop_reason : "not run\n";
-}
-
-/* Whether the terminal summary names it: a failure or a flaky pass. */
-static int
-summary_names(const struct citem *it)
-{
-	return hd_outcome_fails((enum hd_outcome)it->outcome) || it->outcome == HD_FLAKY;
-}
-
-/* The reports of the selected items, in order: all, or those the summary names. */
-static struct hd_ritem *
-ritems(struct ctl *c, size_t *count, int all)
-{
-	struct hd_ritem *r = all ? xcalloc(c->nselected, sizeof(*r)) : NULL;
-	size_t i, j, n = 0, cap = all ? c->nselected : 0;
-
-	for (i = 0; i < c->nbins; i++)
-		for (j = 0; j < c->bins[i].ntotal; j++) {
-			struct citem *it = &c->bins[i].items[j];
-
-			if (!it->selected || (!all && !summary_names(it)))
-				continue;
-			if (n == cap) {
-				cap = cap ? 2 * cap : 16;
-				r = xreallocarray(r, cap, sizeof(*r));
-			}
-			memset(&r[n], 0, sizeof(r[n]));
-			ritem(c, it, &r[n++]);
-		}
-	*count = n;
-	return r;
-}
-
-/* The outcomes of the selected items, as hd_count counts their reports. */
-static void
-count_items(const struct ctl *c, struct hd_counts *k)
-{
-	size_t i, j;
-
-	memset(k->n, 0, sizeof(k->n));
-	for (i = 0; i < c->nbins; i++)
-		for (j = 0; j < c->bins[i].ntotal; j++) {
-			const struct citem *it = &c->bins[i].items[j];
-
-			if (it->selected)
-				k->n[it->outcome == HD_NONE ? HD_NOTRUN : it->outcome]++;
-		}
-}
-
-/* The JUnit file, with the run's settings and any shard's in <properties>. */
-static int
-junit_write(const struct ctl *c, const struct hd_ritem *r, size_t n, double elapsed)
-{
-	const char *props[2 * 8];
-	char workers[16], seed[32];
-	size_t np = 0, k;
-
-	snprintf(workers, sizeof(workers), "%d", c->nslots);
-	snprintf(seed, sizeof(seed), "%lu", c->random_seed);
-	props[np++] = "herd.workers", props[np++] = workers;
-	props[np++] = "herd.dist", props[np++] = dists[c->dist];
-	props[np++] = "herd.isolation", props[np++] = c->isolation_none ? "none" : "fork";
-	if (c->random_order)
-		props[np++] = "herd.random_seed", props[np++] = seed;
-	for (k = 0; shard_meta && k < LEN(shard_props); k++)
-		props[np++] = shard_props[k];
-	opt_junit.props = props;
-	opt_junit.nprops = np / 2;
-	return hd_junit_write(c->junit, r, n, elapsed, &opt_junit);
-}
-
-/* ---- the built-in reporters: plugins like any other ---- */
-
-static struct ctl *rep_c;	/* the run they report */
-static double rep_elapsed;
-static struct hd_counts rep_counts;
-static struct hd_ritem *rep_all;	/* every selected item's report, once asked for */
-static size_t rep_nall;
-
-/* The reports of every selected item: made when first asked, by a reporter
- * or a plugin; a quiet run of a million items needs none. */
-static const struct hd_ritem *
-all_reports(size_t *n)
-{
-	if (!rep_all)
-		rep_all = ritems(rep_c, &rep_nall, 1);
-	*n = rep_nall;
-	return rep_all;
-}
-
-/* "terminal": a progress character (or a line with -v) per finished item. */
-static int
-term_logreport(herd_session *s, const struct herd_report *r)
-{
-	struct hd_ritem ri;
-
-	(void)s;
-	if (r->outcome == HERD_OUTCOME_RERUN || rep_c->tap || rep_c->collect_only || rep_c->silent)
-		return 0;
-	memset(&ri, 0, sizeof(ri));
-	ri.id = r->id;
-	ri.file = r->file;
-	ri.outcome = (enum hd_outcome)r->outcome;
-	ri.worker = rep_c->nslots > 1 ? r->worker : NULL;
-	hd_term_item(&rep_c->term, &ri);
-	return 0;
-}
-
-/* struct herd_report is struct hd_ritem (src/plugin.c checks it). */
-static const struct hd_ritem *
-session_items(herd_session *s, size_t *n)
-{
-	return (const struct hd_ritem *)(const void *)herd_session_reports(s, n);
-}
-
-static int
-junit_finish(herd_session *s, int *status)
-{
-	size_t n;
-	const struct hd_ritem *r;
-
-	if (!rep_c->junit)
-		return 0;	/* the reports are made when first asked for */
-	r = session_items(s, &n);
-	if (junit_write(rep_c, r, n, rep_elapsed) < 0) {
-		hd_warn("cannot write %s:", rep_c->junit);
-		*status = HD_EXIT_INTERNAL;
-	}
-	return 0;
-}
-
-static int
-json_finish(herd_session *s, int *status)
-{
-	size_t n;
-	const struct hd_ritem *r;
-
-	if (!rep_c->json)
-		return 0;
-	r = session_items(s, &n);
-	if (hd_json_write(rep_c->json, r, n, rep_elapsed, &rep_counts, shard_meta) < 0) {
-		hd_warn("cannot write %s:", rep_c->json);
-		*status = HD_EXIT_INTERNAL;
-	}
-	return 0;
-}
-
-static int
-tap_finish(herd_session *s, int *status)
-{
-	const struct hd_ritem *r;
-	size_t n;
-
-	(void)status;
-	if (!rep_c->tap)
-		return 0;
-	r = session_items(s, &n);
-	hd_tap_write(stdout, r, n);
-	return 0;
-}
-
-static const struct herd_plugin plug_terminal = {
-	.abi = HERD_PLUGIN_ABI, .name = "terminal", .runtest_logreport = term_logreport,
-};
-static const struct herd_plugin plug_junit = {
-	.abi = HERD_PLUGIN_ABI, .name = "junitxml", .sessionfinish = junit_finish,
-};
-static const struct herd_plugin plug_json = {
-	.abi = HERD_PLUGIN_ABI, .name = "json", .sessionfinish = json_finish,
-};
-static const struct herd_plugin plug_tap = {
-	.abi = HERD_PLUGIN_ABI, .name = "tap", .sessionfinish = tap_finish,
-};
-
-static void
-summary_extra(FILE *out)
-{
-	if (opt_pytest)
-		pytest_summary(out, rep_c);
-	plug_terminal_summary(out);
-}
-
-static int
-report(struct ctl *c, double elapsed)
-{
-	struct hd_ritem *some = NULL;
-	const struct hd_ritem *r;
-	const char *intr = NULL;
-	char tmp[32];
-	size_t n;
-	int status;
-
-	rep_c = c;
-	rep_elapsed = elapsed;
-	if (c->interrupted)
-		intr = hd_signame(c->interrupted, tmp, sizeof(tmp));
-	if (c->tap) {
-		count_items(c, &rep_counts);
-		rep_counts.deselected = c->term.counts.deselected;
-		status = hd_exit_status(&rep_counts, c->interrupted);
-	} else {
-		hd_term_end_progress(&c->term);
-		if (c->stop_reason && !c->interrupted)
-			fprintf(stdout, "\n!!!!!!!!!!!!!!!!!!!! %s !!!!!!!!!!!!!!!!!!!!\n", c->stop_reason);
-		c->term.summary_extra = summary_extra;
-		count_items(c, &c->term.counts);
-		/* --durations ranks every item; else the summary names the failures alone. */
-		r = c->term.durations >= 0 ? all_reports(&n) : (some = ritems(c, &n, 0));
-		status = hd_term_summary_counted(&c->term, r, n, elapsed, intr);
-		rep_counts = c->term.counts;
-	}
-	if (c->flaky_fails && rep_counts.n[HD_FLAKY] && status == HD_EXIT_OK)
-		status = HD_EXIT_FAILED;
-	/* The reporters (JUnit, JSON, TAP) and every plugin's sessionfinish. */
-	plug_sessionfinish(all_reports, &status);
-	free(some);
-	free(rep_all);
-	rep_all = NULL;
-	return status;
-}
-
 /* ---- plugins ---- */
 
 /* herd's own herd.ini keys, as load_ini knows them. */
@@ -1929,7 +1243,6 @@ run(int argc, char **argv)
 	}
 	if (a.nworkers < 0)
 		a.nworkers = a.tx ? 0 : parse_workers("auto");	/* --tx says where, alone */
-	rep_c = &c;
 	plug_session(&c, ini_dir);
 	if (plug_configure() < 0)
 		return HD_EXIT_INTERNAL;
@@ -1961,14 +1274,14 @@ run(int argc, char **argv)
 		c.w[i].sock = c.w[i].outfd = c.w[i].errfd = c.w[i].capfd = -1;
 	}
 	if (opt_pytest)
-		pytest_setup(&c, &a, all, nall);
+		pytest_setup(&c, opt_python, a.paths, a.npaths, all, nall);
 	else
-		find_binaries(&c, a.paths, a.npaths);
+		binaries_find(&c, a.paths, a.npaths);
 	if (!c.nbins) {
 		fprintf(stderr, "herd: no herd test binaries found\n");
 		return HD_EXIT_NOTESTS;
 	}
-	set_workdirs(&c);
+	binaries_set_workdirs(&c, opt_chdir, ini_dir);
 	if (opt_loop)
 		return loop_on_fail(&c, argc, argv);
 	if (c.random_order == 1)
@@ -2042,6 +1355,8 @@ run(int argc, char **argv)
 	if (c.dist == DIST_EACH)
 		expand_each(&c);
 	count_gfix_users(&c);
+	reporting.pytest = opt_pytest;
+	reporting.dist = dists[c.dist];
 	hd_term_init(&c.term, stdout);
 	c.term.verbose = c.verbose;
 	c.term.quiet = c.quiet;
@@ -2051,9 +1366,7 @@ run(int argc, char **argv)
 	hosts = hosts_summary(&c);
 	snprintf(header, sizeof(header), "herd %s -- %d worker%s%s%s%s, --dist %s, isolation %s",
 		 VERSION, c.nslots, c.nslots == 1 ? "" : "s", hosts ? " (" : "", hosts ? hosts : "",
-		 hosts ? ")" : "",
-		 (const char *[]){ "load", "loadscope", "loadfile", "loadgroup", "worksteal",
-				   "each", "no" }[c.dist], c.isolation_none ? "none" : "fork");
+		 hosts ? ")" : "", dists[c.dist], c.isolation_none ? "none" : "fork");
 	free(hosts);
 	if (c.random_order)
 		snprintf(header + strlen(header), sizeof(header) - strlen(header),
@@ -2074,13 +1387,13 @@ run(int argc, char **argv)
 		 * suite): its reports still say which shard it was. */
 		ctl_stop_all(&c);
 		fprintf(stderr, "herd: shard %u/%u holds no item\n", opt_shard_k, opt_shard_n);
-		status = report(&c, hd_now() - c.t0);
+		status = report_run(&c, &reporting, hd_now() - c.t0);
 		return status == HD_EXIT_NOTESTS ? HD_EXIT_OK : status;
 	}
 	build_tests_blocked(&c);
 	ctl_run(&c);
 	save_history(&c);
-	status = report(&c, hd_now() - c.t0);
+	status = report_run(&c, &reporting, hd_now() - c.t0);
 	if (c.warnings.len) {
 		fprintf(stdout, "%s", c.warnings.data);
 		if (status == HD_EXIT_OK)
