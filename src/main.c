@@ -2,19 +2,12 @@
  * main.c - the herd controller's command line, herd.ini, finding the test
  * binaries, selecting items, and the reports at the end.
  */
-#include <dirent.h>
-#include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,18 +16,18 @@
 #include "cli.h"
 #include "ctl.h"
 #include "expr.h"
+#include "history.h"
 #include "ini.h"
-#include "cache.h"
-#include "durations.h"
+#include "looponfail.h"
 #include "merge.h"
 #include "project.h"
 #include "quote.h"
 #include "remote.h"
 #include "reporters.h"
+#include "select.h"
 #include "plugin.h"
 #include "pytest.h"
 #include "shard.h"
-#include "watch.h"
 
 #include "herd_version.h"
 #define VERSION HERD_VERSION
@@ -210,11 +203,10 @@ parse_workers(const char *s)
 
 /* ---- options ---- */
 
-static const char *opt_cache_dir, *opt_durations_path;
-static int opt_cache_clear, opt_cache_show, opt_store_durations, opt_loop, opt_no_cache;
+static struct history_opts opt_hist;	/* the cache, --durations-path, --shard */
+static int opt_cache_clear, opt_cache_show, opt_loop;
 static const char *opt_bisect;	/* --bisect ID */
 static int opt_bisect_max_runs = 100;	/* --bisect-max-runs N */
-static unsigned opt_shard_k, opt_shard_n;
 static struct report_settings reporting;	/* --junit-xml, --json, ...: src/reporters.h */
 static enum workdir opt_chdir;
 static char *ini_dir;		/* where herd.ini is: the project root */
@@ -363,17 +355,17 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 		} else if (!strcmp(name, "--nf") || !strcmp(name, "--new-first")) {
 			c->nf = 1;
 		} else if (!strcmp(name, "--cache-dir")) {
-			opt_cache_dir = hd_opt_value(argc, argv, &i, eq);
+			opt_hist.cache_dir = hd_opt_value(argc, argv, &i, eq);
 		} else if (!strcmp(name, "--no-cache")) {
-			opt_no_cache = 1;
+			opt_hist.no_cache = 1;
 		} else if (!strcmp(name, "--cache-clear")) {
 			opt_cache_clear = 1;
 		} else if (!strcmp(name, "--cache-show")) {
 			opt_cache_show = 1;
 		} else if (!strcmp(name, "--store-durations")) {
-			opt_store_durations = 1;
+			opt_hist.store_durations = 1;
 		} else if (!strcmp(name, "--durations-path")) {
-			opt_durations_path = hd_opt_value(argc, argv, &i, eq);
+			opt_hist.durations_path = hd_opt_value(argc, argv, &i, eq);
 		} else if (!strcmp(name, "--random-order")) {
 			if (!c->random_order)
 				c->random_order = 1;
@@ -383,7 +375,7 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			c->random_order = 2;
 		} else if (!strcmp(name, "--shard")) {
 			v = hd_opt_value(argc, argv, &i, eq);
-			if (hd_shard_parse(v, &opt_shard_k, &opt_shard_n) < 0)
+			if (hd_shard_parse(v, &opt_hist.shard_k, &opt_hist.shard_n) < 0)
 				hd_usage_error("--shard takes K/N with 1 <= K <= N, not '%s'", v);
 		} else if (!strcmp(name, "-f") || !strcmp(name, "--looponfail")) {
 			/* A run started by -f ignores it, wherever it came from. */
@@ -592,462 +584,7 @@ load_ini(struct ini *ini)
 	free(path);
 }
 
-/* ---- selection and reports ---- */
-
-static size_t
-id_hash(const char *s)
-{
-	return (size_t)hd_fnv1a(HD_FNV_BASIS, s, strlen(s));
-}
-
-/*
- * Two selected items with one node id would share a cache entry, a line of
- * every report and a --lf mark, and herd merge would refuse their reports:
- * refuse the run instead, naming the id and where both come from (two binaries built
- * from one source, or a TEST_P whose param ids repeat). Returns 0 or -1.
- */
-static int
-check_unique_ids(const struct ctl *c)
-{
-	const struct citem **slot;
-	char q[HD_QUOTE_SIZE];
-	size_t n = 0, nslot = 2, i, j, h;
-	int r = 0;
-
-	for (i = 0; i < c->nbins; i++)
-		n += c->bins[i].n;
-	while (nslot < 2 * n)
-		nslot *= 2;
-	slot = xcalloc(nslot, sizeof(*slot));
-	for (i = 0; i < c->nbins && !r; i++)
-		for (j = 0; j < c->bins[i].n; j++) {
-			const struct citem *it = &c->bins[i].items[j];
-
-			if (!it->selected)
-				continue;
-			for (h = id_hash(it->id) & (nslot - 1); slot[h]; h = (h + 1) & (nslot - 1))
-				if (!strcmp(slot[h]->id, it->id))
-					break;
-			if (!slot[h]) {
-				slot[h] = it;
-				continue;
-			}
-			if (slot[h]->bin == it->bin)
-				fprintf(stderr, "herd: %s: two items have the node id '%s'\n",
-					it->bin->path, hd_quote_str(q, it->id));
-			else
-				fprintf(stderr, "herd: %s and %s both have the node id '%s'\n",
-					slot[h]->bin->path, it->bin->path, hd_quote_str(q, it->id));
-			r = -1;
-			break;
-		}
-	free(slot);
-	return r;
-}
-
-
 static struct verb_opts verbo;	/* herd build, clean, ...: the verb and its options */
-
-static void
-select_items(struct ctl *c, size_t *collected)
-{
-	struct hd_expr *k = hd_opt_expr("-k", c->kexpr), *m = hd_opt_expr("-m", c->mexpr);
-	size_t i, j;
-
-	*collected = 0;
-	for (i = 0; i < c->nbins; i++) {
-		struct binary *b = &c->bins[i];
-
-		for (j = 0; j < b->n; j++) {
-			struct citem *it = &b->items[j];
-
-			/* A verb takes the tasks; a test run the tests (docs/tasks.md). */
-			if (it->decl->task != (verbo.verb != VERB_NONE)) {
-				it->selected = 0;
-				continue;
-			}
-			(*collected)++;
-			it->selected = (!k || hd_expr_eval(k, hd_match_id, it->id)) &&
-				       (!m || hd_expr_eval(m, hd_match_words, (void *)it->decl->marks));
-			c->nselected += it->selected;
-		}
-	}
-	hd_expr_free(k);
-	hd_expr_free(m);
-}
-
-/* --dist each: one copy of every selected item per worker, pinned to it. */
-static void
-expand_each(struct ctl *c)
-{
-	size_t i, j;
-	int s;
-
-	for (i = 0; i < c->nbins; i++) {
-		struct binary *b = &c->bins[i];
-		size_t n = b->n;
-
-		b->items = xreallocarray(b->items, n * (size_t)c->nslots, sizeof(*b->items));
-		for (j = 0; j < n; j++)
-			b->items[j].pin = 0;
-		for (s = 1; s < c->nslots; s++)
-			for (j = 0; j < n; j++) {
-				b->items[(size_t)s * n + j] = b->items[j];
-				b->items[(size_t)s * n + j].pin = s;
-			}
-		for (j = n; j < n * (size_t)c->nslots; j++)
-			c->nselected += b->items[j].selected;
-		b->ntotal = n * (size_t)c->nslots;
-	}
-}
-
-
-static struct hd_cache cache;
-static char *cache_dir;
-
-/* The cache's folder: --cache-dir, herd.ini's cache_dir, else the project root's. */
-static void
-resolve_cache_dir(const struct ini *i)
-{
-	char err[256];
-
-	if (!(cache_dir = hd_cache_dir(opt_cache_dir, i->cache_dir, ini_dir, err, sizeof(err))))
-		hd_fatal(HD_EXIT_USAGE, "%s", err);
-}
-
-/* pytest-split's file: --durations-path, else .test_durations in the project root. */
-static const char *
-durations_path(void)
-{
-	static char *path;
-
-	if (!path)
-		path = opt_durations_path ? xstrdup(opt_durations_path) :
-		       ini_dir ? xasprintf("%s/.test_durations", ini_dir) : xstrdup(".test_durations");
-	return path;
-}
-
-static unsigned
-mix(unsigned long seed, const char *id)
-{
-	uint64_t h = hd_fnv1a(HD_FNV_BASIS ^ seed, id, strlen(id));
-
-	return (unsigned)(h ^ (h >> 32));
-}
-
-/*
- * What history says of the selected items: --lf narrows the selection; every
- * item gets its expected duration (unknown ones the mean of the known), its
- * last-failed and new flags, and its shuffle rank.
- */
-static void
-apply_history(struct ctl *c)
-{
-	struct buf warn = BUF_INIT, err = BUF_INIT;
-	double sum = 0;
-	size_t i, j, known = 0, failed = 0;
-
-	if (!opt_no_cache)
-		hd_cache_load(&cache, cache_dir, &warn);
-	if (warn.len)
-		fputs(warn.data, stderr);
-	/* pytest-split's file: the one named on the command line wins over the
-	 * cache; the project's .test_durations seeds a cache that has nothing yet
-	 * (a fresh CI machine). A bad file gets the same warning either way. */
-	if (opt_durations_path ? !opt_store_durations || access(durations_path(), F_OK) == 0 :
-	    !cache.n && access(durations_path(), F_OK) == 0) {
-		if (hd_durations_import(&cache, durations_path(), &err) < 0)
-			fprintf(stderr, "herd: warning: %s\n", err.data);
-	}
-	for (i = 0; i < c->nbins; i++)
-		for (j = 0; j < c->bins[i].n; j++) {
-			struct citem *it = &c->bins[i].items[j];
-			double d = hd_cache_duration(&cache, it->id);
-
-			it->lastfailed = (unsigned char)hd_cache_failed(&cache, it->id);
-			it->isnew = d < 0 && !it->lastfailed;
-			it->est = d;
-			it->known = d >= 0;
-			it->rank = mix(c->random_seed, it->id);
-			if (d >= 0 && it->selected)
-				sum += d, known++;
-			failed += it->selected && it->lastfailed;
-		}
-	c->order_by_time = known > 0;
-	for (i = 0; i < c->nbins; i++)
-		for (j = 0; j < c->bins[i].n; j++) {
-			struct citem *it = &c->bins[i].items[j];
-
-			if (it->est < 0)
-				it->est = known ? sum / (double)known : 1;
-			if (c->lf && failed && it->selected && !it->lastfailed) {
-				it->selected = 0;
-				c->nselected--;
-			}
-		}
-	if (c->lf && !failed)
-		fprintf(stderr, "herd: --lf: no previously failed tests, running all %zu\n",
-			c->nselected);
-	/* -x and --maxfail want the first failure soon: known failures go first,
-	 * as with --ff, unless the user asked for an order of their own. */
-	if (c->maxfail > 0 && failed && !c->random_order && !c->nf)
-		c->ff = 1;
-	buf_clear(&warn);
-	buf_clear(&err);
-}
-
-/* --shard K/N: keeps the K-th part, the same on every machine for the same inputs. */
-static void
-apply_shard(struct ctl *c)
-{
-	size_t i, j, n = 0, k = 0;
-	const char **ids = xcalloc(c->nselected + 1, sizeof(*ids));
-	double *secs = xcalloc(c->nselected + 1, sizeof(*secs));
-	unsigned *to = xcalloc(c->nselected + 1, sizeof(*to));
-	char hash[17];
-
-	struct buf err = BUF_INIT;
-
-	for (i = 0; i < c->nbins; i++)
-		for (j = 0; j < c->bins[i].n; j++)
-			if (c->bins[i].items[j].selected)
-				ids[n++] = c->bins[i].items[j].id;
-	hd_collection_hash(ids, n, hash);
-	if (opt_no_cache) {
-		for (i = 0; i < n; i++)
-			secs[i] = hd_cache_duration(&cache, ids[i]);
-	} else if (hd_split_durations(&cache, hash, opt_shard_k, opt_shard_n, ids, n, secs,
-				      !c->collect_only, &err) < 0) {
-		fprintf(stderr, "herd: warning: %s\n", err.data);
-	}
-	buf_clear(&err);
-	hd_shard_split(secs, n, opt_shard_n, to);
-	for (i = 0; i < c->nbins; i++)
-		for (j = 0; j < c->bins[i].n; j++)
-			if (c->bins[i].items[j].selected && to[k++] != opt_shard_k - 1) {
-				c->bins[i].items[j].selected = 0;
-				c->nselected--;
-			}
-	reporting.shard_meta = xasprintf("{\"shard\": %u, \"shards\": %u, \"selected\": %zu, "
-			       "\"collection\": \"%s\"}", opt_shard_k, opt_shard_n, n, hash);
-	reporting.shard_props[0] = "herd.shard";
-	reporting.shard_props[1] = xasprintf("%u", opt_shard_k);
-	reporting.shard_props[2] = "herd.shards";
-	reporting.shard_props[3] = xasprintf("%u", opt_shard_n);
-	reporting.shard_props[4] = "herd.selected";
-	reporting.shard_props[5] = xasprintf("%zu", n);
-	reporting.shard_props[6] = "herd.collection";
-	reporting.shard_props[7] = xstrdup(hash);
-	free(ids);
-	free(secs);
-	free(to);
-}
-
-/* Remembers what failed and how long each item took. */
-static void
-save_history(struct ctl *c)
-{
-	struct buf err = BUF_INIT;
-	size_t i, j;
-
-	/* With --no-cache and no --store-durations nothing reads what is recorded:
-	 * a million items would copy their ids for nothing. */
-	for (i = 0; (!opt_no_cache || opt_store_durations) && i < c->nbins; i++)
-		for (j = 0; j < c->bins[i].ntotal; j++) {
-			const struct citem *it = &c->bins[i].items[j];
-			int ran = it->outcome != HD_NONE && it->outcome != HD_NOTRUN &&
-				  it->outcome != HD_SKIPPED;
-
-			if (it->selected && it->outcome != HD_NONE && it->outcome != HD_NOTRUN)
-				hd_cache_record(&cache, it->id, hd_outcome_fails(it->outcome),
-						ran ? it->duration : -1);
-		}
-	if (!opt_no_cache && hd_cache_save(&cache, &err) < 0)
-		fprintf(stderr, "herd: warning: cannot save the cache: %s\n", err.data);
-	buf_reset(&err);
-	if (!opt_no_cache)
-		bisect_save(c, cache_dir, &err);
-	if (err.len)
-		fprintf(stderr, "herd: warning: %s", err.data);
-	buf_reset(&err);
-	if (opt_store_durations && hd_durations_export(&cache, durations_path(), &err) < 0)
-		fprintf(stderr, "herd: warning: %s\n", err.data);
-	buf_clear(&err);
-}
-
-static int loop_pipe[2] = { -1, -1 };
-static volatile sig_atomic_t loop_sig;
-static volatile pid_t loop_run;	/* the run under way, not yet reaped; 0 */
-
-/*
- * -f's own process: SIGINT, SIGTERM, SIGHUP and SIGQUIT end the loop (exit
- * 2), and all but SIGINT (which a terminal sends the run too) are passed on
- * to a run under way, which stops and reports. SIGUSR1 is only passed on,
- * for the run's state dump.
- */
-static void
-on_loop_signal(int sig)
-{
-	int err = errno;
-	pid_t run = loop_run;
-
-	if (run > 0 && sig != SIGINT)
-		kill(run, sig);
-	if (sig != SIGUSR1) {
-		loop_sig = sig;
-		if (write(loop_pipe[1], "i", 1) < 0)
-			(void)0;
-	}
-	errno = err;
-}
-
-/* Waits for the run pid, which the handler may signal until it is reaped. */
-static void
-loop_wait_run(pid_t pid, int *status)
-{
-	sigset_t set, old;
-	siginfo_t si;
-
-	/* A signal that came before the handler knew the run is passed on here. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
-	sigprocmask(SIG_BLOCK, &set, &old);
-	loop_run = pid;
-	if (loop_sig && loop_sig != SIGINT)
-		kill(pid, loop_sig);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
-		;
-	loop_run = 0;
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-		;
-}
-
-/*
- * -f: runs herd again and again, without -f: after a failing run, waits for a
- * test binary to change and reruns the failures (--lf); once they pass, runs
- * everything once more, then waits again. The watch is armed before each run,
- * so a rebuild finishing during the run is not missed. Ctrl-C leaves.
- */
-static int
-loop_on_fail(struct ctl *c, int argc, char **argv)
-{
-	/* Static: they live as long as the loop, which ends with the process. */
-	static char **args;
-	static const char **paths;
-	struct sigaction sa;
-	int i, n = 0, status = 0, lf = 0;
-	size_t k;
-
-	args = xcalloc((size_t)argc + 2, sizeof(*args));
-	paths = xcalloc(c->nbins + 1, sizeof(*paths));
-	if (pipe2(loop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		hd_fatal(HD_EXIT_INTERNAL, "pipe:");
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_loop_signal;	/* no SA_RESTART: waitpid returns */
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	for (k = 0; k < c->nbins; k++)
-		paths[k] = c->bins[k].path;
-	/* argv[0], then --lf when rerunning failures (before any "--"), then the rest. */
-	args[n++] = argv[0];
-	args[n++] = "--lf";
-	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "-f") && strcmp(argv[i], "--looponfail"))
-			args[n++] = argv[i];
-	setenv("HERD_LOOPONFAIL_RUN", "1", 1);
-	for (;;) {
-		struct hd_watch *w = hd_watch_open(paths, c->nbins);
-		pid_t pid;
-
-		if (!w)
-			hd_fatal(HD_EXIT_INTERNAL, "cannot watch the test binaries:");
-		fflush(NULL);
-		if ((pid = fork()) == 0) {
-			/* args[1] is --lf: skip it, or keep it after argv[0]. */
-			char **av = lf ? args : args + 1;
-
-			av[0] = argv[0];
-			if (lf)
-				args[1] = "--lf";
-			execv("/proc/self/exe", av);
-			execvp(argv[0], av);
-			_exit(127);
-		}
-		signal(SIGINT, SIG_IGN);	/* the run takes Ctrl-C and says so */
-		if (pid > 0)
-			loop_wait_run(pid, &status);
-		if (loop_sig) {
-			hd_watch_close(w);
-			return HD_EXIT_INTERRUPTED;
-		}
-		if (pid < 0 || WIFSIGNALED(status) || WEXITSTATUS(status) == HD_EXIT_INTERRUPTED ||
-		    WEXITSTATUS(status) >= 3) {
-			hd_watch_close(w);
-			return pid < 0 || WIFSIGNALED(status) ? 2 : WEXITSTATUS(status);
-		}
-		/* Failures: rerun them; all passed after reruns: everything once more. */
-		if (lf && WEXITSTATUS(status) == 0) {
-			lf = 0;
-			hd_watch_close(w);
-			continue;
-		}
-		lf = WEXITSTATUS(status) == 1;
-		printf("\n######## waiting for a change in %zu test binar%s (Ctrl-C leaves) ########\n",
-		       c->nbins, c->nbins == 1 ? "y" : "ies");
-		fflush(stdout);
-		sigaction(SIGINT, &sa, NULL);
-		i = hd_watch_next(w, loop_pipe[0]);
-		hd_watch_close(w);
-		if (i <= 0)
-			return HD_EXIT_INTERRUPTED;
-	}
-}
-
-/* An item asking more than a capacity could never run: say so before starting. */
-static int
-check_demands(struct ctl *c)
-{
-	size_t i, j, k;
-
-	for (i = 0; i < c->nbins; i++)
-		for (j = 0; j < c->bins[i].n; j++) {
-			const struct citem *it = &c->bins[i].items[j];
-
-			for (k = 0; it->selected && k < it->decl->nneed; k++) {
-				const struct resource *r = &c->res[it->decl->need[k].res];
-
-				if (it->decl->need[k].n > r->cap) {
-					fprintf(stderr, "herd: %s needs %ld of resource '%s', whose capacity "
-						"is %ld (see --resource %s=N)\n", it->id, it->decl->need[k].n,
-						r->name, r->cap, r->name);
-					return -1;
-				}
-			}
-		}
-	return 0;
-}
-
-static void
-count_gfix_users(struct ctl *c)
-{
-	size_t i, j, k;
-
-	for (i = 0; i < c->nbins; i++)
-		for (j = 0; j < c->bins[i].ntotal; j++) {
-			const struct citem *it = &c->bins[i].items[j];
-
-			for (k = 0; it->selected && it->decl->fixtures && k < c->ngfix; k++)
-				if (hd_match_words(c->gfix[k].name, strlen(c->gfix[k].name),
-						   (void *)it->decl->fixtures))
-					c->gfix[k].users++;
-		}
-}
 
 /* ---- plugins ---- */
 
@@ -1218,21 +755,11 @@ run(int argc, char **argv)
 	if (!a.npaths)
 		for (i = 0; i < ini.ntestpaths; i++)
 			a.paths[a.npaths++] = ini.testpaths[i];
-	resolve_cache_dir(&ini);
-	if (opt_cache_clear) {
-		struct buf err = BUF_INIT;
-
-		bisect_clear(cache_dir);
-		if (hd_cache_clear(cache_dir, &err) < 0)
-			hd_fatal(HD_EXIT_INTERNAL, "cannot clear the cache: %s", err.data);
-		buf_clear(&err);
-	}
+	history_init(&opt_hist, ini.cache_dir, ini_dir);
+	if (opt_cache_clear)
+		history_clear();
 	if (opt_cache_show) {
-		struct buf warn = BUF_INIT;
-
-		hd_cache_load(&cache, cache_dir, &warn);
-		fputs(warn.data ? warn.data : "", stderr);
-		hd_cache_show(stdout, &cache);
+		history_show(stdout);
 		return 0;
 	}
 	if (!a.npaths && opt_cache_clear)
@@ -1283,7 +810,7 @@ run(int argc, char **argv)
 	}
 	binaries_set_workdirs(&c, opt_chdir, ini_dir);
 	if (opt_loop)
-		return loop_on_fail(&c, argc, argv);
+		return looponfail(&c, argc, argv);
 	if (c.random_order == 1)
 		c.random_seed = ((unsigned long)time(NULL) ^ (unsigned long)getpid() * 2654435761u ^
 				 (unsigned long)(hd_now() * 1e6)) % 1000000;
@@ -1301,16 +828,16 @@ run(int argc, char **argv)
 		return status;
 	for (i = 0; i < c.nbins; i++)
 		c.bins[i].ntotal = c.bins[i].n;
-	select_items(&c, &collected);
-	if (check_unique_ids(&c) < 0) {
+	select_items(&c, verbo.verb != VERB_NONE, &collected);
+	if (select_check_ids(&c) < 0) {
 		ctl_stop_all(&c);
 		return HD_EXIT_USAGE;
 	}
 	if (opt_bisect) {
 		/* -k or -m name the candidates; else the last run's history does. */
 		size_t nhist = 0;
-		char **hist = c.kexpr || c.mexpr || opt_no_cache ? NULL :
-			      bisect_load(cache_dir, opt_bisect, &nhist);
+		char **hist = c.kexpr || c.mexpr || opt_hist.no_cache ? NULL :
+			      bisect_load(history_dir(), opt_bisect, &nhist);
 
 		status = ctl_bisect(&c, opt_bisect, hist, nhist, (size_t)opt_bisect_max_runs);
 		for (i = 0; i < nhist; i++)
@@ -1318,9 +845,9 @@ run(int argc, char **argv)
 		free(hist);
 		return status;
 	}
-	apply_history(&c);
-	if (opt_shard_n)
-		apply_shard(&c);
+	history_apply(&c);
+	if (opt_hist.shard_n)
+		history_shard(&c, &reporting);
 	/* Plugins see the selection and may narrow and reorder it (collected counts stay). */
 	if (plug_collection_modifyitems(&c) < 0) {
 		ctl_stop_all(&c);
@@ -1340,11 +867,11 @@ run(int argc, char **argv)
 			for (j = 0; j < c.bins[i].n; j++)
 				if (c.bins[i].items[j].selected)
 					printf("%s\n", c.bins[i].items[j].id);
-		if (!c.nselected && opt_shard_n)
-			fprintf(stderr, "herd: shard %u/%u holds no item\n", opt_shard_k, opt_shard_n);
-		return c.nselected || opt_shard_n ? HD_EXIT_OK : HD_EXIT_NOTESTS;
+		if (!c.nselected && opt_hist.shard_n)
+			fprintf(stderr, "herd: shard %u/%u holds no item\n", opt_hist.shard_k, opt_hist.shard_n);
+		return c.nselected || opt_hist.shard_n ? HD_EXIT_OK : HD_EXIT_NOTESTS;
 	}
-	if (check_demands(&c) < 0)
+	if (select_check_demands(&c) < 0)
 		return HD_EXIT_USAGE;
 	/* No more workers than items, as xdist: the others would start for nothing.
 	 * The collectors were told the old count (herd_worker_count): restart them. */
@@ -1353,8 +880,8 @@ run(int argc, char **argv)
 		c.nslots = (int)c.nselected;
 	}
 	if (c.dist == DIST_EACH)
-		expand_each(&c);
-	count_gfix_users(&c);
+		select_expand_each(&c);
+	select_count_gfix_users(&c);
 	reporting.pytest = opt_pytest;
 	reporting.dist = dists[c.dist];
 	hd_term_init(&c.term, stdout);
@@ -1371,9 +898,9 @@ run(int argc, char **argv)
 	if (c.random_order)
 		snprintf(header + strlen(header), sizeof(header) - strlen(header),
 			 ", random order (--random-seed %lu)", c.random_seed);
-	if (opt_shard_n)
+	if (opt_hist.shard_n)
 		snprintf(header + strlen(header), sizeof(header) - strlen(header),
-			 ", shard %u/%u", opt_shard_k, opt_shard_n);
+			 ", shard %u/%u", opt_hist.shard_k, opt_hist.shard_n);
 	if (!c.tap) {
 		hd_term_header(&c.term, header, collected, collected - (c.dist == DIST_EACH ?
 				 c.nselected / (size_t)c.nslots : c.nselected));
@@ -1382,17 +909,17 @@ run(int argc, char **argv)
 	c.term.total = c.nselected;
 	c.term.counts.deselected = collected - (c.dist == DIST_EACH ?
 				   c.nselected / (size_t)c.nslots : c.nselected);
-	if (opt_shard_n && !c.nselected) {
+	if (opt_hist.shard_n && !c.nselected) {
 		/* Nothing here, which is no failure (N may exceed the items of a small
 		 * suite): its reports still say which shard it was. */
 		ctl_stop_all(&c);
-		fprintf(stderr, "herd: shard %u/%u holds no item\n", opt_shard_k, opt_shard_n);
+		fprintf(stderr, "herd: shard %u/%u holds no item\n", opt_hist.shard_k, opt_hist.shard_n);
 		status = report_run(&c, &reporting, hd_now() - c.t0);
 		return status == HD_EXIT_NOTESTS ? HD_EXIT_OK : status;
 	}
 	build_tests_blocked(&c);
 	ctl_run(&c);
-	save_history(&c);
+	history_save(&c);
 	status = report_run(&c, &reporting, hd_now() - c.t0);
 	if (c.warnings.len) {
 		fprintf(stdout, "%s", c.warnings.data);
