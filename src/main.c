@@ -680,6 +680,150 @@ ini_plugin_keys(const struct ini *in)
 	}
 }
 
+/* The options whose default is not 0. */
+static void
+set_defaults(struct ctl *c, struct args *a)
+{
+	c->dist = DIST_LOAD;
+	c->grace = 1.0;
+	c->collect_timeout = 60;
+	c->capture = 1;
+	c->max_restart = -1;
+	c->tx_timeout = 30;
+	c->durations = -1;
+	c->color = -1;
+	a->nworkers = -1;
+}
+
+/* The run's arguments in *args (*nall of them): herd.ini's addopts, then
+ * HERD_ADDOPTS, then the command line's. -1 when HERD_ADDOPTS cannot be
+ * split (said). */
+static int
+gather_args(const struct ini *in, int argc, char **argv, char ***args, size_t *nall)
+{
+	const char *env = getenv("HERD_ADDOPTS");
+	char **v = xcalloc(in->naddopts + (size_t)argc + 64, sizeof(*v));
+	size_t i;
+
+	*args = v;
+	for (i = 0; i < in->naddopts; i++)
+		v[(*nall)++] = in->addopts[i];
+	if (env && *env) {
+		static char **extra;	/* *args points into it for the whole run */
+		char err[256];
+		size_t nextra;
+
+		if (hd_split_args(env, &extra, &nextra, err, sizeof(err)) < 0) {
+			fprintf(stderr, "herd: HERD_ADDOPTS: %s\n", err);
+			return -1;
+		}
+		v = *args = xreallocarray(v, *nall + nextra + (size_t)argc + 1, sizeof(*v));
+		for (i = 0; i < nextra; i++)
+			v[(*nall)++] = extra[i];
+	}
+	for (i = 1; i < (size_t)argc; i++)
+		v[(*nall)++] = argv[i];
+	return 0;
+}
+
+/* The worker slots: -n (or the hosts of --tx), --dist no, --maxprocesses;
+ * --bisect runs one process at a time, the candidates in the order given. */
+static void
+open_slots(struct ctl *c, const struct args *a)
+{
+	int i;
+
+	c->nslots = a->tx ? hosts_layout(c, a->nworkers + a->tx_local) :
+		    a->nworkers == 0 ? 1 : a->nworkers;
+	if (c->dist == DIST_NO)
+		c->nslots = 1;
+	if (a->maxprocesses > 0 && c->nslots > a->maxprocesses)
+		c->nslots = a->maxprocesses;
+	if (opt_bisect) {
+		c->nslots = 1;
+		c->dist = DIST_NO;
+		c->isolation_none = 1;
+		c->no_iso_check = 1;
+		c->silent = 1;
+		c->reruns = 0;
+		c->maxfail = 0;
+	}
+	if (c->max_restart < 0)
+		c->max_restart = 4 * c->nslots;
+	snprintf(c->uid, sizeof(c->uid), "%08lx%08lx", (unsigned long)time(NULL),
+		 (unsigned long)getpid() ^ (unsigned long)(hd_now() * 1e6));
+	c->w = xcalloc((size_t)c->nslots, sizeof(*c->w));
+	for (i = 0; i < c->nslots; i++) {
+		c->w[i].slot = i;
+		c->w[i].sock = c->w[i].outfd = c->w[i].errfd = c->w[i].capfd = -1;
+	}
+}
+
+/* --bisect: -k or -m name the candidates; else the last run's history does. */
+static int
+run_bisect(struct ctl *c)
+{
+	size_t nhist = 0, i;
+	char **hist = c->kexpr || c->mexpr || opt_hist.no_cache ? NULL :
+		      bisect_load(history_dir(), opt_bisect, &nhist);
+	int status = ctl_bisect(c, opt_bisect, hist, nhist, (size_t)opt_bisect_max_runs);
+
+	for (i = 0; i < nhist; i++)
+		free(hist[i]);
+	free(hist);
+	return status;
+}
+
+/* --collect-only: the selected node ids, one a line. */
+static int
+list_selected(struct ctl *c)
+{
+	size_t i, j;
+
+	ctl_stop_all(c);
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].n; j++)
+			if (c->bins[i].items[j].selected)
+				printf("%s\n", c->bins[i].items[j].id);
+	if (!c->nselected && opt_hist.shard_n)
+		fprintf(stderr, "herd: shard %u/%u holds no item\n", opt_hist.shard_k, opt_hist.shard_n);
+	return c->nselected || opt_hist.shard_n ? HD_EXIT_OK : HD_EXIT_NOTESTS;
+}
+
+/* The terminal's settings, and the header of the run (unless --tap). */
+static void
+start_terminal(struct ctl *c, size_t collected)
+{
+	size_t deselected = collected - (c->dist == DIST_EACH ?
+					 c->nselected / (size_t)c->nslots : c->nselected);
+	char header[512], *hosts;
+
+	hd_term_init(&c->term, stdout);
+	c->term.verbose = c->verbose;
+	c->term.quiet = c->quiet;
+	c->term.durations = c->durations;
+	c->term.color = c->color >= 0 ? c->color : hd_term_want_color(1);
+	c->term.live = isatty(1) && !c->tap && !c->quiet && getenv("TERM") &&
+		       strcmp(getenv("TERM"), "dumb");
+	hosts = hosts_summary(c);
+	snprintf(header, sizeof(header), "herd %s -- %d worker%s%s%s%s, --dist %s, isolation %s",
+		 VERSION, c->nslots, c->nslots == 1 ? "" : "s", hosts ? " (" : "", hosts ? hosts : "",
+		 hosts ? ")" : "", dists[c->dist], c->isolation_none ? "none" : "fork");
+	free(hosts);
+	if (c->random_order)
+		snprintf(header + strlen(header), sizeof(header) - strlen(header),
+			 ", random order (--random-seed %lu)", c->random_seed);
+	if (opt_hist.shard_n)
+		snprintf(header + strlen(header), sizeof(header) - strlen(header),
+			 ", shard %u/%u", opt_hist.shard_k, opt_hist.shard_n);
+	if (!c->tap) {
+		hd_term_header(&c->term, header, collected, deselected);
+		plug_report_header(stdout);
+	}
+	c->term.total = c->nselected;
+	c->term.counts.deselected = deselected;
+}
+
 /*
  * The run's state lives as long as the process: held in statics, it stays
  * reachable to the end, and a leak checker reports only real leaks.
@@ -692,10 +836,8 @@ static char **all;
 static int
 run(int argc, char **argv)
 {
-	char header[512], *hosts;
 	size_t nall = 0, i, collected;
 	int status;
-	const char *env;
 
 	hd_std_fds();
 	hd_progname = "herd";
@@ -709,40 +851,15 @@ run(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	c.dist = DIST_LOAD;
-	c.grace = 1.0;
-	c.collect_timeout = 60;
-	c.capture = 1;
-	c.max_restart = -1;
-	c.tx_timeout = 30;
-	c.durations = -1;
-	c.color = -1;
-	a.nworkers = -1;
+	set_defaults(&c, &a);
 	load_ini(&ini);
 	if (!(c.rootdir = realpath(ini_dir ? ini_dir : ".", NULL)))
 		hd_fatal(HD_EXIT_INTERNAL, "cannot find the project root:");
 	c.sync = hd_sync_new();
 	for (i = 0; i < ini.nresources; i++)
 		add_capacity(&c, ini.resources[i]);
-	/* herd.ini's addopts, then HERD_ADDOPTS, then the command line. */
-	all = xcalloc(ini.naddopts + (size_t)argc + 64, sizeof(*all));
-	for (i = 0; i < ini.naddopts; i++)
-		all[nall++] = ini.addopts[i];
-	if ((env = getenv("HERD_ADDOPTS")) && *env) {
-		static char **extra;	/* all[] points into it for the whole run */
-		char err[256];
-		size_t nextra;
-
-		if (hd_split_args(env, &extra, &nextra, err, sizeof(err)) < 0) {
-			fprintf(stderr, "herd: HERD_ADDOPTS: %s\n", err);
-			return HD_EXIT_USAGE;
-		}
-		all = xreallocarray(all, nall + nextra + (size_t)argc + 1, sizeof(*all));
-		for (i = 0; i < nextra; i++)
-			all[nall++] = extra[i];
-	}
-	for (i = 1; i < (size_t)argc; i++)
-		all[nall++] = argv[i];
+	if (gather_args(&ini, argc, argv, &all, &nall) < 0)
+		return HD_EXIT_USAGE;
 	if (verbo.verb)
 		verb_args(&verbo, all, &nall);
 	load_plugins(&ini, all, nall);
@@ -775,31 +892,7 @@ run(int argc, char **argv)
 		return HD_EXIT_INTERNAL;
 	if (opt_auto && plug_auto_num_workers(&a.nworkers) < 0)
 		return HD_EXIT_INTERNAL;
-	c.nslots = a.tx ? hosts_layout(&c, a.nworkers + a.tx_local) :
-		   a.nworkers == 0 ? 1 : a.nworkers;
-	if (c.dist == DIST_NO)
-		c.nslots = 1;
-	if (a.maxprocesses > 0 && c.nslots > a.maxprocesses)
-		c.nslots = a.maxprocesses;
-	if (opt_bisect) {
-		/* One process at a time, the candidates in the order given. */
-		c.nslots = 1;
-		c.dist = DIST_NO;
-		c.isolation_none = 1;
-		c.no_iso_check = 1;
-		c.silent = 1;
-		c.reruns = 0;
-		c.maxfail = 0;
-	}
-	if (c.max_restart < 0)
-		c.max_restart = 4 * c.nslots;
-	snprintf(c.uid, sizeof(c.uid), "%08lx%08lx", (unsigned long)time(NULL),
-		 (unsigned long)getpid() ^ (unsigned long)(hd_now() * 1e6));
-	c.w = xcalloc((size_t)c.nslots, sizeof(*c.w));
-	for (i = 0; i < (size_t)c.nslots; i++) {
-		c.w[i].slot = (int)i;
-		c.w[i].sock = c.w[i].outfd = c.w[i].errfd = c.w[i].capfd = -1;
-	}
+	open_slots(&c, &a);
 	if (opt_pytest)
 		pytest_setup(&c, opt_python, a.paths, a.npaths, all, nall);
 	else
@@ -833,18 +926,8 @@ run(int argc, char **argv)
 		ctl_stop_all(&c);
 		return HD_EXIT_USAGE;
 	}
-	if (opt_bisect) {
-		/* -k or -m name the candidates; else the last run's history does. */
-		size_t nhist = 0;
-		char **hist = c.kexpr || c.mexpr || opt_hist.no_cache ? NULL :
-			      bisect_load(history_dir(), opt_bisect, &nhist);
-
-		status = ctl_bisect(&c, opt_bisect, hist, nhist, (size_t)opt_bisect_max_runs);
-		for (i = 0; i < nhist; i++)
-			free(hist[i]);
-		free(hist);
-		return status;
-	}
+	if (opt_bisect)
+		return run_bisect(&c);
 	history_apply(&c);
 	if (opt_hist.shard_n)
 		history_shard(&c, &reporting);
@@ -859,18 +942,8 @@ run(int argc, char **argv)
 		ctl_stop_all(&c);
 		return status;
 	}
-	if (c.collect_only) {
-		size_t j;
-
-		ctl_stop_all(&c);
-		for (i = 0; i < c.nbins; i++)
-			for (j = 0; j < c.bins[i].n; j++)
-				if (c.bins[i].items[j].selected)
-					printf("%s\n", c.bins[i].items[j].id);
-		if (!c.nselected && opt_hist.shard_n)
-			fprintf(stderr, "herd: shard %u/%u holds no item\n", opt_hist.shard_k, opt_hist.shard_n);
-		return c.nselected || opt_hist.shard_n ? HD_EXIT_OK : HD_EXIT_NOTESTS;
-	}
+	if (c.collect_only)
+		return list_selected(&c);
 	if (select_check_demands(&c) < 0)
 		return HD_EXIT_USAGE;
 	/* No more workers than items, as xdist: the others would start for nothing.
@@ -884,31 +957,7 @@ run(int argc, char **argv)
 	select_count_gfix_users(&c);
 	reporting.pytest = opt_pytest;
 	reporting.dist = dists[c.dist];
-	hd_term_init(&c.term, stdout);
-	c.term.verbose = c.verbose;
-	c.term.quiet = c.quiet;
-	c.term.durations = c.durations;
-	c.term.color = c.color >= 0 ? c.color : hd_term_want_color(1);
-	c.term.live = isatty(1) && !c.tap && !c.quiet && getenv("TERM") && strcmp(getenv("TERM"), "dumb");
-	hosts = hosts_summary(&c);
-	snprintf(header, sizeof(header), "herd %s -- %d worker%s%s%s%s, --dist %s, isolation %s",
-		 VERSION, c.nslots, c.nslots == 1 ? "" : "s", hosts ? " (" : "", hosts ? hosts : "",
-		 hosts ? ")" : "", dists[c.dist], c.isolation_none ? "none" : "fork");
-	free(hosts);
-	if (c.random_order)
-		snprintf(header + strlen(header), sizeof(header) - strlen(header),
-			 ", random order (--random-seed %lu)", c.random_seed);
-	if (opt_hist.shard_n)
-		snprintf(header + strlen(header), sizeof(header) - strlen(header),
-			 ", shard %u/%u", opt_hist.shard_k, opt_hist.shard_n);
-	if (!c.tap) {
-		hd_term_header(&c.term, header, collected, collected - (c.dist == DIST_EACH ?
-				 c.nselected / (size_t)c.nslots : c.nselected));
-		plug_report_header(stdout);
-	}
-	c.term.total = c.nselected;
-	c.term.counts.deselected = collected - (c.dist == DIST_EACH ?
-				   c.nselected / (size_t)c.nslots : c.nselected);
+	start_terminal(&c, collected);
 	if (opt_hist.shard_n && !c.nselected) {
 		/* Nothing here, which is no failure (N may exceed the items of a small
 		 * suite): its reports still say which shard it was. */
