@@ -1,6 +1,8 @@
 /*
- * main.c - the herd controller's command line, herd.ini, finding the test
- * binaries, selecting items, and the reports at the end.
+ * main.c - the herd controller's command line and herd.ini, then the run's
+ * sequence: find the binaries, collect, select, run, report. The steps live
+ * in their own files: src/binaries.c, src/select.c, src/history.c,
+ * src/reporters.c, src/pytest.c, src/looponfail.c.
  */
 #include <errno.h>
 #include <limits.h>
@@ -210,6 +212,7 @@ static int opt_bisect_max_runs = 100;	/* --bisect-max-runs N */
 static struct report_settings reporting;	/* --junit-xml, --json, ...: src/reporters.h */
 static enum workdir opt_chdir;
 static char *ini_dir;		/* where herd.ini is: the project root */
+static struct verb_opts verbo;	/* herd build, clean, ...: the verb and its options */
 
 /* --chdir and chdir =: the mode, or -1 for an unknown name. */
 static int
@@ -455,6 +458,23 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 
 /* ---- herd.ini ---- */
 
+/* herd's own keys of [herd]; the others may be plugins'. */
+static const char *const ini_keys[] = {
+	"addopts", "testpaths", "resources", "cache_dir", "junit_family", "junit_suite_name",
+	"chdir", "runner", "plugins",
+};
+
+static int
+is_herd_key(const char *key)
+{
+	size_t k;
+
+	for (k = 0; k < LEN(ini_keys); k++)
+		if (!strcmp(ini_keys[k], key))
+			return 1;
+	return 0;
+}
+
 struct ini {
 	char **plugins;		/* plugins = a b */
 	size_t nplugins;
@@ -516,11 +536,7 @@ load_ini(struct ini *ini)
 		exit(HD_EXIT_USAGE);
 	}
 	for (i = 0; i < n; i++)
-		if (!strcmp(e[i].section, "herd") && strcmp(e[i].key, "addopts") &&
-		    strcmp(e[i].key, "testpaths") && strcmp(e[i].key, "resources") &&
-		    strcmp(e[i].key, "cache_dir") && strcmp(e[i].key, "junit_family") &&
-		    strcmp(e[i].key, "junit_suite_name") && strcmp(e[i].key, "chdir") &&
-		    strcmp(e[i].key, "runner") && strcmp(e[i].key, "plugins")) {
+		if (!strcmp(e[i].section, "herd") && !is_herd_key(e[i].key)) {
 			/* Known once the plugins added their options: ini_plugin_keys. */
 			struct hd_ini_entry *o;
 
@@ -584,15 +600,7 @@ load_ini(struct ini *ini)
 	free(path);
 }
 
-static struct verb_opts verbo;	/* herd build, clean, ...: the verb and its options */
-
 /* ---- plugins ---- */
-
-/* herd's own herd.ini keys, as load_ini knows them. */
-static const char *const ini_keys[] = {
-	"addopts", "testpaths", "resources", "cache_dir", "junit_family", "junit_suite_name",
-	"chdir", "runner", "plugins",
-};
 
 /*
  * Is name one of herd's options (its usage text lists them all) or, with
@@ -602,14 +610,10 @@ static int
 herd_owns(const char *name, int ini)
 {
 	const char *p = usage_text;
-	size_t len = strlen(name), k;
+	size_t len = strlen(name);
 
-	if (ini) {
-		for (k = 0; k < LEN(ini_keys); k++)
-			if (!strcmp(ini_keys[k], name))
-				return 1;
-		return 0;
-	}
+	if (ini)
+		return is_herd_key(name);
 	while ((p = strstr(p, name))) {
 		char before = p == usage_text ? ' ' : p[-1], after = p[len];
 
@@ -665,17 +669,18 @@ load_plugins(const struct ini *in, char **args, size_t nargs)
 static void
 ini_plugin_keys(const struct ini *in)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < in->nother; i++) {
 		char q[HD_QUOTE_SIZE];
 
 		if (plug_ini_option(in->other[i].key, in->other[i].value))
 			continue;
-		fprintf(stderr, "herd: %s:%d: unknown key '%s' in [herd] (known: addopts, "
-			"testpaths, resources, cache_dir, junit_family, junit_suite_name, "
-			"chdir, runner, plugins, and the keys of loaded plugins)\n", in->path,
+		fprintf(stderr, "herd: %s:%d: unknown key '%s' in [herd] (known: ", in->path,
 			in->other[i].line, hd_quote_str(q, in->other[i].key));
+		for (k = 0; k < LEN(ini_keys); k++)
+			fprintf(stderr, "%s, ", ini_keys[k]);
+		fputs("and the keys of loaded plugins)\n", stderr);
 		exit(HD_EXIT_USAGE);
 	}
 }
