@@ -20,7 +20,8 @@ words(const char *s, size_t *n)
 		len = strcspn(s, " \t\n");
 		if (!len)
 			break;
-		v = xreallocarray(v, k + 1, sizeof(*v));
+		if (!(k & (k - 1)))	/* 0, 1, 2, 4 ...: full */
+			v = xreallocarray(v, k ? 2 * k : 1, sizeof(*v));
 		v[k++] = xstrndup(s, len);
 		s += len;
 	}
@@ -106,6 +107,26 @@ producer_of(const struct dag *d, const char *path)
 	return (size_t)-1;
 }
 
+/* Whether path is as dag_path would make it: relative, no empty, "." or
+ * ".." part (most are: dag_path's copy is then saved). */
+static int
+is_normal(const char *path)
+{
+	const char *p = path;
+
+	if (*p == '/')
+		return 0;
+	for (;;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (p[0] == '.' && (n == 1 || (n == 2 && p[1] == '.'))))
+			return 0;
+		p += n;
+		if (!*p++)
+			return 1;
+	}
+}
+
 /* Normalised paths of a list; an error for each one outside the root. */
 static char **
 paths(const char *list, size_t *n, const char *task, const char *what, struct buf *err)
@@ -114,9 +135,11 @@ paths(const char *list, size_t *n, const char *task, const char *what, struct bu
 	size_t i;
 
 	for (i = 0; i < *n; i++) {
-		char *p = dag_path(v[i]);
+		char *p;
 
-		if (!p) {
+		if (is_normal(v[i]))
+			continue;
+		if (!(p = dag_path(v[i]))) {
 			buf_printf(err, "%s: %s '%s' is outside the project root\n", task, what, v[i]);
 			p = xstrdup(v[i]);
 		}
