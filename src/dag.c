@@ -81,9 +81,12 @@ add_edge(struct dag *d, size_t from, size_t to)
 	for (i = 0; i < b->nup; i++)
 		if (b->up[i] == from)
 			return;
-	b->up = xreallocarray(b->up, b->nup + 1, sizeof(*b->up));
+	/* Grown by doubling: at 0, 1, 2, 4 ... they are full. */
+	if (!(b->nup & (b->nup - 1)))
+		b->up = xreallocarray(b->up, b->nup ? 2 * b->nup : 1, sizeof(*b->up));
 	b->up[b->nup++] = from;
-	a->down = xreallocarray(a->down, a->ndown + 1, sizeof(*a->down));
+	if (!(a->ndown & (a->ndown - 1)))
+		a->down = xreallocarray(a->down, a->ndown ? 2 * a->ndown : 1, sizeof(*a->down));
 	a->down[a->ndown++] = to;
 }
 
