@@ -3,6 +3,7 @@
 pytest runs as usual (pytest.main), and this module's plugin takes over its
 run loop, as pytest-xdist's workers do: the list is sent, and each item the
 controller sends runs through pytest's own runtest protocol."""
+import atexit
 import collections
 import io
 import json
@@ -49,7 +50,21 @@ def main():
     if not plugin.started:
         return bad.refuse(int(status) if int(status) in (2, 3, 4) else 3,
                           "pytest stopped before collecting: " + first_error(plugin.early_err, status))
-    return 0
+    leave()
+
+
+def leave():
+    """Exits without the interpreter's teardown, which frees the collection
+    object by object while the controller waits for the worker to go. What
+    must run at exit still does: the atexit functions, weakref.finalize's
+    among them, and the flush of stdout and stderr."""
+    atexit._run_exitfuncs()
+    for f in (sys.stdout, sys.stderr):
+        try:
+            f.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(0)
 
 
 def first_error(text, status):
@@ -120,6 +135,7 @@ class Worker:
 
         listing = [(i.nodeid, item_keys(i, i in chosen)) for i in items]
         globals_ = sorted({g for i in items for g in global_fixtures(i)})
+        digest = list_hash(listing)
         collector = os.getpid()
         forkserver.serve_if_first()	# returns in the workers it forks too
         if os.getpid() != collector:
@@ -132,7 +148,7 @@ class Worker:
         session.config.workerinput.update(workerid=os.environ["PYTEST_XDIST_WORKER"],
                                           workercount=int(os.environ["PYTEST_XDIST_WORKER_COUNT"]))
         chan = take_channel()
-        send_list(chan, listing, globals_)
+        send_list(chan, listing, globals_, digest)
         Loop(self, session, items, chan).run()
 
 
@@ -351,8 +367,7 @@ def list_hash(listing):
     return "%016x" % h
 
 
-def send_list(chan, listing, globals_):
-    h = list_hash(listing)
+def send_list(chan, listing, globals_, h):
     out = [proto.message("hello", 1, "pid=%d" % os.getpid(), "impl=herd_pytest/0.1")]
     if os.environ.pop("HERD_COLLECT_HASH", None) != h:
         out += [proto.message("fixture", g, "scope=global") for g in globals_]
