@@ -86,6 +86,7 @@ t_count "$log" "^conftest-import " 1 "the conftest was imported once: one collec
 t_count "$log" "^session-setup gw0 " 1 "a session fixture is set up once on gw0"
 t_count "$log" "^session-setup gw1 " 1 "... and once on gw1"
 t_count "$log" "^session-teardown " 2 "... and torn down once on each"
+t_count "$log" "^atexit gw[01] " 2 "an atexit function a test registered runs as the worker exits"
 t_count "$log" "^module-setup test_mod_a gw[01] " 2 "a module fixture lives across its items: once per worker"
 t_count "$log" "^class-setup a gw[01] " 2 "a class fixture too"
 uid=$(sed -n 's/^xdist gw0 \([0-9a-f]*\) .*/\1/p' "$log" | head -n 1)
