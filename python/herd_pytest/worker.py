@@ -614,7 +614,7 @@ class Loop:
 
     def run_here(self, item, nextitem):
         self.plugin.reports = []
-        item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+        item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
         outcome, msg = judge(self.plugin.reports)
         return outcome, msg, b""
 
@@ -638,7 +638,7 @@ class Loop:
             try:
                 # The item's parent as "next item": the child tears down the
                 # item alone and leaves the rest to the worker.
-                item.ihook.pytest_runtest_protocol(item=item, nextitem=item.parent)
+                item.config.hook.pytest_runtest_protocol(item=item, nextitem=item.parent)
                 outcome, msg = judge(self.plugin.reports)
             except BaseException as e:  # noqa: B902
                 outcome, msg = "failed", repr(e)
