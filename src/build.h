@@ -73,6 +73,7 @@ struct build {
 	size_t *by_item;	/* task indexes sorted by their item's address */
 	struct srchash *src;	/* the source files' hashes, each read once */
 	size_t nsrc;
+	struct buf scratch;	/* task_state's text */
 	int pretest;		/* for a test run's .after: tests follow */
 };
 
