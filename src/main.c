@@ -1981,6 +1981,7 @@ run(int argc, char **argv)
 	if (plug_failed())
 		return HD_EXIT_INTERNAL;
 	hosts_connect(&c);
+	build_open_early(&c, &verbo);
 	status = ctl_collect(&c);
 	if (status)
 		return status;
