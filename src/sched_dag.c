@@ -1,9 +1,16 @@
 /*
  * sched_dag.c - the scheduler of herd build, as a struct herd_scheduler: it
  * hands out only tasks whose upstream finished (build.c decides those as
- * they arrive), one at a time to a worker of the task's binary, try_first
- * before the rest and try_last after, and among equals the task that starts
- * the longest expected chain first (critical path: its dag path).
+ * they arrive) to a worker of the task's binary, try_first before the rest
+ * and try_last after, and among equals the task that starts the longest
+ * expected chain first (critical path: its dag path).
+ *
+ * A worker holds the task it runs and, while more tasks are ready than
+ * there are workers (and without -x), one more: it starts that one as soon as the first
+ * ends, without waiting for herd to hear of it and answer (on a loaded
+ * machine that round trip was most of what a short task cost). A worker
+ * left with nothing steals back a task waiting on another (xdist's
+ * worksteal), so that none waits behind a long one while a worker is free.
  */
 #include <string.h>
 
@@ -54,24 +61,68 @@ dag_create(herd_session *hs, herd_item *const *items, size_t n)
 	return plug_ctl(hs)->build;
 }
 
-/* Tasks run one to a worker: a queue behind a long task would hold back its siblings. */
+/* A busy worker may hold a second task: more are ready than there are
+ * workers, and no -x or --maxfail, after which nothing may start. */
+static int
+may_queue(const struct build *b)
+{
+	return b->nready > (size_t)b->c->nslots && !b->c->maxfail;
+}
+
+/* A task for an idle worker, and a second while may_queue(). */
 static size_t
 dag_next(void *self, herd_node *node, herd_item **out, size_t max)
 {
 	struct build *b = self;
 	struct worker *w = WORKER(node);
+	size_t n = 0, i;
 	long k;
-	size_t i;
 
 	build_settle(b);
-	if (!max || w->qlen || (k = best_ready(b, w->bin)) < 0)
+	while (n < max && w->qlen + n < 2 && (w->qlen + n == 0 || may_queue(b)) &&
+	       (k = best_ready(b, w->bin)) >= 0) {
+		i = b->ready[k];
+		b->ready[k] = b->ready[--b->nready];
+		b->t[i].ready = 0;
+		build_sent(b, i);
+		out[n++] = (herd_item *)(void *)b->t[i].it;
+	}
+	return n;
+}
+
+/* Tasks of binary sent to a worker and waiting there behind the one it runs. */
+static size_t
+waiting(const struct build *b, const struct binary *bin)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < b->c->nslots; i++)
+		if (b->c->w[i].bin == bin && b->c->w[i].qlen > 1)
+			n += b->c->w[i].qlen - 1;
+	return n;
+}
+
+/* An idle worker, nothing ready: a task waiting on another worker of its binary. */
+static size_t
+dag_steal(void *self, herd_node *node, int *victim)
+{
+	struct build *b = self;
+	struct worker *w = WORKER(node);
+	int i;
+
+	if (b->nready)
 		return 0;
-	i = b->ready[k];
-	b->ready[k] = b->ready[--b->nready];
-	b->t[i].ready = 0;
-	build_sent(b, i);
-	out[0] = (herd_item *)(void *)b->t[i].it;
-	return 1;
+	for (i = 0; i < b->c->nslots; i++) {
+		struct worker *v = &b->c->w[i];
+
+		if (v != w && v->bin == w->bin && v->state == W_RUNNING && !v->releasing &&
+		    v->qlen > 1) {
+			*victim = i;
+			return v->qlen - 1;
+		}
+	}
+	return 0;
 }
 
 static void
@@ -87,7 +138,8 @@ dag_give_back(void *self, herd_node *from, herd_item *const *items, size_t n)
 
 /*
  * A worker of binary is kept while a task of it is ready, or while one is
- * still to come and no other binary has a task ready for the slot.
+ * still to come or waits on another worker (to steal), and no other binary
+ * has a task ready for the slot.
  */
 static size_t
 dag_pending(void *self, const char *binary, int slot)
@@ -105,7 +157,7 @@ dag_pending(void *self, const char *binary, int slot)
 		ready += b->t[b->ready[k]].it->bin == &b->c->bins[bin];
 	if (ready)
 		return ready;
-	return b->nready ? 0 : b->left[bin];
+	return b->nready ? 0 : b->left[bin] + waiting(b, &b->c->bins[bin]);
 }
 
 static const char *
@@ -126,6 +178,7 @@ static const struct herd_scheduler dag_scheduler = {
 	.next = dag_next,
 	.give_back = dag_give_back,
 	.pending = dag_pending,
+	.steal = dag_steal,
 	.pick_binary = dag_pick_binary,
 };
 

@@ -24,8 +24,8 @@
  * most of what herd --version costs. State calls go through this table.
  */
 #define SQ_FUNCS(X) X(bind_double) X(bind_int) X(bind_int64) X(bind_text) X(busy_timeout) \
-	X(close) X(column_double) X(column_int) X(column_int64) X(column_text) X(errmsg)   \
-	X(exec) X(finalize) X(open_v2) X(prepare_v2) X(reset) X(step)
+	X(close) X(column_double) X(column_int) X(column_int64) X(column_text) X(errcode) \
+	X(errmsg) X(exec) X(finalize) X(open_v2) X(prepare_v2) X(reset) X(step)
 #define SQ_FIELD(f) __typeof__(sqlite3_##f) *f;
 
 static struct {
@@ -68,17 +68,42 @@ struct seen {
 	uint64_t hash;
 };
 
+/* A file of a task's last success: a task_file row. */
+struct rec {
+	int role;		/* 0 a dependency, 1 a product */
+	char *path;
+	uint64_t hash;
+};
+
+/* What the state holds of a task: its task row and its task_file rows. */
+struct prior {
+	char *id;		/* NULL: an empty slot */
+	int has_state;		/* it succeeded (or persisted) once: state is set */
+	uint64_t state;
+	char *outcome;		/* its last, or NULL */
+	double duration;	/* of its last success, or -1 */
+	struct rec *files;
+	size_t nfiles;
+};
+
+/*
+ * The tables are read into memory when the state is opened, one scan each,
+ * and written through: a decision costs no query (two queries a task were
+ * half of a no-op rebuild's instructions).
+ */
 struct state {
 	sqlite3 *db;
 	char *root;
+	int rootfd;		/* files are looked at from it: no root/path strings made */
 	int lockfd;
 	int reading;		/* inside the read transaction (read_begin) */
 	int writing;		/* inside state_record's */
-	sqlite3_stmt *memo_put, *task_get, *file_get, *dur_get;
+	sqlite3_stmt *memo_put;
 	sqlite3_stmt *rec_del, *rec_ins, *rec_task;	/* state_record's, made at its first */
-	struct seen *seen;	/* open addressing, nseen < cap / 2 */
+	struct seen *seen;	/* the memo and the files seen: open addressing, nseen < cap / 2 */
 	size_t nseen, cap;
-	int memo_read;		/* the memo table is in seen */
+	struct prior *prior;	/* the tasks, by id: open addressing, nprior < pcap / 2 */
+	size_t nprior, pcap;
 };
 
 static const char schema_sql[] =
@@ -129,9 +154,14 @@ take_lock(struct state *s, int wait, struct buf *err)
 	return 0;
 }
 
-/* Nonzero when db is ours: a herd state of this schema. */
+/*
+ * Nonzero when db is ours: a herd state of this schema. Its pages are
+ * checked only when the last connection did not close cleanly (its -wal
+ * file is still there: a crash or a power cut), where a torn page could
+ * be; the scans of every table that opening does (load) find the rest.
+ */
 static int
-is_ours(sqlite3 *db)
+is_ours(sqlite3 *db, int unclean)
 {
 	sqlite3_stmt *st;
 	int ok = 0;
@@ -141,8 +171,7 @@ is_ours(sqlite3 *db)
 	if (sq.step(st) == SQLITE_ROW)
 		ok = !strcmp((const char *)sq.column_text(st, 0), SCHEMA);
 	sq.finalize(st);
-	/* A quick look at the pages too: a torn file reads as garbage here. */
-	if (ok && sq.prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL) == SQLITE_OK) {
+	if (ok && unclean && sq.prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL) == SQLITE_OK) {
 		ok = sq.step(st) == SQLITE_ROW &&
 		     !strcmp((const char *)sq.column_text(st, 0), "ok");
 		sq.finalize(st);
@@ -164,6 +193,239 @@ is_empty(sqlite3 *db)
 	return empty;
 }
 
+static int
+prepare(struct state *s, sqlite3_stmt **st, const char *sql)
+{
+	return sq.prepare_v2(s->db, sql, -1, st, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* The last error of s->db says the file is damaged (not mere I/O or memory). */
+static int
+is_damaged(struct state *s)
+{
+	int code = sq.errcode(s->db) & 0xff;
+
+	return code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
+}
+
+/* ---- the files seen, and the memo ---- */
+
+/* The slot of path in the files seen this run: its own, or the empty one for it. */
+static struct seen *
+seen_slot(struct state *s, const char *path)
+{
+	size_t i = (size_t)XXH3_64bits(path, strlen(path)) & (s->cap - 1);
+
+	while (s->seen[i].path && strcmp(s->seen[i].path, path))
+		i = (i + 1) & (s->cap - 1);
+	return &s->seen[i];
+}
+
+static void
+seen_grow(struct state *s)
+{
+	struct seen *old = s->seen;
+	size_t i, n = s->cap;
+
+	s->cap = n ? 2 * n : 1024;
+	s->seen = xcalloc(s->cap, sizeof(*s->seen));
+	for (i = 0; i < n; i++)
+		if (old[i].path)
+			*seen_slot(s, old[i].path) = old[i];
+	free(old);
+}
+
+/* path's entry in seen, made (not looked at yet) if it has none. */
+static struct seen *
+seen_add(struct state *s, const char *path)
+{
+	struct seen *e;
+
+	if (2 * (s->nseen + 1) > s->cap)
+		seen_grow(s);
+	e = seen_slot(s, path);
+	if (!e->path) {
+		e->path = xstrdup(path);
+		e->stale = 1;
+		s->nseen++;
+	}
+	return e;
+}
+
+/* ---- the tasks ---- */
+
+/* The slot of id among the tasks: its own, or the empty one for it. */
+static struct prior *
+prior_slot(const struct state *s, const char *id)
+{
+	size_t i = (size_t)XXH3_64bits(id, strlen(id)) & (s->pcap - 1);
+
+	while (s->prior[i].id && strcmp(s->prior[i].id, id))
+		i = (i + 1) & (s->pcap - 1);
+	return &s->prior[i];
+}
+
+/* What the state holds of id, or NULL. */
+static struct prior *
+prior_find(const struct state *s, const char *id)
+{
+	struct prior *p;
+
+	if (!s->pcap)
+		return NULL;
+	p = prior_slot(s, id);
+	return p->id ? p : NULL;
+}
+
+/* id's entry, made empty (never ran) if it has none. */
+static struct prior *
+prior_add(struct state *s, const char *id)
+{
+	struct prior *p;
+
+	if (2 * (s->nprior + 1) > s->pcap) {
+		struct prior *old = s->prior;
+		size_t i, n = s->pcap;
+
+		s->pcap = n ? 2 * n : 1024;
+		s->prior = xcalloc(s->pcap, sizeof(*s->prior));
+		for (i = 0; i < n; i++)
+			if (old[i].id)
+				*prior_slot(s, old[i].id) = old[i];
+		free(old);
+	}
+	p = prior_slot(s, id);
+	if (!p->id) {
+		p->id = xstrdup(id);
+		p->duration = -1;
+		s->nprior++;
+	}
+	return p;
+}
+
+static void
+drop_files(struct prior *p)
+{
+	size_t k;
+
+	for (k = 0; k < p->nfiles; k++)
+		free(p->files[k].path);
+	free(p->files);
+	p->files = NULL;
+	p->nfiles = 0;
+}
+
+static void
+add_file(struct prior *p, int role, const char *path, uint64_t hash)
+{
+	size_t n = p->nfiles;
+
+	if (!(n & (n - 1)))	/* 0, 1, 2, 4 ...: full */
+		p->files = xreallocarray(p->files, n ? 2 * n : 1, sizeof(*p->files));
+	p->files[n].role = role;
+	p->files[n].path = xstrdup(path);
+	p->files[n].hash = hash;
+	p->nfiles++;
+}
+
+static void
+set_outcome(struct prior *p, const char *outcome)
+{
+	free(p->outcome);
+	p->outcome = outcome ? xstrdup(outcome) : NULL;
+}
+
+/* Forgets what was loaded: the memo and the tasks. */
+static void
+unload(struct state *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->cap; i++)
+		free(s->seen[i].path);
+	for (i = 0; i < s->pcap; i++)
+		if (s->prior[i].id) {
+			free(s->prior[i].id);
+			free(s->prior[i].outcome);
+			drop_files(&s->prior[i]);
+		}
+	free(s->seen);
+	free(s->prior);
+	s->seen = NULL;
+	s->prior = NULL;
+	s->nseen = s->cap = s->nprior = s->pcap = 0;
+}
+
+/* ---- opening: each table read in one scan ---- */
+
+/* A hash as the tables write it, 16 hex digits (strtoull costs 400
+ * instructions a call here, a tenth of a no-op's scan). */
+static uint64_t
+hex64(const unsigned char *text)
+{
+	uint64_t h = 0;
+
+	for (; text && *text; text++)
+		h = h << 4 | (uint64_t)(*text <= '9' ? *text - '0' : (*text | 0x20) - 'a' + 10);
+	return h;
+}
+
+/* Runs sql, calling row(s, st) for each row; -1 when a step fails. */
+static int
+scan(struct state *s, const char *sql, void (*row)(struct state *, sqlite3_stmt *))
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(s, &st, sql))
+		return -1;
+	while ((rc = sq.step(st)) == SQLITE_ROW)
+		row(s, st);
+	sq.finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+memo_row(struct state *s, sqlite3_stmt *st)
+{
+	struct seen *e = seen_add(s, (const char *)sq.column_text(st, 0));
+
+	e->memo = 1;
+	e->mtime = sq.column_int64(st, 1);
+	e->size = sq.column_int64(st, 2);
+	e->hash = hex64(sq.column_text(st, 3));
+}
+
+static void
+task_row(struct state *s, sqlite3_stmt *st)
+{
+	struct prior *p = prior_add(s, (const char *)sq.column_text(st, 0));
+
+	p->has_state = sq.column_text(st, 1) != NULL;
+	p->state = hex64(sq.column_text(st, 1));
+	set_outcome(p, (const char *)sq.column_text(st, 2));
+	p->duration = sq.column_double(st, 3);
+}
+
+static void
+file_row(struct state *s, sqlite3_stmt *st)
+{
+	add_file(prior_add(s, (const char *)sq.column_text(st, 0)), sq.column_int(st, 1),
+		 (const char *)sq.column_text(st, 2), hex64(sq.column_text(st, 3)));
+}
+
+static void read_begin(struct state *s);
+
+/* The memo and the tasks into memory, in the read transaction; -1 on an error. */
+static int
+load(struct state *s)
+{
+	read_begin(s);
+	return scan(s, "SELECT path, mtime, size, hash FROM memo", memo_row) ||
+	       scan(s, "SELECT id, state, outcome, ifnull(duration, -1) FROM task", task_row) ||
+	       scan(s, "SELECT task, role, path, hash FROM task_file", file_row) ? -1 : 0;
+}
+
 static sqlite3 *
 open_db(const char *path)
 {
@@ -177,12 +439,65 @@ open_db(const char *path)
 	return db;
 }
 
-#define DUR_SQL "SELECT duration FROM task WHERE id = ? AND duration IS NOT NULL"
-
-static int
-prepare(struct state *s, sqlite3_stmt **st, const char *sql)
+/* Closes s->db and forgets what it held. */
+static void
+detach(struct state *s)
 {
-	return sq.prepare_v2(s->db, sql, -1, st, NULL) == SQLITE_OK ? 0 : -1;
+	if (s->db) {	/* else SQLite may never have been loaded */
+		state_release(s);
+		sq.finalize(s->rec_del);
+		sq.finalize(s->rec_ins);
+		sq.finalize(s->rec_task);
+		sq.finalize(s->memo_put);
+		sq.close(s->db);
+	}
+	s->db = NULL;
+	s->rec_del = s->rec_ins = s->rec_task = s->memo_put = NULL;
+	unload(s);
+}
+
+/* Opens and loads the state at path: 0; 1 when the file is not ours or is
+ * damaged; -1 on another error (said in err). */
+static int
+attach(struct state *s, const char *path, struct buf *err)
+{
+	char *wal = xasprintf("%s-wal", path);
+	int unclean = access(wal, F_OK) == 0, r = 0;
+
+	free(wal);
+	if (!(s->db = open_db(path)))
+		r = -1;
+	else if (!is_empty(s->db) && !is_ours(s->db, unclean))
+		return 1;
+	else if (sq.exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL,
+			 NULL, NULL) ||
+		 sq.exec(s->db, schema_sql, NULL, NULL, NULL) ||
+		 sq.exec(s->db, "INSERT OR IGNORE INTO meta VALUES('schema', '" SCHEMA "')",
+			 NULL, NULL, NULL) ||
+		 prepare(s, &s->memo_put, "INSERT OR REPLACE INTO memo VALUES(?, ?, ?, ?)") ||
+		 load(s) < 0)
+		r = is_damaged(s) ? 1 : -1;
+	if (r < 0)
+		buf_printf(err, "cannot open %s: %s", path, s->db ? sq.errmsg(s->db) : "no memory");
+	return r;
+}
+
+/* A damaged or foreign state.db, moved aside. */
+static void
+move_aside(const char *path, struct buf *warn)
+{
+	char *bad = xasprintf("%s.bad", path);
+
+	buf_printf(warn, "herd: warning: %s is not a herd state database, or is damaged: "
+		   "moved to %s; every task runs\n", ".herd/state.db", ".herd/state.db.bad");
+	rename(path, bad);
+	free(bad);
+	bad = xasprintf("%s-wal", path);
+	unlink(bad);
+	free(bad);
+	bad = xasprintf("%s-shm", path);
+	unlink(bad);
+	free(bad);
 }
 
 struct state *
@@ -190,9 +505,14 @@ state_open(const char *root, int wait, struct buf *warn, struct buf *err)
 {
 	struct state *s = xcalloc(1, sizeof(*s));
 	char *dir = xasprintf("%s/.herd", root), *path = xasprintf("%s/.herd/state.db", root);
+	int r;
 
 	s->root = xstrdup(root);
-	s->lockfd = -1;
+	s->lockfd = s->rootfd = -1;
+	if ((s->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		buf_printf(err, "cannot open %s: %s", root, strerror(errno));
+		goto fail;
+	}
 	if (sq_load(err) < 0)
 		goto fail;
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
@@ -201,35 +521,13 @@ state_open(const char *root, int wait, struct buf *warn, struct buf *err)
 	}
 	if (take_lock(s, wait, err) < 0)
 		goto fail;
-	s->db = open_db(path);
-	if (s->db && !is_empty(s->db) && !is_ours(s->db)) {
-		char *bad = xasprintf("%s.bad", path);
-
-		sq.close(s->db);
-		buf_printf(warn, "herd: warning: %s is not a herd state database, or is damaged: "
-			   "moved to %s; every task runs\n", ".herd/state.db", ".herd/state.db.bad");
-		rename(path, bad);
-		free(bad);
-		bad = xasprintf("%s-wal", path);
-		unlink(bad);
-		free(bad);
-		bad = xasprintf("%s-shm", path);
-		unlink(bad);
-		free(bad);
-		s->db = open_db(path);
+	if ((r = attach(s, path, err)) == 1) {
+		detach(s);
+		move_aside(path, warn);
+		r = attach(s, path, err) ? -1 : 0;
 	}
-	if (!s->db || sq.exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-				   NULL, NULL, NULL) ||
-	    sq.exec(s->db, schema_sql, NULL, NULL, NULL) ||
-	    sq.exec(s->db, "INSERT OR IGNORE INTO meta VALUES('schema', '" SCHEMA "')",
-			 NULL, NULL, NULL) ||
-	    prepare(s, &s->memo_put, "INSERT OR REPLACE INTO memo VALUES(?, ?, ?, ?)") ||
-	    prepare(s, &s->task_get, "SELECT state, outcome FROM task WHERE id = ?") ||
-	    prepare(s, &s->file_get, "SELECT role, path, hash FROM task_file WHERE task = ?") ||
-	    prepare(s, &s->dur_get, DUR_SQL)) {
-		buf_printf(err, "cannot open %s: %s", path, s->db ? sq.errmsg(s->db) : "no memory");
+	if (r < 0)
 		goto fail;
-	}
 	free(dir);
 	free(path);
 	return s;
@@ -274,28 +572,28 @@ struct state *
 state_open_readonly(const char *root, struct buf *warn)
 {
 	struct state *s = xcalloc(1, sizeof(*s));
-	char *path = xasprintf("%s/.herd/state.db", root);
+	char *path = xasprintf("%s/.herd/state.db", root), *wal = xasprintf("%s-wal", path);
 
 	s->root = xstrdup(root);
-	s->lockfd = -1;
-	if (access(path, F_OK) < 0)
+	s->lockfd = s->rootfd = -1;
+	if (access(path, F_OK) < 0 ||
+	    (s->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		goto fail;	/* no build yet: nothing to say */
 	if (sq_load(warn) < 0) {
 		buf_adds(warn, "\n");
 		goto fail;
 	}
-	if (!(s->db = open_db_readonly(path)) || !is_ours(s->db) ||
-	    prepare(s, &s->memo_put, "SELECT ?, ?, ?, ?") ||
-	    prepare(s, &s->task_get, "SELECT state, outcome FROM task WHERE id = ?") ||
-	    prepare(s, &s->file_get, "SELECT role, path, hash FROM task_file WHERE task = ?") ||
-	    prepare(s, &s->dur_get, DUR_SQL)) {
+	if (!(s->db = open_db_readonly(path)) || !is_ours(s->db, access(wal, F_OK) == 0) ||
+	    prepare(s, &s->memo_put, "SELECT ?, ?, ?, ?") || load(s) < 0) {
 		buf_printf(warn, "herd: warning: %s is not a herd state database, or is damaged: "
 			   "taken as empty\n", ".herd/state.db");
 		goto fail;
 	}
+	free(wal);
 	free(path);
 	return s;
 fail:
+	free(wal);
 	free(path);
 	state_close(s);
 	return NULL;
@@ -334,38 +632,25 @@ state_release(struct state *s)
 void
 state_close(struct state *s)
 {
-	size_t i;
-
 	if (!s)
 		return;
-	if (s->db) {	/* else SQLite may never have been loaded */
-		state_release(s);
-		sq.finalize(s->dur_get);
-		sq.finalize(s->rec_del);
-		sq.finalize(s->rec_ins);
-		sq.finalize(s->rec_task);
-		sq.finalize(s->memo_put);
-		sq.finalize(s->task_get);
-		sq.finalize(s->file_get);
-		sq.close(s->db);
-	}
+	detach(s);
 	if (s->lockfd >= 0)
 		close(s->lockfd);
-	for (i = 0; i < s->cap; i++)
-		free(s->seen[i].path);
-	free(s->seen);
+	if (s->rootfd >= 0)
+		close(s->rootfd);
 	free(s->root);
 	free(s);
 }
 
 /* xxh3 of a file's bytes; -1 when it cannot be read. */
 static int
-hash_file(const char *path, uint64_t *out)
+hash_file(int dirfd, const char *path, uint64_t *out)
 {
 	XXH3_state_t *x = XXH3_createState();
 	char buf[65536];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 || !x) {
 		if (fd >= 0)
@@ -382,89 +667,23 @@ hash_file(const char *path, uint64_t *out)
 	return n < 0 ? -1 : 0;
 }
 
-/* The slot of path in the files seen this run: its own, or the empty one for it. */
-static struct seen *
-seen_slot(struct state *s, const char *path)
-{
-	size_t i = (size_t)XXH3_64bits(path, strlen(path)) & (s->cap - 1);
-
-	while (s->seen[i].path && strcmp(s->seen[i].path, path))
-		i = (i + 1) & (s->cap - 1);
-	return &s->seen[i];
-}
-
-static void
-seen_grow(struct state *s)
-{
-	struct seen *old = s->seen;
-	size_t i, n = s->cap;
-
-	s->cap = n ? 2 * n : 1024;
-	s->seen = xcalloc(s->cap, sizeof(*s->seen));
-	for (i = 0; i < n; i++)
-		if (old[i].path)
-			*seen_slot(s, old[i].path) = old[i];
-	free(old);
-}
-
-/* path's entry in seen, made (not looked at yet) if it has none. */
-static struct seen *
-seen_add(struct state *s, const char *path)
-{
-	struct seen *e;
-
-	if (2 * (s->nseen + 1) > s->cap)
-		seen_grow(s);
-	e = seen_slot(s, path);
-	if (!e->path) {
-		e->path = xstrdup(path);
-		e->stale = 1;
-		s->nseen++;
-	}
-	return e;
-}
-
-/* The memo table, in one scan: cheaper than a query for each file. */
-static void
-read_memo(struct state *s)
-{
-	sqlite3_stmt *st;
-
-	s->memo_read = 1;
-	read_begin(s);
-	if (prepare(s, &st, "SELECT path, mtime, size, hash FROM memo"))
-		return;
-	while (sq.step(st) == SQLITE_ROW) {
-		struct seen *e = seen_add(s, (const char *)sq.column_text(st, 0));
-
-		e->memo = 1;
-		e->mtime = sq.column_int64(st, 1);
-		e->size = sq.column_int64(st, 2);
-		e->hash = strtoull((const char *)sq.column_text(st, 3), NULL, 16);
-	}
-	sq.finalize(st);
-}
-
 /* Looks at e's file: from its stat() and the memo, or hashing it (and
  * memoising the hash); -1 when it is missing. */
 static int
 look(struct state *s, struct seen *e)
 {
-	char *full = xasprintf("%s/%s", s->root, e->path), hex[24];
+	char hex[24];
 	struct stat st;
 	long long mtime;
 	uint64_t h;
-	int r = -1;
 
-	if (stat(full, &st) < 0 || !S_ISREG(st.st_mode))
-		goto out;
+	if (fstatat(s->rootfd, e->path, &st, 0) < 0 || !S_ISREG(st.st_mode))
+		return -1;
 	mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-	if (e->memo && e->mtime == mtime && e->size == (long long)st.st_size) {
-		r = 0;
-		goto out;
-	}
-	if (hash_file(full, &h) < 0)
-		goto out;
+	if (e->memo && e->mtime == mtime && e->size == (long long)st.st_size)
+		return 0;
+	if (hash_file(s->rootfd, e->path, &h) < 0)
+		return -1;
 	e->memo = 1;
 	e->mtime = mtime;
 	e->size = (long long)st.st_size;
@@ -478,10 +697,7 @@ look(struct state *s, struct seen *e)
 	sq.bind_text(s->memo_put, 4, hex, -1, SQLITE_STATIC);
 	sq.step(s->memo_put);
 	sq.reset(s->memo_put);
-	r = 0;
-out:
-	free(full);
-	return r;
+	return 0;
 }
 
 /*
@@ -492,11 +708,8 @@ out:
 int
 state_file_hash(struct state *s, const char *path, uint64_t *hash)
 {
-	struct seen *e;
+	struct seen *e = seen_add(s, path);
 
-	if (!s->memo_read)
-		read_memo(s);
-	e = seen_add(s, path);
 	if (e->stale) {
 		e->missing = look(s, e) < 0;
 		e->stale = 0;
@@ -514,66 +727,44 @@ state_changed(struct state *s, const char *path)
 		e->stale = 1;
 }
 
-/* The hash recorded for (role, path) of the task's last success, from its rows. */
-struct rec {
-	int role;
-	char *path;
-	uint64_t hash;
-};
-
-static struct rec *
-records(struct state *s, const char *id, size_t *n)
+/* The record of (role, path) among p's files, or NULL. The files come in the
+ * order they were recorded, which is the task's: the search starts after
+ * the last found (*at), so a task's check is linear, not quadratic. */
+static const struct rec *
+find_rec(const struct prior *p, int role, const char *path, size_t *at)
 {
-	struct rec *v = NULL;
-	size_t k = 0;
+	size_t k, i;
 
-	sq.reset(s->file_get);
-	sq.bind_text(s->file_get, 1, id, -1, SQLITE_STATIC);
-	while (sq.step(s->file_get) == SQLITE_ROW) {
-		v = xreallocarray(v, k + 1, sizeof(*v));
-		v[k].role = sq.column_int(s->file_get, 0);
-		v[k].path = xstrdup((const char *)sq.column_text(s->file_get, 1));
-		v[k].hash = strtoull((const char *)sq.column_text(s->file_get, 2), NULL, 16);
-		k++;
+	for (k = 0; k < p->nfiles; k++) {
+		i = (*at + k) % p->nfiles;
+		if (p->files[i].role == role && !strcmp(p->files[i].path, path)) {
+			*at = i + 1;
+			return &p->files[i];
+		}
 	}
-	sq.reset(s->file_get);
-	*n = k;
-	return v;
-}
-
-static void
-free_records(struct rec *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i].path);
-	free(v);
+	return NULL;
 }
 
 /* Is each path as it was recorded with role? Says what changed first. */
 static int
-files_changed(struct state *s, const struct rec *r, size_t nr, int role, char *const *p,
-	      size_t np, struct buf *why)
+files_changed(struct state *s, const struct prior *p, int role, char *const *paths,
+	      size_t n, struct buf *why)
 {
-	size_t i, k;
+	const struct rec *r;
+	size_t i, at = 0;
 	uint64_t h;
 
-	for (i = 0; i < np; i++) {
-		int missing = state_file_hash(s, p[i], &h) < 0;
-
-		if (missing) {
-			buf_printf(why, role ? "product %s missing" : "%s missing", p[i]);
+	for (i = 0; i < n; i++) {
+		if (state_file_hash(s, paths[i], &h) < 0) {
+			buf_printf(why, role ? "product %s missing" : "%s missing", paths[i]);
 			return 1;
 		}
-		for (k = 0; k < nr && !(r[k].role == role && !strcmp(r[k].path, p[i])); k++)
-			;
-		if (k == nr) {
-			buf_printf(why, "%s is new to the task", p[i]);
+		if (!(r = find_rec(p, role, paths[i], &at))) {
+			buf_printf(why, "%s is new to the task", paths[i]);
 			return 1;
 		}
-		if (r[k].hash != h) {
-			buf_printf(why, "%s changed", p[i]);
+		if (r->hash != h) {
+			buf_printf(why, "%s changed", paths[i]);
 			return 1;
 		}
 	}
@@ -584,60 +775,45 @@ int
 state_why(struct state *s, const char *id, uint64_t task_state, char *const *deps,
 	  size_t ndeps, char *const *prods, size_t nprods, struct buf *why)
 {
-	char hex[24];
-	struct rec *r;
-	size_t nr;
-	int changed, done;
+	const struct prior *p = prior_find(s, id);
 
-	read_begin(s);
-	sq.reset(s->task_get);
-	sq.bind_text(s->task_get, 1, id, -1, SQLITE_STATIC);
-	if (sq.step(s->task_get) != SQLITE_ROW || !sq.column_text(s->task_get, 0)) {
-		sq.reset(s->task_get);
+	if (!p || !p->has_state) {
 		buf_adds(why, "never ran");
 		return 1;
 	}
-	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)task_state);
-	changed = strcmp((const char *)sq.column_text(s->task_get, 0), hex) != 0;
-	done = sq.column_text(s->task_get, 1) &&
-	       (!strcmp((const char *)sq.column_text(s->task_get, 1), "success") ||
-		!strcmp((const char *)sq.column_text(s->task_get, 1), "persisted") ||
-		!strcmp((const char *)sq.column_text(s->task_get, 1), "skipped unchanged"));
-	sq.reset(s->task_get);
-	if (!done) {
+	if (!p->outcome || (strcmp(p->outcome, "success") && strcmp(p->outcome, "persisted") &&
+			    strcmp(p->outcome, "skipped unchanged"))) {
 		buf_adds(why, "did not succeed last time");
 		return 1;
 	}
-	if (changed) {
+	if (p->state != task_state) {
 		buf_adds(why, "task source changed");
 		return 1;
 	}
-	r = records(s, id, &nr);
-	changed = files_changed(s, r, nr, 0, deps, ndeps, why) ||
-		  files_changed(s, r, nr, 1, prods, nprods, why);
-	free_records(r, nr);
-	return changed;
+	return files_changed(s, p, 0, deps, ndeps, why) ||
+	       files_changed(s, p, 1, prods, nprods, why);
 }
 
+/* Inserts the rows of p's files of role, and keeps them in p. */
 static int
-put_files(struct state *s, sqlite3_stmt *ins, const char *id, int role, char *const *p,
-	  size_t n)
+put_files(struct state *s, struct prior *p, int role, char *const *paths, size_t n)
 {
 	size_t i;
 	uint64_t h;
 	char hex[24];
 
 	for (i = 0; i < n; i++) {
-		if (state_file_hash(s, p[i], &h) < 0)
+		if (state_file_hash(s, paths[i], &h) < 0)
 			return -1;
 		snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)h);
-		sq.reset(ins);
-		sq.bind_text(ins, 1, id, -1, SQLITE_STATIC);
-		sq.bind_int(ins, 2, role);
-		sq.bind_text(ins, 3, p[i], -1, SQLITE_STATIC);
-		sq.bind_text(ins, 4, hex, -1, SQLITE_TRANSIENT);
-		if (sq.step(ins) != SQLITE_DONE)
+		sq.reset(s->rec_ins);
+		sq.bind_text(s->rec_ins, 1, p->id, -1, SQLITE_STATIC);
+		sq.bind_int(s->rec_ins, 2, role);
+		sq.bind_text(s->rec_ins, 3, paths[i], -1, SQLITE_STATIC);
+		sq.bind_text(s->rec_ins, 4, hex, -1, SQLITE_TRANSIENT);
+		if (sq.step(s->rec_ins) != SQLITE_DONE)
 			return -1;
+		add_file(p, role, paths[i], h);
 	}
 	return 0;
 }
@@ -646,6 +822,7 @@ int
 state_record(struct state *s, const char *id, uint64_t task_state, double duration,
 	     char *const *deps, size_t ndeps, char *const *prods, size_t nprods, struct buf *err)
 {
+	struct prior *p = prior_add(s, id);
 	char hex[24];
 	int ok;
 
@@ -658,12 +835,12 @@ state_record(struct state *s, const char *id, uint64_t task_state, double durati
 				       "'success', strftime('%s','now'))"))) &&
 	     !exec1(s, "BEGIN IMMEDIATE");
 	s->writing = ok;
+	drop_files(p);
 	if (ok) {
 		sq.reset(s->rec_del);
 		sq.bind_text(s->rec_del, 1, id, -1, SQLITE_STATIC);
-		ok = sq.step(s->rec_del) == SQLITE_DONE &&
-		     !put_files(s, s->rec_ins, id, 0, deps, ndeps) &&
-		     !put_files(s, s->rec_ins, id, 1, prods, nprods);
+		ok = sq.step(s->rec_del) == SQLITE_DONE && !put_files(s, p, 0, deps, ndeps) &&
+		     !put_files(s, p, 1, prods, nprods);
 	}
 	if (ok) {
 		sq.reset(s->rec_task);
@@ -681,8 +858,14 @@ state_record(struct state *s, const char *id, uint64_t task_state, double durati
 	if (!ok) {
 		buf_printf(err, "cannot record %s in .herd/state.db: %s", id, sq.errmsg(s->db));
 		exec1(s, "ROLLBACK");
+		p->has_state = 0;	/* what the file holds now is unknown: it reruns */
+		return -1;
 	}
-	return ok ? 0 : -1;
+	p->has_state = 1;
+	p->state = task_state;
+	p->duration = duration;
+	set_outcome(p, "success");
+	return 0;
 }
 
 int
@@ -699,6 +882,8 @@ state_set_outcome(struct state *s, const char *id, const char *outcome)
 	sq.bind_text(st, 2, outcome, -1, SQLITE_STATIC);
 	ok = sq.step(st) == SQLITE_DONE;
 	sq.finalize(st);
+	if (ok)
+		set_outcome(prior_add(s, id), outcome);
 	return ok ? 0 : -1;
 }
 
@@ -711,29 +896,15 @@ state_forget(struct state *s, const char *id)
 double
 state_duration(struct state *s, const char *id)
 {
-	double d = -1;
+	const struct prior *p = prior_find(s, id);
 
-	read_begin(s);
-	sq.reset(s->dur_get);
-	sq.bind_text(s->dur_get, 1, id, -1, SQLITE_STATIC);
-	if (sq.step(s->dur_get) == SQLITE_ROW)
-		d = sq.column_double(s->dur_get, 0);
-	sq.reset(s->dur_get);
-	return d;
+	return p ? p->duration : -1;
 }
 
 char *
 state_outcome(struct state *s, const char *id)
 {
-	sqlite3_stmt *st;
-	char *o = NULL;
+	const struct prior *p = prior_find(s, id);
 
-	read_begin(s);
-	if (prepare(s, &st, "SELECT outcome FROM task WHERE id = ?"))
-		return NULL;
-	sq.bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sq.step(st) == SQLITE_ROW && sq.column_text(st, 0))
-		o = xstrdup((const char *)sq.column_text(st, 0));
-	sq.finalize(st);
-	return o;
+	return p && p->outcome ? xstrdup(p->outcome) : NULL;
 }

@@ -212,3 +212,95 @@ TEST(state, second_build_is_refused_or_waits)
 	buf_clear(&warn), buf_clear(&err);
 	scratch_remove(root);
 }
+
+/* Records n tasks "t0".."t(n-1)" in s, each with in.txt and out.txt. */
+static void
+record_many(struct state *s, int n)
+{
+	struct buf err = BUF_INIT;
+	char id[32];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "t%d", i);
+		REQUIRE_EQ(state_record(s, id, (uint64_t)i, 0.25, deps, 1, prods, 1, &err), 0);
+	}
+	buf_clear(&err);
+}
+
+TEST(state, killed_build_leaves_wal_that_the_next_reads)
+{
+	char *root = scratch_dir("state"), *wal;
+	struct buf warn = BUF_INIT, err = BUF_INIT, why = BUF_INIT;
+	struct state *s;
+	int st = 0;
+	pid_t pid;
+
+	put(root, "in.txt", "a\n");
+	put(root, "out.txt", "A\n");
+	pid = fork();
+	REQUIRE_GE(pid, 0);
+	if (pid == 0) {
+		/* A build killed after its records: nothing closes the database. */
+		s = state_open(root, 0, &warn, &err);
+		if (!s)
+			_exit(1);
+		record_many(s, 3);
+		_exit(0);
+	}
+	REQUIRE_EQ(waitpid(pid, &st, 0), pid);
+	REQUIRE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	wal = xasprintf("%s/.herd/state.db-wal", root);
+	CHECK_EQ(access(wal, F_OK), 0);	/* the unclean close that makes open check the pages */
+	s = state_open(root, 0, &warn, &err);
+	REQUIRE_NOT_NULL(s);
+	CHECK_EQ(warn.len, 0);
+	CHECK_EQ(state_why(s, "t2", 2, deps, 1, prods, 1, &why), 0);
+	CHECK_DOUBLE_EQ(state_duration(s, "t1"), 0.25);
+	state_close(s);
+	CHECK_NE(access(wal, F_OK), 0);	/* closed cleanly now */
+	free(wal);
+	buf_clear(&warn), buf_clear(&err), buf_clear(&why);
+	scratch_remove(root);
+}
+
+TEST(state, damaged_table_pages_are_a_warning_and_a_rebuild)
+{
+	char *root = scratch_dir("state"), *path;
+	struct buf warn = BUF_INIT, err = BUF_INIT, why = BUF_INIT;
+	struct state *s;
+	char junk[4096];
+	struct stat sb;
+	off_t at;
+	int fd;
+
+	put(root, "in.txt", "a\n");
+	put(root, "out.txt", "A\n");
+	s = state_open(root, 0, &warn, &err);
+	REQUIRE_NOT_NULL(s);
+	record_many(s, 300);
+	state_close(s);
+	/* The pages past the tables' first (the schema and meta's, memo's,
+	 * task's and task_file's roots and indexes, pages 1 to 9) made garbage:
+	 * the file still opens and says it is ours, the rows do not read. */
+	path = xasprintf("%s/.herd/state.db", root);
+	REQUIRE_EQ(stat(path, &sb), 0);
+	REQUIRE_GT(sb.st_size, 12 * 4096);
+	memset(junk, 0x5a, sizeof(junk));
+	fd = open(path, O_WRONLY);
+	REQUIRE_GE(fd, 0);
+	for (at = 9 * 4096; at < sb.st_size; at += 4096)
+		REQUIRE_EQ(pwrite(fd, junk, sizeof(junk), at), (ssize_t)sizeof(junk));
+	close(fd);
+	s = state_open(root, 0, &warn, &err);
+	REQUIRE_NOT_NULL(s);
+	REQUIRE_NOT_NULL(warn.data);
+	CHECK_STR_CONTAINS(warn.data, "is not a herd state database, or is damaged");
+	CHECK_EQ(state_why(s, "t1", 1, deps, 1, prods, 1, &why), 1);
+	CHECK_STR_EQ(why.data, "never ran");
+	CHECK_EQ(state_record(s, "t1", 1, 0.1, deps, 1, prods, 1, &err), 0);
+	state_close(s);
+	free(path);
+	buf_clear(&warn), buf_clear(&err), buf_clear(&why);
+	scratch_remove(root);
+}
