@@ -568,12 +568,12 @@ t_answer() {
 	sed -n "$1p" "$T_WORK/answers"
 }
 
-# t_jx FILE EXPR: prints the Python expression EXPR over a JSON report: d the
-# document, T its tests, W the test of each id (the last one), C
-# collections.Counter; "unreadable JSON: ..." when FILE is not JSON, the
-# error when EXPR fails.
+# t_jx FILE EXPR [KEY]: prints the Python expression EXPR over a JSON report:
+# d the document, T its tests, W the test of each id (or of each value of
+# KEY, such as name; the last one), C collections.Counter; "unreadable JSON:
+# ..." when FILE is not JSON, the error when EXPR fails.
 t_jx() {
-	python3 - "$1" "$2" <<'EOF_JX' 2>&1
+	python3 - "$1" "$2" "${3:-id}" <<'EOF_JX' 2>&1
 import collections, json, sys
 try:
     with open(sys.argv[1]) as f:
@@ -582,7 +582,7 @@ except Exception as e:
     print("unreadable JSON: %s" % e)
     sys.exit(0)
 T = d.get("tests", [])
-W = {t["id"]: t for t in T}
+W = {t[sys.argv[3]]: t for t in T}
 print(eval(sys.argv[2], {"d": d, "T": T, "W": W, "C": collections.Counter,
                          "len": len, "sorted": sorted, "set": set, "all": all}))
 EOF_JX
