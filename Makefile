@@ -88,7 +88,7 @@ $(BUILD)/libherd.so: $(LIBHERD_SO)
 
 $(HERD): $(SRC_OBJ) $(COMMON_OBJ)
 	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -Wl,--dynamic-list=src/herd.sym -o $@ \
-		$(SRC_OBJ) $(COMMON_OBJ) -lexpat -lxxhash -ldl -lm
+		$(SRC_OBJ) $(COMMON_OBJ) -lexpat -lxxhash -ldl -lm -pthread
 
 $(BUILD)/herd.pc: herd.pc.in Makefile
 	@mkdir -p $(@D)
@@ -166,7 +166,7 @@ CTL_OBJ = $(filter-out $(BUILD)/obj/src/main.o,$(SRC_OBJ))
 $(UNIT): $(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -D_GNU_SOURCE $(CFLAGS) $(SANFLAGS) -Iinclude -Icommon -Ilib -Isrc -o $@ \
-		$(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) -lexpat -lxxhash -ldl -lm
+		$(UNIT_SRC) $(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) -lexpat -lxxhash -ldl -lm -pthread
 
 tests: $(UNIT)
 

@@ -24,6 +24,10 @@
 #   BENCH_FLAT=400       tasks of (b)
 #   BENCH_CHAIN=400      tasks of (c)
 #   BENCH_RUNS=5         hyperfine's timed runs of each command ((b): at least 3)
+#   BENCH_SLOW_RUNS=N    snakemake's timed runs in each workload, without a
+#                        warm-up (default: as the others); 1 keeps a full run
+#                        near 12 minutes on a quiet machine (snakemake takes
+#                        a minute or more per no-op and per (b) run)
 #   BENCH_OUT=bench/out  scratch folder (git-ignored)
 #   BENCH_DOC=docs/benchmarks.md (BENCH_DOC= prints only)
 #   CC=cc, BENCH_TASK_CFLAGS=-O1 (for the generated task binaries)
@@ -43,6 +47,7 @@ else
 	doc=${BENCH_DOC-$root/docs/benchmarks.md}
 fi
 flat_runs=$((runs < 3 && ${BENCH_QUICK:-0} != 1 ? 3 : runs))
+slow_runs=${BENCH_SLOW_RUNS:-}
 workers=4
 sleep_s=0.05
 out=${BENCH_OUT:-$root/bench/out}/build
@@ -144,6 +149,30 @@ up_to_date() {
 		die "$2: the no-op rebuild of $1 rewrote products"
 }
 
+# slow_later TOOL: TOOL is timed on its own, BENCH_SLOW_RUNS times (snakemake).
+slow_later() {
+	[ "$1" = snakemake ] && [ -n "$slow_runs" ]
+}
+
+# timed NAME WARMUP RUNS ARG...: hyperfine over ARG... into NAME.json and
+# NAME.log; then, if slow_prep/slow_cmd were set (slow_later), snakemake's
+# command alone into NAME-slow.json, without a warm-up.
+timed() {
+	t_name=$1 t_warm=$2 t_runs=$3
+	shift 3
+	if [ $# -gt 0 ]; then
+		hyperfine -N -w "$t_warm" -r "$t_runs" --export-json "$t_name.json" "$@" \
+			>"$t_name.log" 2>&1 || { cat "$t_name.log" >&2; die "$t_name failed"; }
+	fi
+	if [ -n "${slow_cmd:-}" ]; then
+		set -- -n snakemake
+		[ -z "${slow_prep:-}" ] || set -- "$@" -p "$slow_prep"
+		hyperfine -N -r "$slow_runs" --export-json "$t_name-slow.json" "$@" "$slow_cmd" \
+			>>"$t_name.log" 2>&1 || { cat "$t_name.log" >&2; die "$t_name (snakemake) failed"; }
+	fi
+	slow_cmd="" slow_prep=""
+}
+
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- (a) no-op rebuild of a chain of fan-outs ----
@@ -154,14 +183,15 @@ for t in $tools; do
 	first_build fan "$t"
 	up_to_date fan "$t"
 	case $t in
+	snakemake) if slow_later "$t"; then slow_cmd=$(cmd fan "$t" 1); else
+		set -- "$@" -n "$t" "$(cmd fan "$t" 1)"; fi ;;
 	make) set -- "$@" -n "make -q" "make -q -C fan/make" ;;
 	ninja) set -- "$@" -n "ninja -n" "ninja -C fan/ninja -n" ;;
 	*) set -- "$@" -n "$t" "$(cmd fan "$t" 1)" ;;
 	esac
 done
 echo "bench: (a) timing the no-op rebuilds" >&2
-hyperfine -N -w 1 -r "$runs" --export-json noop.json "$@" >noop.log 2>&1 ||
-	{ cat noop.log >&2; die "(a) failed"; }
+timed noop 1 "$runs" "$@"
 
 # ---- (b) independent sleeping tasks on 4 workers ----
 echo "bench: (b) $flat_n tasks of ${sleep_s}s on $workers workers" >&2
@@ -170,10 +200,13 @@ export BENCH_SLEEP
 gen flat "$flat_n"
 set --
 for t in $tools; do
+	if slow_later "$t"; then
+		slow_prep="find flat/$t/out -mindepth 1 -delete" slow_cmd=$(cmd flat "$t" "$workers")
+		continue
+	fi
 	set -- "$@" -n "$t" -p "find flat/$t/out -mindepth 1 -delete" "$(cmd flat "$t" $workers)"
 done
-hyperfine -N -r "$flat_runs" --export-json flat.json "$@" >flat.log 2>&1 ||
-	{ cat flat.log >&2; die "(b) failed"; }
+timed flat 0 "$flat_runs" "$@"
 
 # ---- (c) a deep chain, one input changed in the middle ----
 echo "bench: (c) a chain of $chain_n tasks, input $((chain_n / 2)) changed" >&2
@@ -183,12 +216,14 @@ set --
 for t in $tools; do
 	first_build chain "$t"
 	# Each timed run follows a new value of in/MID and an empty log.
-	set -- "$@" -n "$t" \
-		-p "sh -c 'date +%s%N >chain/$t/in/$mid && : >chain/$t/runs.log'" \
-		"$(cmd chain "$t" 1)"
+	prep="sh -c 'date +%s%N >chain/$t/in/$mid && : >chain/$t/runs.log'"
+	if slow_later "$t"; then
+		slow_prep=$prep slow_cmd=$(cmd chain "$t" 1)
+		continue
+	fi
+	set -- "$@" -n "$t" -p "$prep" "$(cmd chain "$t" 1)"
 done
-hyperfine -N -r "$runs" --export-json chain.json "$@" >chain.log 2>&1 ||
-	{ cat chain.log >&2; die "(c) failed"; }
+timed chain 0 "$runs" "$@"
 for t in $tools; do
 	echo "$t $(wc -l <"chain/$t/runs.log") $(sort -u "chain/$t/runs.log" | sed 's/^c//' |
 		sort -n | head -n 1)" >>chain.runs
@@ -210,9 +245,9 @@ versions() {
 }
 
 # The command as it was typed, with the settings that shaped the run.
-command="$(env | grep -E '^BENCH_(QUICK|FAN|FLAT|CHAIN|RUNS|TOOLS|TASK_CFLAGS)=' | sort |
+command="$(env | grep -E '^BENCH_(QUICK|FAN|FLAT|CHAIN|RUNS|SLOW_RUNS|TOOLS|TASK_CFLAGS)=' | sort |
 	sed "s/=\(.*\)/='\1'/" | tr '\n' ' ')sh bench/build.sh"
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 python3 "$root/bench/build_report.py" "$doc" "$fan_n" "$flat_n" "$chain_n" "$workers" \
-	"$sleep_s" "$runs" "$flat_runs" "$load_before" "$load_after" "$(versions)" "${missing# }" \
+	"$sleep_s" "$runs" "$flat_runs" "${slow_runs:-0}" "$load_before" "$load_after" "$(versions)" "${missing# }" \
 	"$command" "$commit"

@@ -183,9 +183,17 @@ static int
 make_parents(char *path)
 {
 	struct stat st;
-	char *s;
+	char *s = strrchr(path, '/');
 	int err;
 
+	/* Mostly it is there: one stat() in the task's process, not two a level. */
+	if (s && s != path) {
+		*s = '\0';
+		err = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+		*s = '/';
+		if (err)
+			return 0;
+	}
 	for (s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
 		*s = '\0';
 		err = 0;

@@ -10,6 +10,8 @@
  * comes back here (build_task_done) to be checked and recorded in
  * .herd/state.db (state.c), one transaction per task.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -677,23 +679,69 @@ start_tasks(struct build *b)
 	return n;
 }
 
-/* Opens the state: for a dry run only to read, and not at all when there is none. */
+/*
+ * The state of a build is opened, and its tables read, on a thread of its
+ * own while the workers list the binaries (state_open reads the whole state:
+ * a third of a no-op rebuild's instructions, on the other core). The thread
+ * blocks every signal, so that they still reach the loop's ppoll (loop.c).
+ */
+static struct {
+	pthread_t thread;
+	int started;
+	const char *root;
+	int dry_run;
+	struct state *st;
+	struct buf warn, err;
+} early;
+
+static void *
+open_early(void *arg)
+{
+	(void)arg;
+	early.st = early.dry_run ? state_open_readonly(early.root, &early.warn) :
+		   state_open(early.root, 1, &early.warn, &early.err);
+	return NULL;
+}
+
+void
+build_open_early(const struct ctl *c, const struct verb_opts *o)
+{
+	sigset_t all, old;
+
+	if (o->verb != VERB_BUILD || early.started)
+		return;
+	early.root = c->rootdir;
+	early.dry_run = o->dry_run;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	early.started = pthread_create(&early.thread, NULL, open_early, NULL) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Opens the state (or takes the one build_open_early opened): for a dry run
+ * only to read, and not at all when there is none. */
 static int
 open_state(struct build *b)
 {
-	struct buf warn = BUF_INIT, err = BUF_INIT;
-
-	b->st = b->o->dry_run ? state_open_readonly(b->c->rootdir, &warn) :
-		state_open(b->c->rootdir, 1, &warn, &err);
-	if (warn.len)
-		fputs(warn.data, stderr);
-	buf_clear(&warn);
+	if (early.started) {
+		pthread_join(early.thread, NULL);
+		early.started = 0;
+	} else {
+		early.root = b->c->rootdir;
+		early.dry_run = b->o->dry_run;
+		open_early(NULL);
+	}
+	b->st = early.st;
+	early.st = NULL;
+	if (early.warn.len)
+		fputs(early.warn.data, stderr);
+	buf_clear(&early.warn);
 	if (!b->st && !b->o->dry_run) {
-		fprintf(stderr, "herd: %s\n", err.data);
-		buf_clear(&err);
+		fprintf(stderr, "herd: %s\n", early.err.data);
+		buf_clear(&early.err);
 		return -1;
 	}
-	buf_clear(&err);
+	buf_clear(&early.err);
 	return 0;
 }
 

@@ -89,6 +89,8 @@ int verb_collect(struct build *b);
 int verb_dag(struct build *b);
 int verb_profile(struct build *b);
 int verb_clean(struct build *b);
+/* Before collection: herd build's state starts opening on a thread of its own. */
+void build_open_early(const struct ctl *c, const struct verb_opts *o);
 /* The verb, after collection and selection (of tasks only); returns the exit status. */
 int verb_main(struct ctl *c, const struct verb_opts *o);
 

@@ -20,7 +20,8 @@ words(const char *s, size_t *n)
 		len = strcspn(s, " \t\n");
 		if (!len)
 			break;
-		v = xreallocarray(v, k + 1, sizeof(*v));
+		if (!(k & (k - 1)))	/* 0, 1, 2, 4 ...: full */
+			v = xreallocarray(v, k ? 2 * k : 1, sizeof(*v));
 		v[k++] = xstrndup(s, len);
 		s += len;
 	}
@@ -80,9 +81,12 @@ add_edge(struct dag *d, size_t from, size_t to)
 	for (i = 0; i < b->nup; i++)
 		if (b->up[i] == from)
 			return;
-	b->up = xreallocarray(b->up, b->nup + 1, sizeof(*b->up));
+	/* Grown by doubling: at 0, 1, 2, 4 ... they are full. */
+	if (!(b->nup & (b->nup - 1)))
+		b->up = xreallocarray(b->up, b->nup ? 2 * b->nup : 1, sizeof(*b->up));
 	b->up[b->nup++] = from;
-	a->down = xreallocarray(a->down, a->ndown + 1, sizeof(*a->down));
+	if (!(a->ndown & (a->ndown - 1)))
+		a->down = xreallocarray(a->down, a->ndown ? 2 * a->ndown : 1, sizeof(*a->down));
 	a->down[a->ndown++] = to;
 }
 
@@ -106,6 +110,26 @@ producer_of(const struct dag *d, const char *path)
 	return (size_t)-1;
 }
 
+/* Whether path is as dag_path would make it: relative, no empty, "." or
+ * ".." part (most are: dag_path's copy is then saved). */
+static int
+is_normal(const char *path)
+{
+	const char *p = path;
+
+	if (*p == '/')
+		return 0;
+	for (;;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (p[0] == '.' && (n == 1 || (n == 2 && p[1] == '.'))))
+			return 0;
+		p += n;
+		if (!*p++)
+			return 1;
+	}
+}
+
 /* Normalised paths of a list; an error for each one outside the root. */
 static char **
 paths(const char *list, size_t *n, const char *task, const char *what, struct buf *err)
@@ -114,9 +138,11 @@ paths(const char *list, size_t *n, const char *task, const char *what, struct bu
 	size_t i;
 
 	for (i = 0; i < *n; i++) {
-		char *p = dag_path(v[i]);
+		char *p;
 
-		if (!p) {
+		if (is_normal(v[i]))
+			continue;
+		if (!(p = dag_path(v[i]))) {
 			buf_printf(err, "%s: %s '%s' is outside the project root\n", task, what, v[i]);
 			p = xstrdup(v[i]);
 		}

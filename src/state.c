@@ -94,6 +94,7 @@ struct prior {
 struct state {
 	sqlite3 *db;
 	char *root;
+	int rootfd;		/* files are looked at from it: no root/path strings made */
 	int lockfd;
 	int reading;		/* inside the read transaction (read_begin) */
 	int writing;		/* inside state_record's */
@@ -507,7 +508,11 @@ state_open(const char *root, int wait, struct buf *warn, struct buf *err)
 	int r;
 
 	s->root = xstrdup(root);
-	s->lockfd = -1;
+	s->lockfd = s->rootfd = -1;
+	if ((s->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		buf_printf(err, "cannot open %s: %s", root, strerror(errno));
+		goto fail;
+	}
 	if (sq_load(err) < 0)
 		goto fail;
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
@@ -570,8 +575,9 @@ state_open_readonly(const char *root, struct buf *warn)
 	char *path = xasprintf("%s/.herd/state.db", root), *wal = xasprintf("%s-wal", path);
 
 	s->root = xstrdup(root);
-	s->lockfd = -1;
-	if (access(path, F_OK) < 0)
+	s->lockfd = s->rootfd = -1;
+	if (access(path, F_OK) < 0 ||
+	    (s->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		goto fail;	/* no build yet: nothing to say */
 	if (sq_load(warn) < 0) {
 		buf_adds(warn, "\n");
@@ -631,18 +637,20 @@ state_close(struct state *s)
 	detach(s);
 	if (s->lockfd >= 0)
 		close(s->lockfd);
+	if (s->rootfd >= 0)
+		close(s->rootfd);
 	free(s->root);
 	free(s);
 }
 
 /* xxh3 of a file's bytes; -1 when it cannot be read. */
 static int
-hash_file(const char *path, uint64_t *out)
+hash_file(int dirfd, const char *path, uint64_t *out)
 {
 	XXH3_state_t *x = XXH3_createState();
 	char buf[65536];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 || !x) {
 		if (fd >= 0)
@@ -664,21 +672,18 @@ hash_file(const char *path, uint64_t *out)
 static int
 look(struct state *s, struct seen *e)
 {
-	char *full = xasprintf("%s/%s", s->root, e->path), hex[24];
+	char hex[24];
 	struct stat st;
 	long long mtime;
 	uint64_t h;
-	int r = -1;
 
-	if (stat(full, &st) < 0 || !S_ISREG(st.st_mode))
-		goto out;
+	if (fstatat(s->rootfd, e->path, &st, 0) < 0 || !S_ISREG(st.st_mode))
+		return -1;
 	mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-	if (e->memo && e->mtime == mtime && e->size == (long long)st.st_size) {
-		r = 0;
-		goto out;
-	}
-	if (hash_file(full, &h) < 0)
-		goto out;
+	if (e->memo && e->mtime == mtime && e->size == (long long)st.st_size)
+		return 0;
+	if (hash_file(s->rootfd, e->path, &h) < 0)
+		return -1;
 	e->memo = 1;
 	e->mtime = mtime;
 	e->size = (long long)st.st_size;
@@ -692,10 +697,7 @@ look(struct state *s, struct seen *e)
 	sq.bind_text(s->memo_put, 4, hex, -1, SQLITE_STATIC);
 	sq.step(s->memo_put);
 	sq.reset(s->memo_put);
-	r = 0;
-out:
-	free(full);
-	return r;
+	return 0;
 }
 
 /*

@@ -18,6 +18,10 @@ export HERD_SRC
 # Runs stay hermetic: no history reorders them. Tests of the cache unset it.
 HERD_ADDOPTS=--no-cache
 export HERD_ADDOPTS
+# The interpreter python3 on PATH starts, found once for every script (see
+# t_python in tests/lib.sh); empty when there is none.
+HERD_E2E_PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || HERD_E2E_PYTHON=
+export HERD_E2E_PYTHON
 pool=${HERD_CHECK_JOBS:-3}
 case $pool in
 '' | *[!0-9]* | 0*)

@@ -20,6 +20,11 @@ def main():
         # A later worker: forked from the collector when it can be.
         from herd_pytest import forkserver
         forkserver.launch()
+        if sys.flags.no_site:
+            # python/herd-pytest-worker starts a launcher without the site
+            # packages (-S), which pytest needs: start again with them.
+            py = sys.executable or os.environ.get("HERD_PYTEST_PYTHON", "python3")
+            os.execvp(py, [py, os.path.abspath(__file__)])
     try:
         import pytest  # noqa: F401
     except ImportError as e:

@@ -11,6 +11,7 @@ kill of the group reaches it) and works on; the launcher waits for the child's
 exit status, which the server sends it, and ends the same way. Whatever fails
 on the way, the launcher collects by itself, as a first worker does."""
 import array
+import gc
 import os
 import select
 import signal
@@ -98,6 +99,10 @@ def serve_if_first():
         return
     sys.stdout.flush()
     sys.stderr.flush()
+    # The collection's objects leave the garbage collector's generations, in
+    # the server and every worker: a collection that walked them would write
+    # to (and so copy) every page they are on, in each forked worker.
+    gc.freeze()
     if os.fork() != 0:
         lsock.close()
         return

@@ -3,6 +3,7 @@
 pytest runs as usual (pytest.main), and this module's plugin takes over its
 run loop, as pytest-xdist's workers do: the list is sent, and each item the
 controller sends runs through pytest's own runtest protocol."""
+import atexit
 import collections
 import io
 import json
@@ -49,7 +50,21 @@ def main():
     if not plugin.started:
         return bad.refuse(int(status) if int(status) in (2, 3, 4) else 3,
                           "pytest stopped before collecting: " + first_error(plugin.early_err, status))
-    return 0
+    leave()
+
+
+def leave():
+    """Exits without the interpreter's teardown, which frees the collection
+    object by object while the controller waits for the worker to go. What
+    must run at exit still does: the atexit functions, weakref.finalize's
+    among them, and the flush of stdout and stderr."""
+    atexit._run_exitfuncs()
+    for f in (sys.stdout, sys.stderr):
+        try:
+            f.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(0)
 
 
 def first_error(text, status):
@@ -112,17 +127,20 @@ class Worker:
             return bad.refuse(2, errors_section(self.collect_errors)) or True
         chosen = set(session.items)
         items = list(session.items) + [i for i in self.deselected if i not in chosen]
-        self.run_as_worker(session, items, chosen)
+        self.run_as_worker(session, items, len(session.items))
         return True
 
-    def run_as_worker(self, session, items, chosen):
+    def run_as_worker(self, session, items, nchosen):
         from herd_pytest import forkserver
 
-        listing = [(i.nodeid, item_keys(i, i in chosen)) for i in items]
-        globals_ = sorted({g for i in items for g in global_fixtures(i)})
+        # The first worker's list is made before the fork server is forked:
+        # what the collector reads after that fork, it copies page by page
+        # (reading an object writes its reference count).
+        listing = list_messages(items, nchosen) if "HERD_COLLECT_HASH" not in os.environ else None
         collector = os.getpid()
         forkserver.serve_if_first()	# returns in the workers it forks too
-        if os.getpid() != collector:
+        forked = os.getpid() != collector
+        if forked:
             # The collection's warnings are the collector's to report.
             tr = session.config.pluginmanager.get_plugin("terminalreporter")
             if tr is not None:
@@ -132,7 +150,7 @@ class Worker:
         session.config.workerinput.update(workerid=os.environ["PYTEST_XDIST_WORKER"],
                                           workercount=int(os.environ["PYTEST_XDIST_WORKER_COUNT"]))
         chan = take_channel()
-        send_list(chan, listing, globals_)
+        send_list(chan, items, nchosen, listing, forked)
         Loop(self, session, items, chan).run()
 
 
@@ -237,7 +255,7 @@ def mark_arg(m, pos, key):
     return m.kwargs.get(key)
 
 
-def item_keys(item, chosen):
+def item_keys(item):
     """The item message's key=value fields (docs/protocol.md, item keys)."""
     parts = item.nodeid.split("::")
     keys = ["file=" + parts[0], "name=" + parts[-1]]
@@ -246,20 +264,20 @@ def item_keys(item, chosen):
     loc = item.location
     if loc and loc[1] is not None:
         keys.append("line=%d" % (loc[1] + 1))
-    marks = sorted({m.name for m in item.iter_markers()})
-    if not chosen:
-        marks.append(DESELECTED)
-    if marks:
-        keys.append("marks=" + " ".join(marks))
-    group = mark_arg(item.get_closest_marker("xdist_group"), 0, "name")
-    mp = item.get_closest_marker("mp_group")
+    closest = {}	# one walk up the chain: a name's first mark is its closest
+    for m in item.iter_markers():
+        closest.setdefault(m.name, m)
+    if closest:
+        keys.append("marks=" + " ".join(sorted(closest)))
+    group = mark_arg(closest.get("xdist_group"), 0, "name")
+    mp = closest.get("mp_group")
     if mp is not None:
         group = mark_arg(mp, 0, "group")
         strategy = mark_arg(mp, 1, "strategy") or "free"
         keys.append("strategy=" + str(strategy))
     if group is not None:
         keys.append("group=" + str(group))
-    timeout = mark_arg(item.get_closest_marker("timeout"), 0, "timeout")
+    timeout = mark_arg(closest.get("timeout"), 0, "timeout")
     if isinstance(timeout, (int, float)) and timeout >= 0:
         keys.append("timeout=%g" % timeout)
     globals_ = global_fixtures(item)
@@ -343,21 +361,41 @@ class Held:
         self.map[0:8] = struct.pack("=Q", 0)
 
 
-def list_hash(listing):
+def list_hash(items):
     h = 0xcbf29ce484222325
-    for nodeid, _ in listing:
-        for b in nodeid.encode("utf-8", "surrogateescape") + b"\n":
+    for item in items:
+        for b in item.nodeid.encode("utf-8", "surrogateescape") + b"\n":
             h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
     return "%016x" % h
 
 
-def send_list(chan, listing, globals_):
-    h = list_hash(listing)
+def list_messages(items, nchosen):
+    """The item and fixture messages of the list. The items pytest deselected
+    are listed, for the header's count, by id and mark alone: they never run."""
+    chosen = items[:nchosen]
+    globals_ = sorted({g for i in chosen for g in global_fixtures(i)})
+    out = [proto.message("fixture", g, "scope=global") for g in globals_]
+    out += [proto.message("item", i.nodeid, *item_keys(i)) for i in chosen]
+    out += [proto.message("item", i.nodeid, "marks=" + DESELECTED) for i in items[nchosen:]]
+    return b"".join(out)
+
+
+def send_list(chan, items, nchosen, listing, forked):
+    """hello, the list and collected. The first worker sends no hash: the
+    controller computes it from the ids, faster than Python would. A later
+    one, given the hash of the list the controller has (HERD_COLLECT_HASH),
+    sends only the count and hash: a fork of the collection, which has the
+    very list the controller took, at once; a worker that collected by
+    itself, once it has compared the hashes (else its whole list, for the
+    controller to show the difference)."""
+    given = os.environ.pop("HERD_COLLECT_HASH", None)
+    h = given if forked or given is None else list_hash(items)
     out = [proto.message("hello", 1, "pid=%d" % os.getpid(), "impl=herd_pytest/0.1")]
-    if os.environ.pop("HERD_COLLECT_HASH", None) != h:
-        out += [proto.message("fixture", g, "scope=global") for g in globals_]
-        out += [proto.message("item", nodeid, *keys) for nodeid, keys in listing]
-    out.append(proto.message("collected", len(listing), "hash=" + h))
+    if given is None:
+        out.append(listing)
+    elif h != given:
+        out.append(list_messages(items, nchosen))
+    out.append(proto.message("collected", len(items), *(["hash=" + h] if h else [])))
     chan.write(b"".join(out))
 
 
@@ -607,7 +645,7 @@ class Loop:
 
     def run_here(self, item, nextitem):
         self.plugin.reports = []
-        item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+        item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
         return judge(self.plugin.reports)
 
     def take_group_run(self, k):
@@ -684,7 +722,7 @@ class Loop:
             nextitem = self.items[ks[j + 1]] if j + 1 < len(ks) else None
             self.plugin.reports, self.plugin.warnings = [], []
             try:
-                item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+                item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
                 outcome, msg = judge(self.plugin.reports)
             except BaseException as e:  # noqa: B902
                 outcome, msg = "failed", repr(e)

@@ -86,6 +86,7 @@ t_count "$log" "^conftest-import " 1 "the conftest was imported once: one collec
 t_count "$log" "^session-setup gw0 " 1 "a session fixture is set up once on gw0"
 t_count "$log" "^session-setup gw1 " 1 "... and once on gw1"
 t_count "$log" "^session-teardown " 2 "... and torn down once on each"
+t_count "$log" "^atexit gw[01] " 2 "an atexit function a test registered runs as the worker exits"
 t_count "$log" "^module-setup test_mod_a gw[01] " 2 "a module fixture lives across its items: once per worker"
 t_count "$log" "^class-setup a gw[01] " 2 "a class fixture too"
 uid=$(sed -n 's/^xdist gw0 \([0-9a-f]*\) .*/\1/p' "$log" | head -n 1)
@@ -226,11 +227,21 @@ t_match out "^item	groups/test_groups.py::TestNet::test_one	.*suite=TestNet	.*st
 	"a class's mp_group mark reaches its methods; the class is the suite"
 t_match out "^item	groups/test_groups.py::test_limited	.*	timeout=7" "a timeout mark is the item's limit"
 t_match out "^exit 0\$" "the worker ends with 0 after stop"
-hash=$(sed -n 's/^collected	5	hash=//p' "$T_OUT")
+t_match out "^collected	5\$" "the first worker sends no hash: the controller computes it"
+hash=$(sed -n 's/^hash //p' "$T_OUT")
 t_run env HERD_PYTEST_PYTHON="$py" HERD_PYTEST_ARGS=groups "$py" "$HERD_SRC/tests/pytest/listing.py" \
 	"$HERD_SRC/python/herd-pytest-worker" "${hash:-none}"
 t_count out "^item	" 0 "given its list's hash, a worker sends no items"
 t_match out "^collected	5	hash=$hash\$" "... only the count and the hash"
+t_run env HERD_PYTEST_PYTHON="$py" HERD_PYTEST_ARGS=groups "$py" "$HERD_SRC/tests/pytest/listing.py" \
+	"$HERD_SRC/python/herd-pytest-worker" 0123456789abcdef
+t_count out "^item	" 5 "given another list's hash, a worker sends its whole list"
+t_match out "^collected	5	hash=$hash\$" "... with its own hash"
+t_run env HERD_PYTEST_PYTHON="$py" HERD_PYTEST_ARGS="groups	-k	plain" "$py" \
+	"$HERD_SRC/tests/pytest/listing.py" "$HERD_SRC/python/herd-pytest-worker"
+t_match out "^item	groups/test_groups.py::test_plain	file=groups/test_groups.py	" "-k: the item kept is listed with its keys"
+t_match out "^item	groups/test_groups.py::test_limited	marks=herd_deselected\$" \
+	"... one pytest deselected by its id and the mark alone"
 
 # ---- bad input ----
 t_run "$herd" --pytest --python "$py" bad_collect

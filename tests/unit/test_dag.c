@@ -65,6 +65,29 @@ TEST(dag, diamond_orders_and_links)
 	buf_clear(&err);
 }
 
+TEST(dag, paths_written_otherwise_are_one_file)
+{
+	/* Written as is where already normal, normalised where not: one file either way. */
+	static const struct dag_in in[] = {
+		T("use", "./bld//x.csv bld/sub/../y.csv", "out/use.txt", ""),
+		T("make_x", "", "bld/x.csv", ""),
+		T("make_y", "", "bld/./y.csv", ""),
+		T("far", "", "bld/../../far.txt", ""),
+	};
+	struct dag d;
+	struct buf err = BUF_INIT;
+
+	CHECK_EQ(dag_build(&d, in, 4, exists, (void *)sources, &err), -1);
+	REQUIRE_NOT_NULL(err.data);
+	CHECK_STR_EQ(err.data, "far: product 'bld/../../far.txt' is outside the project root\n");
+	CHECK_STR_EQ(d.t[0].deps[0], "bld/x.csv");
+	CHECK_STR_EQ(d.t[0].deps[1], "bld/y.csv");
+	CHECK_STR_EQ(d.t[2].prods[0], "bld/y.csv");
+	CHECK_EQ(d.t[0].nup, 2);
+	dag_free(&d);
+	buf_clear(&err);
+}
+
 TEST(dag, longest_path_first)
 {
 	/* a (1 s) leads to a chain of 10 s; b (5 s) ends at once: a goes first. */

@@ -1,3 +1,4 @@
+import atexit
 import os
 
 import pytest
@@ -24,6 +25,7 @@ record("conftest-import")
 @pytest.fixture(scope="session")
 def sess():
     record("session-setup")
+    atexit.register(record, "atexit")	# the worker's quick exit still runs it
     yield "s"
     record("session-teardown")
 
