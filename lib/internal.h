@@ -230,6 +230,38 @@ void hd_runner_watch_parent(pid_t parent);
 /* The controller is gone: kills the running test's group and ours, exits. */
 NORETURN void hd_runner_orphaned(void);
 
+/* Inside run.c and fixture.c: how user code runs in the runner's process. */
+/*
+ * Fds 1 and 2 on r's capture file (unless -s), for user code. After it,
+ * hd_capture_off leaves them there for the next item, unless the code closed
+ * or replaced one (then both go back, and the next item points them there
+ * again); hd_take_output moves what was written into out, keeping both ends
+ * of a flood, and empties the file.
+ */
+void hd_capture_on(struct hd_runner *r);
+void hd_capture_off(struct hd_runner *r);
+void hd_take_output(struct hd_runner *r, struct buf *out);
+/*
+ * A worker running user code in its own process (a test with no isolation,
+ * a fixture of wider scope) lets SIGINT and SIGTERM in meanwhile (on 1), and
+ * blocks them again after (on 0): the controller's SIGTERM must reach code
+ * that never returns.
+ */
+void hd_worker_stoppable(struct hd_runner *r, int on);
+
+/* ---- fixture.c ---- */
+
+#define MAX_TEST_FIXTURES 32	/* fixtures one item may name */
+
+/* Collects the fixtures an item names, wider scopes first, each scope in
+ * the order named: at most max into out; returns how many. */
+size_t hd_item_fixtures(const struct herd_test *t, const struct herd_fixture **out, size_t max);
+/*
+ * Brings up the suite, worker (and, run alone, global) fixtures the item needs.
+ * Returns 0, or sets res to error or skipped and returns -1.
+ */
+int hd_fixtures_up(struct hd_runner *r, const struct hd_item *it, struct hd_result *res);
+
 /* ---- sync.c ---- */
 
 /* Serves one request of a test (lock, board, trail) from r->sync: run alone. */
