@@ -57,13 +57,6 @@ void hd_collect(struct hd_item **items, size_t *n);
  * places. -1 with err filled (file:line first) on the first problem.
  */
 int hd_check_groups(struct hd_item *items, size_t n, char *err, size_t errlen);
-/*
- * Makes the collection read-only, once hd_check_groups has run: the items
- * and their strings, and the program's relocated registry records, then sit
- * in shared read-only mappings, which fork() does not copy. A test writing
- * there dies of SIGSEGV. Nothing may be collected after.
- */
-void hd_registry_seal(void);
 /* The element of parametrized fixture f that it uses, or NULL. */
 const void *hd_item_fixture_param(const struct hd_item *it, const struct herd_fixture *f);
 /* Its index, or HD_NO_PARAM. */
@@ -76,6 +69,22 @@ size_t hd_fixture_count(void);
 const struct herd_fixture *hd_fixture_at(size_t i);
 /* Index of f in the registry. */
 size_t hd_fixture_index(const struct herd_fixture *f);
+
+/* ---- arena.c ---- */
+
+/* n zeroed bytes in the collection's shared memory, that live as long as the
+ * process; read-only once sealed (allocating after is fatal). */
+void *hd_arena_alloc(size_t n);
+/* n elements of size bytes (an overflow is fatal). */
+void *hd_arena_calloc(size_t n, size_t size);
+char *hd_arena_strdup(const char *s);
+/*
+ * Makes the collection read-only, once hd_check_groups has run: the items
+ * and their strings, and the program's relocated registry records, then sit
+ * in shared read-only mappings, which fork() does not copy. A test writing
+ * there dies of SIGSEGV. Nothing may be collected after.
+ */
+void hd_registry_seal(void);
 
 /* ---- task.c ---- */
 
