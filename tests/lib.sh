@@ -137,7 +137,26 @@ t_init() {
 	# Crashing tests on purpose must not fill the disk with cores.
 	# shellcheck disable=SC3045 # dash, bash and busybox sh all have it
 	ulimit -c 0 2>/dev/null || :
+	t_python
 	t_wrap
+}
+
+# t_python: python3 on PATH may be a version manager's shim, a script that
+# costs more than the interpreter it starts, and the scripts start python3
+# many times: the python3 they find first on PATH is a link to the
+# interpreter itself, resolved once (by tests/run.sh for all its jobs, passed
+# down as HERD_E2E_PYTHON; empty when there is no python3).
+t_python() {
+	if [ -z "${HERD_E2E_PYTHON+set}" ]; then
+		HERD_E2E_PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) ||
+			HERD_E2E_PYTHON=
+	fi
+	[ -n "$HERD_E2E_PYTHON" ] && [ -x "$HERD_E2E_PYTHON" ] || return 0
+	if ! { mkdir "$T_WORK/.python" && ln -s "$HERD_E2E_PYTHON" "$T_WORK/.python/python3"; }; then
+		t_bail "link python3 into the scratch directory" "a link" "mkdir or ln failed"
+	fi
+	PATH=$T_WORK/.python:$PATH
+	export PATH
 }
 
 # t_wrap: with HERD_WRAP set, $HERD_BUILD becomes a folder of links to the
