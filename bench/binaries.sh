@@ -8,15 +8,19 @@
 # and the same project written for Criterion (each binary with its own
 # parallel runner, a process per test) and for Check (CK_FORK=yes), each run
 # by a shell loop and by CTest -j2, when pkg-config finds them.
-# Prints a Markdown table (ratios to the loop of the same isolation, to CTest
-# and of herd -n 2 fork to each peer row); docs/benchmarks.md quotes it.
+# Prints a Markdown table (wall and CPU time, ratios to the loop of the same
+# isolation, to CTest and of herd -n 2 fork to each peer row), then the
+# system calls and binary starts of herd and of the loop (strace, when
+# installed: counts do not depend on the machine's load), and writes it all
+# as its section of docs/benchmarks.md, with whether the targets are met.
 # `make bench-binaries` runs it (it is not part of `make bench`).
 #
 # Environment: HERD_BUILD=build (libherd.a and herd), BENCH_BINS=20,
 # BENCH_TESTS=8, BENCH_FUNCS=2000, BENCH_MIN_RUNS=10, BENCH_WARMUP=2,
-# BENCH_OUT=bench/out, CC=cc, CFLAGS=-O2; BENCH_HERD_BEFORE=DIR adds rows
-# for the herd controller in DIR (another build, e.g. of an older commit) on
-# the same binaries.
+# BENCH_OUT=bench/out, CC=cc, CFLAGS=-O2, BENCH_DOC=docs/benchmarks.md (the
+# file whose section is rewritten; empty: none); BENCH_HERD_BEFORE=DIR adds
+# rows for the herd controller in DIR (another build, e.g. of an older
+# commit) on the same binaries.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +32,7 @@ nfuncs=${BENCH_FUNCS:-2000}
 runs=${BENCH_MIN_RUNS:-10}
 warmup=${BENCH_WARMUP:-2}
 out=${BENCH_OUT:-$root/bench/out}/binaries
+doc=${BENCH_DOC-$root/docs/benchmarks.md}
 cc=${CC:-cc}
 cflags=${CFLAGS:--O2}
 
@@ -162,8 +167,10 @@ herd=$build/herd
 set -- \
 	-n "loop fork" "sh loop.sh fork" \
 	-n "herd -n 2 fork" "$herd -n 2 -q --no-cache bin" \
+	-n "herd -n 1 fork" "$herd -n 1 -q --no-cache bin" \
 	-n "loop none" "sh loop.sh none" \
-	-n "herd -n 2 none" "$herd -n 2 -q --no-cache --isolation none bin"
+	-n "herd -n 2 none" "$herd -n 2 -q --no-cache --isolation none bin" \
+	-n "herd -n 1 none" "$herd -n 1 -q --no-cache --isolation none bin"
 [ $have_ctest = 1 ] && set -- "$@" -n "ctest -j2" "ctest --test-dir ctest/build -j2 -Q"
 if [ $have_criterion = 1 ]; then
 	set -- "$@" -n "criterion loop" "sh loop-peer.sh criterion"
@@ -180,22 +187,48 @@ if [ -n "${BENCH_HERD_BEFORE-}" ]; then
 	set -- "$@" -n "before: herd -n 2 fork" "$BENCH_HERD_BEFORE/herd -n 2 -q --no-cache bin" \
 		-n "before: herd -n 2 none" "$BENCH_HERD_BEFORE/herd -n 2 -q --no-cache --isolation none bin"
 fi
-echo "load before: $(uptime | sed 's/.*load average: //')" >&2
+load_before=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || uptime)
+echo "load before: $load_before" >&2
 hyperfine -N -w "$warmup" -m "$runs" --export-json times.json "$@" >&2
-echo "load after: $(uptime | sed 's/.*load average: //')" >&2
+load_after=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || uptime)
+echo "load after: $load_after" >&2
 
-python3 - "$have_ctest" "$nbins" "$ntests" "$nfuncs" <<'EOF'
-import json, sys
-have_ctest, nbins, ntests, nfuncs = sys.argv[1] == "1", *sys.argv[2:]
+# System calls and binary starts, one run each under strace: what a run
+# costs the kernel, the same on a busy machine as on a quiet one.
+: >syscalls.txt
+if command -v strace >/dev/null 2>&1; then
+	for iso in none fork; do
+		strace -f -c -o "sc-herd-$iso.txt" "$herd" -n 2 -q --no-cache --isolation "$iso" bin >/dev/null
+		strace -f -c -o "sc-loop-$iso.txt" sh loop.sh "$iso"
+		strace -f -e trace=execve -o "ex-herd-$iso.txt" \
+			"$herd" -n 2 -q --no-cache --isolation "$iso" bin >/dev/null
+		for r in herd loop; do
+			printf '%s %s %s\n' "$r" "$iso" \
+				"$(awk '$NF == "total" { print $4 }' "sc-$r-$iso.txt")" \
+				>>syscalls.txt
+		done
+		printf 'starts %s %s\n' "$iso" "$(grep -c 'execve("bin/' "ex-herd-$iso.txt")" >>syscalls.txt
+	done
+fi
+
+python3 - "$have_ctest" "$nbins" "$ntests" "$nfuncs" "$load_before" "$load_after" \
+	"$doc" "$root/bench" <<'EOF'
+import json, os, sys
+have_ctest = sys.argv[1] == "1"
+nbins, ntests, nfuncs, load0, load1, doc, here = sys.argv[2:]
 r = {x["command"]: x for x in json.load(open("times.json"))["results"]}
 med = lambda n: r[n]["median"]
-print(f"{nbins} binaries x {ntests} tests, ~{nfuncs} functions linked into each; median of "
-      f"{min(len(x['times']) for x in r.values())}+ runs\n")
-print("| runner | median | vs loop (same isolation) | vs ctest -j2 | herd -n 2 fork / it |")
-print("|---|---|---|---|---|")
-for n in ["loop fork", "herd -n 2 fork", "before: herd -n 2 fork", "loop none",
-          "herd -n 2 none", "before: herd -n 2 none", "ctest -j2",
-          "criterion loop", "criterion ctest -j2", "check loop", "check ctest -j2"]:
+cpu = lambda n: r[n]["user"] + r[n]["system"]
+runs = min(len(x["times"]) for x in r.values())
+lines = [f"{nbins} binaries x {ntests} tests, ~{nfuncs} functions linked into each; medians "
+         f"of {runs} or more runs (hyperfine, one command after the other); CPU is the mean user "
+         f"and system time of every process of a run. Load average (1, 5, 15 min) before: "
+         f"{load0}; after: {load1}.", "",
+         "| runner | median | CPU | vs loop (same isolation) | vs ctest -j2 | herd -n 2 fork / it |",
+         "|---|---:|---:|---|---|---|"]
+for n in ["loop fork", "herd -n 2 fork", "herd -n 1 fork", "before: herd -n 2 fork",
+          "loop none", "herd -n 2 none", "herd -n 1 none", "before: herd -n 2 none",
+          "ctest -j2", "criterion loop", "criterion ctest -j2", "check loop", "check ctest -j2"]:
     if n not in r:
         continue
     iso = n.split()[-1]
@@ -203,5 +236,38 @@ for n in ["loop fork", "herd -n 2 fork", "before: herd -n 2 fork", "loop none",
     ct = f"{med(n) / med('ctest -j2'):.2f}x" if have_ctest else "n/a"
     peer = n.split()[0] in ("criterion", "check")
     vs = f"{med('herd -n 2 fork') / med(n):.2f}x" if peer else ""
-    print(f"| {n} | {med(n) * 1000:.1f} ms | {loop} | {ct} | {vs} |")
+    lines.append(f"| {n} | {med(n) * 1000:.1f} ms | {cpu(n):.3f} s | {loop} | {ct} | {vs} |")
+
+sc = [l.split() for l in open("syscalls.txt")]
+calls = {(x[0], x[1]): int(x[2]) for x in sc if x[0] != "starts" and len(x) > 2}
+starts = {x[1]: x[2] for x in sc if x[0] == "starts"}
+if len(calls) == 4:
+    lines += ["", "System calls of every process of one run (`strace -f -c`), and how many "
+              "times herd started a test binary (`strace -f -e trace=execve`):", "",
+              "| isolation | herd -n 2 | loop | herd / loop | binary starts by herd |",
+              "|---|---:|---:|---:|---:|"]
+    for iso in ("none", "fork"):
+        h, l = calls[("herd", iso)], calls[("loop", iso)]
+        lines.append(f"| {iso} | {h} | {l} | {h / l:.2f} | {starts.get(iso, '')} |")
+
+def verdict(what, got, target):
+    return f"{what}: {got:.2f}x, target at most {target}x: {'met' if got <= target else 'not met'}."
+lines += ["", "Against the targets (medians of this run): " + " ".join([
+    verdict("herd -n 2 fork against the loop in fork isolation",
+            med("herd -n 2 fork") / med("loop fork"), 0.6),
+    verdict("herd -n 2 none against the loop in no isolation",
+            med("herd -n 2 none") / med("loop none"), 0.6)] +
+    ([verdict("herd -n 2 fork against ctest -j2", med("herd -n 2 fork") / med("ctest -j2"), 0.5)]
+     if have_ctest else ["CTest is not installed: its target is not measured."]))]
+if max(float(load0.split()[0]), float(load1.split()[0])) > 2:
+    lines[-1] += (" The load average was above the 2 cores: wall times here are mostly waits "
+                  "for a CPU, and these verdicts need a run on a quiet machine.")
+table = "\n".join(lines)
+print(table)
+if not doc:
+    sys.exit(0)
+sys.path.insert(0, here)
+import docsection
+intro = open(os.path.join(here, "binaries.md")).read().strip("\n")
+docsection.replace_section(doc, intro + "\n\n" + table + "\n")
 EOF

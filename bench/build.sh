@@ -170,7 +170,7 @@ timed() {
 		hyperfine -N -r "$slow_runs" --export-json "$t_name-slow.json" "$@" "$slow_cmd" \
 			>>"$t_name.log" 2>&1 || { cat "$t_name.log" >&2; die "$t_name (snakemake) failed"; }
 	fi
-	slow_cmd= slow_prep=
+	slow_cmd="" slow_prep=""
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -183,7 +183,7 @@ for t in $tools; do
 	first_build fan "$t"
 	up_to_date fan "$t"
 	case $t in
-	snakemake) if slow_later $t; then slow_cmd=$(cmd fan $t 1); else
+	snakemake) if slow_later "$t"; then slow_cmd=$(cmd fan "$t" 1); else
 		set -- "$@" -n "$t" "$(cmd fan "$t" 1)"; fi ;;
 	make) set -- "$@" -n "make -q" "make -q -C fan/make" ;;
 	ninja) set -- "$@" -n "ninja -n" "ninja -C fan/ninja -n" ;;
@@ -200,8 +200,8 @@ export BENCH_SLEEP
 gen flat "$flat_n"
 set --
 for t in $tools; do
-	if slow_later $t; then
-		slow_prep="find flat/$t/out -mindepth 1 -delete" slow_cmd=$(cmd flat $t $workers)
+	if slow_later "$t"; then
+		slow_prep="find flat/$t/out -mindepth 1 -delete" slow_cmd=$(cmd flat "$t" "$workers")
 		continue
 	fi
 	set -- "$@" -n "$t" -p "find flat/$t/out -mindepth 1 -delete" "$(cmd flat "$t" $workers)"
@@ -217,8 +217,8 @@ for t in $tools; do
 	first_build chain "$t"
 	# Each timed run follows a new value of in/MID and an empty log.
 	prep="sh -c 'date +%s%N >chain/$t/in/$mid && : >chain/$t/runs.log'"
-	if slow_later $t; then
-		slow_prep=$prep slow_cmd=$(cmd chain $t 1)
+	if slow_later "$t"; then
+		slow_prep=$prep slow_cmd=$(cmd chain "$t" 1)
 		continue
 	fi
 	set -- "$@" -n "$t" -p "$prep" "$(cmd chain "$t" 1)"

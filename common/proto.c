@@ -146,15 +146,15 @@ hd_enc_begin(struct buf *b, const char *type)
 	buf_adds(b, type);
 }
 
-void
-hd_enc_mem(struct buf *b, const void *p, size_t n)
+/* The bytes of a field, escaped (docs/protocol.md, Framing). */
+static void
+enc_escaped(struct buf *b, const void *p, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *s = p;
 	size_t i, start = 0;
 
-	buf_grow(b, n + 1);
-	buf_addc(b, '\t');
+	buf_grow(b, n);
 	for (i = 0; i < n; i++) {
 		unsigned char c = s[i];
 
@@ -167,6 +167,68 @@ hd_enc_mem(struct buf *b, const void *p, size_t n)
 		start = i + 1;
 	}
 	buf_add(b, s + start, n - start);
+}
+
+void
+hd_enc_mem(struct buf *b, const void *p, size_t n)
+{
+	buf_addc(b, '\t');
+	enc_escaped(b, p, n);
+}
+
+/* A field's start: the TAB, then key and '=' unless key is NULL. */
+static void
+enc_key(struct buf *b, const char *key)
+{
+	buf_addc(b, '\t');
+	if (key) {
+		buf_adds(b, key);
+		buf_addc(b, '=');
+	}
+}
+
+void
+hd_enc_kv(struct buf *b, const char *key, const char *value)
+{
+	enc_key(b, key);
+	enc_escaped(b, value ? value : "", value ? strlen(value) : 0);
+}
+
+/* v's decimal digits, at the end of b. */
+static void
+add_digits(struct buf *b, unsigned long long v, int width)
+{
+	char d[24];
+	int n = 0;
+
+	do
+		d[sizeof(d) - 1 - n++] = (char)('0' + v % 10);
+	while ((v /= 10) || n < width);
+	buf_add(b, d + sizeof(d) - n, (size_t)n);
+}
+
+void
+hd_enc_uint(struct buf *b, const char *key, unsigned long long v)
+{
+	enc_key(b, key);
+	add_digits(b, v, 1);
+}
+
+void
+hd_enc_seconds(struct buf *b, double s)
+{
+	unsigned long long us;
+
+	if (!(s >= 0 && s < 1e12)) {
+		hd_enc_fmt(b, "%.6f", s);
+		return;
+	}
+	/* Six decimals without printf, whose cost was most of a result's. */
+	us = (unsigned long long)(s * 1e6 + 0.5);
+	buf_addc(b, '\t');
+	add_digits(b, us / 1000000, 1);
+	buf_addc(b, '.');
+	add_digits(b, us % 1000000, 6);
 }
 
 void
@@ -259,6 +321,9 @@ hd_worker_var(const char *entry)
 	};
 	size_t v;
 
+	/* Called for every variable of herd's environment at every start. */
+	if (strncmp(entry, "HERD_", 5))
+		return 0;
 	for (v = 0; v < sizeof(vars) / sizeof(vars[0]); v++)
 		if (!strncmp(entry, vars[v], strlen(vars[v])))
 			return 1;

@@ -82,6 +82,12 @@ void hd_enc_begin(struct buf *b, const char *type);
 void hd_enc_mem(struct buf *b, const void *p, size_t n);
 void hd_enc_str(struct buf *b, const char *s);	/* NULL is an empty field */
 void hd_enc_fmt(struct buf *b, const char *fmt, ...) PRINTF(2, 3);
+/* A field key=value (value NULL: empty), or the bare value when key is NULL. */
+void hd_enc_kv(struct buf *b, const char *key, const char *value);
+/* A field of decimal digits, after key= unless key is NULL. */
+void hd_enc_uint(struct buf *b, const char *key, unsigned long long v);
+/* A field of seconds with six decimals, to the nearest microsecond. */
+void hd_enc_seconds(struct buf *b, double s);
 void hd_enc_end(struct buf *b);
 
 /* Field helpers: "key=value" fields after the fixed ones. */

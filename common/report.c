@@ -82,11 +82,12 @@ term_width(FILE *out)
 {
 	static size_t width;
 	struct winsize ws;
-	const char *c = getenv("COLUMNS");
+	const char *c;
 	long n;
 
 	if (width)
 		return width;
+	c = getenv("COLUMNS");
 	width = 80;
 	if (isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
 		width = ws.ws_col;

@@ -513,11 +513,25 @@ hd_signame(int sig, char *buf, size_t size)
 double
 hd_parse_seconds(const char *s)
 {
+	unsigned long long whole = 0, frac = 0, scale = 1;
+	const char *p = s;
 	char *end;
 	double d;
 
 	if (!s || !*s || *s == '-' || *s == '+')
 		return -1;
+	/* Digits, a point and up to nine decimals, as results carry them: without
+	 * strtod, which costs more than the rest of a result's handling. */
+	while (*p >= '0' && *p <= '9' && p - s < 9)
+		whole = whole * 10 + (unsigned)(*p++ - '0');
+	if (p > s && *p == '.' && p[1] >= '0' && p[1] <= '9') {
+		const char *f = ++p;
+
+		while (*p >= '0' && *p <= '9' && p - f < 9)
+			frac = frac * 10 + (unsigned)(*p++ - '0'), scale *= 10;
+	}
+	if (p > s && !*p)
+		return (double)whole + (double)frac / (double)scale;
 	errno = 0;
 	d = strtod(s, &end);
 	if (errno || *end || d != d || d < 0 || d > 1e9)

@@ -163,27 +163,30 @@ send_items(struct worker *w)
 
 		hd_enc_begin(b, HD_MSG_ITEM);
 		hd_enc_str(b, it->id);
-		hd_enc_fmt(b, "file=%s", it->file);
-		hd_enc_fmt(b, "line=%d", t->line);
+		hd_enc_kv(b, "file", it->file);
+		if (t->line >= 0)
+			hd_enc_uint(b, "line", (unsigned long long)t->line);
+		else
+			hd_enc_fmt(b, "line=%d", t->line);
 		if (*t->suite)
-			hd_enc_fmt(b, "suite=%s", t->suite);
-		hd_enc_fmt(b, "name=%s", it->name);
+			hd_enc_kv(b, "suite", t->suite);
+		hd_enc_kv(b, "name", it->name);
 		if (it->task)
 			hd_enc_str(b, "kind=task");
 		if (it->depends_on)
-			hd_enc_fmt(b, "depends_on=%s", it->depends_on);
+			hd_enc_kv(b, "depends_on", it->depends_on);
 		if (it->produces)
-			hd_enc_fmt(b, "produces=%s", it->produces);
+			hd_enc_kv(b, "produces", it->produces);
 		if (it->after)
-			hd_enc_fmt(b, "after=%s", it->after);
+			hd_enc_kv(b, "after", it->after);
 		if (t->marks && *t->marks)
-			hd_enc_fmt(b, "marks=%s", t->marks);
+			hd_enc_kv(b, "marks", t->marks);
 		if (t->timeout > 0)
 			hd_enc_fmt(b, "timeout=%g", t->timeout);
 		if (t->skip)
-			hd_enc_fmt(b, "skip=%s", t->skip);
+			hd_enc_kv(b, "skip", t->skip);
 		if (t->xfail)
-			hd_enc_fmt(b, "xfail=%s", t->xfail);
+			hd_enc_kv(b, "xfail", t->xfail);
 		if (t->strict)
 			hd_enc_str(b, "strict=1");
 		if (t->signal)
@@ -191,21 +194,21 @@ send_items(struct worker *w)
 		if (t->exit_code || t->expect_exit)
 			hd_enc_fmt(b, "exit_code=%d", t->exit_code);
 		if (t->fixtures && *t->fixtures)
-			hd_enc_fmt(b, "fixtures=%s", t->fixtures);
+			hd_enc_kv(b, "fixtures", t->fixtures);
 		if (it->group)
-			hd_enc_fmt(b, "group=%s", it->group);
+			hd_enc_kv(b, "group", it->group);
 		if (it->strategy)
-			hd_enc_fmt(b, "strategy=%s", hd_strategy_name(it->strategy));
+			hd_enc_kv(b, "strategy", hd_strategy_name(it->strategy));
 		if (t->resources && *t->resources)
-			hd_enc_fmt(b, "resources=%s", t->resources);
+			hd_enc_kv(b, "resources", t->resources);
 		if (t->exclusive)
 			hd_enc_str(b, "exclusive=1");
 		if (t->reruns)
 			hd_enc_fmt(b, "reruns=%d", t->reruns);
 		if (it->fxparam)
-			hd_enc_fmt(b, "fxparam=%s", it->fxparam);
+			hd_enc_kv(b, "fxparam", it->fxparam);
 		if (it->wxparam)
-			hd_enc_fmt(b, "wxparam=%s", it->wxparam);
+			hd_enc_kv(b, "wxparam", it->wxparam);
 		hd_enc_end(b);
 		if (b->len > 65536)
 			flush_out(w);
@@ -218,8 +221,8 @@ send_items(struct worker *w)
 			hd_enc_end(b);
 		}
 	hd_enc_begin(b, HD_MSG_COLLECTED);
-	hd_enc_fmt(b, "%zu", w->nitems);
-	hd_enc_fmt(b, "hash=%s", hash);
+	hd_enc_uint(b, NULL, w->nitems);
+	hd_enc_kv(b, "hash", hash);
 	hd_enc_end(b);
 	flush_out(w);
 }
@@ -311,7 +314,7 @@ handle(struct worker *w, const struct hd_msg *m)
 		hd_enc_begin(&w->out, HD_MSG_RELEASED);
 		while (n-- > 0 && w->qlen > 0) {
 			w->qlen--;
-			hd_enc_fmt(&w->out, "%zu", w->queue[w->qhead + w->qlen]);
+			hd_enc_uint(&w->out, NULL, w->queue[w->qhead + w->qlen]);
 		}
 		hd_enc_end(&w->out);
 		flush_out(w);
@@ -436,9 +439,9 @@ send_result(struct worker *w, size_t idx, const struct hd_result *res)
 	struct buf *b = &w->out;
 
 	hd_enc_begin(b, HD_MSG_RESULT);
-	hd_enc_fmt(b, "%zu", idx);
+	hd_enc_uint(b, NULL, idx);
 	hd_enc_str(b, hd_outcome_name(res->outcome));
-	hd_enc_fmt(b, "%.6f", res->duration);
+	hd_enc_seconds(b, res->duration);
 	hd_enc_mem(b, res->msg.data ? res->msg.data : "", res->msg.len);
 	hd_enc_mem(b, res->out.data ? res->out.data : "", res->out.len);
 	hd_enc_end(b);

@@ -246,12 +246,10 @@ struct ctl {
 	int collect_only, verbose, quiet, durations, color, tap;
 	int reruns;		/* --reruns */
 	double reruns_delay;
-	int flaky_fails;
 	int lf, ff, nf, random_order, order_by_time;
 	unsigned long random_seed;
 	struct citem **delayed;	/* reruns waiting for their delay */
 	size_t ndelayed;
-	const char *junit, *json;
 	char uid[40];
 	int no_iso_check;	/* --no-isolation-check */
 	int silent;		/* no per-item output (--bisect's runs) */

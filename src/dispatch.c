@@ -65,7 +65,7 @@ worker_send_run(struct ctl *c, struct worker *w, struct citem **v, size_t n)
 	w->fed = 1;
 	hd_enc_begin(&w->wbuf, HD_MSG_RUN);
 	for (i = 0; i < n; i++) {
-		hd_enc_fmt(&w->wbuf, "%u", v[i]->idx);
+		hd_enc_uint(&w->wbuf, NULL, v[i]->idx);
 		v[i]->queued = 1;
 		q_push(w, v[i]);
 	}

@@ -97,6 +97,8 @@ share_of(const struct sched *s, const struct binary *b)
 	return b->workers > (size_t)s->o.nslots ? b->workers : (size_t)s->o.nslots;
 }
 
+static int timed_too_short(const struct sched *s, const struct binary *b, size_t n);
+
 /*
  * How many items a worker of b should hold. Trivial tests need deep queues to
  * hide the round trip; the tail needs short ones to balance. The steal at the
@@ -113,6 +115,10 @@ want_depth(const struct sched *s, const struct binary *b, const struct slot *sl)
 		return (size_t)-1;
 	if (!sched_independent(s))
 		return 2;
+	/* A binary timed too short for another worker goes whole to this one:
+	 * dealt two at a time, its few quick items would each wait a round trip. */
+	if (timed_too_short(s, b, pending))
+		return pending;
 	/* worksteal: the first batch is an even share of everything. */
 	if (s->o.dist == DIST_WORKSTEAL && !sl->fed)
 		return (pending + nw - 1) / nw;
@@ -561,6 +567,19 @@ worth_a_worker(const struct sched *s, const struct binary *b, size_t n)
 		if (s->slots[i].qlen && s->slots[i].q[s->slots[i].qhead]->bin == b)
 			work += s->slots[i].est;
 	return work / (double)(workers + 1) > b->startup;
+}
+
+/*
+ * Whether durations (the cache's, else this run's) say that b's n items are
+ * not worth another worker: guessed from its item count alone, they are
+ * dealt as usual.
+ */
+static int
+timed_too_short(const struct sched *s, const struct binary *b, size_t n)
+{
+	if (s->o.dist == DIST_EACH || (!s->o.order_by_time && run_estimate(s, b, n) < 0))
+		return 0;
+	return !worth_a_worker(s, b, n);
 }
 
 /*

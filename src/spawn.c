@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,38 +53,100 @@ make_results(void)
 	return fd;
 }
 
-/* Puts fd at number want in the child, clearing close-on-exec. */
-static void
-child_fd(int fd, int want)
-{
-	if (fd == want)
-		fcntl(fd, F_SETFD, 0);
-	else
-		dup2(fd, want);
-}
-
 extern char **environ;
 
 /*
- * Starts b's worker with posix_spawn, which does not copy the controller's
- * page tables as fork() does: what starting a worker costs is then the
- * binary's own start-up. fds[] are the fds the worker gets as 0 to 5 (-1:
- * none, fd 0 is /dev/null), add[] the variables set. Returns the pid, or -1
- * when it cannot, and then worker_start forks as before (it also says why).
+ * The signals with a handler in this process (herd's own, a plugin's) and
+ * SIGPIPE, which herd ignores: a new worker gets them back at their defaults.
+ * Found once, by asking for each disposition: glibc's posix_spawn asks again
+ * for every signal in every child, 64 system calls a start.
+ */
+static const sigset_t *
+handled_signals(void)
+{
+	static sigset_t set;
+	static int done;
+	struct sigaction sa;
+	int sig;
+
+	if (done++)
+		return &set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL &&
+		    sa.sa_handler != SIG_IGN)
+			sigaddset(&set, sig);
+	return &set;
+}
+
+/* Why a vfork()ed child could not become the worker, for its parent to say. */
+struct spawn_failure {
+	const char *what;	/* "enter", "run"; NULL: it did */
+	int err;
+};
+
+/*
+ * The child of vfork(), on its parent's memory until execve(): only system
+ * calls, nothing that allocates or locks. fds[1..5] are placed at 1 to 5
+ * (-1: left closed), /dev/null at 0.
+ */
+static NORETURN void
+spawn_child(const struct binary *b, char *const argv[], char *const envp[], int fds[6],
+	    const sigset_t *h, volatile struct spawn_failure *f)
+{
+	struct sigaction dfl;
+	sigset_t none;
+	int sig, k, devnull;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigismember(h, sig))
+			sigaction(sig, &dfl, NULL);
+	setpgid(0, 0);
+	/* An fd still to be placed must not sit where another goes. */
+	for (k = 1; k < 6; k++)
+		if (fds[k] >= 0 && fds[k] < 6)
+			fds[k] = fcntl(fds[k], F_DUPFD_CLOEXEC, 6);
+	if ((devnull = open("/dev/null", O_RDONLY)) > 0) {
+		dup2(devnull, 0);
+		close(devnull);
+	}
+	for (k = 1; k < 6; k++)
+		if (fds[k] >= 0)
+			dup2(fds[k], k);	/* the copy is not close-on-exec */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (b->cwd && chdir(b->cwd) < 0) {
+		f->what = "enter";
+	} else {
+		execve(b->path, argv, envp);
+		f->what = "run";
+	}
+	f->err = errno;
+	_exit(127);
+}
+
+/*
+ * Starts b's worker with vfork(), which shares the controller's memory until
+ * the exec (fork() would copy its page tables first), and resets only the
+ * signals herd handles. fds[] are the fds the worker gets as 1 to 5 (-1:
+ * none), add[] the variables set. Returns the pid; why it could not run is
+ * written to errfd, which the controller shows as the worker's stderr.
  */
 static pid_t
 spawn_worker(const struct binary *b, char *const argv[], const int fds[6], char *const add[],
-	     size_t nadd)
+	     size_t nadd, int errfd)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
+	volatile struct spawn_failure f = { NULL, 0 };
+	const sigset_t *h;
+	sigset_t all, old;
 	char **envp;
-	int hi[6], k, ok;
+	int place[6];
 	size_t n = 0, i, j = 0;
-	pid_t pid = -1;
+	pid_t pid;
 
-	if (b->cwd)
-		return -1;	/* the fork path enters it and says when it cannot */
 	while (environ[n])
 		n++;
 	envp = xcalloc(n + nadd + 1, sizeof(*envp));
@@ -94,27 +155,28 @@ spawn_worker(const struct binary *b, char *const argv[], const int fds[6], char 
 			envp[j++] = environ[i];
 	for (i = 0; i < nadd; i++)
 		envp[j++] = add[i];
-	/* Above 5 first, so that no dup2 overwrites an fd still to be placed. */
-	for (k = 1; k < 6; k++)
-		hi[k] = fds[k] >= 0 ? fcntl(fds[k], F_DUPFD_CLOEXEC, 10) : -1;
-	ok = !posix_spawn_file_actions_init(&fa);
-	if (ok && !hd_spawnattr_group(&at)) {
-		ok = !posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-		for (k = 1; k < 6 && ok; k++)
-			ok = hi[k] < 0 || (fds[k] >= 0 && !posix_spawn_file_actions_adddup2(&fa, hi[k], k));
-		for (k = 1; k < 6; k++)
-			if (ok && fds[k] >= 0 && hi[k] < 0)
-				ok = 0;	/* could not move it */
-		if (ok && posix_spawn(&pid, b->path, &fa, &at, argv, envp))
-			pid = -1;
-		posix_spawnattr_destroy(&at);
-	}
-	posix_spawn_file_actions_destroy(&fa);
-	for (k = 1; k < 6; k++)
-		if (hi[k] >= 0)
-			close(hi[k]);
+	memcpy(place, fds, sizeof(place));
+	h = handled_signals();	/* found here, not in the child */
+	/* No handler of ours may run in the child, on our memory. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	pid = vfork();
+	if (pid == 0)
+		spawn_child(b, argv, envp, place, h, &f);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	free(envp);
-	return ok ? pid : -1;
+	if (pid < 0)
+		hd_fatal(3, "cannot start a worker:");
+	if (f.what) {
+		char msg[4096];
+		int len = snprintf(msg, sizeof(msg), "herd: cannot %s %s: %s\n", f.what,
+				   f.what[0] == 'e' ? b->cwd : b->path, strerror(f.err));
+
+		/* Unwritten, the worker's death still says that it could not start. */
+		if (len > 0)
+			(void)hd_write_all(errfd, msg, strlen(msg));
+	}
+	return pid;
 }
 
 /* A fresh process's state in w's slot, before it starts. */
@@ -142,14 +204,13 @@ worker_reset(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	w->deadline = w->spawned + c->collect_timeout;
 }
 
-/* The local worker's process: its channels, then posix_spawn, else fork. */
+/* The local worker's process: its channels, then vfork and exec. */
 static pid_t
 start_local(struct worker *w, struct binary *b, char *const wargv[], char **add, size_t nadd)
 {
 	int sv[2], out[2], err[2];
 	int fds[6];
 	pid_t pid;
-	size_t k;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
@@ -157,52 +218,7 @@ start_local(struct worker *w, struct binary *b, char *const wargv[], char **add,
 	fds[0] = -1, fds[1] = out[1], fds[2] = err[1], fds[3] = sv[1], fds[4] = w->capfd;
 	fds[5] = w->resfd > 2 ? w->resfd : -1;
 	fflush(NULL);
-	pid = spawn_worker(b, wargv, fds, add, nadd);
-	if (pid < 0)
-		pid = fork();
-	if (pid < 0)
-		hd_fatal(3, "cannot fork a worker:");
-	if (pid == 0) {
-		sigset_t none;
-		int devnull = open("/dev/null", O_RDONLY);
-
-		setpgid(0, 0);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		signal(SIGUSR1, SIG_DFL);
-		signal(SIGCHLD, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		/* Move the fds above the ones they are dup2()ed to before placing them. */
-		sv[1] = fcntl(sv[1], F_DUPFD_CLOEXEC, 10);
-		w->capfd = fcntl(w->capfd, F_DUPFD_CLOEXEC, 10);
-		if (w->resfd > 2)
-			w->resfd = fcntl(w->resfd, F_DUPFD_CLOEXEC, 10);
-		if (devnull >= 0)
-			dup2(devnull, 0);
-		dup2(out[1], 1);
-		dup2(err[1], 2);
-		child_fd(sv[1], 3);
-		child_fd(w->capfd, 4);
-		if (w->resfd > 2)
-			child_fd(w->resfd, 5);
-		/* Not inherited from herd's own environment: set below, or not at all. */
-		unsetenv("HERD_RESULTS_FD");
-		unsetenv("HERD_COLLECT_HASH");
-		for (k = 0; k < nadd; k++)
-			putenv(add[k]);
-		if (b->cwd && chdir(b->cwd) < 0) {
-			fprintf(stderr, "herd: cannot enter %s: %s\n", b->cwd, strerror(errno));
-			_exit(127);
-		}
-		execv(b->path, wargv);
-		fprintf(stderr, "herd: cannot run %s: %s\n", b->path, strerror(errno));
-		_exit(127);
-	}
-	setpgid(pid, pid);
+	pid = spawn_worker(b, wargv, fds, add, nadd, err[1]);
 	close(sv[1]);
 	close(out[1]);
 	close(err[1]);
@@ -230,7 +246,9 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 		w->capfd = make_capture();
 		if (w->capfd < 0)
 			hd_fatal(3, "cannot create a capture file:");
-		w->resfd = make_results();	/* without it, the worker sends each result */
+		/* Without it the worker sends each result at once, as it does a
+		 * forked test's anyway: only in-process results are held back. */
+		w->resfd = c->isolation_none ? make_results() : -1;
 	}
 	snprintf(env[0], sizeof(env[0]), "HERD_WORKER=%s", w->name);
 	snprintf(env[1], sizeof(env[1]), "HERD_WORKER_COUNT=%d", c->nslots);

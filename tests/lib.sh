@@ -137,7 +137,26 @@ t_init() {
 	# Crashing tests on purpose must not fill the disk with cores.
 	# shellcheck disable=SC3045 # dash, bash and busybox sh all have it
 	ulimit -c 0 2>/dev/null || :
+	t_python
 	t_wrap
+}
+
+# t_python: python3 on PATH may be a version manager's shim, a script that
+# costs more than the interpreter it starts, and the scripts start python3
+# many times: the python3 they find first on PATH is a link to the
+# interpreter itself, resolved once (by tests/run.sh for all its jobs, passed
+# down as HERD_E2E_PYTHON; empty when there is no python3).
+t_python() {
+	if [ -z "${HERD_E2E_PYTHON+set}" ]; then
+		HERD_E2E_PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) ||
+			HERD_E2E_PYTHON=
+	fi
+	[ -n "$HERD_E2E_PYTHON" ] && [ -x "$HERD_E2E_PYTHON" ] || return 0
+	if ! { mkdir "$T_WORK/.python" && ln -s "$HERD_E2E_PYTHON" "$T_WORK/.python/python3"; }; then
+		t_bail "link python3 into the scratch directory" "a link" "mkdir or ln failed"
+	fi
+	PATH=$T_WORK/.python:$PATH
+	export PATH
 }
 
 # t_wrap: with HERD_WRAP set, $HERD_BUILD becomes a folder of links to the
@@ -568,12 +587,12 @@ t_answer() {
 	sed -n "$1p" "$T_WORK/answers"
 }
 
-# t_jx FILE EXPR: prints the Python expression EXPR over a JSON report: d the
-# document, T its tests, W the test of each id (the last one), C
-# collections.Counter; "unreadable JSON: ..." when FILE is not JSON, the
-# error when EXPR fails.
+# t_jx FILE EXPR [KEY]: prints the Python expression EXPR over a JSON report:
+# d the document, T its tests, W the test of each id (or of each value of
+# KEY, such as name; the last one), C collections.Counter; "unreadable JSON:
+# ..." when FILE is not JSON, the error when EXPR fails.
 t_jx() {
-	python3 - "$1" "$2" <<'EOF_JX' 2>&1
+	python3 - "$1" "$2" "${3:-id}" <<'EOF_JX' 2>&1
 import collections, json, sys
 try:
     with open(sys.argv[1]) as f:
@@ -582,7 +601,7 @@ except Exception as e:
     print("unreadable JSON: %s" % e)
     sys.exit(0)
 T = d.get("tests", [])
-W = {t["id"]: t for t in T}
+W = {t[sys.argv[3]]: t for t in T}
 print(eval(sys.argv[2], {"d": d, "T": T, "W": W, "C": collections.Counter,
                          "len": len, "sorted": sorted, "set": set, "all": all}))
 EOF_JX

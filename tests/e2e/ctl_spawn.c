@@ -8,6 +8,10 @@
  * splitting the binary pays).
  */
 #include <herd.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,6 +37,55 @@ static const struct herd_test extra = {
 	.line = __LINE__, .fn = only_on_gw1,
 };
 
+/* Where fd leads ("socket:[...]", "/dev/null", ...), into link; "" if closed. */
+static void
+fd_link(int fd, char *link, size_t size)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, link, size - 1);
+	link[n > 0 ? n : 0] = 0;
+}
+
+/*
+ * What the worker was started with, as "proc BIN caught=N blocked=N fd0=PATH
+ * stray=N" in proc.log: signals not at their default disposition (SIG_IGN
+ * counts), signals blocked, where fd 0 leads, and how many fds above 5 are
+ * sockets or herd's files (a worker's channels left open twice; fds herd
+ * itself inherited are not counted).
+ */
+static void
+note_process(void)
+{
+	char link[256], fd0[256];
+	struct sigaction sa;
+	sigset_t mask;
+	DIR *d;
+	struct dirent *e;
+	int sig, caught = 0, blocked = 0, stray = 0;
+
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL)
+			caught++;
+	sigprocmask(SIG_BLOCK, NULL, &mask);
+	for (sig = 1; sig < NSIG; sig++)
+		blocked += sigismember(&mask, sig) == 1;
+	fd_link(0, fd0, sizeof(fd0));
+	if ((d = opendir("/proc/self/fd"))) {
+		while ((e = readdir(d))) {
+			if (e->d_name[0] == '.' || atoi(e->d_name) < 6)
+				continue;
+			fd_link(atoi(e->d_name), link, sizeof(link));
+			stray += !strncmp(link, "socket:", 7) || strstr(link, "memfd:herd") != NULL;
+		}
+		closedir(d);
+	}
+	e2e_log("proc.log", "proc %d caught=%d blocked=%d fd0=%s stray=%d\n", SPAWN_BIN, caught,
+		blocked, fd0, stray);
+}
+
 __attribute__((constructor)) static void
 note_start(void)
 {
@@ -40,6 +93,7 @@ note_start(void)
 
 	if (!getenv("HERD_PROTOCOL_FD"))
 		return;	/* run alone, not as a worker */
+	note_process();
 	e2e_log("spawn.log", "start %d %s %s\n", SPAWN_BIN, w ? w : "-",
 		getenv("HERD_COLLECT_HASH") ? "yes" : "no");
 	if (x && !strcmp(x, "1") && w && !strcmp(w, "gw1"))

@@ -68,6 +68,39 @@ t_has out "48 passed" "--dist each -n 2: every item ran on each worker"
 t_eq "$(twice | tr '\n' ' ')" "" "--dist each -n 2: no binary started twice in one worker"
 t_count "$log" . $((2 * nbins)) "--dist each -n 2: each binary started once per worker"
 
+# What a worker starts with: every signal at its default (herd catches
+# several and ignores SIGPIPE), none blocked, /dev/null as stdin, and no
+# second copy of its channels above fd 5.
+: >"$T_WORK/proc.log"
+t_run "$herd" -n 2 -q --no-cache bins
+t_status 0 "the workers' start: exit 0"
+t_count "$T_WORK/proc.log" '^proc [0-9]* caught=0 blocked=0 fd0=/dev/null stray=0$' \
+	"$(wc -l <"$T_WORK/proc.log")" "each worker starts with default signals, none blocked, /dev/null in, no stray fd"
+t_lt $((nbins - 1)) "$(wc -l <"$T_WORK/proc.log")" "the workers' start: a line for each binary at least"
+
+# A file herd takes for a test binary that cannot be run (its interpreter
+# is missing): the worker's start says why, and herd stops with exit 3.
+printf '#!/nonexistent/interpreter\n# herd-test-binary-v1\n' >"$T_WORK/noexec"
+chmod +x "$T_WORK/noexec"
+t_run "$herd" -n 1 -q --no-cache "$T_WORK/noexec"
+t_status 3 "a binary that cannot be executed: exit 3"
+t_has err "cannot run $T_WORK/noexec: No such file or directory" \
+	"a binary that cannot be executed: the reason, from the start"
+t_has err "exited with status 127 before speaking the herd protocol" \
+	"a binary that cannot be executed: its worker's exit status"
+
+# Six binaries of four quick items, no cache: once this run has timed some,
+# a binary is too short for a second worker and its worker gets all four
+# items in one batch (the trace's schedule instants say how many went);
+# before that, they are dealt two at a time. Every item still runs once.
+t_run "$herd" -n 2 -q --no-cache --isolation none --trace "$T_WORK/deal.json" bins
+t_status 0 "quick binaries dealt whole: exit 0"
+t_has out "24 passed" "quick binaries dealt whole: every item ran once"
+t_match "$T_WORK/deal.json" '"4 items to gw[01]: ' \
+	"quick binaries dealt whole: a binary timed too short goes in one batch of 4"
+t_match "$T_WORK/deal.json" '"2 items to gw[01]: ' \
+	"quick binaries dealt whole: before any item is timed, two at a time"
+
 # Few fds: herd parks only as many listed workers as its fd limit leaves
 # room for and starts the others again, instead of running out of fds.
 : >"$log"

@@ -81,31 +81,88 @@ for cxx in g++ clang++; do
 done
 
 # A floating operand in an integer comparison does not compile, and the
-# compiler's message names the float forms.
+# compiler's message names the float forms. Each use is a test of its own,
+# which must get an error of its own. In C each check is an expansion of its own, so one file
+# holds them all, a use a line; in C++ one template refuses a type the first
+# time it is instantiated, so each use is a file of its own, the files given
+# to one compiler.
+uses='CHECK_EQ(x, 0)
+CHECK_NE(0, x)
+CHECK_LT(x, 1)
+CHECK_LE(1, 0.5f)
+CHECK_GT(x, 0)
+CHECK_GE(x, 0)
+REQUIRE_EQ(x, 0)
+REQUIRE_NE(x, 0)
+REQUIRE_LT(x, 1)
+REQUIRE_LE(x, 1)
+REQUIRE_GT(x, 0)
+REQUIRE_GE(0, x)
+CHECK_BITS(1, x, 0)
+REQUIRE_BITS(x, 1, 0)
+HERD_CHECK_EQ(x, 0)
+CHECK_EQ(ld, 0)
+HERD_REQUIRE_GE(0, x)'
+nl='
+'
+mkdir "$T_WORK/misuse" || t_bail "make the misuse folder" "a folder" "mkdir failed"
+echo '#include <herd.h>' >"$T_WORK/misuse/all.c"
 n=0
-for use in 'CHECK_EQ(x, 0)' 'CHECK_NE(0, x)' 'CHECK_LT(x, 1)' 'CHECK_LE(1, 0.5f)' \
-	'CHECK_GT(x, 0)' 'CHECK_GE(x, 0)' 'REQUIRE_EQ(x, 0)' 'REQUIRE_NE(x, 0)' \
-	'REQUIRE_LT(x, 1)' 'REQUIRE_LE(x, 1)' 'REQUIRE_GT(x, 0)' 'REQUIRE_GE(0, x)' \
-	'CHECK_BITS(1, x, 0)' 'REQUIRE_BITS(x, 1, 0)' 'HERD_CHECK_EQ(x, 0)' \
-	'CHECK_EQ(ld, 0)' 'HERD_REQUIRE_GE(0, x)'; do
+files=
+old_ifs=$IFS
+IFS=$nl
+for use in $uses; do
 	n=$((n + 1))
-	printf '#include <herd.h>\nTEST(misuse, m%d) { double x = 0.5; long double ld = 0.5L; (void)x; (void)ld; %s; }\n' \
-		"$n" "$use" >"$T_WORK/misuse$n.c"
-	for pair in gcc:c:c11 clang:c:c11 gcc:c:c99 clang:c:c99 g++:c++:c++17 clang++:c++:c++20; do
-		cc=${pair%%:*}
-		lang=${pair#*:}
-		std=${lang#*:}
-		lang=${lang%%:*}
-		command -v "$cc" >/dev/null 2>&1 || continue
-		t_run "$cc" -x "$lang" -std="$std" -I"$HERD_SRC/include" -c "$T_WORK/misuse$n.c" \
-			-o "$T_WORK/misuse.o"
-		if [ "$T_STATUS" -ne 0 ] && grep -q 'CHECK_DOUBLE_EQ' "$T_ERR"; then
-			t_pass "$use with a floating operand: $cc -std=$std refuses it, naming the float forms"
-		else
-			t_fail "$use with a floating operand: $cc -std=$std refuses it, naming the float forms" \
-				"a compile error naming CHECK_DOUBLE_EQ" "exit $T_STATUS"
-		fi
+	line="TEST(misuse, m$n) { double x = 0.5; long double ld = 0.5L; (void)x; (void)ld; $use; }"
+	echo "$line" >>"$T_WORK/misuse/all.c"
+	printf '#include <herd.h>\n%s\n' "$line" >"$T_WORK/misuse/m$n.c"
+	files="$files m$n.c"
+done
+IFS=$old_ifs
+
+# refused COMPILER STD: the diagnostics of the misuse files in $T_ERR. The
+# compiler fails with exactly one error per use, each naming the float forms,
+# and each use's place (line L of all.c, or line 2 of mN.c) has one: with
+# warnings off, a place named in a diagnostic is that of an error or of a
+# note on one.
+refused() {
+	rf_errors=$(grep -c ': error: ' "$T_ERR")
+	rf_naming=$(grep ': error: ' "$T_ERR" | grep -c 'CHECK_DOUBLE_EQ')
+	if [ "$T_STATUS" -ne 0 ] && [ "$rf_errors" -eq "$n" ] && [ "$rf_naming" -eq "$n" ]; then
+		t_pass "$1 -std=$2 gives the $n misuses an error each, naming the float forms"
+	else
+		t_fail "$1 -std=$2 gives the $n misuses an error each, naming the float forms" \
+			"a failure with $n errors naming CHECK_DOUBLE_EQ" \
+			"exit $T_STATUS, $rf_errors errors, $rf_naming naming it"
+	fi
+	rf_n=0
+	IFS=$nl
+	for rf_use in $uses; do
+		rf_n=$((rf_n + 1))
+		case $2 in
+		c++*) rf_place="m$rf_n.c:2:" ;;
+		*) rf_place="all.c:$((rf_n + 1)):" ;;
+		esac
+		t_match err "(^|/)$(t_re "$rf_place")" \
+			"$rf_use with a floating operand: $1 -std=$2 refuses it, at ${rf_place%:}"
 	done
+	IFS=$old_ifs
+}
+for pair in gcc:c:c11 clang:c:c11 gcc:c:c99 clang:c:c99 g++:c++:c++17 clang++:c++:c++20; do
+	cc=${pair%%:*}
+	lang=${pair#*:}
+	std=${lang#*:}
+	lang=${lang%%:*}
+	command -v "$cc" >/dev/null 2>&1 || continue
+	# -fmax-errors (gcc) and -ferror-limit (clang) lift the limit on
+	# errors a compiler shows.
+	case $cc in clang*) limit=-ferror-limit=0 ;; *) limit=-fmax-errors=0 ;; esac
+	in=all.c
+	[ "$lang" = c ] || in=$files
+	# shellcheck disable=SC2086 # in is a list of files
+	t_run sh -c 'cd misuse && exec "$@"' sh "$cc" -w $limit -x "$lang" -std="$std" \
+		-I"$HERD_SRC/include" -fsyntax-only $in
+	refused "$cc" "$std"
 done
 # ... while the same file with an integer compiles: the refusal is the float's.
 printf '#include <herd.h>\nTEST(misuse, ok) { long x = 0; CHECK_EQ(x, 0); CHECK_BITS(1, x, 0); }\n' \

@@ -40,22 +40,9 @@ tries() {
 	grep -c "^$src::rr::$1 " "$T_WORK/tries.log" 2>/dev/null
 }
 
-# jx EXPR: EXPR over the JSON report: d the document, W the item of each id
-# by its name, C collections.Counter.
+# jx EXPR: t_jx over the JSON report, W the item of each test's name.
 jx() {
-	python3 - "$json" "$1" <<'EOF' 2>&1 | tail -n 1
-import collections, json, sys
-try:
-    with open(sys.argv[1]) as f:
-        d = json.load(f)
-except Exception as e:
-    print("unreadable JSON: %s" % e)
-    sys.exit(0)
-T = d.get("tests", [])
-W = {t["name"]: t for t in T}
-print(eval(sys.argv[2], {"d": d, "T": T, "W": W, "C": collections.Counter,
-                         "len": len, "sorted": sorted}))
-EOF
+	t_jx "$json" "$1" name
 }
 
 # agree DESC: the closing line, the JSON summary and JUnit give the same counts.

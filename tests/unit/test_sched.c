@@ -123,6 +123,27 @@ TEST(sched, load_deals_in_batches_in_order)
 	world_free(&w);
 }
 
+TEST(sched, a_binary_timed_shorter_than_a_start_goes_whole)
+{
+	struct world w;
+
+	world_init(&w, DIST_LOAD, 2);
+	bin_init(&w, 0, 8, 1, 1);
+	bin_init(&w, 1, 8, 1, 1);
+	world_start(&w, 2);
+	/* Its worker listed it in 5 ms; another binary's 8 items took 1 ms in
+	 * all: a second worker of it would cost more than its share of the work. */
+	w.bins[0].startup = 0.005;
+	w.bins[0].workers = 1;
+	w.bins[1].ran = 8;
+	w.bins[1].ran_secs = 0.001;
+	CHECK_STR_EQ(deal(&w, 0, 0), "0 1 2 3 4 5 6 7");
+	/* Timed long enough to split, it is dealt in batches again. */
+	w.bins[1].ran_secs = 1.0;
+	CHECK_STR_EQ(deal(&w, 1, 1), "0 1");
+	world_free(&w);
+}
+
 TEST(sched, load_few_items_one_at_a_time)
 {
 	struct world w;

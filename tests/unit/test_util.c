@@ -10,6 +10,7 @@
 
 #include <herd.h>
 
+#include "proto.h"
 #include "report.h"
 #include "scratch.h"
 #include "util.h"
@@ -64,6 +65,56 @@ TEST(util, parse_seconds)
 	CHECK_DOUBLE_LT(hd_parse_seconds("1s"), 0);
 	CHECK_DOUBLE_LT(hd_parse_seconds(""), 0);
 	CHECK_DOUBLE_LT(hd_parse_seconds("nan"), 0);
+	/* Results' form (digits, point, decimals) and what only strtod reads. */
+	CHECK_NEAR(hd_parse_seconds("0.000123"), 0.000123, 1e-15);
+	CHECK_NEAR(hd_parse_seconds("12.5"), 12.5, 1e-12);
+	CHECK_NEAR(hd_parse_seconds("5."), 5.0, 1e-12);
+	CHECK_NEAR(hd_parse_seconds(".5"), 0.5, 1e-12);
+	CHECK_NEAR(hd_parse_seconds("1e3"), 1000.0, 1e-9);
+	CHECK_NEAR(hd_parse_seconds("1000000000"), 1e9, 1e-3);
+	CHECK_DOUBLE_LT(hd_parse_seconds("1000000001"), 0);
+	CHECK_DOUBLE_LT(hd_parse_seconds("0.5x"), 0);
+	CHECK_DOUBLE_LT(hd_parse_seconds("1.2.3"), 0);
+}
+
+/* What the encoder wrote for one message of type "t" built by fill. */
+static const char *
+encoded(void (*fill)(struct buf *))
+{
+	static char out[256];
+	struct buf b = BUF_INIT;
+
+	hd_enc_begin(&b, "t");
+	fill(&b);
+	hd_enc_end(&b);
+	snprintf(out, sizeof(out), "%.*s", (int)b.len, b.data);
+	buf_clear(&b);
+	return out;
+}
+
+static void
+fill_numbers(struct buf *b)
+{
+	hd_enc_uint(b, NULL, 0);
+	hd_enc_uint(b, "line", 18446744073709551615ull);
+	hd_enc_seconds(b, 0.0004999);
+	hd_enc_seconds(b, 12.0000006);
+	hd_enc_seconds(b, 3.25);
+}
+
+static void
+fill_kv(struct buf *b)
+{
+	hd_enc_kv(b, "name", "a\tb%c");
+	hd_enc_kv(b, "skip", NULL);
+	hd_enc_kv(b, NULL, "x\n");
+}
+
+TEST(proto, encodes_numbers_and_keys_without_printf)
+{
+	CHECK_STR_EQ(encoded(fill_numbers),
+		     "t\t0\tline=18446744073709551615\t0.000500\t12.000001\t3.250000\n");
+	CHECK_STR_EQ(encoded(fill_kv), "t\tname=a%09b%25c\tskip=\tx%0A\n");
 }
 
 TEST(util, signame)
