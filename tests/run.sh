@@ -10,7 +10,8 @@
 # job's output is kept apart and printed whole, in the order the jobs are
 # listed, once it and every job before it have ended. Each build folder keeps
 # its jobs' times of the last run (check-times), and the slowest start first
-# next time, so that no long job is left running alone at the end.
+# next time, so that no long job is left running alone at the end; a fresh
+# clone's builds take the times of tests/check-seed.
 set -u
 cd "$(dirname "$0")/.." || exit 3
 HERD_SRC=$(pwd)
@@ -197,13 +198,22 @@ done >"$scratch/jobs"
 total=$(wc -l <"$scratch/jobs")
 
 # The order they start in: slowest of the last run first; a job never timed
-# (a new script, a fresh build) before all, in the order listed.
+# (a new script) before all, in the order listed. A build folder without
+# times of its own (a fresh clone) takes those of tests/check-seed, the slow
+# jobs of a measured run, and counts its other jobs as quick.
 for build in "$@"; do
-	[ -f "$build/check-times" ] && cat "$build/check-times"
+	if [ -f "$build/check-times" ]; then
+		cat "$build/check-times"
+	else
+		case $build in *san*) kind=san ;; *) kind=plain ;; esac
+		awk -v b="$build" -v k="$kind" '$1 !~ /^#/ && $2 == k { print $1, b ":" $3 }
+			END { print 0, b ":*" }' tests/check-seed
+	fi
 done >"$scratch/times"
 awk 'FILENAME == ARGV[1] { t[$2] = $1; next }
 	{ k = $2 ":" ($1 == "unit" ? "unit" : $3)
-	  printf "%d %d\n", (k in t) ? t[k] : 1000000, FNR }' \
+	  other = ($2 ":*" in t) ? t[$2 ":*"] : 1000000
+	  printf "%d %d\n", (k in t) ? t[k] : other, FNR }' \
 	"$scratch/times" "$scratch/jobs" | sort -k1,1nr -k2,2n | cut -d' ' -f2 >"$scratch/order"
 
 # A job tells that it has ended by writing its number into this fifo, and
