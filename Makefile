@@ -239,6 +239,7 @@ bench-fixtures: all
 
 # 20 small binaries: herd -n 2 against a shell loop of them and CTest -j2.
 bench-binaries: all
+	@sh scripts/setup bench
 	@HERD_BUILD=$(BUILD) sh bench/binaries.sh
 
 # The plugin hook layer's cost to the controller: no plugin and the lifecycle

@@ -103,16 +103,21 @@ mw, mc = (wall[5] - wall[6]) / 2000 * 1e6, (cpu[5] - cpu[6]) / 2000 * 1e6
 out.append("| 2,000, none, beyond start-up and listing | `herd -n 2 --isolation none` less "
            "`--collect-only` | %.1f | | %.1f | |" % (mw, mc))
 out += ["", "Medians (wall) and means (CPU: user and system time of every process of the run) "
-        "of %d runs each. Load average (1, 5, 15 min) before: %s; after: %s." %
-        (len(res[0]["times"]), sys.argv[2], sys.argv[3]), "",
+        "of %d run%s each. Load average (1, 5, 15 min) before: %s; after: %s." %
+        (len(res[0]["times"]), "" if len(res[0]["times"]) == 1 else "s", sys.argv[2],
+         sys.argv[3]), "",
         "Against the target of at most 5 µs an item for 2,000 trivial tests under `herd -n 2 "
         "--isolation none`: the whole run, start-up and listing included, %.1f µs an item of "
         "wall time (%s); beyond start-up and listing, %.1f µs (%s)." %
         (wall[5] / 2000 * 1e6, "met" if wall[5] / 2000 * 1e6 <= 5 else "not met",
          mw, "met" if mw <= 5 else "not met")]
+fa, fh = cpu[1] / cpu[0], cpu[3] / cpu[2]
+out[-1] += (" A forked test of the 20,000-test binary against one of the 2,000 (CPU time, the "
+            "steadier figure): %.2f× alone, %.2f× under `herd -n 2`, target at most 1.15×: %s." %
+            (fa, fh, "met" if max(fa, fh) <= 1.15 else "not met"))
 if max(float(sys.argv[2].split()[0]), float(sys.argv[3].split()[0])) > 2:
     out[-1] += (" The load average was above the 2 cores: wall times here are mostly waits "
-                "for a CPU, and this verdict needs a run on a quiet machine.")
+                "for a CPU, and these verdicts need a run on a quiet machine.")
 table = "\n".join(out)
 print(table)
 if not doc:

@@ -57,13 +57,6 @@ void hd_collect(struct hd_item **items, size_t *n);
  * places. -1 with err filled (file:line first) on the first problem.
  */
 int hd_check_groups(struct hd_item *items, size_t n, char *err, size_t errlen);
-/*
- * Makes the collection read-only, once hd_check_groups has run: the items
- * and their strings, and the program's relocated registry records, then sit
- * in shared read-only mappings, which fork() does not copy. A test writing
- * there dies of SIGSEGV. Nothing may be collected after.
- */
-void hd_registry_seal(void);
 /* The element of parametrized fixture f that it uses, or NULL. */
 const void *hd_item_fixture_param(const struct hd_item *it, const struct herd_fixture *f);
 /* Its index, or HD_NO_PARAM. */
@@ -76,6 +69,22 @@ size_t hd_fixture_count(void);
 const struct herd_fixture *hd_fixture_at(size_t i);
 /* Index of f in the registry. */
 size_t hd_fixture_index(const struct herd_fixture *f);
+
+/* ---- arena.c ---- */
+
+/* n zeroed bytes in the collection's shared memory, that live as long as the
+ * process; read-only once sealed (allocating after is fatal). */
+void *hd_arena_alloc(size_t n);
+/* n elements of size bytes (an overflow is fatal). */
+void *hd_arena_calloc(size_t n, size_t size);
+char *hd_arena_strdup(const char *s);
+/*
+ * Makes the collection read-only, once hd_check_groups has run: the items
+ * and their strings, and the program's relocated registry records, then sit
+ * in shared read-only mappings, which fork() does not copy. A test writing
+ * there dies of SIGSEGV. Nothing may be collected after.
+ */
+void hd_registry_seal(void);
 
 /* ---- task.c ---- */
 
@@ -229,6 +238,38 @@ void hd_runner_poll_signals(struct hd_runner *r);
 void hd_runner_watch_parent(pid_t parent);
 /* The controller is gone: kills the running test's group and ours, exits. */
 NORETURN void hd_runner_orphaned(void);
+
+/* Inside run.c and fixture.c: how user code runs in the runner's process. */
+/*
+ * Fds 1 and 2 on r's capture file (unless -s), for user code. After it,
+ * hd_capture_off leaves them there for the next item, unless the code closed
+ * or replaced one (then both go back, and the next item points them there
+ * again); hd_take_output moves what was written into out, keeping both ends
+ * of a flood, and empties the file.
+ */
+void hd_capture_on(struct hd_runner *r);
+void hd_capture_off(struct hd_runner *r);
+void hd_take_output(struct hd_runner *r, struct buf *out);
+/*
+ * A worker running user code in its own process (a test with no isolation,
+ * a fixture of wider scope) lets SIGINT and SIGTERM in meanwhile (on 1), and
+ * blocks them again after (on 0): the controller's SIGTERM must reach code
+ * that never returns.
+ */
+void hd_worker_stoppable(struct hd_runner *r, int on);
+
+/* ---- fixture.c ---- */
+
+#define MAX_TEST_FIXTURES 32	/* fixtures one item may name */
+
+/* Collects the fixtures an item names, wider scopes first, each scope in
+ * the order named: at most max into out; returns how many. */
+size_t hd_item_fixtures(const struct herd_test *t, const struct herd_fixture **out, size_t max);
+/*
+ * Brings up the suite, worker (and, run alone, global) fixtures the item needs.
+ * Returns 0, or sets res to error or skipped and returns -1.
+ */
+int hd_fixtures_up(struct hd_runner *r, const struct hd_item *it, struct hd_result *res);
 
 /* ---- sync.c ---- */
 

@@ -3,24 +3,12 @@
  * constructors, in whatever order the linker runs them; hd_collect() puts
  * them in the one order users see (file, then line) and gives every item its
  * node id. A task is collected as a test of no suite, with its lists beside.
- *
- * What the collection makes (the items, their ids, the merged options) is
- * not kept on the heap but in shared anonymous mappings, made read-only once
- * the collection is complete (hd_registry_seal). fork() copies the page
- * tables of a process's private memory, page by page, but not those of a
- * shared mapping without private pages: the child faults in the few pages it
- * reads. So a forked test does not cost more in a binary of 20,000 tests
- * than in one of 2,000, and a test that writes there crashes at once.
+ * What the collection makes lives in lib/arena.c's shared mappings.
  */
-#include <link.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -31,89 +19,6 @@ static const struct herd_fixture **fixtures;
 static size_t nfixtures, capfixtures;
 static const struct herd_suite **suites;
 static size_t nsuites, capsuites;
-
-/* ---- the collection's memory ---- */
-
-#define CHUNK_MIN (256 * 1024)	/* bytes of the first mapping */
-
-/* One shared mapping; the header sits at its start. */
-struct chunk {
-	struct chunk *next;
-	size_t size, used;
-};
-
-static struct chunk *chunks;
-static int sealed;
-
-static size_t
-page_size(void)
-{
-	static size_t ps;
-
-	if (!ps) {
-		long v = sysconf(_SC_PAGESIZE);
-
-		ps = v > 0 ? (size_t)v : 4096;
-	}
-	return ps;
-}
-
-/* Each mapping twice the last (fewer mappings for fork to walk), or the request. */
-static struct chunk *
-chunk_new(size_t need)
-{
-	size_t ps = page_size(), size = need + sizeof(struct chunk);
-	size_t grow = chunks ? 2 * chunks->size : CHUNK_MIN;
-	struct chunk *c;
-	int flags;
-	void *p;
-
-	/* A request of its own is filled at once: its pages come in one call. */
-	flags = MAP_SHARED | MAP_ANONYMOUS | (size < grow ? 0 : MAP_POPULATE);
-	size = size < grow ? grow : (size + ps - 1) / ps * ps;
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0);
-	if (p == MAP_FAILED)
-		hd_fatal(3, "cannot map %zu bytes for the collection:", size);
-	c = p;
-	c->size = size;
-	c->used = sizeof(*c);
-	c->next = chunks;
-	chunks = c;
-	return c;
-}
-
-/* n zeroed bytes that live as long as the process; read-only once sealed. */
-static void *
-arena_alloc(size_t n)
-{
-	struct chunk *c = chunks;
-	void *p;
-
-	if (sealed)
-		hd_fatal(3, "internal error: the collection grows after it was sealed");
-	n = (n + 15) & ~(size_t)15;
-	if (!c || c->size - c->used < n)
-		c = chunk_new(n);
-	p = (char *)c + c->used;
-	c->used += n;
-	return p;
-}
-
-static void *
-arena_calloc(size_t n, size_t size)
-{
-	if (size && n > SIZE_MAX / size)
-		hd_fatal(3, "the collection is too large");
-	return arena_alloc(n * size);
-}
-
-static char *
-arena_strdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(arena_alloc(n), s, n);
-}
 
 static struct hd_item *collected;	/* the items, once made */
 static size_t ncollected;
@@ -158,7 +63,7 @@ herd_register_task(const struct herd_task *k)
 
 	if (collected)
 		return;
-	tt = arena_alloc(sizeof(*tt));
+	tt = hd_arena_alloc(sizeof(*tt));
 	tt->task = k;
 	tt->t.suite = task_suite;
 	tt->t.name = k->name;
@@ -310,7 +215,7 @@ join_words(const char *suite, const char *test, int colon)
 			buf_addc(&b, ' ');
 		buf_adds(&b, test);
 	}
-	w = arena_strdup(b.data ? b.data : "");
+	w = hd_arena_strdup(b.data ? b.data : "");
 	buf_clear(&b);
 	return w;
 }
@@ -360,7 +265,7 @@ with_suite(const struct herd_test *t)
 
 	if (!su)
 		return t;
-	m = arena_alloc(sizeof(*m));
+	m = hd_arena_alloc(sizeof(*m));
 	*m = *t;
 	m->fixtures = join_words(su->fixtures, t->fixtures, 0);
 	m->marks = join_words(su->marks, t->marks, 0);
@@ -479,7 +384,7 @@ static char *
 arena_id(const char *file, const char *suite, const char *name, char **namep)
 {
 	size_t lf = strlen(file), ls = strlen(suite), ln = strlen(name);
-	char *id = arena_alloc(lf + ls + ln + 5), *p = id;
+	char *id = hd_arena_alloc(lf + ls + ln + 5), *p = id;
 
 	memcpy(p, file, lf), p += lf;
 	memcpy(p, "::", 2), p += 2;
@@ -504,7 +409,7 @@ task_list(const struct hd_item *it, const char *what, const char *list, const ch
 			buf_printf(&task_err, "%s:%d: task '%s': %s: %s", it->file, it->t->line,
 				   it->name, what, why.data);
 	} else if (out.len) {
-		copy = arena_strdup(out.data);
+		copy = hd_arena_strdup(out.data);
 	}
 	buf_clear(&out);
 	buf_clear(&why);
@@ -538,7 +443,7 @@ expand(const struct herd_test *t, struct hd_item *items, size_t *n)
 	for (k = 0; k < npf; k++)
 		count *= pf[k]->param_count;
 	if (npf) {
-		pfx = arena_calloc(npf, sizeof(*pfx));
+		pfx = hd_arena_calloc(npf, sizeof(*pfx));
 		memcpy(pfx, pf, npf * sizeof(*pfx));
 	}
 	for (j = 0; j < count; j++) {
@@ -559,7 +464,7 @@ expand(const struct herd_test *t, struct hd_item *items, size_t *n)
 				   it->param, &b);
 		it->npfx = npf;
 		it->pfx = pfx;
-		it->pidx = npf ? arena_calloc(npf, sizeof(*it->pidx)) : NULL;
+		it->pidx = npf ? hd_arena_calloc(npf, sizeof(*it->pidx)) : NULL;
 		for (k = 0; k < npf; k++) {
 			const struct herd_fixture *f = pf[k];
 			size_t mark;
@@ -584,8 +489,8 @@ expand(const struct herd_test *t, struct hd_item *items, size_t *n)
 		it->t = t;
 		it->file = strip_dot(t->file);
 		it->id = arena_id(it->file, t->suite, b.data, &it->name);
-		it->fxparam = wide.len ? arena_strdup(wide.data) : NULL;
-		it->wxparam = wwide.len ? arena_strdup(wwide.data) : NULL;
+		it->fxparam = wide.len ? hd_arena_strdup(wide.data) : NULL;
+		it->wxparam = wwide.len ? hd_arena_strdup(wwide.data) : NULL;
 		it->after = t->after && t->after[strspn(t->after, " \t\n")] ? t->after : NULL;
 		if ((it->task = task_of(t)))
 			task_lists(it);
@@ -600,12 +505,16 @@ expand(const struct herd_test *t, struct hd_item *items, size_t *n)
 static void
 sort_tests(void)
 {
-	const struct herd_test **sorted = arena_calloc(ntests ? ntests : 1, sizeof(*sorted));
+	const struct herd_test **sorted = hd_arena_calloc(ntests ? ntests : 1, sizeof(*sorted));
 	size_t i;
 
 	for (i = 0; i < ntests; i++)
 		sorted[i] = with_suite(tests[i]);
-	if (ntests)
+	/* Constructors mostly register a file's tests in the order they are
+	 * written: one look at each neighbour is then the whole sort. */
+	for (i = 1; i < ntests && cmp_test(&sorted[i - 1], &sorted[i]) <= 0; i++)
+		;
+	if (i < ntests)
 		qsort(sorted, ntests, sizeof(*sorted), cmp_test);
 	free(tests);
 	tests = sorted;
@@ -642,7 +551,7 @@ hd_collect(struct hd_item **itemsp, size_t *np)
 			count *= pf[k]->param_count;
 		total += count;
 	}
-	items = arena_calloc(total ? total : 1, sizeof(*items));
+	items = hd_arena_calloc(total ? total : 1, sizeof(*items));
 	for (i = 0; i < ntests; i++)
 		expand(tests[i], items, &n);
 	if (nwide_pfx && n) {
@@ -844,89 +753,4 @@ int
 hd_item_serial(const struct hd_item *it)
 {
 	return it->strategy == HERD_SERIAL || it->strategy == HERD_ISOLATED_SERIAL;
-}
-
-/* ---- sealing ---- */
-
-/* The program's relocated read-only data, [0] to [1]; the first object is the program. */
-static int
-program_relro(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	uintptr_t *range = arg;
-	int i;
-
-	(void)size;
-	for (i = 0; i < info->dlpi_phnum; i++)
-		if (info->dlpi_phdr[i].p_type == PT_GNU_RELRO) {
-			range[0] = (uintptr_t)info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
-			range[1] = range[0] + info->dlpi_phdr[i].p_memsz;
-		}
-	return 1;
-}
-
-/*
- * Copies n words. Not memcpy: AddressSanitizer would take the red zones
- * between the program's globals for overflows; volatile keeps the compiler
- * from making this loop a memcpy.
- */
-__attribute__((no_sanitize_address)) static void
-copy_words(uintptr_t *to, const volatile uintptr_t *from, size_t n)
-{
-	while (n--)
-		*to++ = *from++;
-}
-
-/*
- * Every TEST's record holds pointers, so in a position-independent binary
- * the loader writes it at start-up: the records live in the program's
- * RELRO segment, in private pages that fork() copies (3.3 MB at 20,000
- * tests). The loader made those pages read-only, so a copy of them in a
- * shared mapping, moved over them, changes nothing but what fork() copies.
- * Only worth it for a large registry; not under valgrind, which would take
- * the unmapping for the program's unloading and drop its symbols.
- */
-static void
-share_relro(void)
-{
-	const char *preload = getenv("LD_PRELOAD");
-	uintptr_t range[2] = { 0, 0 }, ps = page_size(), start, end;
-	size_t len;
-	void *p;
-
-	if (preload && strstr(preload, "vgpreload"))
-		return;
-	dl_iterate_phdr(program_relro, range);
-	/* The loader protects whole pages only: the same pages here. */
-	start = range[0] / ps * ps;
-	end = range[1] / ps * ps;
-	if (end <= start || end - start < CHUNK_MIN)
-		return;
-	len = end - start;
-	/* Populated: one call for all its pages, not a fault for each. */
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE,
-		 -1, 0);
-	if (p == MAP_FAILED)
-		return;
-	copy_words(p, (const volatile uintptr_t *)start, len / sizeof(uintptr_t));
-	if (mprotect(p, len, PROT_READ) < 0 ||
-	    mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)start) == MAP_FAILED)
-		munmap(p, len);
-}
-
-void
-hd_registry_seal(void)
-{
-	struct chunk *c;
-
-	if (sealed)
-		return;
-	for (c = chunks; c; c = c->next)
-		if (mprotect(c, c->size, PROT_READ) < 0)
-			hd_fatal(3, "cannot make the collection read-only:");
-	sealed = 1;
-	share_relro();
-#ifdef __GLIBC__
-	/* What the collection freed (the registration's arrays) leaves the heap. */
-	malloc_trim(0);
-#endif
 }

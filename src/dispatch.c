@@ -145,6 +145,8 @@ promote(struct ctl *c, struct worker *w)
 	hd_enc_fmt(&w->wbuf, "timeout=%g", c->timeout);
 	hd_enc_fmt(&w->wbuf, "grace=%g", c->grace);
 	hd_enc_str(&w->wbuf, c->capture ? "capture=1" : "capture=0");
+	if (c->alone)
+		hd_enc_str(&w->wbuf, "again=1");	/* the isolation check's items, reported already */
 	hd_enc_end(&w->wbuf);
 	w->collect_only = 0;
 	w->bin->workers++;

@@ -413,6 +413,7 @@ class Loop:
         self.timeout = 0.0
         self.grace = 1.0
         self.capture = True
+        self.again = False	# the isolation check's worker: items reported already
         self.capfd = capture_fd()
         self.saved = None
         self.held = Held(chan)
@@ -439,13 +440,18 @@ class Loop:
             self.run_teardowns()
             if self.queue:
                 self.redirect()
-                self.run_one(self.queue.pop(0))
+                k = self.queue.pop(0)
+                if self.fork:
+                    self.run_forked([k] + self.take_group_run(k))
+                else:
+                    self.run_one(k)
             elif self.stopping:
                 break
         self.teardown_all()
         self.restore()
         try:
-            leave_summary(self.session.config)
+            if not self.again:
+                leave_summary(self.session.config)
         except Exception as e:  # noqa: B902 - the run's results are in: say it, go on
             self.chan.send("warning", "herd-pytest: pytest's end summary failed: %r\n" % e)
         self.chan.send("bye")
@@ -534,6 +540,7 @@ class Loop:
                 self.timeout = float(kv.get(b"timeout", b"0") or 0)
                 self.grace = float(kv.get(b"grace", b"1") or 1)
                 self.capture = kv.get(b"capture", b"1") != b"0"
+                self.again = kv.get(b"again") == b"1"
             elif t == b"run":
                 self.queue += [int(i) for i in m[1:]]
             elif t == b"release":
@@ -564,21 +571,22 @@ class Loop:
     def run_one(self, k):
         item = self.items[k]
         limit = self.limit(item)
-        if not self.queue or self.fork or self.held.must_flush(limit):
+        if not self.queue or self.held.must_flush(limit):
             self.held.flush()	# the last item queued, or see must_flush
         t0 = time.monotonic()
         left = self.leftover_teardown(item)
         asked = self.asked
-        if self.fork:
-            outcome, msg, out = self.run_forked(item, self.next_item(k))
-        else:
-            outcome, msg, out = self.run_here(item, self.next_item(k))
-        out = left + self.output() + out
-        res = proto.message("result", k, outcome, "%.6f" % (time.monotonic() - t0), msg, cut(out))
+        outcome, msg = self.run_here(item, self.next_item(k))
+        res = self.result(k, outcome, t0, msg, left)
         # A test that used requests may have left a lock for the controller
         # to release, which it does when the result arrives: send it now.
-        if self.fork or self.asked != asked or not self.held.hold(res, limit):
+        if self.asked != asked or not self.held.hold(res, limit):
             self.chan.write(res)
+
+    def result(self, k, outcome, t0, msg, before=b""):
+        """Item k's result message, with what it wrote since the last one."""
+        out = cut(before + self.output())
+        return proto.message("result", k, outcome, "%.6f" % (time.monotonic() - t0), msg, out)
 
     def leftover_teardown(self, item):
         """Tears down what the guessed next item kept and item does not need."""
@@ -638,52 +646,92 @@ class Loop:
     def run_here(self, item, nextitem):
         self.plugin.reports = []
         item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
-        outcome, msg = judge(self.plugin.reports)
-        return outcome, msg, b""
+        return judge(self.plugin.reports)
 
-    def run_forked(self, item, nextitem):
-        """--isolation fork: the item in a child of its own, as pytest-forked,
-        but what outlives the item (the collectors above it, its fixtures of
-        class, module, package and session scope) is set up here, in the
-        worker, and inherited: once per worker, as without fork."""
-        self.setup_wide(item)
+    def take_group_run(self, k):
+        """The queued items after k of k's serial group, up to the first item
+        of another: with fork they run in k's child (docs/protocol.md, Groups)."""
+        group = serial_group(self.items[k])
+        run = []
+        while group is not None and self.queue and serial_group(self.items[self.queue[0]]) == group:
+            run.append(self.queue.pop(0))
+        return run
+
+    def run_forked(self, ks):
+        """--isolation fork: each item in a child of its own, as pytest-forked,
+        and a run of a serial group's items in one child, one after another,
+        so that state carries over from item to item. What outlives an item
+        (the collectors above it, its fixtures of class, module, package and
+        session scope) is set up here, in the worker, and inherited: once per
+        worker, as without fork. When a child dies, the items it had left run
+        on in a fresh one."""
+        while ks:
+            ks = self.fork_child(ks)
+
+    def fork_child(self, ks):
+        """Runs ks in one child and sends each result as its item ends;
+        returns the items left unrun when the child died."""
+        self.held.flush()
+        first = self.items[ks[0]]
+        run = ChildRun(self, ks, self.leftover_teardown(first))
+        self.setup_wide(first)
         if self.relay is None:
             self.relay = socket.socketpair()
-        r, w = os.pipe()
+        said_r, said_w = os.pipe()
+        go_r, go_w = os.pipe()
         pid = os.fork()
         if pid == 0:
-            os.close(r)
-            os.setpgid(0, 0)
-            os.close(self.chan.fd)
-            self.relay[0].close()
-            herd_pytest._ask = child_asker(self.relay[1])
-            self.plugin.reports, self.plugin.warnings, self.plugin.in_child = [], [], True
+            os.close(said_r)
+            os.close(go_w)
+            self.child(ks, said_w, go_r)
+        os.close(said_w)
+        os.close(go_r)
+        run.start(said_r, go_w)
+        status, timed_out = self.wait_child(pid, run)
+        self.forget_child_requests()
+        run.take_said()
+        os.close(said_r)
+        os.close(go_w)
+        if run.done == len(ks):
+            k, outcome, msg = run.last
+            left = []
+        else:	# the child died in ks[run.done]
+            k = ks[run.done]
+            if timed_out:
+                outcome, msg = "timeout", "timed out after %gs\n" % run.limit
+            else:
+                outcome, msg = "crashed", describe(status)
+            left = ks[run.done + 1:]
+        nextitem = self.items[left[0]] if left else self.next_item(ks[-1])
+        outcome, msg = self.teardown_wide(nextitem, outcome, msg)
+        self.chan.write(self.result(k, outcome, run.t0, msg, run.before))
+        return left
+
+    def child(self, ks, said, go):
+        """The forked child: runs ks in order, telling the worker each item's
+        end on said and, before the next, waiting for its go (the worker
+        takes the item's output and sends its result first)."""
+        os.setpgid(0, 0)
+        os.close(self.chan.fd)
+        self.relay[0].close()
+        herd_pytest._ask = child_asker(self.relay[1])
+        self.plugin.in_child = True
+        disown_worker_setup(self.session)
+        for j, k in enumerate(ks):
+            item = self.items[k]
+            nextitem = self.items[ks[j + 1]] if j + 1 < len(ks) else None
+            self.plugin.reports, self.plugin.warnings = [], []
             try:
-                # The item's parent as "next item": the child tears down the
-                # item alone and leaves the rest to the worker.
-                item.config.hook.pytest_runtest_protocol(item=item, nextitem=item.parent)
+                item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
                 outcome, msg = judge(self.plugin.reports)
             except BaseException as e:  # noqa: B902
                 outcome, msg = "failed", repr(e)
             sys.stdout.flush()
             sys.stderr.flush()
-            with os.fdopen(w, "wb") as f:
-                f.write(proto.message(outcome, msg, self.child_stats()))
-            os._exit(0)
-        os.close(w)
-        status, timed_out = self.wait_child(pid, self.limit(item))
-        self.forget_child_requests()
-        with os.fdopen(r, "rb") as f:
-            said = f.read()
-        if timed_out:
-            outcome, msg = "timeout", "timed out after %gs\n" % self.limit(item)
-        elif said.endswith(b"\n") and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
-            f = proto.fields(said[:-1])
-            outcome, msg = f[0].decode(), f[1]
-            self.take_child_stats(f[2])
-        else:
-            outcome, msg = "crashed", describe(status)
-        return self.teardown_wide(nextitem, outcome, msg) + (b"",)
+            write_all(said, proto.message(k, outcome, msg, self.child_stats()))
+            if nextitem is not None and os.read(go, 1) != b"g":
+                break	# the worker is gone
+        os._exit(0)
 
     def child_stats(self):
         """The child's reports and warnings, for the worker's terminal
@@ -762,12 +810,13 @@ class Loop:
         t = mark_arg(item.get_closest_marker("timeout"), 0, "timeout")
         return float(t) if isinstance(t, (int, float)) and t >= 0 else self.timeout
 
-    def wait_child(self, pid, limit):
+    def wait_child(self, pid, run):
         """The child's wait status, and whether it ran out of time: past the
-        limit its group gets SIGTERM, then SIGKILL after the grace period.
-        Meanwhile the worker relays the child's requests and reads the
-        channel (replies, run, release, stop, fixture-teardown)."""
-        deadline = time.monotonic() + limit if limit > 0 else None
+        running item's limit its group gets SIGTERM, then SIGKILL after the
+        grace period. Meanwhile the worker takes the ends of the child's
+        items, relays its requests and reads the channel (replies, run,
+        release, stop, fixture-teardown)."""
+        deadline = run.deadline()
         fd = pidfd(pid)
         killed = 0
         try:
@@ -779,6 +828,7 @@ class Loop:
                 if fd < 0:
                     wait = 0.005 if wait is None else min(wait, 0.005)	# no pidfd (Python 3.8): poll
                 watch = [self.chan.fd, self.relay[0]] + ([fd] if fd >= 0 else [])
+                watch += [run.fd] if run.fd >= 0 else []
                 try:
                     ready, _, _ = select.select(watch, [], [], wait)
                 except InterruptedError:
@@ -794,6 +844,8 @@ class Loop:
                     self.run_teardowns()
                 if self.relay[0] in ready:
                     self.relay_input()
+                if run.fd in ready and run.take_said() and not killed:
+                    deadline = run.deadline()	# the next item has its own time
                 if deadline is not None and time.monotonic() >= deadline:
                     try:
                         os.killpg(pid, signal.SIGKILL if killed else signal.SIGTERM)
@@ -816,11 +868,110 @@ class Loop:
                            "failed: %r" % e)
 
 
+class ChildRun:
+    """The worker's side of a forked child running items ks: each item's end,
+    as the child says it on its pipe, is taken here; the result of each but
+    the last is sent at once and the child told to go on. The last one's
+    waits for the worker's teardown after the child (Loop.fork_child)."""
+
+    def __init__(self, loop, ks, before):
+        self.loop = loop
+        self.ks = ks
+        self.before = before	# output of the teardown before the first item
+        self.done = 0		# ks[done] is running
+        self.last = None	# (k, outcome, msg) of ks[-1], once said
+        self.fd = self.go = -1
+        self.said = b""
+        self.t0 = time.monotonic()
+        self.limit = loop.limit(loop.items[ks[0]])
+
+    def start(self, fd, go):
+        os.set_blocking(fd, False)	# a grandchild may hold the pipe's other end
+        self.fd, self.go = fd, go
+
+    def deadline(self):
+        return time.monotonic() + self.limit if self.limit > 0 else None
+
+    def take_said(self):
+        """Reads what the child said; True when an item ended (the next
+        runs)."""
+        ended = False
+        while self.fd >= 0:
+            try:
+                data = os.read(self.fd, 65536)
+            except BlockingIOError:
+                break
+            if not data:
+                self.fd = -1	# the child closed it: its exit says the rest
+                break
+            lines = (self.said + data).split(b"\n")
+            self.said = lines.pop()
+            for line in lines:
+                ended |= self.item_ended(proto.fields(line))
+        return ended
+
+    def item_ended(self, f):
+        if self.done >= len(self.ks):
+            return False
+        loop, k = self.loop, self.ks[self.done]
+        outcome, msg = f[1].decode(), f[2]
+        loop.take_child_stats(f[3])
+        self.done += 1
+        if self.done == len(self.ks):
+            self.last = (k, outcome, msg)
+            return False
+        loop.chan.write(loop.result(k, outcome, self.t0, msg, self.before))
+        self.before = b""
+        self.t0 = time.monotonic()
+        self.limit = loop.limit(loop.items[self.ks[self.done]])
+        try:
+            os.write(self.go, b"g")
+        except OSError:
+            pass	# the child is gone: its exit says the rest
+        return True
+
+
+def disown_worker_setup(session):
+    """In a forked child: what the worker set up is the worker's to tear down
+    (it does after the child, Loop.teardown_wide), so the child drops those
+    finalizers, the collectors' and the fixtures' alike, and runs only its
+    own. A fixture the child tears down (a group's run moving on to another
+    module) is set up again in the child if needed."""
+    state = session._setupstate
+    for node, (_, exc) in list(state.stack.items()):
+        state.stack[node] = ([], exc)
+    for defs in session._fixturemanager._arg2fixturedefs.values():
+        for d in defs:
+            if d.cached_result is not None:
+                d._finalizers.clear()
+
+
+def serial_group(item):
+    """The item's group when its strategy is serial or isolated_serial (only
+    pytest-mp's mark names a strategy: item_keys)."""
+    mp = item.get_closest_marker("mp_group")
+    if mp is None or mark_arg(mp, 1, "strategy") not in ("serial", "isolated_serial"):
+        return None
+    group = mark_arg(mp, 0, "group")
+    return None if group is None else str(group)
+
+
+def write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def judge(reports):
-    """One herd outcome and message from an item's setup, call and teardown."""
-    outcome, msg = "passed", ""
+    """One herd outcome and message from an item's setup, call and teardown.
+    A failure's message starts with the line pytest's short summary shows
+    after the id (the exception's message, "assert 1 == 2"): herd's short
+    summary and JUnit's message attribute take the message's first line."""
+    outcome, msg, crash = "passed", "", None
     extra = []
     for r in reports:
+        if r.failed and crash is None:
+            crash = crash_line(r) or ""	# the first failure's, as pytest's first line
         if r.when == "setup":
             if r.failed:
                 outcome, msg = "error", r.longreprtext
@@ -844,9 +995,22 @@ def judge(reports):
                 extra.append(" %s ".center(40, "-") % name + "\n" + content)
     if extra and outcome in ("failed", "error"):
         msg = msg + "\n" + "\n".join(extra)
+    if crash and outcome in ("failed", "error"):
+        msg = crash + "\n\n" + msg
     if msg and not msg.endswith("\n"):
         msg += "\n"
     return outcome, msg
+
+
+def crash_line(report):
+    """What pytest's short summary adds after a failure's id: the first line
+    of the crash's message (terminal.py, _get_line_with_reprcrash_message),
+    without pytest's cut to the terminal's width; None when the report has no
+    crash (a strict xfail that passed: a plain string)."""
+    msg = getattr(getattr(report.longrepr, "reprcrash", None), "message", None)
+    if not msg:
+        return None
+    return msg.split("\n", 1)[0]
 
 
 def skip_reason(r):

@@ -1,0 +1,98 @@
+#!/bin/sh
+# pytest_fidelity.sh - herd --pytest reads as pytest and keeps what
+# docs/protocol.md promises: the short summary's FAILED and ERROR lines are
+# pytest's own (compared with a real pytest run of the same suite), in both
+# isolations, and JUnit's message is that line; pytest's -r lines leave out
+# the isolation check's second runs; a forked item's report larger than a
+# pipe's buffer comes back; a serial group's items run in
+# one process under --isolation fork too (state carries over, the worker's
+# module fixtures are torn down once, by the worker), and after a crash or a
+# timeout in the group the rest goes on in a fresh child, each item with its
+# own time limit. Skipped when no interpreter here can import pytest.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+t_init pytest_fidelity
+
+herd=$HERD_BUILD/herd
+[ -x "$herd" ] || t_bail "the controller is built" "$herd" "no such file"
+py=
+for p in ${HERD_PYTHON:-} python3 /usr/bin/python3; do
+	if "$p" -c 'import pytest' >/dev/null 2>&1; then
+		py=$p
+		break
+	fi
+done
+if [ -z "$py" ]; then
+	t_skip "herd --pytest reads as pytest" "no interpreter here imports pytest (scripts/setup check installs python3-pytest)"
+	t_finish
+fi
+cp -R "$HERD_SRC/tests/pytest/summary" "$HERD_SRC/tests/pytest/serial" "$T_WORK/" ||
+	t_bail "the suites are copied"
+log=$T_WORK/serial.log
+
+# ---- the short summary's lines, as pytest prints them ----
+# pytest cuts a line to the terminal's width: COLUMNS keeps it whole.
+t_run env COLUMNS=200 "$py" -m pytest -p no:cacheprovider summary
+grep -E '^(FAILED|ERROR) ' "$T_OUT" | sort >"$T_WORK/pytest.lines"
+t_count "$T_WORK/pytest.lines" . 6 "pytest lists 4 failures and 2 errors"
+for iso in none fork; do
+	t_run "$herd" --pytest --python "$py" -n 2 --isolation $iso --no-isolation-check \
+		--junit-xml "$T_WORK/$iso.xml" summary
+	t_summary "4 failed, 2 errors, 1 passed" "$iso: the summary suite's outcomes"
+	grep -E '^(FAILED|ERROR) ' "$T_OUT" | sort >"$T_WORK/herd.lines"
+	t_same "$T_WORK/herd.lines" "$T_WORK/pytest.lines" \
+		"$iso: FAILED and ERROR lines read as pytest's (the crash's message, its first line)"
+	t_xml_eq "$T_WORK/$iso.xml" "string(//testcase[@name='test_compare']/failure/@message)" \
+		"assert [1, 2, 3] == [1, 2, 4]" "$iso: JUnit's message is that line, as pytest's junitxml"
+done
+# The isolation check runs test_teardown_error (a pass, then an error at
+# teardown) again in a fresh worker: pytest's -r lines still list it once.
+t_run "$herd" --pytest --python "$py" -n 1 summary -- -rA
+t_count out "^PASSED $(t_re summary/test_summary.py::test_teardown_error)\$" 1 \
+	"-rA: an item the isolation check ran again is listed once"
+t_section summary/test_summary.py::test_raise
+t_has "$T_SECTION" "ValueError: boom" "the FAILURES section keeps the traceback ..."
+t_has "$T_SECTION" "the second line is left out" "... and the whole message"
+
+# A forked item's report bigger than a pipe's buffer: the worker reads it
+# while the child writes (it once waited for the child's exit first, and the
+# child, blocked on the full pipe, ran into its time limit).
+mkdir -p "$T_WORK/big" && printf 'def test_big():\n    raise ValueError("x" * 200000)\n' >"$T_WORK/big/test_big.py"
+t_run "$herd" --pytest --python "$py" -n 1 --isolation fork --timeout 60 big
+t_summary "1 failed" "fork: a report larger than a pipe's buffer comes back (not a timeout)"
+
+# ---- serial groups: one process for the run of them ----
+# Group "state" spans test_serial_a.py and test_serial_b.py; each item logs
+# its pid, and each module fixture its setup and teardown with theirs.
+pid_of() { sed -n "s/^$1 \([0-9]*\)\$/\1/p" "$log"; }
+for iso in none fork; do
+	rm -f "$log"
+	t_run env HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 2 --isolation $iso serial -- -p no:timeout
+	t_summary "8 passed" "$iso: each item of the group sees what the ones before left in memory"
+	t_eq "$(grep '^item ' "$log" | grep -v '^item free ' | cut -d' ' -f3 | sort -u | wc -l)" 1 \
+		"$iso: the group's 7 items ran in one process"
+	t_count "$log" "^module-setup test_serial_a " 1 "$iso: the first module's fixture is set up once"
+	t_count "$log" "^module-teardown test_serial_a " 1 "$iso: ... and torn down once"
+	t_count "$log" "^module-setup test_serial_b " 1 "$iso: the second module's, once"
+	t_count "$log" "^module-teardown test_serial_b " 1 "$iso: ... torn down once"
+done
+t_eq "$(pid_of 'module-teardown test_serial_a')" "$(pid_of 'module-setup test_serial_a')" \
+	"fork: the worker's module fixture is torn down by the worker, not by the child"
+t_eq "$(pid_of 'module-teardown test_serial_b')" "$(pid_of 'item last')" \
+	"fork: the one the child set up, by the child"
+[ "$(pid_of 'item first')" != "$(pid_of 'module-setup test_serial_a')" ]
+t_eq $? 0 "fork: the group ran in a child, not in the worker"
+
+rm -f "$log"
+t_run env HERD_SERIAL_BREAK=1 HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 2 \
+	--isolation fork --json "$T_WORK/break.json" serial -- -p no:timeout
+t_summary "1 crashed, 1 timeout, 6 passed" "fork: a crash and a hang in the group are theirs alone"
+t_eq "$(pid_of 'item second')" "$(pid_of 'item crash')" "fork: the items before the crash shared a child"
+t_eq "$(pid_of 'item after-crash')" "$(pid_of 'item hang')" "fork: the rest went on in another, across modules"
+t_eq "$(printf '%s\n%s\n%s\n' "$(pid_of 'item first')" "$(pid_of 'item after-crash')" "$(pid_of 'item last')" | sort -u | wc -l)" 3 \
+	"fork: three children for the group: before the crash, until the timeout, after it"
+# test_other_module sleeps 2 s before test_hang starts: with a limit counted
+# from the child's start test_hang would be stopped about 1 s into its 3 s.
+t_eq "$(t_jx "$T_WORK/break.json" "W['serial/test_serial_b.py::test_hang']['duration'] >= 2.9")" True \
+	"fork: the hanging item got its whole 3 s, counted from its own start"
+t_finish

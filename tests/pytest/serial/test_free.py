@@ -1,0 +1,5 @@
+from conftest import record
+
+
+def test_free():
+    record("item free")
