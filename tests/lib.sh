@@ -362,16 +362,17 @@ t_wait_gone() {
 
 # ---- assertions ----
 
-# t_file NAME: the file an assertion reads ("out", "err", "all" or a path).
+# t_file NAME: sets T_FILE to the file an assertion reads ("out", "err",
+# "all" or a path); no $(...): each assertion would pay a fork for it.
 t_file() {
 	case $1 in
-	out) printf '%s' "$T_OUT" ;;
-	err) printf '%s' "$T_ERR" ;;
+	out) T_FILE=$T_OUT ;;
+	err) T_FILE=$T_ERR ;;
 	all)
 		[ -f "$T_WORK/all" ] || cat "$T_OUT" "$T_ERR" >"$T_WORK/all"
-		printf '%s' "$T_WORK/all"
+		T_FILE=$T_WORK/all
 		;;
-	*) printf '%s' "$1" ;;
+	*) T_FILE=$1 ;;
 	esac
 }
 
@@ -396,7 +397,8 @@ t_status_failed() {
 
 # t_has FILE STRING DESC: the fixed string occurs in FILE.
 t_has() {
-	t_has_f=$(t_file "$1")
+	t_file "$1"
+	t_has_f=$T_FILE
 	if grep -qF -e "$2" "$t_has_f" 2>/dev/null; then
 		t_pass "$3"
 	else
@@ -406,7 +408,8 @@ t_has() {
 
 # t_lacks FILE STRING DESC: the fixed string does not occur in FILE.
 t_lacks() {
-	t_lacks_f=$(t_file "$1")
+	t_file "$1"
+	t_lacks_f=$T_FILE
 	if ! grep -qF -e "$2" "$t_lacks_f" 2>/dev/null; then
 		t_pass "$3"
 	else
@@ -417,7 +420,8 @@ t_lacks() {
 
 # t_match FILE ERE DESC: a line of FILE matches the extended regex.
 t_match() {
-	t_match_f=$(t_file "$1")
+	t_file "$1"
+	t_match_f=$T_FILE
 	if grep -qE -e "$2" "$t_match_f" 2>/dev/null; then
 		t_pass "$3"
 	else
@@ -427,7 +431,8 @@ t_match() {
 
 # t_nomatch FILE ERE DESC: no line of FILE matches the extended regex.
 t_nomatch() {
-	t_nomatch_f=$(t_file "$1")
+	t_file "$1"
+	t_nomatch_f=$T_FILE
 	if ! grep -qE -e "$2" "$t_nomatch_f" 2>/dev/null; then
 		t_pass "$3"
 	else
@@ -444,7 +449,8 @@ t_lines() {
 
 # t_count FILE ERE WANT DESC: exactly WANT lines of FILE match.
 t_count() {
-	t_count_f=$(t_file "$1")
+	t_file "$1"
+	t_count_f=$T_FILE
 	t_count_n=$(tr -d '\000' <"$t_count_f" 2>/dev/null | grep -cE -e "$2")
 	if [ "$t_count_n" -eq "$3" ]; then
 		t_pass "$4"
@@ -473,7 +479,8 @@ t_lt() {
 
 # t_same FILE WANT_FILE DESC: two files are identical; shows a diff if not.
 t_same() {
-	t_same_f=$(t_file "$1")
+	t_file "$1"
+	t_same_f=$T_FILE
 	if cmp -s "$t_same_f" "$2"; then
 		t_pass "$3"
 	else
