@@ -229,24 +229,45 @@ t_build() {
 	fi
 }
 
-# t_quote ARG...: the arguments as one line a reader can paste into a shell.
+# t_quote ARG...: sets T_CMD to the arguments as one line a reader can paste
+# into a shell, the scratch directory left out. Shell builtins alone, as in
+# t_clock: every t_run pays for it.
 t_quote() {
-	t_q=
+	T_CMD=
 	for t_q_a in "$@"; do
 		case $t_q_a in
 		*[!A-Za-z0-9_./=:,+-]* | '') t_q_a="'$t_q_a'" ;;
 		esac
-		t_q="$t_q${t_q:+ }$t_q_a"
+		T_CMD="$T_CMD${T_CMD:+ }$t_q_a"
 	done
-	printf '%s' "$t_q" | sed "s|$T_WORK/||g"
+	[ -n "$T_WORK" ] || return 0
+	while :; do
+		case $T_CMD in
+		*"$T_WORK/"*) T_CMD=${T_CMD%%"$T_WORK/"*}${T_CMD#*"$T_WORK/"} ;;
+		*) return 0 ;;
+		esac
+	done
+}
+
+# t_clock: sets T_NOW to the whole seconds since a fixed moment: the boot,
+# read from /proc/uptime by a builtin (a script runs thousands of commands,
+# and starting date twice for each cost more than some of them), else the
+# epoch.
+t_clock() {
+	if [ -r /proc/uptime ] && read -r T_NOW _ </proc/uptime; then
+		T_NOW=${T_NOW%%.*}
+	else
+		T_NOW=$(date +%s)
+	fi
 }
 
 # t_run CMD ARG...: runs a command in $T_WORK with stdin from /dev/null under
 # the guard timeout. Sets T_OUT, T_ERR, T_STATUS, T_ELAPSED, T_HUNG; a command
 # that outlived the guard is recorded as a failed check.
 t_run() {
-	T_CMD=$(t_quote "$@")
-	t_run_t0=$(date +%s)
+	t_quote "$@"
+	t_clock
+	t_run_t0=$T_NOW
 	# The outer 2>/dev/null silences the shell's own "Segmentation fault"
 	# when a runner dies of a signal on purpose; the status tells it.
 	{
@@ -254,9 +275,12 @@ t_run() {
 			</dev/null >"$T_OUT" 2>"$T_ERR"
 		T_STATUS=$?
 	} 2>/dev/null
-	T_ELAPSED=$(($(date +%s) - t_run_t0))
+	t_clock
+	T_ELAPSED=$((T_NOW - t_run_t0))
 	T_HUNG=0
-	rm -f "$T_WORK/all"
+	if [ -e "$T_WORK/all" ]; then
+		rm -f "$T_WORK/all"
+	fi
 	if [ "$T_ELAPSED" -ge "$T_LIMIT" ]; then
 		T_HUNG=1
 		t_fail "command finishes" "exit within ${T_LIMIT}s" \
@@ -268,14 +292,15 @@ t_run() {
 # t_start_bg CMD ARG...: as t_run, but in the background; $T_BG is the pid of
 # the command itself (not of the guard), for sending it signals.
 t_start_bg() {
-	T_CMD=$(t_quote "$@")
+	t_quote "$@"
 	rm -f "$T_WORK/bg.pid.tmp" "$T_WORK/all"
 	# shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
 	(cd "$T_WORK" && exec timeout -k 10 "$T_LIMIT" \
 		sh -c 'echo $$ >"$0.tmp"; exec "$@"' "$T_WORK/bg.pid" "$@") \
 		</dev/null >"$T_OUT" 2>"$T_ERR" &
 	t_bg_guard=$!
-	t_bg_t0=$(date +%s)
+	t_clock
+	t_bg_t0=$T_NOW
 	T_BG=
 	if t_wait_file "$T_WORK/bg.pid.tmp" 30; then
 		T_BG=$(cat "$T_WORK/bg.pid.tmp")
@@ -286,7 +311,8 @@ t_start_bg() {
 t_wait_bg() {
 	wait "$t_bg_guard"
 	T_STATUS=$?
-	T_ELAPSED=$(($(date +%s) - t_bg_t0))
+	t_clock
+	T_ELAPSED=$((T_NOW - t_bg_t0))
 	T_BG=
 	T_HUNG=0
 	if [ "$T_ELAPSED" -ge "$T_LIMIT" ]; then
@@ -336,16 +362,17 @@ t_wait_gone() {
 
 # ---- assertions ----
 
-# t_file NAME: the file an assertion reads ("out", "err", "all" or a path).
+# t_file NAME: sets T_FILE to the file an assertion reads ("out", "err",
+# "all" or a path); no $(...): each assertion would pay a fork for it.
 t_file() {
 	case $1 in
-	out) printf '%s' "$T_OUT" ;;
-	err) printf '%s' "$T_ERR" ;;
+	out) T_FILE=$T_OUT ;;
+	err) T_FILE=$T_ERR ;;
 	all)
 		[ -f "$T_WORK/all" ] || cat "$T_OUT" "$T_ERR" >"$T_WORK/all"
-		printf '%s' "$T_WORK/all"
+		T_FILE=$T_WORK/all
 		;;
-	*) printf '%s' "$1" ;;
+	*) T_FILE=$1 ;;
 	esac
 }
 
@@ -370,7 +397,8 @@ t_status_failed() {
 
 # t_has FILE STRING DESC: the fixed string occurs in FILE.
 t_has() {
-	t_has_f=$(t_file "$1")
+	t_file "$1"
+	t_has_f=$T_FILE
 	if grep -qF -e "$2" "$t_has_f" 2>/dev/null; then
 		t_pass "$3"
 	else
@@ -380,7 +408,8 @@ t_has() {
 
 # t_lacks FILE STRING DESC: the fixed string does not occur in FILE.
 t_lacks() {
-	t_lacks_f=$(t_file "$1")
+	t_file "$1"
+	t_lacks_f=$T_FILE
 	if ! grep -qF -e "$2" "$t_lacks_f" 2>/dev/null; then
 		t_pass "$3"
 	else
@@ -391,7 +420,8 @@ t_lacks() {
 
 # t_match FILE ERE DESC: a line of FILE matches the extended regex.
 t_match() {
-	t_match_f=$(t_file "$1")
+	t_file "$1"
+	t_match_f=$T_FILE
 	if grep -qE -e "$2" "$t_match_f" 2>/dev/null; then
 		t_pass "$3"
 	else
@@ -401,7 +431,8 @@ t_match() {
 
 # t_nomatch FILE ERE DESC: no line of FILE matches the extended regex.
 t_nomatch() {
-	t_nomatch_f=$(t_file "$1")
+	t_file "$1"
+	t_nomatch_f=$T_FILE
 	if ! grep -qE -e "$2" "$t_nomatch_f" 2>/dev/null; then
 		t_pass "$3"
 	else
@@ -418,7 +449,8 @@ t_lines() {
 
 # t_count FILE ERE WANT DESC: exactly WANT lines of FILE match.
 t_count() {
-	t_count_f=$(t_file "$1")
+	t_file "$1"
+	t_count_f=$T_FILE
 	t_count_n=$(tr -d '\000' <"$t_count_f" 2>/dev/null | grep -cE -e "$2")
 	if [ "$t_count_n" -eq "$3" ]; then
 		t_pass "$4"
@@ -447,7 +479,8 @@ t_lt() {
 
 # t_same FILE WANT_FILE DESC: two files are identical; shows a diff if not.
 t_same() {
-	t_same_f=$(t_file "$1")
+	t_file "$1"
+	t_same_f=$T_FILE
 	if cmp -s "$t_same_f" "$2"; then
 		t_pass "$3"
 	else

@@ -51,8 +51,8 @@ fd_link(int fd, char *link, size_t size)
 
 /*
  * What the worker was started with, as "proc BIN caught=N blocked=N fd0=PATH
- * stray=N" in proc.log: signals not at their default disposition (SIG_IGN
- * counts), signals blocked, where fd 0 leads, and how many fds above 5 are
+ * stray=N" in proc.log: herd's signals not at their default disposition
+ * (SIG_IGN counts), signals blocked, where fd 0 leads, and how many fds above 5 are
  * sockets or herd's files (a worker's channels left open twice; fds herd
  * itself inherited are not counted).
  */
@@ -60,14 +60,17 @@ static void
 note_process(void)
 {
 	char link[256], fd0[256];
+	/* The signals herd catches or ignores; a sanitizer's runtime has its own. */
+	static const int herds[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGCHLD, SIGPIPE };
 	struct sigaction sa;
 	sigset_t mask;
 	DIR *d;
 	struct dirent *e;
+	size_t k;
 	int sig, caught = 0, blocked = 0, stray = 0;
 
-	for (sig = 1; sig < NSIG; sig++)
-		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL)
+	for (k = 0; k < sizeof(herds) / sizeof(herds[0]); k++)
+		if (sigaction(herds[k], NULL, &sa) == 0 && sa.sa_handler != SIG_DFL)
 			caught++;
 	sigprocmask(SIG_BLOCK, NULL, &mask);
 	for (sig = 1; sig < NSIG; sig++)
