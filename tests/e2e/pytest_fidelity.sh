@@ -11,23 +11,10 @@
 # own time limit. Skipped when no interpreter here can import pytest.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=pytest.inc
+. "$(dirname "$0")/pytest.inc"
 t_init pytest_fidelity
-
-herd=$HERD_BUILD/herd
-[ -x "$herd" ] || t_bail "the controller is built" "$herd" "no such file"
-py=
-for p in ${HERD_PYTHON:-} python3 /usr/bin/python3; do
-	if "$p" -c 'import pytest' >/dev/null 2>&1; then
-		py=$p
-		break
-	fi
-done
-if [ -z "$py" ]; then
-	t_skip "herd --pytest reads as pytest" "no interpreter here imports pytest (scripts/setup check installs python3-pytest)"
-	t_finish
-fi
-cp -R "$HERD_SRC/tests/pytest/summary" "$HERD_SRC/tests/pytest/serial" "$T_WORK/" ||
-	t_bail "the suites are copied"
+pt_init summary serial
 log=$T_WORK/serial.log
 
 # ---- the short summary's lines, as pytest prints them ----
