@@ -85,13 +85,22 @@ t_has "$T_WORK/calls.log" "callee body in $src::calls::caller" "a test calls ano
 # every setup torn down. Every test sees the element named in its id.
 check_counts() {	# WHAT WORKERS EXACT_SUITE [COPIES]
 	cp_=${4:-1}
+	# The lines "setup FX[E] PID" and "teardown FX[E] PID" of the three
+	# logs, counted in one pass: a grep for each count would start some 40
+	# processes a run, and there are 44 runs.
+	cat "$T_WORK/tcfg.log" "$T_WORK/scfg.log" "$T_WORK/wcfg.log" 2>/dev/null | tr -d '\000' |
+		awk '/^(setup|teardown) [a-z]+\[[^]]*\] / { n[$1 " " $2]++ }
+			END { for (k in n) print k, n[k] }' >"$T_WORK/fx.counts"
 	for e in a b c; do
-		t_count "$T_WORK/tcfg.log" "^setup tcfg\[$e\] " $((6 * cp_)) "$1: test fixture set up $((6 * cp_)) times for [$e]"
-		t_count "$T_WORK/tcfg.log" "^teardown tcfg\[$e\] " $((6 * cp_)) "$1: test fixture torn down $((6 * cp_)) times for [$e]"
+		fx_count setup "tcfg[$e]"
+		t_eq "$fx_n" $((6 * cp_)) "$1: test fixture set up $((6 * cp_)) times for [$e]"
+		fx_count teardown "tcfg[$e]"
+		t_eq "$fx_n" $((6 * cp_)) "$1: test fixture torn down $((6 * cp_)) times for [$e]"
 		for fx in scfg wcfg; do
-			ns=$(grep -c "^setup $fx\[$e\] " "$T_WORK/$fx.log")
-			nt=$(grep -c "^teardown $fx\[$e\] " "$T_WORK/$fx.log")
-			t_eq "$nt" "$ns" "$1: $fx[$e] torn down as often as set up"
+			fx_count setup "${fx}[$e]"
+			ns=$fx_n
+			fx_count teardown "${fx}[$e]"
+			t_eq "$fx_n" "$ns" "$1: $fx[$e] torn down as often as set up"
 			if [ "$ns" -ge 1 ] && [ "$ns" -le "$2" ]; then
 				t_pass "$1: $fx[$e] set up 1..$2 times"
 			else
@@ -99,13 +108,23 @@ check_counts() {	# WHAT WORKERS EXACT_SUITE [COPIES]
 			fi
 		done
 		if [ "$3" = 1 ]; then
-			t_count "$T_WORK/scfg.log" "^setup scfg\[$e\] " "$cp_" "$1: suite fixture set up once for [$e] (per copy)"
-			t_count "$T_WORK/wcfg.log" "^setup wcfg\[$e\] " "$cp_" "$1: worker fixture set up once for [$e] (per copy)"
+			fx_count setup "scfg[$e]"
+			t_eq "$fx_n" "$cp_" "$1: suite fixture set up once for [$e] (per copy)"
+			fx_count setup "wcfg[$e]"
+			t_eq "$fx_n" "$cp_" "$1: worker fixture set up once for [$e] (per copy)"
 		fi
 	done
 	bad=$(awk '{ n = $1; sub(/.*\[/, "", n); sub(/\]$/, "", n); if (n != $2) print }' "$T_WORK/seen.log" | head -n 3)
 	t_eq "$bad" "" "$1: every test saw the element named in its id"
 	t_count "$T_WORK/seen.log" "." $((30 * cp_)) "$1: 10 tests x 3 elements ran ($cp_ copies)"
+}
+
+# fx_count WHAT FX[E]: sets fx_n to the number of such lines in fx.counts.
+fx_count() {
+	fx_n=0
+	while read -r fc_what fc_fx fc_n; do
+		[ "$fc_what $fc_fx" = "$1 $2" ] && fx_n=$fc_n
+	done <"$T_WORK/fx.counts"
 }
 
 sel="ptest or combo or psuite or pworker"
