@@ -53,8 +53,11 @@ bin() {
 	mkdir -p "$d"
 	python3 "$here/gen.py" --herd-only "$d" trivial "$1"
 	# shellcheck disable=SC2086 # CC and CFLAGS are word lists
+	# Stale also when include/herd.h changed: the objects hold its layout
+	# of struct herd_test.
 	for c in "$d"/herd_*.c; do
-		if [ -z "$(find "$c.o" -newer "$c" 2>/dev/null)" ]; then
+		if [ -z "$(find "$c.o" -newer "$c" 2>/dev/null)" ] ||
+			[ include/herd.h -nt "$c.o" ]; then
 			$cc $cflags -Iinclude -c "$c" -o "$c.o"
 		fi
 	done
