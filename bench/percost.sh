@@ -57,7 +57,7 @@ bin() {
 	# of struct herd_test.
 	for c in "$d"/herd_*.c; do
 		if [ -z "$(find "$c.o" -newer "$c" 2>/dev/null)" ] ||
-			[ include/herd.h -nt "$c.o" ]; then
+			[ -n "$(find include/herd.h -newer "$c.o")" ]; then
 			$cc $cflags -Iinclude -c "$c" -o "$c.o"
 		fi
 	done
