@@ -259,15 +259,11 @@ lines += ["", "Against the targets (medians of this run): " + " ".join([
             med("herd -n 2 none") / med("loop none"), 0.6)] +
     ([verdict("herd -n 2 fork against ctest -j2", med("herd -n 2 fork") / med("ctest -j2"), 0.5)]
      if have_ctest else ["CTest is not installed: its target is not measured."]))]
-if max(float(load0.split()[0]), float(load1.split()[0])) > 2:
-    lines[-1] += (" The load average was above the 2 cores: wall times here are mostly waits "
-                  "for a CPU, and these verdicts need a run on a quiet machine.")
-table = "\n".join(lines)
-print(table)
-if not doc:
-    sys.exit(0)
 sys.path.insert(0, here)
 import docsection
-intro = open(os.path.join(here, "binaries.md")).read().strip("\n")
-docsection.replace_section(doc, intro + "\n\n" + table + "\n")
+lines[-1] += docsection.loaded(load0, load1)
+table = "\n".join(lines)
+print(table)
+if doc:
+    docsection.write_with_intro(doc, os.path.join(here, "binaries.md"), table)
 EOF

@@ -31,6 +31,21 @@ def replace_section(doc, section):
     os.rename(doc + ".tmp", doc)
 
 
+LOADED = (" The load average was above the 2 cores: wall times here are mostly waits "
+          "for a CPU, and these verdicts need a run on a quiet machine.")
+
+
+def loaded(*loads):
+    """LOADED when any of the load averages given ("1 5 15" strings) passed 2."""
+    return LOADED if max(float(l.split()[0]) for l in loads) > 2 else ""
+
+
+def write_with_intro(doc, intro, table):
+    """The section made of the text in file intro, then table, into doc."""
+    text = open(intro).read().strip("\n")
+    replace_section(doc, text + "\n\n" + table + "\n")
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: python3 bench/docsection.py DOC < SECTION")

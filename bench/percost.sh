@@ -118,15 +118,11 @@ fa, fh = cpu[1] / cpu[0], cpu[3] / cpu[2]
 out[-1] += (" A forked test of the 20,000-test binary against one of the 2,000 (CPU time, the "
             "steadier figure): %.2f× alone, %.2f× under `herd -n 2`, target at most 1.15×: %s." %
             (fa, fh, "met" if max(fa, fh) <= 1.15 else "not met"))
-if max(float(sys.argv[2].split()[0]), float(sys.argv[3].split()[0])) > 2:
-    out[-1] += (" The load average was above the 2 cores: wall times here are mostly waits "
-                "for a CPU, and these verdicts need a run on a quiet machine.")
-table = "\n".join(out)
-print(table)
-if not doc:
-    sys.exit(0)
 sys.path.insert(0, here)
 import docsection
-intro = open(os.path.join(here, "percost.md")).read().strip("\n")
-docsection.replace_section(doc, intro + "\n\n" + table + "\n")
+out[-1] += docsection.loaded(sys.argv[2], sys.argv[3])
+table = "\n".join(out)
+print(table)
+if doc:
+    docsection.write_with_intro(doc, os.path.join(here, "percost.md"), table)
 EOF
