@@ -157,7 +157,7 @@ make_capture_fd(void)
 }
 
 void
-hd_runner_init(struct hd_runner *r)
+hd_runner_init(struct hd_runner *r, int capfd)
 {
 	struct sigaction sa;
 	size_t nfx = hd_fixture_count(), i;
@@ -174,15 +174,16 @@ hd_runner_init(struct hd_runner *r)
 		hd_fatal(3, "mmap:");
 	r->rec = p;
 	hd_record_reset(r->rec);
-	r->capfd = make_capture_fd();
+	if (capfd >= 0)
+		hd_cloexec(capfd);	/* inherited through exec; the tests' execs keep out */
+	r->capfd = capfd >= 0 ? capfd : make_capture_fd();
 	if (r->capfd < 0)
 		hd_fatal(3, "cannot create a file to capture test output:");
 	r->fx = xcalloc(nfx, sizeof(*r->fx));
 	for (i = 0; i < nfx; i++)
 		r->fx[i].param = HD_NO_PARAM;
 	r->fxorder = xcalloc(nfx, sizeof(*r->fxorder));
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->chan) < 0)
-		hd_fatal(3, "socketpair:");
+	r->chan[0] = r->chan[1] = -1;
 	r->chan_dec = xcalloc(1, sizeof(*r->chan_dec));
 	hd_dec_init(r->chan_dec);
 	hd_ctx.chan_fd = -1;
@@ -671,6 +672,17 @@ judge_status(struct hd_runner *r, const struct hd_item *it, int end, int status,
 	add_last_assertion(rec, res);
 }
 
+/*
+ * The channel a forked test asks through, made before the first fork: a
+ * worker that runs its tests in its own process never needs one.
+ */
+static void
+chan_open(struct hd_runner *r)
+{
+	if (r->chan[0] < 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->chan) < 0)
+		hd_fatal(3, "socketpair:");
+}
+
 static void
 run_forked(struct hd_runner *r, const struct hd_item *it, double timeout,
 	   struct hd_result *res)
@@ -679,6 +691,7 @@ run_forked(struct hd_runner *r, const struct hd_item *it, double timeout,
 	pid_t pid;
 
 	hd_runner_settle();	/* the wait needs the stop signals blocked */
+	chan_open(r);
 	fflush(NULL);	/* or the child would write our buffers again */
 	pid = fork();
 	if (pid < 0) {
@@ -961,6 +974,7 @@ hd_run_group(struct hd_runner *r, const struct hd_item *const *items, size_t n,
 		g.timeout = item_timeout(r, items[g.run[g.cur]]);
 		g.started = hd_now();
 		hd_record_reset(r->rec);
+		chan_open(r);
 		fflush(NULL);
 		pid = fork();
 		if (pid < 0)
@@ -1057,8 +1071,10 @@ hd_runner_free(struct hd_runner *r)
 	hd_dec_free(r->chan_dec);
 	free(r->chan_dec);
 	hd_sync_free(r->sync);
-	close(r->chan[0]);
-	close(r->chan[1]);
+	if (r->chan[0] >= 0) {
+		close(r->chan[0]);
+		close(r->chan[1]);
+	}
 	munmap(r->rec, sizeof(struct hd_record));
 	r->rec = NULL;
 	hd_ctx.rec = NULL;

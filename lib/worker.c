@@ -521,12 +521,7 @@ hd_worker_main(int fd, int capfd)
 	w.fd = fd;
 	hd_cloexec(fd);
 	hd_dec_init(&w.dec);
-	hd_runner_init(&w.r);
-	if (capfd >= 0) {
-		close(w.r.capfd);
-		hd_cloexec(capfd);
-		w.r.capfd = capfd;
-	}
+	hd_runner_init(&w.r, capfd);
 	w.r.protofd = fd;
 	w.r.input_fd = fd;
 	w.r.on_input = on_input;
