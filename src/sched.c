@@ -52,6 +52,12 @@ sched_free(struct sched *s)
 	free(s);
 }
 
+static int
+unstealable(const struct citem *it)
+{
+	return it->iso || it->decl->nneed || it->decl->exclusive || grouped(it);
+}
+
 static void
 q_push(struct slot *sl, struct citem *it)
 {
@@ -66,6 +72,7 @@ q_push(struct slot *sl, struct citem *it)
 	}
 	sl->q[sl->qhead + sl->qlen++] = it;
 	sl->est += it->est;
+	sl->nfixed += unstealable(it);
 }
 
 /* Takes it out of sl's queue, wherever it stands; 0 if it was not there. */
@@ -79,6 +86,7 @@ q_remove(struct slot *sl, const struct citem *it)
 	if (k == sl->qlen)
 		return 0;
 	sl->est -= it->est;
+	sl->nfixed -= unstealable(it);
 	if (k == 0) {
 		sl->qhead++;
 	} else {
@@ -428,15 +436,9 @@ sched_node_down(struct sched *s, int slot)
 	}
 	to_pool(s, sl->stash, sl->nstash);
 	sl->nstash = 0;
-	sl->qlen = sl->qhead = 0;
+	sl->qlen = sl->qhead = sl->nfixed = 0;
 	sl->est = 0;
 	sl->fed = 0;
-}
-
-static int
-unstealable(const struct citem *it)
-{
-	return it->iso || it->decl->nneed || it->decl->exclusive || grouped(it);
 }
 
 /* Plain items at the tail of sl's queue, the running head excepted. */
@@ -445,6 +447,9 @@ tail_free(const struct slot *sl)
 {
 	size_t k = 0;
 
+	/* All of them, counted without a walk: a free slot asks every round. */
+	if (!sl->nfixed)
+		return sl->qlen ? sl->qlen - 1 : 0;
 	while (k + 1 < sl->qlen && !unstealable(sl->q[sl->qhead + sl->qlen - 1 - k]))
 		k++;
 	return k;
