@@ -111,7 +111,7 @@ xasprintf(const char *fmt, ...)
 }
 
 void
-buf_grow(struct buf *b, size_t extra)
+buf_enlarge(struct buf *b, size_t extra)
 {
 	size_t need;
 
@@ -142,13 +142,6 @@ buf_adds(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
-void
-buf_addc(struct buf *b, int c)
-{
-	buf_grow(b, 1);
-	b->data[b->len++] = (char)c;
-	b->data[b->len] = '\0';
-}
 
 void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)

@@ -283,12 +283,11 @@ hd_capture_on(struct hd_runner *r)
 	struct stat st;
 
 	cap_size = -1;
-	if (!r->capture)
+	/* Captured still: whatever stdio holds goes to the file anyway. */
+	if (!r->capture || captured)
 		return;
 	fflush(stdout);
 	fflush(stderr);
-	if (captured)
-		return;
 	dup2(r->capfd, 1);
 	dup2(r->capfd, 2);
 	if (fstat(r->capfd, &st) == 0) {
