@@ -72,7 +72,7 @@ build --explain
 t_status 0 "rebuilt binary: exit 0"
 t_has out "collected 3 tasks" "rebuilt binary: its new task is seen"
 t_match out "^$(t_re "$src::more") +success +\\(never ran\\)\$" "rebuilt binary: the new task runs"
-t_eq "$(cat "$T_WORK/bld/used.txt" 2>/dev/null | tr '\n' ' ')" "changed extra " \
+t_eq "$({ tr '\n' ' ' <"$T_WORK/bld/used.txt"; } 2>/dev/null)" "changed extra " \
 	"rebuilt binary: use's new dependency is honoured"
 workers 1 "rebuilt binary: a worker lists it again"
 build
