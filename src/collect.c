@@ -237,6 +237,22 @@ collection_diff(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	c->aborted = 1;
 }
 
+/* b's list is in: the workers waiting for it are read from now on. */
+static void
+wake_waiting(struct ctl *c, const struct binary *b)
+{
+	int i;
+
+	for (i = 0; i < c->nslots; i++) {
+		struct worker *v = &c->w[i];
+
+		if (worker_waiting(v) && v->bin == b) {
+			v->state = W_HELLO;
+			v->deadline = hd_now() + c->collect_timeout;
+		}
+	}
+}
+
 void
 collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 {
@@ -252,6 +268,7 @@ collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		b->collecting = 0;
 		b->hash = list_hash(b);
 		b->startup = hd_now() - w->spawned;
+		wake_waiting(c, b);
 	} else if (!w->ncollected && b->n && !hash_matches(b, m)) {
 		fprintf(stderr, "herd: Different tests were collected between %s and %s: "
 			"%s sent the count and hash of another list\n", b->first, w->name, w->name);
