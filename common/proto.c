@@ -319,7 +319,7 @@ hd_worker_var(const char *entry)
 	static const char *const vars[] = {
 		"HERD_WORKER=", "HERD_WORKER_COUNT=", "HERD_TESTRUN_UID=", "HERD_CONTROLLER_PID=",
 		"HERD_COLLECT_HASH=", "HERD_PROTOCOL_FD=", "HERD_CAPTURE_FD=", "HERD_RESULTS_FD=",
-		"HERD_ROOTDIR=",
+		"HERD_ROOTDIR=", "HERD_LISTED_BY=",
 	};
 	size_t v;
 

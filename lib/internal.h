@@ -194,6 +194,18 @@ struct hd_runner {
 	void (*ask)(void *arg, const struct buf *req, struct buf *reply);
 	void *worker;
 	struct buf warnings;	/* fixture teardown failures, for the summary */
+	/*
+	 * Fork isolation (run.c, "a forked item's child"): the running child's
+	 * line; prefork: the caller holds another item (set before each item
+	 * and whenever that changes), so the next child is forked ahead while
+	 * this one runs, the spare, waiting on its line for its item; and the
+	 * last child, done but maybe still exiting.
+	 */
+	int line;		/* our end of the running child's line; -1 */
+	int prefork;
+	pid_t spare;		/* 0: none */
+	int spare_line;		/* -1 */
+	pid_t exiting;		/* 0: none */
 };
 
 /* The result of one item. */
@@ -225,6 +237,12 @@ void hd_runner_suite_done(struct hd_runner *r, const struct hd_item *it);
 int hd_runner_global_teardown(struct hd_runner *r, const char *name, struct buf *why);
 /* Tears down every fixture still set up, in reverse order. */
 void hd_runner_finish(struct hd_runner *r);
+/*
+ * Kills the spare child, if any. Due before this process changes what a
+ * forked item inherits (a fixture of wider scope set up or torn down, the
+ * capture switched), so that no item runs in a copy taken before.
+ */
+void hd_spare_drop(struct hd_runner *r);
 /* Frees what hd_runner_init took. */
 void hd_runner_free(struct hd_runner *r);
 /*

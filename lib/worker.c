@@ -275,6 +275,7 @@ apply_config(struct worker *w, const struct hd_msg *m)
 		w->r.grace = d;
 	if ((v = hd_msg_kv(m, 1, "capture")))
 		w->r.capture = strcmp(v, "0") != 0;
+	hd_spare_drop(&w->r);	/* prepared for the old settings */
 }
 
 /* Runs the global teardowns the controller asked for, in order, each answered. */
@@ -436,7 +437,10 @@ ask(void *arg, const struct buf *req, struct buf *reply)
 static void
 on_input(void *arg)
 {
-	receive(arg, 0);
+	struct worker *w = arg;
+
+	receive(w, 0);
+	w->r.prefork = w->qlen > 0;	/* more came, or went back */
 }
 
 static void
@@ -580,6 +584,7 @@ hd_worker_main(int fd, int capfd)
 			hd_run_group(&w.r, group, n, report_group, &w);
 			prev = group[n - 1];
 		} else {
+			w.r.prefork = w.qlen > 0;
 			hd_run_item(&w.r, it, &res);
 			prev = it;
 			send_result(&w, idx, &res);

@@ -217,7 +217,7 @@ poll_once(struct ctl *c)
 		if (!worker_alive(w))
 			continue;
 		flush_writes(w);
-		if (w->sock >= 0) {
+		if (w->sock >= 0 && !worker_waiting(w)) {
 			pfd[n].fd = w->sock;
 			pfd[n].events = POLLIN | (w->wbuf.len ? POLLOUT : 0);
 			who[n++] = w;
@@ -338,6 +338,43 @@ all_down(const struct ctl *c)
 	return 1;
 }
 
+/* The local worker listing an eager binary that has said hello; NULL if none. */
+static const struct worker *
+eager_lister(const struct ctl *c)
+{
+	int i;
+
+	for (i = 0; i < c->nslots; i++) {
+		const struct worker *w = &c->w[i];
+
+		if (w->state == W_COLLECTING && w->bin->eager && !w->bin->collected && !w->host)
+			return w;
+	}
+	return NULL;
+}
+
+/*
+ * The free local slots start their workers of an eager binary (herd --pytest)
+ * while its lister lists it: their start-up overlaps the collection (pytest's
+ * launchers are ready for the lister's fork server when it comes up), and
+ * they are read once the list is in. Not before the lister's hello: by then
+ * it is listening for them. Once: one that dies waiting is started again the
+ * usual way, after the list.
+ */
+static void
+start_waiting(struct ctl *c)
+{
+	const struct worker *lister;
+	int i;
+
+	if (c->collect_only || !(lister = eager_lister(c)))
+		return;
+	lister->bin->eager = 0;
+	for (i = 0; i < c->nslots; i++)
+		if (!worker_alive(&c->w[i]) && !slot_down(c, i) && !slot_host(c, i))
+			worker_start_waiting(c, &c->w[i], lister);
+}
+
 int
 ctl_collect(struct ctl *c)
 {
@@ -358,6 +395,7 @@ ctl_collect(struct ctl *c)
 				worker_start(c, w, b, 1);
 			}
 		}
+		start_waiting(c);
 		for (done = 0; done < c->nbins && c->bins[done].collected; done++)
 			;
 		if (done == c->nbins || c->aborted || c->interrupted)
@@ -370,15 +408,23 @@ ctl_collect(struct ctl *c)
 		poll_once(c);
 	}
 	/* The last collectors stay: the run takes them over as workers. */
-	while (live_workers(c) && (c->aborted || c->interrupted)) {
+	if (c->aborted || c->interrupted)
+		ctl_kill_all(c);
+	return c->aborted ? (c->usage ? HD_EXIT_USAGE : HD_EXIT_INTERNAL) :
+	       c->interrupted ? HD_EXIT_INTERRUPTED : HD_EXIT_OK;
+}
+
+void
+ctl_kill_all(struct ctl *c)
+{
+	int i;
+
+	while (live_workers(c)) {
 		for (i = 0; i < c->nslots; i++)
 			worker_kill(&c->w[i]);
 		poll_once(c);
 	}
-	if (c->aborted || c->interrupted)
-		park_kill_all(c);
-	return c->aborted ? (c->usage ? HD_EXIT_USAGE : HD_EXIT_INTERNAL) :
-	       c->interrupted ? HD_EXIT_INTERRUPTED : HD_EXIT_OK;
+	park_kill_all(c);
 }
 
 void

@@ -8,8 +8,20 @@ _BAD = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 _HEX = re.compile(rb"%([0-9A-Fa-f]{2})")
 
 
+_greeted = 0	# the pid of the process that said hello
+
+
 class ProtocolError(Exception):
     pass
+
+
+def hello(fd):
+    """Says hello on the protocol fd, once per process: at once, before
+    anything slow (docs/protocol.md). A forked worker says its own."""
+    global _greeted
+    if _greeted != os.getpid():
+        _greeted = os.getpid()
+        Channel(fd).send("hello", 1, "pid=%d" % _greeted, "impl=herd_pytest/0.1")
 
 
 def field(v):

@@ -3,8 +3,9 @@
 # no-op rebuild starts no worker (the binary logs each worker it becomes);
 # nor does one after the binary was touched, nor --dry-run; --force and a
 # changed input run from the cached list; a binary rebuilt with a changed
-# dependency and a new task, another herd, and a damaged cache row are
-# listed by a worker again, and the change is honoured.
+# dependency and a new task, another herd, a plugin that configures workers
+# and a damaged cache row are listed by a worker again, and the change is
+# honoured.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init tasks_cache
@@ -79,6 +80,16 @@ build
 t_summary "3 skipped unchanged" "rebuilt binary, then a no-op"
 workers 0 "rebuilt binary, then a no-op: its new list is cached"
 
+# A plugin that gives workers arguments or variables may change their lists.
+plugin=$HERD_BUILD/plugins/lifecycle.so
+if [ ! -f "$plugin" ]; then
+	t_skip "a plugin with configure_node" "$plugin is not built (make examples)"
+else
+	build -p "$plugin"
+	t_summary "3 skipped unchanged" "configure_node plugin: nothing to do"
+	workers 1 "configure_node plugin: no cache, a worker lists the binary"
+fi
+
 # Another herd (a copy is another executable): its own list.
 if [ -n "${HERD_WRAP-}" ]; then
 	t_skip "another herd" "HERD_WRAP runs one herd under every name"
@@ -88,6 +99,10 @@ else
 	t_run "$T_WORK/herd2" build ./t
 	t_summary "3 skipped unchanged" "another herd: nothing to do"
 	workers 1 "another herd: lists the binary itself"
+	build
+	workers 1 "this herd again: lists the binary itself"
+	build
+	workers 0 "this herd again: its list is stored again"
 fi
 
 if [ -z "$HERD_E2E_PYTHON" ]; then
