@@ -134,6 +134,10 @@ t_init() {
 	# expecting one would see ASan's exit(1) instead.
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0:handle_sigbus=0:handle_abort=0
 	export E2E_DIR NO_COLOR LC_ALL ASAN_OPTIONS
+	# The short summary's width: 80 columns (output to a file), on every
+	# machine, unless a test asks for another; a CI machine's variables
+	# would keep the lines whole.
+	unset COLUMNS CI BUILD_NUMBER
 	# Crashing tests on purpose must not fill the disk with cores.
 	# shellcheck disable=SC3045 # dash, bash and busybox sh all have it
 	ulimit -c 0 2>/dev/null || :

@@ -14,7 +14,7 @@
 # shellcheck source=pytest.inc
 . "$(dirname "$0")/pytest.inc"
 t_init pytest_fidelity
-pt_init summary serial modules
+pt_init summary serial modules width
 log=$T_WORK/serial.log
 
 # ---- the short summary's lines, as pytest prints them ----
@@ -40,6 +40,28 @@ t_count out "^PASSED $(t_re summary/test_summary.py::test_teardown_error)\$" 1 \
 t_section summary/test_summary.py::test_raise
 t_has "$T_SECTION" "ValueError: boom" "the FAILURES section keeps the traceback ..."
 t_has "$T_SECTION" "the second line is left out" "... and the whole message"
+
+# Cut to the terminal's width as pytest cuts them: COLUMNS, else 80 when
+# the output is no terminal; a message that does not fit ends in "...", one
+# with no room left is left out; a non-ASCII character is one column.
+# Debian's pytest 7 shows no message for a strict XPASS (pytest 8 does, as
+# herd): that line is checked on its own.
+for cols in 60 ""; do
+	t_run env ${cols:+COLUMNS=$cols} "$py" -m pytest -p no:cacheprovider width
+	grep '^FAILED ' "$T_OUT" | grep -v '::test_strict_xpass$' >"$T_WORK/pytest.width"
+	t_run env ${cols:+COLUMNS=$cols} "$herd" --pytest --python "$py" -n 2 width
+	grep '^FAILED ' "$T_OUT" | grep -v '::test_strict_xpass ' >"$T_WORK/herd.width"
+	t_same "$T_WORK/herd.width" "$T_WORK/pytest.width" \
+		"COLUMNS=${cols:-(unset)}: FAILED lines cut to the width as pytest's"
+done
+t_has out "FAILED width/test_width.py::test_strict_xpass - [XPASS(strict)] issue 7 is st..." \
+	"a strict XPASS shows pytest 8's \"[XPASS(strict)] reason\", cut too"
+t_run env COLUMNS=200 "$herd" --pytest --python "$py" -n 2 width
+grep '^FAILED ' "$T_OUT" >"$T_WORK/herd.whole"
+t_count "$T_WORK/herd.whole" '\.\.\.$' 0 "COLUMNS=200: every line whole"
+t_run env CI=true COLUMNS=60 "$herd" --pytest --python "$py" -n 2 width
+grep '^FAILED ' "$T_OUT" >"$T_WORK/herd.ci"
+t_same "$T_WORK/herd.ci" "$T_WORK/herd.whole" "CI set: the lines are not cut, as pytest's on CI"
 
 # A forked item's report bigger than a pipe's buffer: the worker reads it
 # while the child writes (it once waited for the child's exit first, and the
