@@ -158,6 +158,24 @@ struct herd_suite {
 	const char *xfail;
 };
 
+/*
+ * The layout of the four structs above, as this header has them. libherd
+ * reads each struct through the object that registered it, so an object
+ * compiled against another herd.h must never reach it: the registration
+ * functions carry this number in their names (herd_register is
+ * herd_register_abi1). A stale object then fails to link, or, against names
+ * an older libherd used, stops the binary at start-up with one line (exit
+ * 4), instead of being misread. Raised whenever one of the structs changes;
+ * herd's version says nothing about it.
+ */
+#define HERD_ABI 1
+#define HERD_ABI_NAME_(name, abi) name##_abi##abi
+#define HERD_ABI_NAME(name, abi) HERD_ABI_NAME_(name, abi)
+#define herd_register HERD_ABI_NAME(herd_register, HERD_ABI)
+#define herd_register_fixture HERD_ABI_NAME(herd_register_fixture, HERD_ABI)
+#define herd_register_suite HERD_ABI_NAME(herd_register_suite, HERD_ABI)
+#define herd_register_task HERD_ABI_NAME(herd_register_task, HERD_ABI)
+
 void herd_register(const struct herd_test *t);
 void herd_register_fixture(const struct herd_fixture *f);
 void herd_register_suite(const struct herd_suite *s);

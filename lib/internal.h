@@ -18,6 +18,10 @@
 #include "sync.h"
 #include "util.h"
 
+/* ---- abi.c ---- */
+/* Declarations registered by objects compiled against an older herd.h. */
+extern size_t hd_stale_decls;
+
 /* ---- registry.c ---- */
 
 /* One runnable item: a test, or one element of a TEST_P. */

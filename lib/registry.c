@@ -652,6 +652,13 @@ check_decls(char *err, size_t errlen)
 	const char *w;
 	size_t i, len;
 
+	if (hd_stale_decls) {
+		snprintf(err, errlen, "%zu test%s, task%s or fixture%s compiled against an older "
+			 "herd.h than this libherd's (HERD_ABI %d): recompile every object "
+			 "of the binary", hd_stale_decls, hd_stale_decls == 1 ? "" : "s",
+			 hd_stale_decls == 1 ? "" : "s", hd_stale_decls == 1 ? "" : "s", HERD_ABI);
+		return -1;
+	}
 	if (task_err.len) {
 		snprintf(err, errlen, "%s", task_err.data);
 		return -1;

@@ -19,6 +19,7 @@
 
 #include "build.h"
 #include "expr.h"
+#include "listing.h"
 #include "loop.h"
 #include "plugin.h"
 #include "state.h"
@@ -682,8 +683,11 @@ start_tasks(struct build *b)
 /*
  * The state of a build is opened, and its tables read, on a thread of its
  * own while the workers list the binaries (state_open reads the whole state:
- * a third of a no-op rebuild's instructions, on the other core). The thread
- * blocks every signal, so that they still reach the loop's ppoll (loop.c).
+ * a third of a no-op rebuild's instructions, on the other core). Before it
+ * reads the tables, the thread looks up each binary's cached list
+ * (listing.c), which the main thread replays meanwhile: a binary that did
+ * not change needs no worker to list it. The thread blocks every signal, so
+ * that they still reach the loop's ppoll (loop.c).
  */
 static struct {
 	pthread_t thread;
@@ -692,15 +696,62 @@ static struct {
 	int dry_run;
 	struct state *st;
 	struct buf warn, err;
-} early;
+	char **paths;		/* the binaries whose lists are looked up ... */
+	struct listing **found;	/* ... and what was found for each */
+	size_t n;
+	int looked;		/* found is final */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+} early = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+static void
+looked(void)
+{
+	pthread_mutex_lock(&early.mu);
+	early.looked = 1;
+	pthread_cond_broadcast(&early.cv);
+	pthread_mutex_unlock(&early.mu);
+}
+
+/* The state's hook, before its tables are read: the binaries' lists. */
+static void
+look_up(struct state *st, void *cookie)
+{
+	size_t i;
+
+	(void)cookie;
+	for (i = 0; i < early.n; i++)
+		early.found[i] = listing_lookup(st, early.paths[i]);
+	looked();
+}
 
 static void *
 open_early(void *arg)
 {
+	state_hook *hook = early.n ? look_up : NULL;
+
 	(void)arg;
-	early.st = early.dry_run ? state_open_readonly(early.root, &early.warn) :
-		   state_open(early.root, 1, &early.warn, &early.err);
+	early.st = early.dry_run ? state_open_readonly_then(early.root, hook, NULL, &early.warn) :
+		   state_open_then(early.root, 1, hook, NULL, &early.warn, &early.err);
+	looked();	/* in case the hook never ran: no state, or none to open */
 	return NULL;
+}
+
+/* Binaries whose lists may come from the cache: in a build, unless a
+ * plugin gives workers arguments or variables (configure_node), which
+ * may change what they list. */
+static void
+want_lists(const struct ctl *c)
+{
+	size_t i;
+
+	if (PLUG_WANTS(HERD_HOOK_CONFIGURE_NODE))
+		return;
+	early.n = c->nbins;
+	early.paths = xcalloc(c->nbins + 1, sizeof(*early.paths));
+	early.found = xcalloc(c->nbins + 1, sizeof(*early.found));
+	for (i = 0; i < c->nbins; i++)
+		early.paths[i] = xstrdup(c->bins[i].path);
 }
 
 void
@@ -712,10 +763,29 @@ build_open_early(const struct ctl *c, const struct verb_opts *o)
 		return;
 	early.root = c->rootdir;
 	early.dry_run = o->dry_run;
+	want_lists(c);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	early.started = pthread_create(&early.thread, NULL, open_early, NULL) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!early.started)
+		early.n = 0;	/* opened later, in open_state: too late to list from */
+}
+
+int
+build_collect(struct ctl *c)
+{
+	size_t i;
+
+	if (early.n) {
+		pthread_mutex_lock(&early.mu);
+		while (!early.looked)
+			pthread_cond_wait(&early.cv, &early.mu);
+		pthread_mutex_unlock(&early.mu);
+		for (i = 0; i < c->nbins; i++)
+			listing_apply(c, &c->bins[i], early.found[i], !early.dry_run);
+	}
+	return ctl_collect(c);
 }
 
 /* Opens the state (or takes the one build_open_early opened): for a dry run
@@ -743,6 +813,19 @@ open_state(struct build *b)
 	}
 	buf_clear(&early.err);
 	return 0;
+}
+
+/* Each task's expected duration from the state, and the critical paths again. */
+static void
+estimate(struct build *b)
+{
+	size_t i;
+
+	if (!b->st)
+		return;
+	for (i = 0; i < b->d.n; i++)
+		b->in[i].est = state_duration(b->st, b->in[i].id);
+	dag_critical_paths(&b->d);
 }
 
 /* The graph of the collected tasks, the selection taken upstream (b->st, if
@@ -804,27 +887,34 @@ verb_build(struct build *b)
 int
 verb_main(struct ctl *c, const struct verb_opts *o)
 {
-	struct build b;
+	/* Not freed: herd exits next, and what it holds stays reachable to the
+	 * end, as main.c's run state does (freeing a no-op rebuild's 10,000
+	 * tasks was a twelfth of its instructions). */
+	static struct build b;
 	struct buf warn = BUF_INIT;
-	int status;
+	int status, r;
 
-	memset(&b, 0, sizeof(b));
 	b.c = c;
 	b.o = o;
-	if (o->verb == VERB_BUILD && open_state(&b) < 0) {
-		ctl_stop_all(c);
-		return HD_EXIT_INTERNAL;
-	}
 	if (o->verb == VERB_DAG || o->verb == VERB_PROFILE) {
 		b.st = state_open_readonly(c->rootdir, &warn);
 		fputs(warn.data ? warn.data : "", stderr);
 		buf_clear(&warn);
 	}
-	if (setup(&b) < 0) {
+	/* herd build's state is still being read, on its own thread: the graph
+	 * is made meanwhile, and learns the durations after. */
+	r = setup(&b);
+	if (o->verb == VERB_BUILD && open_state(&b) < 0) {
 		ctl_stop_all(c);
-		build_free(&b);
 		return HD_EXIT_INTERNAL;
 	}
+	if (r < 0) {
+		ctl_stop_all(c);
+		state_close_exiting(b.st);
+		return HD_EXIT_INTERNAL;
+	}
+	if (o->verb == VERB_BUILD)
+		estimate(&b);
 	if (o->verb != VERB_BUILD || o->dry_run)
 		ctl_stop_all(c);
 	switch (o->verb) {
@@ -846,7 +936,9 @@ verb_main(struct ctl *c, const struct verb_opts *o)
 	default:
 		status = HD_EXIT_INTERNAL;
 	}
-	build_free(&b);
+	if (o->verb == VERB_BUILD && !o->dry_run)
+		listing_save(c, b.st);
+	state_close_exiting(b.st);	/* its last transaction ends; SQLite checkpoints */
 	return status;
 }
 

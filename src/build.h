@@ -91,6 +91,10 @@ int verb_profile(struct build *b);
 int verb_clean(struct build *b);
 /* Before collection: herd build's state starts opening on a thread of its own. */
 void build_open_early(const struct ctl *c, const struct verb_opts *o);
+/* Collects the binaries: herd build's from their cached lists where they
+ * still stand (listing.c), the others through their workers; returns the
+ * exit status, as ctl_collect. */
+int build_collect(struct ctl *c);
 /* The verb, after collection and selection (of tasks only); returns the exit status. */
 int verb_main(struct ctl *c, const struct verb_opts *o);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "listing.h"
 #include "loop.h"
 #include "plugin.h"
 
@@ -156,25 +157,14 @@ item_name(struct ctl *c, const char *id, size_t idlen, const char *name)
 	return intern_str(&c->pool, name);
 }
 
-int
-add_collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
+/* Item i of b's reference list, from its item message m. */
+static void
+item_add(struct ctl *c, struct binary *b, size_t i, const struct hd_msg *m)
 {
-	struct binary *b = w->bin;
 	struct citem *it;
 	struct cdecl d;
-	size_t i = w->ncollected, len;
+	size_t len;
 
-	if (m->nf < 2)
-		return -1;
-	if (b->collected) {
-		/* A run worker: xdist's check that it collected the same list. */
-		if (i >= b->n || strcmp(b->items[i].id, m->f[1]))
-			return 1;
-		w->ncollected++;
-		return 0;
-	}
-	if (i == UINT_MAX)
-		return -1;
 	/* Grown by half: a million items are one array, and little of it unused. */
 	if (i == b->n)
 		b->items = xreallocarray(b->items, b->n = b->n ? b->n + b->n / 2 : 64,
@@ -189,6 +179,27 @@ add_collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	it->name = item_name(c, it->id, len, hd_msg_kv(m, 2, "name"));
 	read_decl(c, &d, m);
 	citem_redecl(c, it, &d);
+}
+
+int
+add_collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
+{
+	struct binary *b = w->bin;
+	size_t i = w->ncollected;
+
+	if (m->nf < 2)
+		return -1;
+	if (b->collected) {
+		/* A run worker: xdist's check that it collected the same list. */
+		if (i >= b->n || strcmp(b->items[i].id, m->f[1]))
+			return 1;
+		w->ncollected++;
+		return 0;
+	}
+	if (i == UINT_MAX)
+		return -1;
+	item_add(c, b, i, m);
+	listing_keep(b->listing, m);
 	w->ncollected++;
 	return 0;
 }
@@ -225,6 +236,7 @@ collection_diff(struct ctl *c, struct worker *w, const struct hd_msg *m)
 {
 	struct binary *b = w->bin;
 
+	listing_differs(b->listing);
 	fprintf(stderr, "herd: Different tests were collected between %s and %s. The difference is:\n"
 		"--- %s\n+++ %s\n", b->first, w->name, b->first, w->name);
 	if (w->ncollected < b->n)
@@ -237,24 +249,33 @@ collection_diff(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	c->aborted = 1;
 }
 
+/* b's reference list is its first n items, listed by first. */
+static void
+reference_set(struct binary *b, const char *first, size_t n)
+{
+	snprintf(b->first, sizeof(b->first), "%s", first);
+	b->n = n;
+	/* What growing left unused goes back. */
+	if (b->n)
+		b->items = xreallocarray(b->items, b->n, sizeof(*b->items));
+	b->collected = 1;
+	b->collecting = 0;
+}
+
 void
 collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 {
 	struct binary *b = w->bin;
 
 	if (!b->collected) {
-		snprintf(b->first, sizeof(b->first), "%s", w->name);
-		b->n = w->ncollected;
-		/* What growing left unused goes back. */
-		if (b->n)
-			b->items = xreallocarray(b->items, b->n, sizeof(*b->items));
-		b->collected = 1;
-		b->collecting = 0;
+		reference_set(b, w->name, w->ncollected);
 		b->hash = list_hash(b);
 		b->startup = hd_now() - w->spawned;
+		listing_end(b->listing, b->n, b->hash);
 	} else if (!w->ncollected && b->n && !hash_matches(b, m)) {
 		fprintf(stderr, "herd: Different tests were collected between %s and %s: "
 			"%s sent the count and hash of another list\n", b->first, w->name, w->name);
+		listing_differs(b->listing);
 		c->aborted = 1;
 		return;
 	} else if (w->ncollected && w->ncollected != b->n) {
@@ -269,4 +290,59 @@ collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		plug_node_collection_finished(c, w);
 	if (!w->collect_only)
 		promote(c, w);
+}
+
+/* The hash a collected message m gives; -1 when it has none, or n differs. */
+static int
+collected_hash(const struct hd_msg *m, size_t n, uint64_t *hash)
+{
+	const char *v = hd_msg_kv(m, 2, "hash");
+	size_t count;
+	char *end;
+
+	if (hd_msg_size(m, 1, &count) < 0 || count != n || !v || strlen(v) != 16)
+		return -1;
+	*hash = strtoull(v, &end, 16);
+	return *end ? -1 : 0;
+}
+
+int
+collect_replay(struct ctl *c, struct binary *b, const char *data, size_t len)
+{
+	struct hd_dec dec;
+	struct hd_msg *m;
+	char err[160], **fix = NULL;
+	size_t n = 0, nfix = 0, k;
+	uint64_t hash = 0;
+	int done = 0;	/* 1: a whole list; -1: not one */
+
+	hd_dec_init(&dec);
+	hd_dec_feed(&dec, data, len);
+	while (!done && n < UINT_MAX && hd_dec_next(&dec, &m, err, sizeof(err)) > 0) {
+		if (!strcmp(m->f[0], HD_MSG_ITEM) && m->nf > 1) {
+			item_add(c, b, n++, m);
+		} else if (!strcmp(m->f[0], HD_MSG_FIXTURE) && m->nf > 1) {
+			fix = xreallocarray(fix, nfix + 1, sizeof(*fix));
+			fix[nfix++] = xstrdup(m->f[1]);
+		} else {
+			done = !strcmp(m->f[0], HD_MSG_COLLECTED) && !collected_hash(m, n, &hash) ? 1 : -1;
+		}
+	}
+	hd_dec_free(&dec);
+	/* Its global fixtures only once the whole list stands. */
+	for (k = 0; k < nfix; k++) {
+		if (done == 1)
+			gfix_add(c, fix[k], b);
+		free(fix[k]);
+	}
+	free(fix);
+	if (done != 1) {
+		free(b->items);
+		b->items = NULL;
+		b->n = 0;
+		return -1;
+	}
+	reference_set(b, ".herd/state.db", n);
+	b->hash = hash;
+	return 0;
 }

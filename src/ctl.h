@@ -173,6 +173,7 @@ struct binary {
 	double ran_secs;	/* and the seconds they took */
 	uint64_t hash;		/* of its list's ids (docs/protocol.md) */
 	char content[33];	/* its bytes' XXH3-128 in hex, for remote hosts; "" until needed */
+	struct listing *listing;	/* herd build's cache of its list (listing.c), or NULL */
 };
 
 /*
@@ -302,8 +303,12 @@ struct ctl {
 int ctl_resource(struct ctl *c, const char *name, size_t len);
 /* Gives it the declaration d, interned: how a declaration changes. */
 void citem_redecl(struct ctl *c, struct citem *it, const struct cdecl *d);
-/* Collects every binary, then runs the selected items; returns when done. */
+/* Collects every binary not collected yet; returns the exit status. */
 int ctl_collect(struct ctl *c);
+/* b's list from a worker's messages kept in data (listing.c), as a worker
+ * listing it would make it: b is collected, its reference named
+ * ".herd/state.db". -1, b as it was, when data is not a whole list. */
+int collect_replay(struct ctl *c, struct binary *b, const char *data, size_t len);
 void ctl_run(struct ctl *c);
 /* Stops every worker and waits for them (after --collect-only). */
 void ctl_stop_all(struct ctl *c);

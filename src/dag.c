@@ -315,9 +315,8 @@ find_cycle(const struct dag *d, struct buf *err)
 	return found;
 }
 
-/* Longest expected chain from each task to an end: what to start first. */
-static void
-critical_paths(struct dag *d)
+void
+dag_critical_paths(struct dag *d)
 {
 	size_t *order = xcalloc(d->n + 1, sizeof(*order)), i, k, known = 0;
 	double sum = 0, guess;
@@ -361,7 +360,7 @@ dag_build(struct dag *d, const struct dag_in *in, size_t n,
 			resolve_after(d, i, err);
 	if (err->len > before || find_cycle(d, err))
 		return -1;
-	critical_paths(d);
+	dag_critical_paths(d);
 	return 0;
 }
 

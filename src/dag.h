@@ -55,6 +55,11 @@ int dag_build(struct dag *d, const struct dag_in *in, size_t n,
 	      int (*exists)(const char *path, void *cookie), void *cookie, struct buf *err);
 void dag_free(struct dag *d);
 
+/* Each task's path: the longest expected chain from its start to an end,
+ * from the tasks' est (a task of unknown est counts as the mean of the
+ * known). dag_build computes it; again when the est changed. */
+void dag_critical_paths(struct dag *d);
+
 /*
  * A path as the graph keeps it: relative to the root, no "." or ".."
  * parts, no repeated or trailing '/'. NULL when it leaves the root or is

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "listing.h"
 #include "loop.h"
 #include "plugin.h"
 
@@ -244,6 +245,8 @@ handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 			protocol_error(w, "it speaks another protocol version");
 			return;
 		}
+		if (!w->bin->collected)
+			listing_hello(w->bin->listing, m);
 		w->state = W_COLLECTING;
 		return;
 	}
@@ -258,8 +261,10 @@ handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	} else if (!strcmp(type, HD_MSG_RESULT) && (w->state == W_RUNNING || w->state == W_STOPPING)) {
 		handle_result(c, w, m);
 	} else if (!strcmp(type, HD_MSG_FIXTURE) && w->state == W_COLLECTING) {
-		if (m->nf > 1 && !w->bin->collected)
+		if (m->nf > 1 && !w->bin->collected) {
 			gfix_add(c, m->f[1], w->bin);
+			listing_keep(w->bin->listing, m);
+		}
 	} else if (serve(c, w, m)) {
 		/* a request of a test or of a fixture, answered */
 	} else if (!strcmp(type, HD_MSG_RELEASED)) {

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "intern.h"
 #include "util.h"
@@ -65,7 +66,9 @@ grow(struct intern *t)
 const void *
 intern(struct intern *t, const void *p, size_t len)
 {
-	uint32_t h = (uint32_t)hd_fnv1a(HD_FNV_BASIS, p, len);
+	/* xxh3, not FNV-1a a byte at a time: collecting 10,000 tasks interns
+	 * 70,000 strings and declarations, and FNV was a tenth of it. */
+	uint32_t h = (uint32_t)XXH3_64bits(p, len);
 	size_t j;
 	void *copy;
 

@@ -920,7 +920,7 @@ run(int argc, char **argv)
 		return HD_EXIT_INTERNAL;
 	hosts_connect(&c);
 	build_open_early(&c, &verbo);
-	status = ctl_collect(&c);
+	status = build_collect(&c);
 	if (status)
 		return status;
 	if (opt_pytest && (status = pytest_refused()))

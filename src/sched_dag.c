@@ -12,6 +12,7 @@
  * left with nothing steals back a task waiting on another (xdist's
  * worksteal), so that none waits behind a long one while a worker is free.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "build.h"
@@ -160,16 +161,49 @@ dag_pending(void *self, const char *binary, int slot)
 	return b->nready ? 0 : b->left[bin] + waiting(b, &b->c->bins[bin]);
 }
 
+/* Slots whose worker of binary holds no task: starting, listing or idle. */
+static size_t
+spare_workers(const struct build *b, const struct binary *bin)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < b->c->nslots; i++) {
+		const struct worker *w = &b->c->w[i];
+
+		n += w->bin == bin && worker_alive(w) && w->state != W_STOPPING && !w->qlen;
+	}
+	return n;
+}
+
+/*
+ * The binary of the best ready task whose binary has more tasks ready than
+ * spare workers: a slot starts a worker only for a task no other will take
+ * (a build whose binaries' lists came from the cache starts its workers
+ * here, each slot in turn, before any has listed).
+ */
 static const char *
 dag_pick_binary(void *self, int slot)
 {
 	struct build *b = self;
-	long k;
+	size_t *ready = xcalloc(b->c->nbins + 1, sizeof(*ready)), k, bin;
+	long best = -1;
 
 	(void)slot;
 	build_settle(b);
-	k = best_ready(b, NULL);
-	return k < 0 ? NULL : b->t[b->ready[k]].it->bin->path;
+	for (k = 0; k < b->nready; k++)
+		ready[b->t[b->ready[k]].it->bin - b->c->bins]++;
+	for (bin = 0; bin < b->c->nbins; bin++)
+		if (ready[bin] && ready[bin] <= spare_workers(b, &b->c->bins[bin]))
+			ready[bin] = 0;
+	for (k = 0; k < b->nready; k++) {
+		size_t i = b->ready[k];
+
+		if (ready[b->t[i].it->bin - b->c->bins] && (best < 0 || before(b, i, b->ready[best])))
+			best = (long)k;
+	}
+	free(ready);
+	return best < 0 ? NULL : b->t[b->ready[best]].it->bin->path;
 }
 
 static const struct herd_scheduler dag_scheduler = {

@@ -29,12 +29,27 @@ struct state;
  */
 struct state *state_open(const char *root, int wait, struct buf *warn, struct buf *err);
 /*
+ * As state_open, and before_load(s, cookie) is called once, after the file
+ * was found to be a herd state and before its tables are read into memory
+ * (most of what opening costs): what the hook reads there (state_listing)
+ * can be used by another thread while this one reads the rest.
+ */
+typedef void state_hook(struct state *s, void *cookie);
+struct state *state_open_then(const char *root, int wait, state_hook *before_load, void *cookie,
+			      struct buf *warn, struct buf *err);
+/*
  * Opens root/.herd/state.db only to read, without the lock (a dry run, herd
  * dag, herd profile): NULL when there is none, or, with a warning, when it
  * is not a herd state.
  */
 struct state *state_open_readonly(const char *root, struct buf *warn);
+struct state *state_open_readonly_then(const char *root, state_hook *before_load, void *cookie,
+				       struct buf *warn);
 void state_close(struct state *s);
+/* As state_close, when herd exits next: what s holds in memory is left to
+ * the exit (freeing the state of 10,000 tasks was a twentieth of a no-op
+ * rebuild's instructions). */
+void state_close_exiting(struct state *s);
 
 /* The content hash of root/path (xxh3), through the memo, looked at once a run
  * until state_changed(): 0, or -1 when it is missing. */
@@ -71,5 +86,27 @@ double state_duration(struct state *s, const char *id);
 char *state_outcome(struct state *s, const char *id);
 /* Records the last outcome of a task, whatever it was (herd dag colours by it). */
 int state_set_outcome(struct state *s, const char *id, const char *outcome);
+
+/*
+ * A test binary as its cached listing is keyed (src/listing.c): herd's own
+ * version and build, the file's stat() and the hash of its bytes.
+ */
+struct binid {
+	char herd[96];
+	long long dev, ino, size, mtime, ctime;	/* times in nanoseconds */
+	uint64_t content;	/* xxh3 of its bytes */
+};
+
+/*
+ * The listing stored for binary, malloc()ed and NUL-terminated (*len bytes),
+ * with the identity it was stored with in *id; NULL when there is none, or
+ * when its bytes do not match the checksum stored with them.
+ */
+char *state_listing(struct state *s, const char *binary, struct binid *id, size_t *len);
+/* Stores binary's listing with its identity, replacing the last; 0 or -1. */
+int state_listing_put(struct state *s, const char *binary, const struct binid *id,
+		      const void *data, size_t len);
+/* Forgets binary's listing; 0 or -1. */
+int state_listing_drop(struct state *s, const char *binary);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * ctl_sched.c - how the controller deals items out. The two "pair" tests each
- * mark that they started, then wait (at most 20 s, polling) for the other's
- * mark: both pass only if they run at the same time, on two workers. The
- * "quick" tests are filler; "talk" prints a line for -s.
+ * mark that they started, then wait (at most 60 s, polling: a loaded machine
+ * may start the second worker late) for the other's mark: both pass only if
+ * they run at the same time, on two workers. The "quick" tests are filler;
+ * "talk" prints a line for -s.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <herd.h>
@@ -16,7 +17,7 @@ wait_for(const char *other)
 	int i;
 
 	snprintf(path, sizeof(path), "%s/%s", getenv("E2E_DIR"), other);
-	for (i = 0; i < 2000; i++) {
+	for (i = 0; i < 6000; i++) {
 		if (access(path, F_OK) == 0)
 			return 1;
 		e2e_nap_ms(10);

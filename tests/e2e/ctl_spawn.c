@@ -67,7 +67,7 @@ note_process(void)
 	DIR *d;
 	struct dirent *e;
 	size_t k;
-	int sig, caught = 0, blocked = 0, stray = 0;
+	int sig, caught = 0, blocked = 0, stray = 0, inherited = 0;
 
 	for (k = 0; k < sizeof(herds) / sizeof(herds[0]); k++)
 		if (sigaction(herds[k], NULL, &sa) == 0 && sa.sa_handler != SIG_DFL)
@@ -78,15 +78,18 @@ note_process(void)
 	fd_link(0, fd0, sizeof(fd0));
 	if ((d = opendir("/proc/self/fd"))) {
 		while ((e = readdir(d))) {
-			if (e->d_name[0] == '.' || atoi(e->d_name) < 6)
+			if (e->d_name[0] == '.' || atoi(e->d_name) < 6 || atoi(e->d_name) == dirfd(d))
 				continue;
 			fd_link(atoi(e->d_name), link, sizeof(link));
-			stray += !strncmp(link, "socket:", 7) || strstr(link, "memfd:herd") != NULL;
+			if (!strncmp(link, "socket:", 7) || strstr(link, "memfd:herd"))
+				stray++;
+			else
+				inherited++;
 		}
 		closedir(d);
 	}
-	e2e_log("proc.log", "proc %d caught=%d blocked=%d fd0=%s stray=%d\n", SPAWN_BIN, caught,
-		blocked, fd0, stray);
+	e2e_log("proc.log", "proc %d caught=%d blocked=%d fd0=%s stray=%d inherited=%d\n",
+		SPAWN_BIN, caught, blocked, fd0, stray, inherited);
 }
 
 __attribute__((constructor)) static void

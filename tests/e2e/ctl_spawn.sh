@@ -69,13 +69,15 @@ t_eq "$(twice | tr '\n' ' ')" "" "--dist each -n 2: no binary started twice in o
 t_count "$log" . $((2 * nbins)) "--dist each -n 2: each binary started once per worker"
 
 # What a worker starts with: every signal at its default (herd catches
-# several and ignores SIGPIPE), none blocked, /dev/null as stdin, and no
-# second copy of its channels above fd 5.
+# several and ignores SIGPIPE), none blocked, /dev/null as stdin, no second
+# copy of its channels above fd 5, and none of the fds herd's own parent left
+# open (here fd 7 and 9).
 : >"$T_WORK/proc.log"
-t_run "$herd" -n 2 -q --no-cache bins
+# shellcheck disable=SC2016 # $0 and $@ belong to the inner shell
+t_run sh -c 'exec 7>"$0" 9<"$0"; exec "$@"' "$T_WORK/parent-fd" "$herd" -n 2 -q --no-cache bins
 t_status 0 "the workers' start: exit 0"
-t_count "$T_WORK/proc.log" '^proc [0-9]* caught=0 blocked=0 fd0=/dev/null stray=0$' \
-	"$(wc -l <"$T_WORK/proc.log")" "each worker starts with default signals, none blocked, /dev/null in, no stray fd"
+t_count "$T_WORK/proc.log" '^proc [0-9]* caught=0 blocked=0 fd0=/dev/null stray=0 inherited=0$' \
+	"$(wc -l <"$T_WORK/proc.log")" "each worker starts with default signals, none blocked, /dev/null in, no stray or inherited fd"
 t_lt $((nbins - 1)) "$(wc -l <"$T_WORK/proc.log")" "the workers' start: a line for each binary at least"
 
 # A file herd takes for a test binary that cannot be run (its interpreter

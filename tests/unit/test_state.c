@@ -304,3 +304,51 @@ TEST(state, damaged_table_pages_are_a_warning_and_a_rebuild)
 	buf_clear(&warn), buf_clear(&err), buf_clear(&why);
 	scratch_remove(root);
 }
+
+/* state_open_then's hook: what it finds there. */
+static void
+find_listing(struct state *s, void *cookie)
+{
+	struct binid id;
+	size_t len = 0;
+	char *data = state_listing(s, "/bin/t", &id, &len);
+
+	if (data)
+		buf_printf(cookie, "%s %zu %lld %llx;", data, len, id.ctime,
+			   (unsigned long long)id.content);
+	else
+		buf_adds(cookie, "none;");
+	free(data);
+}
+
+TEST(state, listing_kept_with_its_identity)
+{
+	char *root = scratch_dir("state");
+	struct buf warn = BUF_INIT, err = BUF_INIT, seen = BUF_INIT;
+	struct binid id = { .herd = "0.1.0 1 2.3", .dev = 1, .ino = 2, .size = 3, .mtime = 4,
+			    .ctime = 5, .content = 0xabc };
+	struct state *s;
+
+	s = state_open_then(root, 0, find_listing, &seen, &warn, &err);
+	REQUIRE_NOT_NULL(s);
+	CHECK_STR_EQ(seen.data, "none;");	/* called once, before a list was kept */
+	CHECK_EQ(state_listing_put(s, "/bin/t", &id, "item\tt.c::a\n", 12), 0);
+	state_close(s);
+	buf_reset(&seen);
+	s = state_open_readonly_then(root, find_listing, &seen, &warn);
+	REQUIRE_NOT_NULL(s);
+	CHECK_STR_EQ(seen.data, "item\tt.c::a\n 12 5 abc;");
+	state_close(s);
+	buf_reset(&seen);
+	s = state_open_then(root, 0, find_listing, &seen, &warn, &err);
+	REQUIRE_NOT_NULL(s);
+	CHECK_EQ(state_listing_drop(s, "/bin/t"), 0);
+	state_close(s);
+	buf_reset(&seen);
+	s = state_open_then(root, 0, find_listing, &seen, &warn, &err);
+	REQUIRE_NOT_NULL(s);
+	CHECK_STR_EQ(seen.data, "none;");
+	state_close(s);
+	buf_clear(&warn), buf_clear(&err), buf_clear(&seen);
+	scratch_remove(root);
+}
