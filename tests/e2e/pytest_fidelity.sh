@@ -46,17 +46,18 @@ t_has "$T_SECTION" "the second line is left out" "... and the whole message"
 # with no room left is left out; a non-ASCII character is one column.
 # Debian's pytest 7 shows no message for a strict XPASS (pytest 8 does, as
 # herd): that line is checked on its own.
+printf '#!/bin/sh\nunset CI\nexec "$@"\n' >"$T_WORK/no-ci" && chmod +x "$T_WORK/no-ci"
 for cols in 60 ""; do
-	t_run env ${cols:+COLUMNS=$cols} "$py" -m pytest -p no:cacheprovider width
+	t_run "$T_WORK/no-ci" env ${cols:+COLUMNS=$cols} "$py" -m pytest -p no:cacheprovider width
 	grep '^FAILED ' "$T_OUT" | grep -v '::test_strict_xpass$' >"$T_WORK/pytest.width"
-	t_run env ${cols:+COLUMNS=$cols} "$herd" --pytest --python "$py" -n 2 width
+	t_run "$T_WORK/no-ci" env ${cols:+COLUMNS=$cols} "$herd" --pytest --python "$py" -n 2 width
 	grep '^FAILED ' "$T_OUT" | grep -v '::test_strict_xpass ' >"$T_WORK/herd.width"
 	t_same "$T_WORK/herd.width" "$T_WORK/pytest.width" \
 		"COLUMNS=${cols:-(unset)}: FAILED lines cut to the width as pytest's"
 done
 t_has out "FAILED width/test_width.py::test_strict_xpass - [XPASS(strict)] issue 7 is st..." \
 	"a strict XPASS shows pytest 8's \"[XPASS(strict)] reason\", cut too"
-t_run env COLUMNS=200 "$herd" --pytest --python "$py" -n 2 width
+t_run "$T_WORK/no-ci" env COLUMNS=200 "$herd" --pytest --python "$py" -n 2 width
 grep '^FAILED ' "$T_OUT" >"$T_WORK/herd.whole"
 t_count "$T_WORK/herd.whole" '\.\.\.$' 0 "COLUMNS=200: every line whole"
 t_run env CI=true COLUMNS=60 "$herd" --pytest --python "$py" -n 2 width
