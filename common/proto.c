@@ -2,7 +2,6 @@
  * proto.c - see proto.h. The decoder unescapes in place, so a message costs no
  * allocation once the buffers have grown to the size of the traffic.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,16 +289,19 @@ hd_msg_size(const struct hd_msg *m, size_t i, size_t *out)
 int
 hd_field_size(const char *s, size_t *out)
 {
-	unsigned long long v;
-	char *end;
+	size_t v = 0;
 
-	if (!s || *s < '0' || *s > '9')
+	/* By hand: strtoull() was a third of what a result costs to read. */
+	if (!s || !*s)
 		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > (size_t)-1)
-		return -1;
-	*out = (size_t)v;
+	for (; *s; s++) {
+		size_t d = (size_t)(*s - '0');
+
+		if (*s < '0' || *s > '9' || v > ((size_t)-1 - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
 	return 0;
 }
 
