@@ -67,6 +67,7 @@ fixture_call(struct hd_runner *r, const struct herd_fixture *f, size_t param, in
 
 	if (!fn)
 		return 0;
+	hd_spare_drop(r);	/* it would miss what fn changes here */
 	hd_record_reset(rec);
 	rec->phase = setup ? HD_PH_SETUP : HD_PH_TEARDOWN;
 	hd_ctx.rec = rec;
@@ -124,6 +125,7 @@ fixture_down(struct hd_runner *r, size_t fi)
 	struct buf why = BUF_INIT;
 	size_t i;
 
+	hd_spare_drop(r);	/* it holds what the teardown releases (fds, ports) */
 	if (s->up && fixture_call(r, f, s->param, 0, r->timeout, &why) < 0)
 		buf_printf(&r->warnings, "%s", why.data);
 	buf_clear(&why);
@@ -406,6 +408,7 @@ void
 hd_runner_finish(struct hd_runner *r)
 {
 	hd_runner_settle();
+	hd_spare_drop(r);
 	while (r->nfxorder > 0) {
 		size_t fi = r->fxorder[r->nfxorder - 1];
 

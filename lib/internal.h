@@ -180,7 +180,7 @@ struct hd_runner {
 	size_t *fxorder;	/* set-up order, for teardown in reverse */
 	size_t nfxorder;
 	volatile sig_atomic_t interrupted;	/* the signal that asked us to stop */
-	int chan[2];		/* requests of a forked test: [0] ours, [1] its */
+	int chan[2];		/* requests of a forked test: [0] ours, [1] its; -1 until one forks */
 	struct hd_dec *chan_dec;
 	size_t chan_waiting;	/* forwarded requests of the running test */
 	size_t chan_stale;	/* replies still due to tests that ended */
@@ -194,6 +194,18 @@ struct hd_runner {
 	void (*ask)(void *arg, const struct buf *req, struct buf *reply);
 	void *worker;
 	struct buf warnings;	/* fixture teardown failures, for the summary */
+	/*
+	 * Fork isolation (run.c, "a forked item's child"): the running child's
+	 * line; prefork: the caller holds another item (set before each item
+	 * and whenever that changes), so the next child is forked ahead while
+	 * this one runs, the spare, waiting on its line for its item; and the
+	 * last child, done but maybe still exiting.
+	 */
+	int line;		/* our end of the running child's line; -1 */
+	int prefork;
+	pid_t spare;		/* 0: none */
+	int spare_line;		/* -1 */
+	pid_t exiting;		/* 0: none */
 };
 
 /* The result of one item. */
@@ -204,8 +216,11 @@ struct hd_result {
 	struct buf out;
 };
 
-/* Sets up r; fatal on failure. Blocks SIGCHLD, SIGINT and SIGTERM. */
-void hd_runner_init(struct hd_runner *r);
+/*
+ * Sets up r; fatal on failure. Blocks SIGCHLD, SIGINT and SIGTERM. capfd is
+ * the capture file to use (r owns it from now on); -1: r makes its own.
+ */
+void hd_runner_init(struct hd_runner *r, int capfd);
 /* Runs one item and fills res (its buffers are reset first). */
 void hd_run_item(struct hd_runner *r, const struct hd_item *it, struct hd_result *res);
 /*
@@ -222,6 +237,12 @@ void hd_runner_suite_done(struct hd_runner *r, const struct hd_item *it);
 int hd_runner_global_teardown(struct hd_runner *r, const char *name, struct buf *why);
 /* Tears down every fixture still set up, in reverse order. */
 void hd_runner_finish(struct hd_runner *r);
+/*
+ * Kills the spare child, if any. Due before this process changes what a
+ * forked item inherits (a fixture of wider scope set up or torn down, the
+ * capture switched), so that no item runs in a copy taken before.
+ */
+void hd_spare_drop(struct hd_runner *r);
 /* Frees what hd_runner_init took. */
 void hd_runner_free(struct hd_runner *r);
 /*

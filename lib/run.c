@@ -157,7 +157,7 @@ make_capture_fd(void)
 }
 
 void
-hd_runner_init(struct hd_runner *r)
+hd_runner_init(struct hd_runner *r, int capfd)
 {
 	struct sigaction sa;
 	size_t nfx = hd_fixture_count(), i;
@@ -174,15 +174,17 @@ hd_runner_init(struct hd_runner *r)
 		hd_fatal(3, "mmap:");
 	r->rec = p;
 	hd_record_reset(r->rec);
-	r->capfd = make_capture_fd();
+	if (capfd >= 0)
+		hd_cloexec(capfd);	/* inherited through exec; the tests' execs keep out */
+	r->capfd = capfd >= 0 ? capfd : make_capture_fd();
 	if (r->capfd < 0)
 		hd_fatal(3, "cannot create a file to capture test output:");
 	r->fx = xcalloc(nfx, sizeof(*r->fx));
 	for (i = 0; i < nfx; i++)
 		r->fx[i].param = HD_NO_PARAM;
 	r->fxorder = xcalloc(nfx, sizeof(*r->fxorder));
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->chan) < 0)
-		hd_fatal(3, "socketpair:");
+	r->chan[0] = r->chan[1] = -1;
+	r->line = r->spare_line = -1;
 	r->chan_dec = xcalloc(1, sizeof(*r->chan_dec));
 	hd_dec_init(r->chan_dec);
 	hd_ctx.chan_fd = -1;
@@ -282,12 +284,11 @@ hd_capture_on(struct hd_runner *r)
 	struct stat st;
 
 	cap_size = -1;
-	if (!r->capture)
+	/* Captured still: whatever stdio holds goes to the file anyway. */
+	if (!r->capture || captured)
 		return;
 	fflush(stdout);
 	fflush(stderr);
-	if (captured)
-		return;
 	dup2(r->capfd, 1);
 	dup2(r->capfd, 2);
 	if (fstat(r->capfd, &st) == 0) {
@@ -470,7 +471,175 @@ child_prepare(struct hd_runner *r)
 		close(saved_out);
 	if (saved_err > 2)
 		close(saved_err);
+	/* The lines of the running child and of a spare are theirs. */
+	if (r->line >= 0)
+		close(r->line);
+	if (r->spare_line >= 0)
+		close(r->spare_line);
+	r->line = r->spare_line = -1;
+	r->spare = r->exiting = 0;	/* siblings: not ours to run, kill or reap */
 	hd_ctx.chan_fd = r->chan[1];
+}
+
+/* ---- a forked item's child: its line, and the spare forked ahead ---- */
+
+/*
+ * Each forked item's child has a line to the runner, a socket pair: on it
+ * the child says it is done, having flushed its output, before it exits.
+ * The runner then reports the item and starts the next one at once: the
+ * exit's teardown (a millisecond on a virtual machine) overlaps the next
+ * item instead of preceding it, and the child is reaped later (exiting).
+ *
+ * The fork and the child's preparation cost as much again, which the runner
+ * paid between one item's end and the next one's start: for 50 ms tasks on
+ * 4 workers, a tenth of the makespan. So while a forked item runs and
+ * another is queued (prefork), the next child is forked ahead: the spare
+ * prepares itself, then waits on its line for its item's address (the same
+ * in every fork of this process: the collection never moves).
+ *
+ * The spare is a copy of this process as it was when forked, which is what
+ * the next item must inherit as long as nothing changes here in between:
+ * hd_spare_drop kills it first whenever something does (a fixture of wider
+ * scope set up or torn down, the controller's config).
+ */
+
+/* The child's end: output flushed, the runner told, gone. */
+static NORETURN void
+child_done(int line)
+{
+	fflush(NULL);
+	/* Should the write fail, the runner learns of the end from the exit. */
+	while (line >= 0 && write(line, "d", 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+/*
+ * The channel a forked test asks through, made before the first fork: a
+ * worker that runs its tests in its own process never needs one.
+ */
+static void
+chan_open(struct hd_runner *r)
+{
+	if (r->chan[0] < 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->chan) < 0)
+		hd_fatal(3, "socketpair:");
+}
+
+/* Forks a child for the runner, in its own process group, its line's other
+ * end in *line (-1 without one); the child returns 0 and its end in *line. */
+static pid_t
+fork_child(struct hd_runner *r, int *line)
+{
+	int sv[2] = { -1, -1 };
+	pid_t pid;
+
+	chan_open(r);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		sv[0] = sv[1] = -1;	/* no line: the exit alone tells */
+	fflush(NULL);	/* or the child would write our buffers again */
+	pid = fork();
+	if (pid == 0) {
+		if (sv[0] >= 0)
+			close(sv[0]);
+		child_prepare(r);
+		*line = sv[1];
+		return 0;
+	}
+	if (sv[1] >= 0)
+		close(sv[1]);
+	if (pid < 0) {
+		if (sv[0] >= 0)
+			close(sv[0]);
+		return pid;
+	}
+	setpgid(pid, pid);	/* also in the child: whichever runs first */
+	*line = sv[0];
+	return pid;
+}
+
+/* The spare, in the child: waits for its item, runs it. */
+static NORETURN void
+spare_child(struct hd_runner *r, int line)
+{
+	const struct hd_item *it;
+	ssize_t n;
+
+	while ((n = read(line, &it, sizeof(it))) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(it))
+		_exit(0);	/* dismissed: the runner closed its end, or is gone */
+	run_body(r, it);
+	child_done(line);
+}
+
+static void
+spare_fork(struct hd_runner *r)
+{
+	int line;
+	pid_t pid = fork_child(r, &line);
+
+	if (pid == 0)
+		spare_child(r, line);
+	if (pid < 0)
+		return;	/* no spare: the next item forks as it comes */
+	if (line < 0) {
+		kill(pid, SIGKILL);	/* a spare nobody can reach */
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return;
+	}
+	r->spare = pid;
+	r->spare_line = line;
+}
+
+/* The spare, given it to run: its pid, its line in *line; -1 when there is
+ * none, or it is gone. */
+static pid_t
+spare_take(struct hd_runner *r, const struct hd_item *it, int *line)
+{
+	pid_t pid = r->spare;
+
+	if (!pid)
+		return -1;
+	*line = r->spare_line;
+	r->spare = 0;
+	r->spare_line = -1;
+	/* A dead spare's socket has no reader: EPIPE (SIGPIPE is ignored). */
+	if (write(*line, &it, sizeof(it)) == (ssize_t)sizeof(it))
+		return pid;
+	close(*line);
+	*line = -1;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return -1;
+}
+
+void
+hd_spare_drop(struct hd_runner *r)
+{
+	if (!r->spare)
+		return;
+	kill(r->spare, SIGKILL);
+	while (waitpid(r->spare, NULL, 0) < 0 && errno == EINTR)
+		;
+	close(r->spare_line);
+	r->spare = 0;
+	r->spare_line = -1;
+}
+
+/* The child that said it was done, reaped once it has exited (hang: waits). */
+static void
+reap_exiting(struct hd_runner *r, int hang)
+{
+	pid_t got;
+
+	if (!r->exiting)
+		return;
+	while ((got = waitpid(r->exiting, NULL, hang ? 0 : WNOHANG)) < 0 && errno == EINTR)
+		;
+	if (got != 0)
+		r->exiting = 0;
 }
 
 enum { END_EXITED, END_TIMEOUT, END_INTERRUPTED };
@@ -502,24 +671,32 @@ static void group_input(struct hd_runner *r, struct group_wait *g);
 /*
  * Waits for the child, killing its group on timeout or interruption: TERM, then
  * KILL after the grace period. The leader is reaped only after its group was
- * killed, so that its pid, the group's id, cannot be reused in between.
+ * killed, so that its pid, the group's id, cannot be reused in between. A
+ * child that says on its line (r->line, or -1) that it is done is taken as
+ * exited with status 0 (all it has left to do is _exit(0)): its group is
+ * killed, and it is reaped later, while the next item runs.
  */
 static int
 wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status, struct group_wait *g)
 {
 	double deadline = timeout > 0 ? hd_now() + timeout : 0;
-	int stage = 0, why = END_EXITED;
+	int stage = 0, why = END_EXITED, done = 0;
 	siginfo_t si;
+	char b;
 
 	for (;;) {
-		struct pollfd p[3] = { { r->chan[0], POLLIN, 0 }, { g ? g->fd : -1, POLLIN, 0 },
-				       { r->input_fd, POLLIN, 0 } };
+		struct pollfd p[4] = { { r->chan[0], POLLIN, 0 }, { g ? g->fd : -1, POLLIN, 0 },
+				       { r->input_fd, POLLIN, 0 }, { r->line, POLLIN, 0 } };
 		struct timespec ts;
 		double left = 0;
 
+		/* The runner idles while the child runs: the next child now. */
+		if (!g && r->prefork && !r->spare && r->isolation == HD_ISO_FORK)
+			spare_fork(r);
+		reap_exiting(r, 0);
 		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-		    si.si_pid == pid)
+		if (done || (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+			     si.si_pid == pid))
 			break;
 		if (stop_signal && why == END_EXITED) {
 			r->interrupted = stop_signal;
@@ -541,13 +718,20 @@ wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status, struct g
 		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
 		/* SIGCHLD, SIGINT and SIGTERM interrupt this ppoll and only it. */
 		/* A negative fd is skipped by ppoll: the array needs no compaction. */
-		if (ppoll(p, 3, deadline > 0 ? &ts : NULL, &wait_mask) > 0) {
+		if (ppoll(p, 4, deadline > 0 ? &ts : NULL, &wait_mask) > 0) {
 			if (p[0].revents & POLLIN)
 				hd_chan_input(r);
 			if (p[1].revents & (POLLIN | POLLHUP))
 				group_input(r, g);
 			if ((p[2].revents & (POLLIN | POLLHUP | POLLERR)) && r->on_input)
 				r->on_input(r->input_arg);
+			/* A hung-up line is polled no more: the exit tells. */
+			if (p[3].revents & (POLLIN | POLLHUP | POLLERR) && r->line >= 0)
+				done = why == END_EXITED && read(r->line, &b, 1) == 1;
+			if (p[3].revents & (POLLIN | POLLHUP | POLLERR) && !done) {
+				close(r->line);
+				r->line = -1;
+			}
 		}
 		if (g && g->advanced && why == END_EXITED) {
 			/* The next item of a serial group has its own time. */
@@ -558,6 +742,12 @@ wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status, struct g
 	}
 	kill(-pid, SIGKILL);	/* whatever the test left behind */
 	running_pgid = 0;	/* dead: its pid is not reused before the reaping */
+	if (done) {
+		*status = 0;
+		reap_exiting(r, 1);	/* the one before, given a whole item to go */
+		r->exiting = pid;
+		return why;
+	}
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
 	return why;
@@ -679,22 +869,20 @@ run_forked(struct hd_runner *r, const struct hd_item *it, double timeout,
 	pid_t pid;
 
 	hd_runner_settle();	/* the wait needs the stop signals blocked */
-	fflush(NULL);	/* or the child would write our buffers again */
-	pid = fork();
+	if ((pid = spare_take(r, it, &r->line)) < 0 && (pid = fork_child(r, &r->line)) == 0) {
+		run_body(r, it);
+		child_done(r->line);
+	}
 	if (pid < 0) {
 		res->outcome = HD_ERROR;
 		buf_printf(&res->msg, "cannot fork: %s\n", strerror(errno));
 		return;
 	}
-	if (pid == 0) {
-		child_prepare(r);
-		run_body(r, it);
-		fflush(NULL);
-		_exit(0);
-	}
-	setpgid(pid, pid);	/* also in the child: whichever runs first */
 	running_pgid = pid;
 	end = wait_child(r, pid, timeout, &status, NULL);
+	if (r->line >= 0)
+		close(r->line);
+	r->line = -1;
 	judge_status(r, it, end, status, timeout, res);
 }
 
@@ -961,6 +1149,7 @@ hd_run_group(struct hd_runner *r, const struct hd_item *const *items, size_t n,
 		g.timeout = item_timeout(r, items[g.run[g.cur]]);
 		g.started = hd_now();
 		hd_record_reset(r->rec);
+		chan_open(r);
 		fflush(NULL);
 		pid = fork();
 		if (pid < 0)
@@ -1045,6 +1234,8 @@ hd_runner_free(struct hd_runner *r)
 	size_t i;
 
 	hd_runner_settle();
+	hd_spare_drop(r);
+	reap_exiting(r, 1);
 	for (i = 0; i < hd_fixture_count(); i++) {
 		free(r->fx[i].error);
 		free(r->fx[i].suite_key);
@@ -1057,8 +1248,10 @@ hd_runner_free(struct hd_runner *r)
 	hd_dec_free(r->chan_dec);
 	free(r->chan_dec);
 	hd_sync_free(r->sync);
-	close(r->chan[0]);
-	close(r->chan[1]);
+	if (r->chan[0] >= 0) {
+		close(r->chan[0]);
+		close(r->chan[1]);
+	}
 	munmap(r->rec, sizeof(struct hd_record));
 	r->rec = NULL;
 	hd_ctx.rec = NULL;

@@ -262,6 +262,22 @@ reference_set(struct binary *b, const char *first, size_t n)
 	b->collecting = 0;
 }
 
+/* b's list is in: the workers waiting for it are read from now on. */
+static void
+wake_waiting(struct ctl *c, const struct binary *b)
+{
+	int i;
+
+	for (i = 0; i < c->nslots; i++) {
+		struct worker *v = &c->w[i];
+
+		if (worker_waiting(v) && v->bin == b) {
+			v->state = W_HELLO;
+			v->deadline = hd_now() + c->collect_timeout;
+		}
+	}
+}
+
 void
 collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 {
@@ -272,6 +288,7 @@ collected(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		b->hash = list_hash(b);
 		b->startup = hd_now() - w->spawned;
 		listing_end(b->listing, b->n, b->hash);
+		wake_waiting(c, b);
 	} else if (!w->ncollected && b->n && !hash_matches(b, m)) {
 		fprintf(stderr, "herd: Different tests were collected between %s and %s: "
 			"%s sent the count and hash of another list\n", b->first, w->name, w->name);

@@ -165,6 +165,7 @@ struct binary {
 	size_t ntotal;		/* n, or n per worker with --dist each */
 	int collected;
 	int collecting;		/* a worker is collecting it */
+	int eager;		/* its other workers start while it is listed (W_WAITING), once */
 	char first[16];		/* the worker whose list is the reference */
 	size_t workers;		/* live run workers of this binary */
 	int parked;		/* 1 + the slot whose listed worker of it waits; 0 none */
@@ -181,8 +182,10 @@ struct binary {
  * started in W_HELLO, lists its binary in W_COLLECTING, then waits in W_IDLE
  * or runs items in W_RUNNING, and is on its way out in W_STOPPING. Its death
  * (learnt from waitpid) is handled at once and takes it back to W_FREE.
+ * A process started while another lists its binary (binary.eager) waits in
+ * W_WAITING, unread, until that list is in; then it is in W_HELLO.
  */
-enum wstate { W_FREE, W_HELLO, W_COLLECTING, W_IDLE, W_RUNNING, W_STOPPING };
+enum wstate { W_FREE, W_WAITING, W_HELLO, W_COLLECTING, W_IDLE, W_RUNNING, W_STOPPING };
 
 struct worker {
 	int slot;
@@ -226,6 +229,13 @@ static inline int
 worker_listing(const struct worker *w)
 {
 	return w->state == W_HELLO || w->state == W_COLLECTING;
+}
+
+/* Started early: its messages wait until its binary's list is in. */
+static inline int
+worker_waiting(const struct worker *w)
+{
+	return w->state == W_WAITING;
 }
 
 static inline int
@@ -312,6 +322,9 @@ int collect_replay(struct ctl *c, struct binary *b, const char *data, size_t len
 void ctl_run(struct ctl *c);
 /* Stops every worker and waits for them (after --collect-only). */
 void ctl_stop_all(struct ctl *c);
+/* Kills every worker, parked ones too, and waits for them; the run is
+ * aborted or interrupted (their deaths are not reported). */
+void ctl_kill_all(struct ctl *c);
 
 /* bisect.c */
 /*

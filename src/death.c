@@ -182,6 +182,11 @@ worker_died(struct ctl *c, struct worker *w)
 	struct citem *it;
 	struct gfix *g;
 
+	if (worker_waiting(w)) {
+		/* Nothing read, nothing held: the slot starts a worker again, as usual. */
+		worker_close(w);
+		return;
+	}
 	if (w->sock >= 0)
 		read_sock(c, w);	/* results it wrote before dying */
 	read_held(c, w);	/* ... and those it held back */

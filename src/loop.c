@@ -132,6 +132,36 @@ check_deadlines(struct ctl *c, double now)
 	}
 }
 
+/*
+ * A free slot may be waiting for the run's first timing: until then the
+ * scheduler gives a binary another worker only once one of its workers has
+ * been on an item for as long as the binary took to start (sched.c,
+ * ran_a_start). When that will be, if it is still to come; 0: no such wait.
+ */
+static double
+spare_slot_due(const struct ctl *c, double now)
+{
+	double next = 0, t;
+	size_t k;
+	int i, spare = 0;
+
+	for (k = 0; k < c->nbins; k++)
+		if (c->bins[k].ran)
+			return 0;
+	for (i = 0; i < c->nslots; i++)
+		spare |= !worker_alive(&c->w[i]) && !slot_down(c, i);
+	for (i = 0; i < c->nslots && spare; i++) {
+		const struct worker *w = &c->w[i];
+
+		if (w->state != W_RUNNING || !worker_head(w))
+			continue;
+		t = w->started + w->bin->startup;
+		if (t > now && (!next || t < next))
+			next = t;
+	}
+	return next;
+}
+
 static double
 next_deadline(struct ctl *c)
 {
@@ -143,6 +173,8 @@ next_deadline(struct ctl *c)
 		if (!next || c->delayed[k]->res->not_before < next)
 			next = c->delayed[k]->res->not_before;
 	if ((t = hosts_deadline(c)) > 0 && (!next || t < next))
+		next = t;
+	if ((t = spare_slot_due(c, hd_now())) > 0 && (!next || t < next))
 		next = t;
 
 	for (i = 0; i < c->nslots; i++) {
@@ -185,7 +217,7 @@ poll_once(struct ctl *c)
 		if (!worker_alive(w))
 			continue;
 		flush_writes(w);
-		if (w->sock >= 0) {
+		if (w->sock >= 0 && !worker_waiting(w)) {
 			pfd[n].fd = w->sock;
 			pfd[n].events = POLLIN | (w->wbuf.len ? POLLOUT : 0);
 			who[n++] = w;
@@ -306,6 +338,43 @@ all_down(const struct ctl *c)
 	return 1;
 }
 
+/* The local worker listing an eager binary that has said hello; NULL if none. */
+static const struct worker *
+eager_lister(const struct ctl *c)
+{
+	int i;
+
+	for (i = 0; i < c->nslots; i++) {
+		const struct worker *w = &c->w[i];
+
+		if (w->state == W_COLLECTING && w->bin->eager && !w->bin->collected && !w->host)
+			return w;
+	}
+	return NULL;
+}
+
+/*
+ * The free local slots start their workers of an eager binary (herd --pytest)
+ * while its lister lists it: their start-up overlaps the collection (pytest's
+ * launchers are ready for the lister's fork server when it comes up), and
+ * they are read once the list is in. Not before the lister's hello: by then
+ * it is listening for them. Once: one that dies waiting is started again the
+ * usual way, after the list.
+ */
+static void
+start_waiting(struct ctl *c)
+{
+	const struct worker *lister;
+	int i;
+
+	if (c->collect_only || !(lister = eager_lister(c)))
+		return;
+	lister->bin->eager = 0;
+	for (i = 0; i < c->nslots; i++)
+		if (!worker_alive(&c->w[i]) && !slot_down(c, i) && !slot_host(c, i))
+			worker_start_waiting(c, &c->w[i], lister);
+}
+
 int
 ctl_collect(struct ctl *c)
 {
@@ -326,6 +395,7 @@ ctl_collect(struct ctl *c)
 				worker_start(c, w, b, 1);
 			}
 		}
+		start_waiting(c);
 		for (done = 0; done < c->nbins && c->bins[done].collected; done++)
 			;
 		if (done == c->nbins || c->aborted || c->interrupted)
@@ -338,15 +408,23 @@ ctl_collect(struct ctl *c)
 		poll_once(c);
 	}
 	/* The last collectors stay: the run takes them over as workers. */
-	while (live_workers(c) && (c->aborted || c->interrupted)) {
+	if (c->aborted || c->interrupted)
+		ctl_kill_all(c);
+	return c->aborted ? (c->usage ? HD_EXIT_USAGE : HD_EXIT_INTERNAL) :
+	       c->interrupted ? HD_EXIT_INTERRUPTED : HD_EXIT_OK;
+}
+
+void
+ctl_kill_all(struct ctl *c)
+{
+	int i;
+
+	while (live_workers(c)) {
 		for (i = 0; i < c->nslots; i++)
 			worker_kill(&c->w[i]);
 		poll_once(c);
 	}
-	if (c->aborted || c->interrupted)
-		park_kill_all(c);
-	return c->aborted ? (c->usage ? HD_EXIT_USAGE : HD_EXIT_INTERNAL) :
-	       c->interrupted ? HD_EXIT_INTERRUPTED : HD_EXIT_OK;
+	park_kill_all(c);
 }
 
 void

@@ -41,6 +41,9 @@ int make_capture(void);
 int make_results(void);
 /* Starts a worker of b in w's slot (collect_only: it lists b and stops). */
 void worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only);
+/* Starts a worker of lister's binary in w's slot while lister lists it: it
+ * waits, unread, until the list is in (W_WAITING). */
+void worker_start_waiting(struct ctl *c, struct worker *w, const struct worker *lister);
 /* Asks w to stop after its running item (it drops the rest and says bye). */
 void worker_stop(struct worker *w);
 /* Kills w's process group, if it still has one. */

@@ -923,8 +923,12 @@ run(int argc, char **argv)
 	status = build_collect(&c);
 	if (status)
 		return status;
-	if (opt_pytest && (status = pytest_refused()))
+	if (opt_pytest && (status = pytest_refused())) {
+		/* Its waiting workers wait for a fork server that never comes. */
+		c.aborted = 1;
+		ctl_kill_all(&c);
 		return status;
+	}
 	for (i = 0; i < c.nbins; i++)
 		c.bins[i].ntotal = c.bins[i].n;
 	select_items(&c, verbo.verb != VERB_NONE, &collected);

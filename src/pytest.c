@@ -213,6 +213,8 @@ pytest_setup(struct ctl *c, const char *python, char **paths, size_t npaths, cha
 	if (stat(launcher, &st) < 0)
 		hd_fatal(HD_EXIT_INTERNAL, "%s:", launcher);
 	binaries_add(c, launcher, &st);
+	/* The other workers start with the first: they wait for its collection. */
+	c->bins[c->nbins - 1].eager = 1;
 	free(launcher);
 }
 

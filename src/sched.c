@@ -52,6 +52,12 @@ sched_free(struct sched *s)
 	free(s);
 }
 
+static int
+unstealable(const struct citem *it)
+{
+	return it->iso || it->decl->nneed || it->decl->exclusive || grouped(it);
+}
+
 static void
 q_push(struct slot *sl, struct citem *it)
 {
@@ -66,6 +72,7 @@ q_push(struct slot *sl, struct citem *it)
 	}
 	sl->q[sl->qhead + sl->qlen++] = it;
 	sl->est += it->est;
+	sl->nfixed += unstealable(it);
 }
 
 /* Takes it out of sl's queue, wherever it stands; 0 if it was not there. */
@@ -79,6 +86,7 @@ q_remove(struct slot *sl, const struct citem *it)
 	if (k == sl->qlen)
 		return 0;
 	sl->est -= it->est;
+	sl->nfixed -= unstealable(it);
 	if (k == 0) {
 		sl->qhead++;
 	} else {
@@ -545,7 +553,7 @@ sched_node_down(struct sched *s, int slot)
 	}
 	to_pool(s, sl->stash, sl->nstash);
 	sl->nstash = 0;
-	sl->qlen = sl->qhead = 0;
+	sl->qlen = sl->qhead = sl->nfixed = 0;
 	sl->est = 0;
 	sl->fed = 0;
 }
@@ -556,6 +564,9 @@ tail_free(const struct slot *sl)
 {
 	size_t k = 0;
 
+	/* All of them, counted without a walk: a free slot asks every round. */
+	if (!sl->nfixed)
+		return sl->qlen ? sl->qlen - 1 : 0;
 	while (k + 1 < sl->qlen && !unstealable(sl->q[sl->qhead + sl->qlen - 1 - k]))
 		k++;
 	return k;
@@ -654,9 +665,6 @@ sched_pending(const struct sched *s, const struct binary *b, int slot)
 	return n;
 }
 
-/* Without durations, a binary is split only with this many items per worker. */
-#define SPLIT_MIN_ITEMS 4
-
 /*
  * The expected seconds of n items of b without the cache's durations: the
  * mean of b's items finished in this run, else of all items finished in it
@@ -675,15 +683,27 @@ run_estimate(const struct sched *s, const struct binary *b, size_t n)
 	return ran ? (double)n * secs / (double)ran : -1;
 }
 
-/* Whether any item finished in this run. */
+/*
+ * Whether a worker of b has been on its item for as long as b took to start.
+ * Before this run has timed any item, whether b's items are worth another
+ * worker is unknown: starting one for quick items costs a start that no
+ * item repays, and waiting for the first timing costs, should the items be
+ * long, at most that start again. So another worker waits this long.
+ */
 static int
-any_ran(const struct sched *s)
+ran_a_start(const struct sched *s, const struct binary *b)
 {
-	size_t i;
+	double now = hd_now();
+	int i;
 
-	for (i = 0; i < s->nbins && !s->bins[i].ran; i++)
-		;
-	return i < s->nbins;
+	for (i = 0; i < s->o.nslots; i++) {
+		const struct slot *sl = &s->slots[i];
+		const struct citem *head = sl->qlen ? sl->q[sl->qhead] : NULL;
+
+		if (head && head->bin == b && head->started > 0 && now - head->started >= b->startup)
+			return 1;
+	}
+	return 0;
 }
 
 /*
@@ -691,7 +711,9 @@ any_ran(const struct sched *s)
  * (running, or parked in another slot) already, is worth one more worker:
  * not when each of its workers would get less work than starting a worker of
  * b costs (measured while it listed), from the cache's durations, else from
- * this run's, else (none finished yet) with fewer than SPLIT_MIN_ITEMS items.
+ * this run's, else (none finished yet) once a worker of b has been on an item
+ * for as long as that start; at once when none runs b (it is parked in a
+ * slot that is busy with another binary).
  */
 static int
 worth_a_worker(const struct sched *s, const struct binary *b, size_t n)
@@ -704,7 +726,7 @@ worth_a_worker(const struct sched *s, const struct binary *b, size_t n)
 		return 1;
 	if (!s->o.order_by_time) {
 		if ((work = run_estimate(s, b, n)) < 0)
-			return n / (workers + 1) >= SPLIT_MIN_ITEMS;
+			return !b->workers || ran_a_start(s, b);
 		return work / (double)(workers + 1) > b->startup;
 	}
 	for (i = 0; i < s->o.nslots; i++)
@@ -730,15 +752,13 @@ timed_too_short(const struct sched *s, const struct binary *b, size_t n)
  * The binary a free slot should work on: most pending work per worker, a
  * binary this slot has listed first (its start-up is paid already). One that
  * has a worker, or that another slot listed and keeps parked, must be worth
- * starting again. Without any durations a binary too small to split is still
- * split rather than leave the slot idle: its items may be long; not once this
- * run has timed some.
+ * starting again.
  */
 struct binary *
 sched_pick_binary(const struct sched *s, int slot)
 {
-	struct binary *best = NULL, *fallback = NULL;
-	double score = 0, fscore = 0;
+	struct binary *best = NULL;
+	double score = 0;
 	size_t i;
 
 	for (i = 0; i < s->nbins; i++) {
@@ -750,13 +770,10 @@ sched_pick_binary(const struct sched *s, int slot)
 			continue;
 		if (b->parked == slot + 1)
 			sc *= 4;
-		if ((b->workers || (b->parked && b->parked != slot + 1)) && !worth_a_worker(s, b, p)) {
-			if (!s->o.order_by_time && !any_ran(s) && sc > fscore)
-				fallback = b, fscore = sc;
+		if ((b->workers || (b->parked && b->parked != slot + 1)) && !worth_a_worker(s, b, p))
 			continue;
-		}
 		if (sc > score)
 			best = b, score = sc;
 	}
-	return best ? best : fallback;
+	return best;
 }

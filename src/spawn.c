@@ -233,16 +233,22 @@ start_local(struct worker *w, struct binary *b, char *const wargv[], char **add,
 	w->sock = sv[0];
 	w->outfd = out[0];
 	w->errfd = err[0];
-	hd_nonblock(w->sock, 1);
-	hd_nonblock(w->outfd, 1);
-	hd_nonblock(w->errfd, 1);
+	/* Our ends only (the worker's block), fresh: no other status flag to keep. */
+	fcntl(w->sock, F_SETFL, O_NONBLOCK);
+	fcntl(w->outfd, F_SETFL, O_NONBLOCK);
+	fcntl(w->errfd, F_SETFL, O_NONBLOCK);
 	return pid;
 }
 
-void
-worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only)
+/*
+ * Starts w's process on b: to list it (collect_only), to run its items, or,
+ * with lister, to wait until lister's list of b is in (W_WAITING).
+ */
+static void
+start(struct ctl *c, struct worker *w, struct binary *b, int collect_only,
+      const struct worker *lister)
 {
-	char env[5][64], **penv = NULL, **pargs = NULL, **wargv, *add[16], **all = add, *rootenv;
+	char env[6][64], **penv = NULL, **pargs = NULL, **wargv, *add[16], **all = add, *rootenv;
 	size_t nargs = 0, np = 0, nadd = 0, nid, k;
 	int remote = slot_host(c, w->slot) != NULL;
 
@@ -274,6 +280,11 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	add[nadd++] = rootenv;
 	if (b->collected)
 		add[nadd++] = env[4];
+	if (lister) {
+		/* Its list can come from the lister (herd_pytest forks its collection). */
+		snprintf(env[5], sizeof(env[5]), "HERD_LISTED_BY=%s", lister->name);
+		add[nadd++] = env[5];
+	}
 	nid = nadd;	/* a remote worker's relay sets the rest itself */
 	add[nadd++] = env[3];
 	add[nadd++] = "HERD_PROTOCOL_FD=3";
@@ -313,6 +324,19 @@ worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	free(wargv);
 	if ((collect_only || !b->collected) && PLUG_WANTS(HERD_HOOK_EVENT))
 		plug_event(c, HERD_EV_COLLECT_BEGIN, w->name, b->path, NULL);
+}
+
+void
+worker_start(struct ctl *c, struct worker *w, struct binary *b, int collect_only)
+{
+	start(c, w, b, collect_only, NULL);
+}
+
+void
+worker_start_waiting(struct ctl *c, struct worker *w, const struct worker *lister)
+{
+	start(c, w, lister->bin, 0, lister);
+	w->state = W_WAITING;
 }
 
 void
@@ -358,7 +382,7 @@ worker_close(struct worker *w)
 		close(w->resfd);
 	w->sock = w->outfd = w->errfd = w->capfd = w->resfd = -1;
 	hd_dec_free(&w->dec);
-	if (w->bin && !worker_listing(w) && !w->collect_only && w->bin->workers)
+	if (w->bin && !worker_listing(w) && !worker_waiting(w) && !w->collect_only && w->bin->workers)
 		w->bin->workers--;
 	w->state = W_FREE;
 	w->pid = 0;

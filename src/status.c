@@ -21,7 +21,9 @@ dump_state(struct ctl *c)
 		if (!worker_alive(w))
 			continue;
 		fprintf(stderr, "herd:   %s pid %ld: ", w->name, (long)w->pid);
-		if (worker_listing(w))
+		if (worker_waiting(w))
+			fprintf(stderr, "waiting for the list of %s\n", w->bin->path);
+		else if (worker_listing(w))
 			fprintf(stderr, "listing %s\n", w->bin->path);
 		else if (it)
 			fprintf(stderr, "running %s for %.1fs, %zu more queued\n", it->id,

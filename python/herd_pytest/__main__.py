@@ -16,15 +16,21 @@ def main():
     if sys.version_info < (3, 8):
         return bad.refuse(4, "herd --pytest needs Python 3.8 or later; %s is %d.%d" %
                           (sys.executable, sys.version_info[0], sys.version_info[1]))
-    if os.environ.get("HERD_COLLECT_HASH"):
-        # A later worker: forked from the collector when it can be.
-        from herd_pytest import forkserver
+    from herd_pytest import forkserver, proto
+    if forkserver.is_later():
+        # A later worker: forked from the first one's collection when it can be.
         forkserver.launch()
         if sys.flags.no_site:
             # python/herd-pytest-worker starts a launcher without the site
             # packages (-S), which pytest needs: start again with them.
             py = sys.executable or os.environ.get("HERD_PYTEST_PYTHON", "python3")
             os.execvp(py, [py, os.path.abspath(__file__)])
+    else:
+        # The first worker: the controller starts the others once it has said
+        # hello, and they wait on this socket while it collects.
+        forkserver.listen()
+    if "HERD_PROTOCOL_FD" in os.environ:
+        proto.hello(int(os.environ["HERD_PROTOCOL_FD"]))
     try:
         import pytest  # noqa: F401
     except ImportError as e:

@@ -16,14 +16,14 @@ def leave(status, text):
 
 def refuse(status, text):
     """Lists no item, so that the controller stops at once, with status and text."""
-    from herd_pytest.proto import Channel
+    from herd_pytest import proto
     if not os.environ.get("HERD_PYTEST_DIR") or "HERD_PROTOCOL_FD" not in os.environ:
         import sys
         sys.stderr.write("herd-pytest: %s\n" % text)
         return status
     leave(status, text)
-    chan = Channel(int(os.environ.pop("HERD_PROTOCOL_FD")))
-    chan.send("hello", 1, "pid=%d" % os.getpid(), "impl=herd_pytest/0.1")
+    chan = proto.Channel(int(os.environ.pop("HERD_PROTOCOL_FD")))
+    proto.hello(chan.fd)
     chan.send("collected", 0)
     while not chan.eof:
         for m in chan.read(True):

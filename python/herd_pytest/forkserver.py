@@ -1,16 +1,21 @@
 """Collect once: later workers are forks of the first one's collection.
 
 herd's controller starts every worker itself, as a process with its own fds
-and process group. The first worker collects; before it sends its list it
-forks a server that keeps that collection, listening on a unix socket in the
-run's private folder (HERD_PYTEST_DIR, which herd --pytest makes). A later
-worker starts as a thin launcher that never imports pytest: it passes its fds
-0-4 and its environment to the server (SCM_RIGHTS), the server forks a child
-that takes them, joins the launcher's process group (so that the controller's
-kill of the group reaches it) and works on; the launcher waits for the child's
-exit status, which the server sends it, and ends the same way. Whatever fails
-on the way, the launcher collects by itself, as a first worker does."""
+and process group. The first worker listens on a unix socket in the run's
+private folder (HERD_PYTEST_DIR, which herd --pytest makes) before it says
+hello, and collects; before it sends its list it forks a server that keeps
+that collection and takes over the socket. A later worker starts as a thin
+launcher that never imports pytest: the ones the controller starts with the
+first (HERD_LISTED_BY) while it collects, the ones it starts after the list
+(HERD_COLLECT_HASH). A launcher passes its fds 0-4 and its environment to the
+server (SCM_RIGHTS; a connection made before the server is up waits in the
+socket's queue), the server forks a child that takes them, joins the
+launcher's process group (so that the controller's kill of the group reaches
+it) and works on; the launcher waits for the child's exit status, which the
+server sends it, and ends the same way. A launcher that cannot reach the
+socket collects by itself, as a first worker does."""
 import array
+import fcntl
 import gc
 import os
 import select
@@ -24,8 +29,37 @@ HEADER = struct.Struct("=iI")	# the launcher's process group, the payload's leng
 NFDS = 5			# stdin, stdout, stderr, protocol and capture fds
 
 
+_listener = None	# the first worker's socket, until the server takes it
+
+
 def enabled():
     return os.environ.get("HERD_PYTEST_DIR") and os.environ.get("HERD_PYTEST_FORKSERVER", "1") != "0"
+
+
+def is_later():
+    """Whether this worker is a later one, which the first one's collection
+    may serve: started with it (HERD_LISTED_BY) or after its list."""
+    return bool(os.environ.get("HERD_LISTED_BY") or os.environ.get("HERD_COLLECT_HASH"))
+
+
+def listen():
+    """In the first worker, at its start: the socket later workers connect
+    to, which the fork server serves once the collection is done."""
+    global _listener
+    if not enabled() or is_later():
+        return
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.bind(os.path.join(os.environ["HERD_PYTEST_DIR"], NAME))
+        s.listen(socket.SOMAXCONN)
+        # Above the fds the server keeps busy (Server), which an fd made
+        # this early may be among.
+        high = fcntl.fcntl(s.fileno(), fcntl.F_DUPFD_CLOEXEC, NFDS + 1)
+    except OSError:
+        s.close()
+        return
+    s.close()
+    _listener = socket.socket(fileno=high)
 
 
 # ---- the launcher ----
@@ -60,6 +94,10 @@ def launch():
             b = s.recv(4 - len(data))
         except InterruptedError:
             continue
+        except ConnectionResetError:
+            # The first worker stopped before it served anyone (its
+            # collection failed): the controller has its word on why.
+            os._exit(3)
         if not b:
             sys.stderr.write("herd-pytest: the fork server went away\n")
             os._exit(3)
@@ -87,16 +125,11 @@ def end_like(status):
 def serve_if_first():
     """In the first worker, forks the server; returns in the worker and in
     every child the server forks for a launcher (with its fds and environment)."""
-    if not enabled() or os.environ.get("HERD_COLLECT_HASH"):
+    global _listener
+    lsock, _listener = _listener, None
+    if lsock is None:
         return
     path = os.path.join(os.environ["HERD_PYTEST_DIR"], NAME)
-    lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        lsock.bind(path)
-        lsock.listen(64)
-    except OSError:
-        lsock.close()
-        return
     sys.stdout.flush()
     sys.stderr.flush()
     # The collection's objects leave the garbage collector's generations, in
@@ -193,8 +226,10 @@ class Server:
         returns what the worker needs."""
         try:
             conn, _ = self.lsock.accept()
-        except OSError:
+        except (InterruptedError, ConnectionAbortedError):
             return None
+        except OSError:
+            self.quit()	# for good (select would wake it again at once): later launchers collect
         try:
             pgid, payload, got = receive(conn)
         except (OSError, ValueError):

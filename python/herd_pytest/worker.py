@@ -381,16 +381,21 @@ def list_messages(items, nchosen):
 
 
 def send_list(chan, items, nchosen, listing, forked):
-    """hello, the list and collected. The first worker sends no hash: the
-    controller computes it from the ids, faster than Python would. A later
-    one, given the hash of the list the controller has (HERD_COLLECT_HASH),
-    sends only the count and hash: a fork of the collection, which has the
-    very list the controller took, at once; a worker that collected by
-    itself, once it has compared the hashes (else its whole list, for the
-    controller to show the difference)."""
+    """hello (unless said already), the list and collected. The first worker
+    sends no hash: the controller computes it from the ids, faster than
+    Python would. A later one, given the hash of the list the controller has
+    (HERD_COLLECT_HASH), sends only the count and hash: a fork of the
+    collection, which has the very list the controller took, at once; a
+    worker that collected by itself, once it has compared the hashes (else
+    its whole list, for the controller to show the difference). One started
+    while the first collected (HERD_LISTED_BY) is given no hash: it sends the
+    whole list (a fork, the first one's), which the controller checks id by
+    id, as xdist does."""
+    os.environ.pop("HERD_LISTED_BY", None)
     given = os.environ.pop("HERD_COLLECT_HASH", None)
     h = given if forked or given is None else list_hash(items)
-    out = [proto.message("hello", 1, "pid=%d" % os.getpid(), "impl=herd_pytest/0.1")]
+    proto.hello(chan.fd)
+    out = []
     if given is None:
         out.append(listing)
     elif h != given:
