@@ -160,10 +160,17 @@ hd_cache_free(struct hd_cache *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* id's entry, or SIZE_MAX; an empty cache (--no-cache, a first run) answers without hashing. */
+static size_t
+lookup(const struct hd_cache *c, const char *id)
+{
+	return c->nslot ? find(c, id, hash_id(id)) : SIZE_MAX;
+}
+
 double
 hd_cache_duration(const struct hd_cache *c, const char *id)
 {
-	size_t i = find(c, id, hash_id(id));
+	size_t i = lookup(c, id);
 
 	return i == SIZE_MAX ? -1 : c->ent[i].secs;
 }
@@ -171,7 +178,7 @@ hd_cache_duration(const struct hd_cache *c, const char *id)
 int
 hd_cache_failed(const struct hd_cache *c, const char *id)
 {
-	size_t i = find(c, id, hash_id(id));
+	size_t i = lookup(c, id);
 
 	return i != SIZE_MAX && c->ent[i].failed;
 }

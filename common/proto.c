@@ -2,7 +2,6 @@
  * proto.c - see proto.h. The decoder unescapes in place, so a message costs no
  * allocation once the buffers have grown to the size of the traffic.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,8 +100,23 @@ hd_dec_next(struct hd_dec *d, struct hd_msg **mp, char *err, size_t errlen)
 		snprintf(err, errlen, "an empty line");
 		return -1;
 	}
-	/* Split on TAB and unescape each field in place. */
-	for (r = w = field = line;; r++) {
+	/*
+	 * Split on TAB and unescape each field in place. Runs of plain bytes
+	 * are skipped by strcspn() (a byte at a time, this loop was most of
+	 * taking a list of 10,000 tasks); it also stops at a NUL, which is the
+	 * end of the line at nl and a plain byte before it.
+	 */
+	for (r = w = field = line;;) {
+		size_t run = strcspn(r, "\t%\r");
+
+		if (w != r)
+			memmove(w, r, run);
+		w += run;
+		r += run;
+		if (r < nl && !*r) {
+			*w++ = *r++;
+			continue;
+		}
 		if (*r == '\t' || r == nl) {
 			int end = r == nl;
 
@@ -110,7 +124,7 @@ hd_dec_next(struct hd_dec *d, struct hd_msg **mp, char *err, size_t errlen)
 			add_field(&d->msg, field, (size_t)(w - field));
 			if (end)
 				break;
-			field = w = r + 1;
+			field = w = ++r;
 			continue;
 		}
 		if (*r == '%') {
@@ -123,14 +137,11 @@ hd_dec_next(struct hd_dec *d, struct hd_msg **mp, char *err, size_t errlen)
 				return -1;
 			}
 			*w++ = (char)(hi << 4 | lo);
-			r += 2;
+			r += 3;
 			continue;
 		}
-		if (*r == '\r') {
-			snprintf(err, errlen, "a raw CR at byte %zu of a message", (size_t)(r - line));
-			return -1;
-		}
-		*w++ = *r;
+		snprintf(err, errlen, "a raw CR at byte %zu of a message", (size_t)(r - line));
+		return -1;
 	}
 	if (strlen(d->msg.f[0]) != d->msg.len[0]) {
 		snprintf(err, errlen, "a NUL byte in a message type");
@@ -278,16 +289,19 @@ hd_msg_size(const struct hd_msg *m, size_t i, size_t *out)
 int
 hd_field_size(const char *s, size_t *out)
 {
-	unsigned long long v;
-	char *end;
+	size_t v = 0;
 
-	if (!s || *s < '0' || *s > '9')
+	/* By hand: strtoull() was a third of what a result costs to read. */
+	if (!s || !*s)
 		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > (size_t)-1)
-		return -1;
-	*out = (size_t)v;
+	for (; *s; s++) {
+		size_t d = (size_t)(*s - '0');
+
+		if (*s < '0' || *s > '9' || v > ((size_t)-1 - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
 	return 0;
 }
 

@@ -76,24 +76,52 @@ hd_term_want_color(int fd)
 	return isatty(fd) && !(term && !strcmp(term, "dumb"));
 }
 
-/* Asked once: the report is not redrawn when the window changes. */
+/*
+ * pytest's width (Python's shutil.get_terminal_size): COLUMNS when it is a
+ * positive number, else the terminal's, else 80; under 40 is taken as 80.
+ * Asked once: the report is not redrawn when the window changes.
+ */
 static size_t
 term_width(FILE *out)
 {
 	static size_t width;
 	struct winsize ws;
-	const char *c;
-	long n;
+	const char *c = getenv("COLUMNS");
+	char *end;
+	long n = c ? strtol(c, &end, 10) : 0;
 
 	if (width)
 		return width;
-	c = getenv("COLUMNS");
-	width = 80;
-	if (isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
-		width = ws.ws_col;
-	else if (c && (n = strtol(c, NULL, 10)) >= 40 && n < 1000)
-		width = (size_t)n;
+	if (!c || !*c || *end || n <= 0 || n > 100000)
+		n = isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 0;
+	width = n >= 40 ? (size_t)n : 80;
 	return width;
+}
+
+/*
+ * The columns s[0..len) takes: one a UTF-8 character (pytest counts East
+ * Asian wide ones as two and combining ones as none; herd does not tell).
+ */
+static size_t
+columns(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+/* How many bytes of s[0..len) fill at most cols columns, in whole characters. */
+static size_t
+fit_columns(const char *s, size_t len, size_t cols)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && n++ == cols)
+			break;
+	return i;
 }
 
 static void
@@ -413,6 +441,40 @@ durations(struct hd_term *t, const struct hd_ritem *items, size_t n)
 	free(v);
 }
 
+/*
+ * A line of the short summary, "FAILED id - message", as pytest's: the
+ * message's first line, cut with "..." to end within the terminal's width,
+ * or left out when not even " - ..." fits; whole on a CI machine (CI or
+ * BUILD_NUMBER set) and with -vv, where pytest 8 keeps it whole too.
+ */
+static void
+summary_line(struct hd_term *t, const struct hd_ritem *it)
+{
+	static const char sep[] = " - ", dots[] = "...";
+	const char *word = words[it->outcome], *cut = "";
+	size_t len, used, width = term_width(t->out);
+	const char *m = first_line(it->message, &len);
+	int c = outcome_color(it->outcome);
+
+	used = strlen(word) + 1 + columns(it->id, strlen(it->id)) + strlen(sep);
+	if (len && t->verbose < 2 && !getenv("CI") && !getenv("BUILD_NUMBER") &&
+	    used + columns(m, len) > width) {
+		if (used + strlen(dots) > width) {
+			len = 0;
+		} else {
+			len = fit_columns(m, len, width - used - strlen(dots));
+			cut = dots;
+		}
+	}
+	color_on(t, c);
+	fputs(word, t->out);
+	color_off(t, c);
+	if (len || *cut)
+		fprintf(t->out, " %s%s%.*s%s\n", it->id, sep, (int)len, m, cut);
+	else
+		fprintf(t->out, " %s\n", it->id);
+}
+
 int
 hd_term_summary(struct hd_term *t, const struct hd_ritem *items, size_t n,
 		double elapsed, const char *interrupted)
@@ -425,7 +487,7 @@ int
 hd_term_summary_counted(struct hd_term *t, const struct hd_ritem *items, size_t n,
 			double elapsed, const char *interrupted)
 {
-	size_t i, len, fails;
+	size_t i, fails;
 	char text[512], line[640];
 	int c;
 
@@ -441,16 +503,9 @@ hd_term_summary_counted(struct hd_term *t, const struct hd_ritem *items, size_t 
 		rule(t, '=', "short test summary info", 0);
 		for (i = 0; i < n; i++) {
 			const struct hd_ritem *it = &items[i];
-			const char *m;
 
-			if (!hd_outcome_fails(it->outcome) && it->outcome != HD_FLAKY)
-				continue;
-			m = first_line(it->message, &len);
-			c = outcome_color(it->outcome);
-			color_on(t, c);
-			fputs(words[it->outcome], t->out);
-			color_off(t, c);
-			fprintf(t->out, " %s%s%.*s\n", it->id, len ? " - " : "", (int)len, m);
+			if (hd_outcome_fails(it->outcome) || it->outcome == HD_FLAKY)
+				summary_line(t, it);
 		}
 	}
 	if (t->summary_extra)

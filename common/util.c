@@ -1,6 +1,7 @@
 /* util.c - see util.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -110,7 +111,7 @@ xasprintf(const char *fmt, ...)
 }
 
 void
-buf_grow(struct buf *b, size_t extra)
+buf_enlarge(struct buf *b, size_t extra)
 {
 	size_t need;
 
@@ -141,13 +142,6 @@ buf_adds(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
-void
-buf_addc(struct buf *b, int c)
-{
-	buf_grow(b, 1);
-	b->data[b->len++] = (char)c;
-	b->data[b->len] = '\0';
-}
 
 void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
@@ -243,9 +237,8 @@ hd_spawnattr_group(posix_spawnattr_t *at)
 int
 hd_cloexec(int fd)
 {
-	int fl = fcntl(fd, F_GETFD);
-
-	return fl < 0 ? -1 : fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+	/* FD_CLOEXEC is the only fd flag there is: nothing to read first. */
+	return fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
 int
@@ -425,8 +418,12 @@ fail:
 void
 hd_std_fds(void)
 {
+	struct pollfd std[3] = { { 0, 0, 0 }, { 1, 0, 0 }, { 2, 0, 0 } };
 	int fd;
 
+	/* One call tells whether any is closed (POLLNVAL): the common case. */
+	if (poll(std, 3, 0) >= 0 && !((std[0].revents | std[1].revents | std[2].revents) & POLLNVAL))
+		return;
 	/* open() returns the lowest free number: each call fills the next gap. */
 	while (fcntl(0, F_GETFD) < 0 || fcntl(1, F_GETFD) < 0 || fcntl(2, F_GETFD) < 0) {
 		fd = open("/dev/null", O_RDWR);

@@ -54,10 +54,29 @@ struct buf {
 	size_t len, cap;
 };
 #define BUF_INIT { NULL, 0, 0 }
-void buf_grow(struct buf *b, size_t extra);
+/* Reallocates b for extra more bytes and the NUL: buf_grow's slow path. */
+void buf_enlarge(struct buf *b, size_t extra);
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_adds(struct buf *b, const char *s);
-void buf_addc(struct buf *b, int c);
+
+/*
+ * Room for extra more bytes and the NUL. Inline, as buf_addc: encoding a
+ * message calls them for every field, and the call cost more than the work.
+ */
+static inline void
+buf_grow(struct buf *b, size_t extra)
+{
+	if (b->cap - b->len <= extra)
+		buf_enlarge(b, extra);
+}
+
+static inline void
+buf_addc(struct buf *b, int c)
+{
+	buf_grow(b, 1);
+	b->data[b->len++] = (char)c;
+	b->data[b->len] = '\0';
+}
 void buf_printf(struct buf *b, const char *fmt, ...) PRINTF(2, 3);
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Hands the data over to the caller (never NULL) and empties b. */

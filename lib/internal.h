@@ -180,7 +180,7 @@ struct hd_runner {
 	size_t *fxorder;	/* set-up order, for teardown in reverse */
 	size_t nfxorder;
 	volatile sig_atomic_t interrupted;	/* the signal that asked us to stop */
-	int chan[2];		/* requests of a forked test: [0] ours, [1] its */
+	int chan[2];		/* requests of a forked test: [0] ours, [1] its; -1 until one forks */
 	struct hd_dec *chan_dec;
 	size_t chan_waiting;	/* forwarded requests of the running test */
 	size_t chan_stale;	/* replies still due to tests that ended */
@@ -216,8 +216,11 @@ struct hd_result {
 	struct buf out;
 };
 
-/* Sets up r; fatal on failure. Blocks SIGCHLD, SIGINT and SIGTERM. */
-void hd_runner_init(struct hd_runner *r);
+/*
+ * Sets up r; fatal on failure. Blocks SIGCHLD, SIGINT and SIGTERM. capfd is
+ * the capture file to use (r owns it from now on); -1: r makes its own.
+ */
+void hd_runner_init(struct hd_runner *r, int capfd);
 /* Runs one item and fills res (its buffers are reset first). */
 void hd_run_item(struct hd_runner *r, const struct hd_item *it, struct hd_result *res);
 /*

@@ -463,7 +463,7 @@ run_alone(const struct opts *o, const struct hd_item *const *sel, size_t nsel,
 
 	mark_suite_ends(sel, nsel, last);
 
-	hd_runner_init(&r);
+	hd_runner_init(&r, -1);
 	r.isolation = o->isolation;
 	r.timeout = o->timeout;
 	r.grace = o->grace;

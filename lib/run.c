@@ -157,7 +157,7 @@ make_capture_fd(void)
 }
 
 void
-hd_runner_init(struct hd_runner *r)
+hd_runner_init(struct hd_runner *r, int capfd)
 {
 	struct sigaction sa;
 	size_t nfx = hd_fixture_count(), i;
@@ -174,15 +174,16 @@ hd_runner_init(struct hd_runner *r)
 		hd_fatal(3, "mmap:");
 	r->rec = p;
 	hd_record_reset(r->rec);
-	r->capfd = make_capture_fd();
+	if (capfd >= 0)
+		hd_cloexec(capfd);	/* inherited through exec; the tests' execs keep out */
+	r->capfd = capfd >= 0 ? capfd : make_capture_fd();
 	if (r->capfd < 0)
 		hd_fatal(3, "cannot create a file to capture test output:");
 	r->fx = xcalloc(nfx, sizeof(*r->fx));
 	for (i = 0; i < nfx; i++)
 		r->fx[i].param = HD_NO_PARAM;
 	r->fxorder = xcalloc(nfx, sizeof(*r->fxorder));
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->chan) < 0)
-		hd_fatal(3, "socketpair:");
+	r->chan[0] = r->chan[1] = -1;
 	r->line = r->spare_line = -1;
 	r->chan_dec = xcalloc(1, sizeof(*r->chan_dec));
 	hd_dec_init(r->chan_dec);
@@ -283,12 +284,11 @@ hd_capture_on(struct hd_runner *r)
 	struct stat st;
 
 	cap_size = -1;
-	if (!r->capture)
+	/* Captured still: whatever stdio holds goes to the file anyway. */
+	if (!r->capture || captured)
 		return;
 	fflush(stdout);
 	fflush(stderr);
-	if (captured)
-		return;
 	dup2(r->capfd, 1);
 	dup2(r->capfd, 2);
 	if (fstat(r->capfd, &st) == 0) {
@@ -517,6 +517,17 @@ child_done(int line)
 	_exit(0);
 }
 
+/*
+ * The channel a forked test asks through, made before the first fork: a
+ * worker that runs its tests in its own process never needs one.
+ */
+static void
+chan_open(struct hd_runner *r)
+{
+	if (r->chan[0] < 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->chan) < 0)
+		hd_fatal(3, "socketpair:");
+}
+
 /* Forks a child for the runner, in its own process group; sv, a socket pair
  * (or two -1), becomes its line: the child keeps sv[1], the runner sv[0]. */
 static pid_t
@@ -524,6 +535,7 @@ fork_child(struct hd_runner *r, const int sv[2])
 {
 	pid_t pid;
 
+	chan_open(r);
 	fflush(NULL);	/* or the child would write our buffers again */
 	pid = fork();
 	if (pid == 0) {
@@ -1141,6 +1153,7 @@ hd_run_group(struct hd_runner *r, const struct hd_item *const *items, size_t n,
 		g.timeout = item_timeout(r, items[g.run[g.cur]]);
 		g.started = hd_now();
 		hd_record_reset(r->rec);
+		chan_open(r);
 		fflush(NULL);
 		pid = fork();
 		if (pid < 0)
@@ -1239,8 +1252,10 @@ hd_runner_free(struct hd_runner *r)
 	hd_dec_free(r->chan_dec);
 	free(r->chan_dec);
 	hd_sync_free(r->sync);
-	close(r->chan[0]);
-	close(r->chan[1]);
+	if (r->chan[0] >= 0) {
+		close(r->chan[0]);
+		close(r->chan[1]);
+	}
 	munmap(r->rec, sizeof(struct hd_record));
 	r->rec = NULL;
 	hd_ctx.rec = NULL;

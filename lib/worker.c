@@ -47,6 +47,7 @@ struct worker {
 	size_t held;		/* results held back, all of them in out */
 	double held_since;	/* when the oldest of them ended */
 	double held_timeout;	/* their items' timeout key */
+	size_t low;		/* a queue shorter than this sends them (batch_before) */
 	double next_poll;	/* in-process items: the socket is polled from then */
 };
 
@@ -116,15 +117,19 @@ batch_open(struct worker *w)
  * Before item it starts: held-back results go out now if they are old, or if
  * their items' timeout differs from its (the controller times the running
  * item from the previous result it got, under that result's successor's
- * limit), or if it is the last item queued (the controller sends more as
- * results come: it does so while this one runs).
+ * limit), or if the queue runs low: down to a quarter of what it held after
+ * the last run message, then again before the last item. The controller
+ * sends more as results come: it does so while those run, and the worker
+ * does not wait for its round trip between two batches.
  */
 static void
 batch_before(struct worker *w, const struct hd_item *it)
 {
-	if (w->held && (!w->qlen || it->t->timeout != w->held_timeout ||
-			hd_now() - w->held_since > BATCH_AGE))
+	if (w->held && (w->qlen < w->low || it->t->timeout != w->held_timeout ||
+			hd_now() - w->held_since > BATCH_AGE)) {
 		flush_out(w);
+		w->low = 1;
+	}
 }
 
 /* FNV-1a 64 over each id and a LF, in order: docs/protocol.md, collected. */
@@ -308,6 +313,7 @@ handle(struct worker *w, const struct hd_msg *m)
 				die("the controller sent a bad item index '%s'", m->f[i]);
 			push(w, n);
 		}
+		w->low = w->qlen / 4 > 1 ? w->qlen / 4 : 1;
 	} else if (!strcmp(type, HD_MSG_RELEASE)) {
 		if (m->nf < 2 || hd_msg_size(m, 1, &n) < 0)
 			die("the controller sent a bad release%s", "");
@@ -525,12 +531,7 @@ hd_worker_main(int fd, int capfd)
 	w.fd = fd;
 	hd_cloexec(fd);
 	hd_dec_init(&w.dec);
-	hd_runner_init(&w.r);
-	if (capfd >= 0) {
-		close(w.r.capfd);
-		hd_cloexec(capfd);
-		w.r.capfd = capfd;
-	}
+	hd_runner_init(&w.r, capfd);
 	w.r.protofd = fd;
 	w.r.input_fd = fd;
 	w.r.on_input = on_input;

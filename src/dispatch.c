@@ -190,40 +190,41 @@ handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
 static void
 handle_released(struct ctl *c, struct worker *w, const struct hd_msg *m)
 {
+	char *named = xcalloc(w->qlen + 1, 1);
 	struct citem **back = xcalloc(m->nf, sizeof(*back));
-	size_t i, n = 0, idx;
+	size_t i, k, n = 0, kept = 0, idx;
 
 	w->releasing = 0;
 	/*
-	 * The worker names unstarted items, its last first. Our copy of its
-	 * queue may have grown since it answered (items sent after the release),
-	 * or have one item more in front (a result still on its way): take each
-	 * named item out wherever it stands; the order of the rest is kept.
+	 * The worker names unstarted items, in any order (libherd names its
+	 * last first, herd_pytest its first first). Our copy of its queue may
+	 * have grown since it answered (items sent after the release), or have
+	 * one item more in front (a result still on its way): find each named
+	 * item wherever it stands, then take them out in the queue's order, so
+	 * that whoever runs them next runs them in the order they were dealt.
 	 */
 	for (i = 1; i < m->nf; i++) {
-		size_t k;
-
 		if (hd_msg_size(m, i, &idx) < 0)
 			k = w->qlen;
 		else
 			for (k = w->qlen; k-- > 0 && w->q[w->qhead + k]->idx != idx;)
 				;
-		if (k >= w->qlen) {
+		if (k >= w->qlen || named[k]) {
 			protocol_error(w, "released items it did not hold");
 			break;
 		}
-		back[n++] = w->q[w->qhead + k];
-		memmove(&w->q[w->qhead + k], &w->q[w->qhead + k + 1],
-			(w->qlen - k - 1) * sizeof(*w->q));
-		w->qlen--;
+		named[k] = 1;
 	}
-	/* back[] is in reverse order: restore the original order. */
-	for (i = 0; i < n / 2; i++) {
-		struct citem *t = back[i];
+	for (k = 0; k < w->qlen; k++) {
+		struct citem *it = w->q[w->qhead + k];
 
-		back[i] = back[n - 1 - i];
-		back[n - 1 - i] = t;
+		if (named[k])
+			back[n++] = it;
+		else
+			w->q[w->qhead + kept++] = it;
 	}
+	w->qlen = kept;
+	free(named);
 	/* The scheduler passes them on to the worker that asked for them. */
 	ctl_sched_give_back(c, w, back, n);
 	free(back);

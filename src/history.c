@@ -109,7 +109,7 @@ history_apply(struct ctl *c)
 			it->isnew = d < 0 && !it->lastfailed;
 			it->est = d;
 			it->known = d >= 0;
-			it->rank = mix(c->random_seed, it->id);
+			it->rank = c->random_order ? mix(c->random_seed, it->id) : 0;
 			if (d >= 0 && it->selected)
 				sum += d, known++;
 			failed += it->selected && it->lastfailed;

@@ -132,6 +132,36 @@ check_deadlines(struct ctl *c, double now)
 	}
 }
 
+/*
+ * A free slot may be waiting for the run's first timing: until then the
+ * scheduler gives a binary another worker only once one of its workers has
+ * been on an item for as long as the binary took to start (sched.c,
+ * ran_a_start). When that will be, if it is still to come; 0: no such wait.
+ */
+static double
+spare_slot_due(const struct ctl *c, double now)
+{
+	double next = 0, t;
+	size_t k;
+	int i, spare = 0;
+
+	for (k = 0; k < c->nbins; k++)
+		if (c->bins[k].ran)
+			return 0;
+	for (i = 0; i < c->nslots; i++)
+		spare |= !worker_alive(&c->w[i]) && !slot_down(c, i);
+	for (i = 0; i < c->nslots && spare; i++) {
+		const struct worker *w = &c->w[i];
+
+		if (w->state != W_RUNNING || !worker_head(w))
+			continue;
+		t = w->started + w->bin->startup;
+		if (t > now && (!next || t < next))
+			next = t;
+	}
+	return next;
+}
+
 static double
 next_deadline(struct ctl *c)
 {
@@ -143,6 +173,8 @@ next_deadline(struct ctl *c)
 		if (!next || c->delayed[k]->res->not_before < next)
 			next = c->delayed[k]->res->not_before;
 	if ((t = hosts_deadline(c)) > 0 && (!next || t < next))
+		next = t;
+	if ((t = spare_slot_due(c, hd_now())) > 0 && (!next || t < next))
 		next = t;
 
 	for (i = 0; i < c->nslots; i++) {

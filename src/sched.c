@@ -52,6 +52,12 @@ sched_free(struct sched *s)
 	free(s);
 }
 
+static int
+unstealable(const struct citem *it)
+{
+	return it->iso || it->decl->nneed || it->decl->exclusive || grouped(it);
+}
+
 static void
 q_push(struct slot *sl, struct citem *it)
 {
@@ -66,6 +72,7 @@ q_push(struct slot *sl, struct citem *it)
 	}
 	sl->q[sl->qhead + sl->qlen++] = it;
 	sl->est += it->est;
+	sl->nfixed += unstealable(it);
 }
 
 /* Takes it out of sl's queue, wherever it stands; 0 if it was not there. */
@@ -79,6 +86,7 @@ q_remove(struct slot *sl, const struct citem *it)
 	if (k == sl->qlen)
 		return 0;
 	sl->est -= it->est;
+	sl->nfixed -= unstealable(it);
 	if (k == 0) {
 		sl->qhead++;
 	} else {
@@ -98,6 +106,9 @@ share_of(const struct sched *s, const struct binary *b)
 }
 
 static int timed_too_short(const struct sched *s, const struct binary *b, size_t n);
+
+/* The most items a worker is dealt ahead: a deeper queue hides no more. */
+#define DEPTH_MAX 1024
 
 /*
  * How many items a worker of b should hold. Trivial tests need deep queues to
@@ -126,7 +137,7 @@ want_depth(const struct sched *s, const struct binary *b, const struct slot *sl)
 	if (pending < 2 * nw)
 		return 1;
 	d = pending / (nw * 4);
-	return d < 2 ? 2 : d > 1024 ? 1024 : d;
+	return d < 2 ? 2 : d > DEPTH_MAX ? DEPTH_MAX : d;
 }
 
 /*
@@ -300,13 +311,125 @@ from_stash(struct slot *sl, struct citem **out, size_t max)
 	return n;
 }
 
+static int
+unstealable(const struct citem *it)
+{
+	return it->iso || it->decl->nneed || it->decl->exclusive || grouped(it);
+}
+
+/*
+ * Whether a and b share a scope: a file (a pytest module) at level 0, a
+ * file's suite (a class) at level 1.
+ */
+static int
+same_scope(const struct citem *a, const struct citem *b, int level)
+{
+	if (strcmp(a->decl->file, b->decl->file))
+		return 0;
+	if (level == 0)
+		return 1;
+	return !a->decl->suite == !b->decl->suite &&
+	       (!a->decl->suite || !strcmp(a->decl->suite, b->decl->suite));
+}
+
+/* A pool unit any worker may take, of one item in last's scope at level. */
+static int
+joins_scope(const struct unit *u, const struct citem *last, int level)
+{
+	return u->n == 1 && !unstealable(u->of.one) && same_scope(u->of.one, last, level);
+}
+
+/*
+ * How many units at the front of p continue last's scope at level; more
+ * than limit (limit + 1) when the one past limit does: scopes are runs in
+ * collection order, so a scope that large is not counted item by item.
+ */
+static size_t
+scope_rest(const struct pool *p, const struct citem *last, int level, size_t limit)
+{
+	size_t k;
+
+	if (p->len > limit && joins_scope(&p->u[p->head + limit], last, level))
+		return limit + 1;
+	for (k = 0; k < p->len && k <= limit && joins_scope(&p->u[p->head + k], last, level); k++)
+		;
+	return k;
+}
+
+/* The items of b not done: in its pool, and sent or stolen to its workers. */
+static size_t
+outstanding(const struct sched *s, const struct binary *b)
+{
+	size_t n = sched_pool(s, b)->items;
+	int i;
+
+	for (i = 0; i < s->o.nslots; i++) {
+		const struct slot *sl = &s->slots[i];
+
+		n += sl->nstash;
+		if (sl->qlen && sl->q[sl->qhead]->bin == b)
+			n += sl->qlen;
+	}
+	return n;
+}
+
+/*
+ * Load dealing is blind to fixtures, but a pytest module's (or a C suite's)
+ * fixtures are set up on every worker that runs one of its items. So a
+ * batch cut inside a scope (a module, else a class) moves to the scope's
+ * end where that costs nothing in balance: it is extended to the scope's
+ * end when the worker then holds no more than its share of what is left
+ * (stealing evens out the tail anyway), else cut back to the scope's start
+ * when the scope fits another worker's share whole. A scope larger than a
+ * share is split whatever the cut. Only batches are moved: items dealt one
+ * at a time (the last few) spread over the workers as they are. out[from..
+ * *nb) came from the pool in this call; out[0..from) was stolen for the slot.
+ */
+static void
+align_to_scope(struct sched *s, struct binary *b, struct slot *sl, struct citem **out,
+	       size_t from, size_t *nb, size_t max)
+{
+	struct pool *p = sched_pool(s, b);
+	size_t share, held, rest, t, k;
+	const struct citem *last;
+	int level;
+
+	if (*nb == from || !sched_independent(s) || s->o.order_by_time || s->iso_cur)
+		return;
+	last = out[*nb - 1];
+	share = (outstanding(s, b) + *nb) / share_of(s, b);
+	held = sl->qlen + *nb;
+	for (level = 0; level < 2 && !unstealable(last); level++) {
+		rest = scope_rest(p, last, level, share < DEPTH_MAX ? share : DEPTH_MAX);
+		if (!rest)
+			return;	/* the batch ends on a boundary already */
+		if (rest == p->len)
+			continue;	/* all that is left: every worker will be in it */
+		if (held + rest <= share && *nb + rest <= max) {
+			for (k = 0; k < rest; k++) {
+				struct unit u = pool_take(p, 0);
+
+				out[(*nb)++] = u.of.one;
+			}
+			return;
+		}
+		for (t = 0; t < *nb - from && same_scope(out[*nb - 1 - t], last, level); t++)
+			;
+		if (t < *nb - from && t + rest <= share) {
+			while (t--)
+				pool_push_front(p, &out[--*nb], 1);
+			return;
+		}
+	}
+}
+
 size_t
 sched_next(struct sched *s, int slot, struct binary *b, struct citem **out, size_t max)
 {
 	struct slot *sl = &s->slots[slot];
 	struct pool *p = sched_pool(s, b);
 	struct demand d[HD_MAX_DEMANDS];
-	size_t nb = from_stash(sl, out, max), want = want_depth(s, b, sl), nd, k;
+	size_t stolen = from_stash(sl, out, max), nb = stolen, want = want_depth(s, b, sl), nd, k;
 	double batch_est = 0;
 	long pos;
 	int excl;
@@ -335,6 +458,8 @@ sched_next(struct sched *s, int slot, struct binary *b, struct citem **out, size
 		if (u.n > 1 || s->iso_cur)
 			break;
 	}
+	if (want > 1)
+		align_to_scope(s, b, sl, out, stolen, &nb, max);
 	for (k = 0; k < nb; k++)
 		q_push(sl, out[k]);
 	if (nb)
@@ -428,15 +553,9 @@ sched_node_down(struct sched *s, int slot)
 	}
 	to_pool(s, sl->stash, sl->nstash);
 	sl->nstash = 0;
-	sl->qlen = sl->qhead = 0;
+	sl->qlen = sl->qhead = sl->nfixed = 0;
 	sl->est = 0;
 	sl->fed = 0;
-}
-
-static int
-unstealable(const struct citem *it)
-{
-	return it->iso || it->decl->nneed || it->decl->exclusive || grouped(it);
 }
 
 /* Plain items at the tail of sl's queue, the running head excepted. */
@@ -445,9 +564,45 @@ tail_free(const struct slot *sl)
 {
 	size_t k = 0;
 
+	/* All of them, counted without a walk: a free slot asks every round. */
+	if (!sl->nfixed)
+		return sl->qlen ? sl->qlen - 1 : 0;
 	while (k + 1 < sl->qlen && !unstealable(sl->q[sl->qhead + sl->qlen - 1 - k]))
 		k++;
 	return k;
+}
+
+static size_t
+distance(size_t a, size_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/*
+ * How many of the tail unstarted items at the end of sl's queue a steal
+ * takes: half, moved to the nearest boundary of a scope (a module, else a
+ * class) that leaves the thief a quarter to three quarters of them, so that
+ * the steal does not split a scope's fixtures over two workers when it need
+ * not.
+ */
+static size_t
+steal_count(const struct slot *sl, size_t tail)
+{
+	struct citem *const *q = sl->q + sl->qhead;
+	size_t half = (tail + 1) / 2, k, best;
+	int level;
+
+	for (level = 0; level < 2; level++) {
+		best = 0;
+		/* Taking k leaves q[qlen - k - 1] last: a boundary if scopes differ there. */
+		for (k = (tail + 3) / 4; k <= tail - tail / 4 && k < sl->qlen; k++)
+			if (!same_scope(q[sl->qlen - k], q[sl->qlen - k - 1], level) &&
+			    (!best || distance(k, half) < distance(best, half)))
+				best = k;
+		if (best)
+			return best;
+	}
+	return half;
 }
 
 size_t
@@ -476,7 +631,7 @@ sched_steal(struct sched *s, int thief, const struct binary *b, int *victim)
 	t->victim = v + 1;
 	s->slots[v].thief = thief + 1;
 	*victim = v;
-	return (best + 1) / 2;
+	return s->o.order_by_time ? (best + 1) / 2 : steal_count(&s->slots[v], best);
 }
 
 /* Items held unstarted by b's workers that a steal could take. */
@@ -510,9 +665,6 @@ sched_pending(const struct sched *s, const struct binary *b, int slot)
 	return n;
 }
 
-/* Without durations, a binary is split only with this many items per worker. */
-#define SPLIT_MIN_ITEMS 4
-
 /*
  * The expected seconds of n items of b without the cache's durations: the
  * mean of b's items finished in this run, else of all items finished in it
@@ -531,15 +683,27 @@ run_estimate(const struct sched *s, const struct binary *b, size_t n)
 	return ran ? (double)n * secs / (double)ran : -1;
 }
 
-/* Whether any item finished in this run. */
+/*
+ * Whether a worker of b has been on its item for as long as b took to start.
+ * Before this run has timed any item, whether b's items are worth another
+ * worker is unknown: starting one for quick items costs a start that no
+ * item repays, and waiting for the first timing costs, should the items be
+ * long, at most that start again. So another worker waits this long.
+ */
 static int
-any_ran(const struct sched *s)
+ran_a_start(const struct sched *s, const struct binary *b)
 {
-	size_t i;
+	double now = hd_now();
+	int i;
 
-	for (i = 0; i < s->nbins && !s->bins[i].ran; i++)
-		;
-	return i < s->nbins;
+	for (i = 0; i < s->o.nslots; i++) {
+		const struct slot *sl = &s->slots[i];
+		const struct citem *head = sl->qlen ? sl->q[sl->qhead] : NULL;
+
+		if (head && head->bin == b && head->started > 0 && now - head->started >= b->startup)
+			return 1;
+	}
+	return 0;
 }
 
 /*
@@ -547,7 +711,9 @@ any_ran(const struct sched *s)
  * (running, or parked in another slot) already, is worth one more worker:
  * not when each of its workers would get less work than starting a worker of
  * b costs (measured while it listed), from the cache's durations, else from
- * this run's, else (none finished yet) with fewer than SPLIT_MIN_ITEMS items.
+ * this run's, else (none finished yet) once a worker of b has been on an item
+ * for as long as that start; at once when none runs b (it is parked in a
+ * slot that is busy with another binary).
  */
 static int
 worth_a_worker(const struct sched *s, const struct binary *b, size_t n)
@@ -560,7 +726,7 @@ worth_a_worker(const struct sched *s, const struct binary *b, size_t n)
 		return 1;
 	if (!s->o.order_by_time) {
 		if ((work = run_estimate(s, b, n)) < 0)
-			return n / (workers + 1) >= SPLIT_MIN_ITEMS;
+			return !b->workers || ran_a_start(s, b);
 		return work / (double)(workers + 1) > b->startup;
 	}
 	for (i = 0; i < s->o.nslots; i++)
@@ -586,15 +752,13 @@ timed_too_short(const struct sched *s, const struct binary *b, size_t n)
  * The binary a free slot should work on: most pending work per worker, a
  * binary this slot has listed first (its start-up is paid already). One that
  * has a worker, or that another slot listed and keeps parked, must be worth
- * starting again. Without any durations a binary too small to split is still
- * split rather than leave the slot idle: its items may be long; not once this
- * run has timed some.
+ * starting again.
  */
 struct binary *
 sched_pick_binary(const struct sched *s, int slot)
 {
-	struct binary *best = NULL, *fallback = NULL;
-	double score = 0, fscore = 0;
+	struct binary *best = NULL;
+	double score = 0;
 	size_t i;
 
 	for (i = 0; i < s->nbins; i++) {
@@ -606,13 +770,10 @@ sched_pick_binary(const struct sched *s, int slot)
 			continue;
 		if (b->parked == slot + 1)
 			sc *= 4;
-		if ((b->workers || (b->parked && b->parked != slot + 1)) && !worth_a_worker(s, b, p)) {
-			if (!s->o.order_by_time && !any_ran(s) && sc > fscore)
-				fallback = b, fscore = sc;
+		if ((b->workers || (b->parked && b->parked != slot + 1)) && !worth_a_worker(s, b, p))
 			continue;
-		}
 		if (sc > score)
 			best = b, score = sc;
 	}
-	return best ? best : fallback;
+	return best;
 }

@@ -114,6 +114,7 @@ struct pool {
 struct slot {
 	struct citem **q;	/* sent, not done, in order */
 	size_t qhead, qlen, qcap;
+	size_t nfixed;		/* items of q no steal may take (unstealable) */
 	double est;		/* expected seconds of q */
 	int fed;		/* sent something since its worker started */
 	int victim;		/* 1 + the slot asked to release items for it; 0 */

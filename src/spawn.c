@@ -233,9 +233,10 @@ start_local(struct worker *w, struct binary *b, char *const wargv[], char **add,
 	w->sock = sv[0];
 	w->outfd = out[0];
 	w->errfd = err[0];
-	hd_nonblock(w->sock, 1);
-	hd_nonblock(w->outfd, 1);
-	hd_nonblock(w->errfd, 1);
+	/* Our ends only (the worker's block), fresh: no other status flag to keep. */
+	fcntl(w->sock, F_SETFL, O_NONBLOCK);
+	fcntl(w->outfd, F_SETFL, O_NONBLOCK);
+	fcntl(w->errfd, F_SETFL, O_NONBLOCK);
 	return pid;
 }
 

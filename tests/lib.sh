@@ -134,6 +134,13 @@ t_init() {
 	# expecting one would see ASan's exit(1) instead.
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0:handle_sigbus=0:handle_abort=0
 	export E2E_DIR NO_COLOR LC_ALL ASAN_OPTIONS
+	# As on a CI machine (GitHub's runners set CI=true) wherever they run:
+	# herd and pytest keep the short summary's lines whole there, where a
+	# terminal's width would cut them; the width is 80 (output to a file).
+	# pytest_fidelity.sh unsets CI where it checks the cut.
+	CI=true
+	unset COLUMNS BUILD_NUMBER
+	export CI
 	# Crashing tests on purpose must not fill the disk with cores.
 	# shellcheck disable=SC3045 # dash, bash and busybox sh all have it
 	ulimit -c 0 2>/dev/null || :

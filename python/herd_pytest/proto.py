@@ -4,6 +4,8 @@ import re
 import select
 
 _ESC = re.compile(rb"[%\t\n\r]")
+_ESC_TEXT = re.compile(r"[%\t\n\r]")
+_ESCAPES = str.maketrans({"%": "%25", "\t": "%09", "\n": "%0A", "\r": "%0D"})
 _BAD = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 _HEX = re.compile(rb"%([0-9A-Fa-f]{2})")
 
@@ -25,14 +27,19 @@ def hello(fd):
 
 
 def field(v):
-    """One field, escaped: '%', TAB, LF and CR become %XX."""
-    if not isinstance(v, bytes):
-        v = str(v).encode("utf-8", "surrogateescape")
-    return _ESC.sub(lambda m: b"%%%02X" % m.group()[0], v)
+    """One field, escaped: '%', TAB, LF and CR become %XX. Text is escaped
+    before it is encoded, and only when it must be: a list's fields rarely
+    need it, and its messages are on the way to the first item."""
+    if isinstance(v, bytes):
+        return _ESC.sub(lambda m: b"%%%02X" % m.group()[0], v)
+    v = str(v)
+    if _ESC_TEXT.search(v):
+        v = v.translate(_ESCAPES)
+    return v.encode("utf-8", "surrogateescape")
 
 
 def message(*fields):
-    return b"\t".join(field(f) for f in fields) + b"\n"
+    return b"\t".join(map(field, fields)) + b"\n"
 
 
 def fields(line):

@@ -1,6 +1,7 @@
 /*
  * ctl_crash.c - 30 items for ctl_crash.sh, in this order: ten that pass, a
- * segfault, an abort(), an exit(0), a test that hangs, sixteen that pass.
+ * segfault (which prints first), an abort(), an exit(0), a test that hangs,
+ * sixteen that pass.
  * Every item logs "id worker pid ppid" when it starts: the passing ones to
  * runs.log, the misbehaving ones to crashes.log.
  */
@@ -27,6 +28,10 @@ TEST_P(crash, before, ten)
 TEST(crash, segv)
 {
 	note("crashes.log");
+	/* Its last words, in the capture file when its worker dies. */
+	printf("LAST-WORDS-OUT\n");
+	fflush(stdout);
+	fputs("LAST-WORDS-ERR\n", stderr);
 	e2e_segfault();
 	CHECK(0, "survived a store to address 16");
 }

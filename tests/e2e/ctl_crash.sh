@@ -86,6 +86,8 @@ t_match out "^CRASHED $(t_re "$src::crash::segv") - .*SIGSEGV" "none: the segfau
 t_match out "^CRASHED $(t_re "$src::crash::aborts") - .*SIGABRT" "none: the abort names SIGABRT"
 t_match out "^CRASHED $(t_re "$src::crash::exit_zero") - .*status 0" "none: exit(0) shows the status"
 t_match out "^TIMEOUT $(t_re "$src::crash::hang") - .*timed out" "none: the hang timed out"
+t_eq "$(t_jx "$json" "[k in W['$src::crash::segv']['output'] for k in ('LAST-WORDS-OUT', 'LAST-WORDS-ERR')]")" \
+	"[True, True]" "none: the segfault's output before the crash is its report's"
 t_count err '^replacing crashed worker gw[01]$' 3 "none: each of the 3 crashed workers is replaced"
 t_eq "$(ran '::(before|after)\[') $(cut -d ' ' -f 1 "$T_WORK/runs.log" | sort -u | wc -l)" \
 	"26 26" "none: every other item ran, once"
@@ -107,6 +109,8 @@ t_eq "$(t_jx "$json" "sorted((t['name'], t['outcome']) for t in T if t['outcome'
 	"none, held-back results: the crash is segv's, before[0-9] each passed"
 t_eq "$( (cat "$T_WORK/runs.log"; head -n 1 "$T_WORK/crashes.log") | cut -d ' ' -f 3 | sort -u | wc -l)" 1 \
 	"none, held-back results: the passes ran in the process that crashed first"
+t_eq "$(t_jx "$json" "[k in W['$src::crash::segv']['output'] for k in ('LAST-WORDS-OUT', 'LAST-WORDS-ERR')]")" \
+	"[True, True]" "none, held-back results: the segfault's output before the crash is its report's"
 agree "none, held-back results"
 
 # The runs with -n 1 below count on the items running in file order, so

@@ -76,13 +76,13 @@ TEST(inproc, slow)
 /* ---- the worker's private fds ---- */
 
 /*
- * Writes to fds 8 and 9 (where the worker keeps copies of its stdout and
- * stderr) and to 3 and 4 (where the controller put the protocol socket and
- * the capture file): each must fail with EBADF.
+ * Writes to fds 3 and 4 (where the controller put the protocol socket and
+ * the capture file) and to 5 and 6 (where the worker keeps copies of its
+ * stdout and stderr, made first thing): each must fail with EBADF.
  */
 TEST(fds, private)
 {
-	static const int fds[] = { 3, 4, 8, 9 };
+	static const int fds[] = { 3, 4, 5, 6 };
 	static const char junk[] = "garbage\n";
 	int i, open_fds = 0;
 

@@ -10,7 +10,7 @@
 #    during a run (passed on to the run): exit 2.
 # 3. A hanging suite fixture errors its whole suite quickly (--timeout 1).
 # 4. --isolation none and SIGINT: the running test is reported interrupted.
-# 5. A forked test finds the worker's fds closed (EBADF on 8 and 9).
+# 5. A forked test finds the worker's fds closed (EBADF on 3 to 6).
 # 6. -s and a 50 MB line without a newline: the controller stays small
 #    (it held the whole line before, 53 MB).
 # 7. A refused herd_lock names the test's own file:line.
@@ -230,7 +230,7 @@ rm -f "$T_WORK/fds.log"
 t_run "$herd" -n 1 -k private "$bin"
 t_status 0 "fds: the test passes"
 t_eq "$(cat "$T_WORK/fds.log" 2>/dev/null | tr '\n' ' ')" "" \
-	"fds: writing to fds 3, 4, 8 and 9 (the worker's) fails with EBADF"
+	"fds: writing to fds 3 to 6 (the worker's) fails with EBADF"
 
 # ---- 6. -s and a long line ----
 

@@ -5,7 +5,8 @@
  * libherd's main runs; HASH says whether the controller passed the hash of
  * the list it already has (yes/no). With SPAWN_EXTRA=1, gw1 lists one test
  * more than gw0. -DSPAWN_MS=m makes each test take m ms (long enough that
- * splitting the binary pays).
+ * splitting the binary pays); -DSPAWN_START_MS=m makes each start as a worker
+ * take m ms more (a binary slow to start, as one linking much code is).
  */
 #include <herd.h>
 #include <dirent.h>
@@ -27,6 +28,18 @@
 #ifndef SPAWN_MS
 #define SPAWN_MS 0
 #endif
+#ifndef SPAWN_START_MS
+#define SPAWN_START_MS 0
+#endif
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0)
+		;
+}
 
 static void only_on_gw1(void)
 {
@@ -104,6 +117,7 @@ note_start(void)
 		getenv("HERD_COLLECT_HASH") ? "yes" : "no");
 	if (x && !strcmp(x, "1") && w && !strcmp(w, "gw1"))
 		herd_register(&extra);
+	sleep_ms(SPAWN_START_MS);
 }
 
 static const int cases[SPAWN_TESTS] = { 0 };
@@ -115,9 +129,6 @@ static const int cases[SPAWN_TESTS] = { 0 };
 
 SPAWN_TEST(SPAWN_CAT(spawn, SPAWN_BIN))
 {
-	struct timespec ts = { 0, SPAWN_MS * 1000000L };
-
-	if (SPAWN_MS)
-		nanosleep(&ts, NULL);
+	sleep_ms(SPAWN_MS);
 	CHECK_EQ(*(const int *)herd_param(), 0);
 }

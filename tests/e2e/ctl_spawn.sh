@@ -4,7 +4,8 @@
 # once and at -n 2 at most once per worker (in both isolations, and once per
 # worker with --dist each); a binary with enough work is split, its second
 # worker given the list's hash, and one whose work is shorter than a start-up
-# is not, once this run has timed some items; workers that list different tests are still
+# is not, once this run has timed some items (before that, once an item has
+# run as long as a start); workers that list different tests are still
 # caught. Each start is counted by a constructor of the binary (ctl_spawn.c).
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -24,6 +25,8 @@ t_build big -DSPAWN_BIN=99 -DSPAWN_TESTS=40 -DSPAWN_MS=20 tests/e2e/ctl_spawn.c
 mkdir -p "$T_WORK/mix"
 cp "$T_WORK/bins/s0" "$T_WORK/bins/s1" "$T_WORK/mix/"
 t_build mix/quick -DSPAWN_BIN=77 -DSPAWN_TESTS=12 tests/e2e/ctl_spawn.c
+t_build slow -DSPAWN_BIN=55 -DSPAWN_TESTS=200 -DSPAWN_START_MS=300 tests/e2e/ctl_spawn.c
+t_build long -DSPAWN_BIN=66 -DSPAWN_TESTS=2 -DSPAWN_MS=1000 tests/e2e/ctl_spawn.c
 log=$T_WORK/spawn.log
 
 # twice: the "BIN WORKER" pairs that started more than once.
@@ -129,6 +132,23 @@ t_status 0 "40 items on -n 2: exit 0"
 t_has out "40 passed" "40 items on -n 2: every item ran once"
 t_count "$log" '^start 99 gw0 no$' 1 "40 items on -n 2: gw0 lists without a hash"
 t_count "$log" '^start 99 gw1 yes$' 1 "40 items on -n 2: gw1 starts too, given the list's hash"
+
+# Before this run has timed an item, a binary gets a second worker only once
+# its first has been on an item for as long as the binary took to start:
+# 200 quick items of a binary that takes 0.3 s to start all run in the one
+# worker that listed them, while two items of a second each run in a worker
+# of their own (the second started while the first item runs).
+: >"$log"
+t_run "$herd" -n 2 -q --no-cache --isolation none slow
+t_status 0 "200 quick items, a slow start, -n 2: exit 0"
+t_has out "200 passed" "200 quick items, a slow start, -n 2: every item ran"
+t_eq "$(count_of 55)" 1 "200 quick items, a slow start, -n 2: started once, not again for gw1"
+: >"$log"
+t_run "$herd" -n 2 -v --no-cache --isolation none long
+t_status 0 "2 items of 1 s, -n 2: exit 0"
+t_eq "$(count_of 66)" 2 "2 items of 1 s, -n 2: a second worker starts before the first item ends"
+t_match out '^\[gw0\] .*PASSED' "2 items of 1 s, -n 2: one ran on gw0"
+t_match out '^\[gw1\] .*PASSED' "2 items of 1 s, -n 2: the other on gw1"
 
 # A worker whose list differs still stops the run, with xdist's message.
 : >"$log"

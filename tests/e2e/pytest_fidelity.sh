@@ -14,7 +14,7 @@
 # shellcheck source=pytest.inc
 . "$(dirname "$0")/pytest.inc"
 t_init pytest_fidelity
-pt_init summary serial
+pt_init summary serial modules width
 log=$T_WORK/serial.log
 
 # ---- the short summary's lines, as pytest prints them ----
@@ -41,12 +41,49 @@ t_section summary/test_summary.py::test_raise
 t_has "$T_SECTION" "ValueError: boom" "the FAILURES section keeps the traceback ..."
 t_has "$T_SECTION" "the second line is left out" "... and the whole message"
 
+# Cut to the terminal's width as pytest cuts them: COLUMNS, else 80 when
+# the output is no terminal; a message that does not fit ends in "...", one
+# with no room left is left out; a non-ASCII character is one column.
+# Debian's pytest 7 shows no message for a strict XPASS (pytest 8 does, as
+# herd): that line is checked on its own.
+printf '#!/bin/sh\nunset CI\nexec "$@"\n' >"$T_WORK/no-ci" && chmod +x "$T_WORK/no-ci"
+for cols in 60 ""; do
+	t_run "$T_WORK/no-ci" env ${cols:+COLUMNS=$cols} "$py" -m pytest -p no:cacheprovider width
+	grep '^FAILED ' "$T_OUT" | grep -v '::test_strict_xpass$' >"$T_WORK/pytest.width"
+	t_run "$T_WORK/no-ci" env ${cols:+COLUMNS=$cols} "$herd" --pytest --python "$py" -n 2 width
+	grep '^FAILED ' "$T_OUT" | grep -v '::test_strict_xpass ' >"$T_WORK/herd.width"
+	t_same "$T_WORK/herd.width" "$T_WORK/pytest.width" \
+		"COLUMNS=${cols:-(unset)}: FAILED lines cut to the width as pytest's"
+done
+t_has out "FAILED width/test_width.py::test_strict_xpass - [XPASS(strict)] issue 7 is st..." \
+	"a strict XPASS shows pytest 8's \"[XPASS(strict)] reason\", cut too"
+t_run "$T_WORK/no-ci" env COLUMNS=200 "$herd" --pytest --python "$py" -n 2 width
+grep '^FAILED ' "$T_OUT" >"$T_WORK/herd.whole"
+t_count "$T_WORK/herd.whole" '\.\.\.$' 0 "COLUMNS=200: every line whole"
+t_run env CI=true COLUMNS=60 "$herd" --pytest --python "$py" -n 2 width
+grep '^FAILED ' "$T_OUT" >"$T_WORK/herd.ci"
+t_same "$T_WORK/herd.ci" "$T_WORK/herd.whole" "CI set: the lines are not cut, as pytest's on CI"
+
 # A forked item's report bigger than a pipe's buffer: the worker reads it
 # while the child writes (it once waited for the child's exit first, and the
 # child, blocked on the full pipe, ran into its time limit).
 mkdir -p "$T_WORK/big" && printf 'def test_big():\n    raise ValueError("x" * 200000)\n' >"$T_WORK/big/test_big.py"
 t_run "$herd" --pytest --python "$py" -n 1 --isolation fork --timeout 60 big
 t_summary "1 failed" "fork: a report larger than a pipe's buffer comes back (not a timeout)"
+
+# ---- load dealing ends a batch at a module's end ----
+# 4 modules of 9 items; test_m0's fixture holds gw0 until gw1 has started
+# an item, so both first batches are dealt before any result: gw0's (depth
+# 36 / 8 = 4) is extended to test_m0's end, and gw1's starts at test_m1
+# (without the extension gw1 got test_m0's items 4 to 7, and set it up too).
+mlog=$T_WORK/modules.log
+t_run env HERD_PYTEST_LOG="$mlog" "$herd" --pytest --python "$py" -n 2 --dist load modules
+t_summary "36 passed" "load: the modules suite passes"
+t_count "$mlog" "^up gw1\$" 1 "load: gw1 ran items (the hold on gw0 was let go by it)"
+t_eq "$(sed -n 's/^run \(.*\) gw1$/\1/p' "$mlog" | head -n 1)" "modules/test_m1.py::test_t0" \
+	"load: gw1's first batch starts where test_m0 ends"
+t_count "$mlog" "^module-setup test_m0 " 1 "load: test_m0's module fixture is set up on one worker"
+t_count "$mlog" "^module-setup test_m1 " 1 "load: so is test_m1's"
 
 # ---- serial groups: one process for the run of them ----
 # Group "state" spans test_serial_a.py and test_serial_b.py; each item logs

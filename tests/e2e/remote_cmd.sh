@@ -36,14 +36,19 @@ ran_reset() {
 }
 
 # ---- 1. every --dist mode ----
+# Each item known to take a second: splitting the binary pays from the start,
+# whatever this machine's speed. (Without durations, a binary gets another
+# worker only once this run's first timings say it is worth one.)
+"$bin" --list | sed 's/.*/"&": 1.0/' | paste -sd , - | sed 's/^/{/; s/$/}/' >"$T_WORK/slow.json"
 for dist in load loadscope loadfile loadgroup worksteal each no; do
 	ran_reset
 	n="20 passed, 2 deselected"
 	[ $dist = each ] && n="60 passed, 2 deselected"
 	if [ $dist = no ]; then
-		t_run "$herd" --dist no --tx "$tx" -k "$sel" "$bin"
+		t_run "$herd" --dist no --tx "$tx" -k "$sel" --durations-path "$T_WORK/slow.json" "$bin"
 	else
-		t_run "$herd" --dist $dist -n 1 --tx "2*$tx" -k "$sel" --trace "$T_WORK/trace.json" "$bin"
+		t_run "$herd" --dist $dist -n 1 --tx "2*$tx" -k "$sel" --durations-path "$T_WORK/slow.json" \
+			--trace "$T_WORK/trace.json" "$bin"
 	fi
 	t_status 0 "--dist $dist: passes"
 	if [ $dist = load ]; then

@@ -157,6 +157,110 @@ TEST(sched, load_few_items_one_at_a_time)
 	world_free(&w);
 }
 
+/* Puts binary k's items, in order, in modules of the sizes given (0 ends the list). */
+static void
+modules(struct world *w, int k, const size_t *sizes)
+{
+	static const char *const mnames[] = { "m0.py", "m1.py", "m2.py", "m3.py", "m4.py", "m5.py" };
+	size_t i = 0, m, j;
+
+	for (m = 0; sizes[m]; m++)
+		for (j = 0; j < sizes[m]; j++)
+			w->decls[k][i++].file = mnames[m];
+}
+
+TEST(sched, load_extends_a_batch_to_its_module_end)
+{
+	struct world w;
+
+	world_init(&w, DIST_LOAD, 2);
+	bin_init(&w, 0, 48, 1, 1);
+	modules(&w, 0, (const size_t[]){ 8, 8, 8, 8, 8, 8, 0 });
+	world_start(&w, 1);
+	/* Depth 6 (48 / 8), extended by the module's 2 others: the worker's
+	 * share of what is left is 24. */
+	CHECK_STR_EQ(deal(&w, 0, 0), "0 1 2 3 4 5 6 7");
+	CHECK_STR_EQ(deal(&w, 1, 0), "8 9 10 11 12 13 14 15");
+	world_free(&w);
+}
+
+TEST(sched, load_cuts_a_batch_back_to_a_module_another_worker_can_take_whole)
+{
+	struct world w;
+
+	world_init(&w, DIST_LOAD, 2);
+	bin_init(&w, 0, 44, 1, 1);
+	modules(&w, 0, (const size_t[]){ 4, 20, 20, 0 });
+	world_start(&w, 1);
+	/* Depth 5: m0 and one item of m1, whose 19 others would make 24, more
+	 * than the share of 22: m1 is left whole ... */
+	CHECK_STR_EQ(deal(&w, 0, 0), "0 1 2 3");
+	/* ... to the next worker, within its share. */
+	CHECK_STR_EQ(deal(&w, 1, 0), "4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23");
+	world_free(&w);
+}
+
+TEST(sched, a_steal_takes_whole_modules_when_near_half)
+{
+	struct world w;
+	struct binary *b;
+	size_t i;
+	int victim = -1;
+
+	world_init(&w, DIST_WORKSTEAL, 2);
+	b = bin_init(&w, 0, 10, 1, 1);
+	modules(&w, 0, (const size_t[]){ 1, 3, 2, 4, 0 });
+	world_start(&w, 1);
+	/* Half of the 10, cut back to the end of m1: m2 fits a share whole. */
+	CHECK_STR_EQ(deal(&w, 0, 0), "0 1 2 3");
+	CHECK_STR_EQ(deal(&w, 1, 0), "4 5 6");
+	for (i = 4; i < 10; i++) {
+		if (i > 6)
+			deal(&w, 1, 0);
+		done(&w, 1, 0, i);
+	}
+	/* Slot 0 runs 0 (m0); its unstarted tail is m1's 1 2 3: all of it,
+	 * rather than half (2), which would set m1 up on both workers. */
+	CHECK_EQ(sched_steal(w.s, 1, b, &victim), 3);
+	CHECK_EQ(victim, 0);
+	world_free(&w);
+}
+
+TEST(sched, load_keeps_each_module_on_one_worker_when_it_costs_no_balance)
+{
+	struct world w;
+	struct citem *q[2][MAXI];
+	size_t len[2] = { 0, 0 }, n, i, sum = 0;
+	unsigned ran[6] = { 0 };
+	int slot, busy = 1;
+
+	world_init(&w, DIST_LOAD, 2);
+	bin_init(&w, 0, 48, 1, 1);
+	modules(&w, 0, (const size_t[]){ 8, 8, 8, 8, 8, 8, 0 });
+	world_start(&w, 1);
+	/* Both workers are topped up, then each runs one item, in turns. */
+	while (busy) {
+		busy = 0;
+		for (slot = 0; slot < 2; slot++) {
+			n = sched_next(w.s, slot, &w.bins[0], q[slot] + len[slot], MAXI - len[slot]);
+			len[slot] += n;
+		}
+		for (slot = 0; slot < 2; slot++) {
+			if (!len[slot])
+				continue;
+			ran[q[slot][0]->decl->file[1] - '0'] |= 1u << slot;
+			sched_item_done(w.s, slot, q[slot][0]);
+			memmove(q[slot], q[slot] + 1, --len[slot] * sizeof(*q[slot]));
+			busy = 1;
+		}
+	}
+	for (i = 0; i < 6; i++)
+		sum += (ran[i] & 1) + (ran[i] >> 1);
+	/* Without the cut at module ends: 12, every module on both workers. */
+	CHECK_EQ(sum, 6);
+	world_free(&w);
+}
+
 TEST(sched, loadscope_keeps_a_suite_on_one_worker_largest_first)
 {
 	struct world w;
@@ -476,6 +580,48 @@ TEST(sched, an_empty_slot_starts_the_binary_with_most_work)
 	w.bins[0].parked = 1;
 	CHECK(sched_pick_binary(w.s, 0) == &w.bins[0]);
 	CHECK(sched_pick_binary(w.s, 1) == &w.bins[1]);
+	world_free(&w);
+}
+
+TEST(sched, before_any_timing_a_second_worker_waits_for_a_long_item)
+{
+	struct world w;
+	struct citem *head;
+
+	world_init(&w, DIST_LOAD, 2);
+	bin_init(&w, 0, 40, 1, 1);
+	world_start(&w, 1);
+	w.bins[0].startup = 0.5;
+	w.bins[0].workers = 1;
+	CHECK_STR_EQ(deal(&w, 0, 0), "0 1 2 3 4");
+	head = &w.bins[0].items[0];
+	/* Its worker has just started its first item: quick ones would not
+	 * repay a second start, and nothing is timed yet. */
+	head->started = hd_now();
+	CHECK(sched_pick_binary(w.s, 1) == NULL);
+	/* That item has run for longer than the binary took to start. */
+	head->started = hd_now() - 1.0;
+	CHECK(sched_pick_binary(w.s, 1) == &w.bins[0]);
+	/* Once items are timed, their times decide: 35 of 1 ms each are less
+	 * than a start of 0.5 s. */
+	head->started = hd_now();
+	w.bins[0].ran = 5;
+	w.bins[0].ran_secs = 0.005;
+	CHECK(sched_pick_binary(w.s, 1) == NULL);
+	world_free(&w);
+}
+
+TEST(sched, a_binary_no_worker_runs_is_started_at_once)
+{
+	struct world w;
+
+	world_init(&w, DIST_LOAD, 2);
+	bin_init(&w, 0, 2, 1, 1);
+	world_start(&w, 1);
+	/* Listed by slot 0, whose worker waits there, parked: nothing runs it. */
+	w.bins[0].startup = 0.5;
+	w.bins[0].parked = 1;
+	CHECK(sched_pick_binary(w.s, 1) == &w.bins[0]);
 	world_free(&w);
 }
 

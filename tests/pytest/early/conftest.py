@@ -12,6 +12,10 @@ def record(*what):
         f.write(" ".join(str(w) for w in what) + "\n")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "timeout(seconds): herd's limit for the item")
+
+
 def launchers(want, limit=30.0):
     """The launchers of this run that wait for the collection (their
     environment names the first worker in HERD_LISTED_BY): {worker: pid}."""
