@@ -311,12 +311,6 @@ from_stash(struct slot *sl, struct citem **out, size_t max)
 	return n;
 }
 
-static int
-unstealable(const struct citem *it)
-{
-	return it->iso || it->decl->nneed || it->decl->exclusive || grouped(it);
-}
-
 /*
  * Whether a and b share a scope: a file (a pytest module) at level 0, a
  * file's suite (a class) at level 1.
