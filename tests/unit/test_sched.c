@@ -583,6 +583,48 @@ TEST(sched, an_empty_slot_starts_the_binary_with_most_work)
 	world_free(&w);
 }
 
+TEST(sched, before_any_timing_a_second_worker_waits_for_a_long_item)
+{
+	struct world w;
+	struct citem *head;
+
+	world_init(&w, DIST_LOAD, 2);
+	bin_init(&w, 0, 40, 1, 1);
+	world_start(&w, 1);
+	w.bins[0].startup = 0.5;
+	w.bins[0].workers = 1;
+	CHECK_STR_EQ(deal(&w, 0, 0), "0 1 2 3 4");
+	head = &w.bins[0].items[0];
+	/* Its worker has just started its first item: quick ones would not
+	 * repay a second start, and nothing is timed yet. */
+	head->started = hd_now();
+	CHECK(sched_pick_binary(w.s, 1) == NULL);
+	/* That item has run for longer than the binary took to start. */
+	head->started = hd_now() - 1.0;
+	CHECK(sched_pick_binary(w.s, 1) == &w.bins[0]);
+	/* Once items are timed, their times decide: 35 of 1 ms each are less
+	 * than a start of 0.5 s. */
+	head->started = hd_now();
+	w.bins[0].ran = 5;
+	w.bins[0].ran_secs = 0.005;
+	CHECK(sched_pick_binary(w.s, 1) == NULL);
+	world_free(&w);
+}
+
+TEST(sched, a_binary_no_worker_runs_is_started_at_once)
+{
+	struct world w;
+
+	world_init(&w, DIST_LOAD, 2);
+	bin_init(&w, 0, 2, 1, 1);
+	world_start(&w, 1);
+	/* Listed by slot 0, whose worker waits there, parked: nothing runs it. */
+	w.bins[0].startup = 0.5;
+	w.bins[0].parked = 1;
+	CHECK(sched_pick_binary(w.s, 1) == &w.bins[0]);
+	world_free(&w);
+}
+
 /* ---- the loop's checks on any scheduler (sched_api.c) ---- */
 
 static size_t
