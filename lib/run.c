@@ -481,27 +481,30 @@ child_prepare(struct hd_runner *r)
 	hd_ctx.chan_fd = r->chan[1];
 }
 
-/* ---- a forked item's child: its line, and the spare forked ahead ---- */
+/* ---- the spare: the next item's child, forked ahead ---- */
 
 /*
- * Each forked item's child has a line to the runner, a socket pair: on it
- * the child says it is done, having flushed its output, before it exits.
- * The runner then reports the item and starts the next one at once: the
- * exit's teardown (a millisecond on a virtual machine) overlaps the next
- * item instead of preceding it, and the child is reaped later (exiting).
+ * A fork, the child's preparation and the last child's exit cost a
+ * millisecond or more each on a virtual machine (page faults, TLB
+ * shootdowns), which the runner paid between one item's end and the next
+ * one's start: for 50 ms tasks on 4 workers, a tenth of the makespan. So
+ * once a forked item has run SPARE_AFTER and another is queued (prefork),
+ * the runner, idle meanwhile, forks the next child ahead: the spare prepares
+ * itself, then waits on its line, a socket pair, for its item's address (the
+ * same in every fork of this process: the collection never moves). Shorter
+ * items leave the runner no idle time to hide a fork in: for them it forks
+ * as it always did.
  *
- * The fork and the child's preparation cost as much again, which the runner
- * paid between one item's end and the next one's start: for 50 ms tasks on
- * 4 workers, a tenth of the makespan. So while a forked item runs and
- * another is queued (prefork), the next child is forked ahead: the spare
- * prepares itself, then waits on its line for its item's address (the same
- * in every fork of this process: the collection never moves).
+ * On its line, the spare also says it is done, its output flushed, before it
+ * exits: the runner then reports the item and starts the next one at once,
+ * the exit's teardown overlapping it, and reaps the child later (exiting).
  *
  * The spare is a copy of this process as it was when forked, which is what
  * the next item must inherit as long as nothing changes here in between:
  * hd_spare_drop kills it first whenever something does (a fixture of wider
  * scope set up or torn down, the controller's config).
  */
+#define SPARE_AFTER 0.005	/* seconds */
 
 /* The child's end: output flushed, the runner told, gone. */
 static NORETURN void
@@ -525,35 +528,26 @@ chan_open(struct hd_runner *r)
 		hd_fatal(3, "socketpair:");
 }
 
-/* Forks a child for the runner, in its own process group, its line's other
- * end in *line (-1 without one); the child returns 0 and its end in *line. */
+/* Forks a child for the runner, in its own process group; sv, a socket pair
+ * (or two -1), becomes its line: the child keeps sv[1], the runner sv[0]. */
 static pid_t
-fork_child(struct hd_runner *r, int *line)
+fork_child(struct hd_runner *r, const int sv[2])
 {
-	int sv[2] = { -1, -1 };
 	pid_t pid;
 
 	chan_open(r);
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		sv[0] = sv[1] = -1;	/* no line: the exit alone tells */
 	fflush(NULL);	/* or the child would write our buffers again */
 	pid = fork();
 	if (pid == 0) {
 		if (sv[0] >= 0)
 			close(sv[0]);
 		child_prepare(r);
-		*line = sv[1];
 		return 0;
 	}
 	if (sv[1] >= 0)
 		close(sv[1]);
-	if (pid < 0) {
-		if (sv[0] >= 0)
-			close(sv[0]);
-		return pid;
-	}
-	setpgid(pid, pid);	/* also in the child: whichever runs first */
-	*line = sv[0];
+	if (pid > 0)
+		setpgid(pid, pid);	/* also in the child: whichever runs first */
 	return pid;
 }
 
@@ -575,21 +569,19 @@ spare_child(struct hd_runner *r, int line)
 static void
 spare_fork(struct hd_runner *r)
 {
-	int line;
-	pid_t pid = fork_child(r, &line);
+	int sv[2];
+	pid_t pid;
 
-	if (pid == 0)
-		spare_child(r, line);
-	if (pid < 0)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return;	/* no spare: the next item forks as it comes */
-	if (line < 0) {
-		kill(pid, SIGKILL);	/* a spare nobody can reach */
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
+	if ((pid = fork_child(r, sv)) == 0)
+		spare_child(r, sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
 		return;
 	}
 	r->spare = pid;
-	r->spare_line = line;
+	r->spare_line = sv[0];
 }
 
 /* The spare, given it to run: its pid, its line in *line; -1 when there is
@@ -680,7 +672,8 @@ static int
 wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status, struct group_wait *g)
 {
 	double deadline = timeout > 0 ? hd_now() + timeout : 0;
-	int stage = 0, why = END_EXITED, done = 0;
+	double spare_at = hd_now() + SPARE_AFTER;
+	int stage = 0, why = END_EXITED, done = 0, spare_tried = 0;
 	siginfo_t si;
 	char b;
 
@@ -688,11 +681,16 @@ wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status, struct g
 		struct pollfd p[4] = { { r->chan[0], POLLIN, 0 }, { g ? g->fd : -1, POLLIN, 0 },
 				       { r->input_fd, POLLIN, 0 }, { r->line, POLLIN, 0 } };
 		struct timespec ts;
-		double left = 0;
+		double left = 0, wake;
+		int want_spare = !g && r->prefork && !r->spare && !spare_tried &&
+				 r->isolation == HD_ISO_FORK;
 
-		/* The runner idles while the child runs: the next child now. */
-		if (!g && r->prefork && !r->spare && r->isolation == HD_ISO_FORK)
+		/* Run SPARE_AFTER, the item leaves the runner idle: the next child now. */
+		if (want_spare && hd_now() >= spare_at) {
 			spare_fork(r);
+			spare_tried = 1;
+			want_spare = 0;
+		}
 		reap_exiting(r, 0);
 		memset(&si, 0, sizeof(si));
 		if (done || (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
@@ -714,11 +712,16 @@ wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status, struct g
 			deadline = stage == 1 ? hd_now() + r->grace : 0;
 			continue;
 		}
+		wake = deadline;
+		if (want_spare && (wake == 0 || spare_at < wake))
+			wake = spare_at;
+		if (wake > 0 && (left = wake - hd_now()) < 0)
+			left = 0;
 		ts.tv_sec = (time_t)left;
 		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
 		/* SIGCHLD, SIGINT and SIGTERM interrupt this ppoll and only it. */
 		/* A negative fd is skipped by ppoll: the array needs no compaction. */
-		if (ppoll(p, 4, deadline > 0 ? &ts : NULL, &wait_mask) > 0) {
+		if (ppoll(p, 4, wake > 0 ? &ts : NULL, &wait_mask) > 0) {
 			if (p[0].revents & POLLIN)
 				hd_chan_input(r);
 			if (p[1].revents & (POLLIN | POLLHUP))
@@ -865,13 +868,14 @@ static void
 run_forked(struct hd_runner *r, const struct hd_item *it, double timeout,
 	   struct hd_result *res)
 {
+	static const int no_line[2] = { -1, -1 };
 	int status = 0, end;
 	pid_t pid;
 
 	hd_runner_settle();	/* the wait needs the stop signals blocked */
-	if ((pid = spare_take(r, it, &r->line)) < 0 && (pid = fork_child(r, &r->line)) == 0) {
+	if ((pid = spare_take(r, it, &r->line)) < 0 && (pid = fork_child(r, no_line)) == 0) {
 		run_body(r, it);
-		child_done(r->line);
+		child_done(-1);
 	}
 	if (pid < 0) {
 		res->outcome = HD_ERROR;

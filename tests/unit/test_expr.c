@@ -72,7 +72,10 @@ case_id(char *buf, size_t size, const void *p)
 	const struct case_ *c = p;
 	size_t i;
 
-	snprintf(buf, size, "%s", c->expr[0] ? c->expr : "empty");
+	/* The expression alone repeats ("a" over {a}, then over {b}): herd
+	 * refuses a binary whose node ids repeat. */
+	snprintf(buf, size, "%s-over-%s", c->expr[0] ? c->expr : "empty",
+		 c->words[0] ? c->words : "nothing");
 	for (i = 0; buf[i]; i++)
 		if (buf[i] == ' ')
 			buf[i] = '_';
