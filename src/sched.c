@@ -315,7 +315,7 @@ from_stash(struct slot *sl, struct citem **out, size_t max)
  * Whether a and b share a scope: a file (a pytest module) at level 0, a
  * file's suite (a class) at level 1.
  */
-static int
+int
 same_scope(const struct citem *a, const struct citem *b, int level)
 {
 	if (strcmp(a->decl->file, b->decl->file))

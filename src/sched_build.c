@@ -9,6 +9,7 @@
  * or a serial group. Each binary keeps a pool of units. --bisect gives the
  * order itself (one item a unit).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -293,11 +294,92 @@ cmp_units(const void *pa, const void *pb)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/*
+ * A unit with the scopes it is in, for sorting longest first without
+ * scattering them: a run of units of one file (a pytest module) at level 0,
+ * of one suite (a class) at level 1, each known by its first unit's place
+ * and the seconds of all its units. A long unit goes alone.
+ */
+struct scoped {
+	struct unit u;
+	int alone;
+	size_t first[2];
+	double secs[2];
+};
+
+static int
+cmp_scoped(const void *pa, const void *pb)
+{
+	const struct scoped *a = pa, *b = pb;
+	int level;
+
+	/* Isolated groups, --ff and --nf come before any scope. */
+	if (a->u.iso != b->u.iso || (order_opts->ff && unit_flag(&a->u, 1) != unit_flag(&b->u, 1)) ||
+	    (order_opts->nf && unit_flag(&a->u, 0) != unit_flag(&b->u, 0)))
+		return cmp_units(&a->u, &b->u);
+	if (a->alone || b->alone)
+		return a->alone != b->alone ? (a->alone ? -1 : 1) : cmp_units(&a->u, &b->u);
+	for (level = 0; level < 2; level++) {
+		if (a->first[level] == b->first[level])
+			continue;
+		if (a->secs[level] != b->secs[level])
+			return a->secs[level] > b->secs[level] ? -1 : 1;
+		return a->first[level] < b->first[level] ? -1 : 1;
+	}
+	return cmp_units(&a->u, &b->u);
+}
+
+/*
+ * Longest first by scope: files (modules) by the seconds of their items,
+ * within one its suites (classes) by theirs, within one its items by their
+ * own. Item by item, the order would scatter every module and suite over
+ * the run, and a worker sets up a module or suite fixture again each time
+ * it comes back to one. A unit long next to a worker's share (a quarter of
+ * it, where load dealing sends long units one at a time) still goes first,
+ * alone, as in plain longest first: in a light file it would start late.
+ */
+static void
+order_by_scope(struct unit *u, size_t n, double secs, int nslots)
+{
+	struct scoped *v = xreallocarray(NULL, n, sizeof(*v));
+	double limit = secs / (double)(nslots * 4);
+	size_t i, k, prev = SIZE_MAX;
+	int level;
+
+	for (i = 0; i < n; i++) {
+		double est = unit_est(&u[i]);
+
+		v[i].u = u[i];
+		v[i].alone = est >= limit && est > 0;
+		if (v[i].alone)
+			continue;
+		for (level = 0; level < 2; level++) {
+			if (prev != SIZE_MAX &&
+			    same_scope(unit_v(&u[i])[0], unit_v(&u[prev])[0], level)) {
+				v[i].first[level] = v[prev].first[level];
+			} else {
+				v[i].first[level] = i;
+				v[i].secs[level] = 0;
+			}
+			v[v[i].first[level]].secs[level] += est;
+		}
+		prev = i;
+	}
+	for (i = 0; i < n; i++)	/* each unit learns its scopes' sums */
+		for (level = 0; level < 2 && !v[i].alone; level++)
+			v[i].secs[level] = v[v[i].first[level]].secs[level];
+	qsort(v, n, sizeof(*v), cmp_scoped);
+	for (k = 0; k < n; k++)
+		u[k] = v[k].u;
+	free(v);
+}
+
 /* Sorts every pool: --ff, --nf, then longest first (or random), then a plugin's order. */
 static void
 order_pools(struct sched *s)
 {
 	size_t i;
+	int scoped = s->o.order_by_time && !s->o.random_order && sched_independent(s);
 
 	if (!s->o.ff && !s->o.nf && !s->o.random_order && !s->o.order_by_time &&
 	    !s->o.plugin_order)
@@ -306,8 +388,11 @@ order_pools(struct sched *s)
 	for (i = 0; i < s->nbins; i++) {
 		struct pool *p = &s->pools[i];
 
-		/* qsort is not stable; cmp_units ends on the collection index. */
-		if (p->len)	/* a pool with no units may have no array */
+		if (!p->len)	/* a pool with no units may have no array */
+			continue;
+		if (scoped)
+			order_by_scope(p->u + p->head, p->len, p->est, s->o.nslots);
+		else	/* qsort is not stable; cmp_units ends on the collection index. */
 			qsort(p->u + p->head, p->len, sizeof(*p->u), cmp_units);
 	}
 	order_opts = NULL;

@@ -154,6 +154,7 @@ void pool_push_front(struct pool *p, struct citem *const *v, size_t n);
 struct unit pool_take(struct pool *p, size_t i);
 /* The expected seconds of v[0..n). */
 double est_of(struct citem *const *v, size_t n);
+int same_scope(const struct citem *a, const struct citem *b, int level);
 
 /* In a group whose strategy is not free. */
 static inline int

@@ -8,7 +8,8 @@
 # one process under --isolation fork too (state carries over, the worker's
 # module fixtures are torn down once, by the worker), and after a crash or a
 # timeout in the group the rest goes on in a fresh child, each item with its
-# own time limit. Skipped when no interpreter here can import pytest.
+# own time limit; with a warm cache, longest first keeps each module's items
+# together. Skipped when no interpreter here can import pytest.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=pytest.inc
@@ -84,6 +85,26 @@ t_eq "$(sed -n 's/^run \(.*\) gw1$/\1/p' "$mlog" | head -n 1)" "modules/test_m1.
 	"load: gw1's first batch starts where test_m0 ends"
 t_count "$mlog" "^module-setup test_m0 " 1 "load: test_m0's module fixture is set up on one worker"
 t_count "$mlog" "^module-setup test_m1 " 1 "load: so is test_m1's"
+
+# ---- longest first keeps modules whole ----
+# A warm cache where, item by item, longest first would visit the four
+# modules in turn nine times (test_tJ of each before test_tJ+1 of any): the
+# order is by module (test_m3's items take longest in all), so one worker
+# sets each module fixture up once. The log starts with gw1's "up" line, to
+# let test_m0's hold go at once on -n 1.
+mkdir -p "$T_WORK/warm/v1"
+for m in 0 1 2 3; do
+	for t in 0 1 2 3 4 5 6 7 8; do
+		printf '%d.%d\tmodules/test_m%d.py::test_t%d\n' $((9 - t)) "$m" "$m" "$t"
+	done
+done >"$T_WORK/warm/v1/durations"
+wlog=$T_WORK/warm.log
+echo "up gw1" >"$wlog"
+t_run env HERD_ADDOPTS= HERD_PYTEST_LOG="$wlog" "$herd" --pytest --python "$py" -n 1 --cache-dir "$T_WORK/warm" modules
+t_summary "36 passed" "warm cache: the modules suite passes"
+t_count "$wlog" "^module-setup " 4 "warm cache: each module fixture set up once (not once per item)"
+t_eq "$(sed -n 's/^run \(.*\) gw0$/\1/p' "$wlog" | head -n 1)" "modules/test_m3.py::test_t0" \
+	"warm cache: the longest module first, its longest item first"
 
 # ---- serial groups: one process for the run of them ----
 # Group "state" spans test_serial_a.py and test_serial_b.py; each item logs

@@ -542,6 +542,69 @@ TEST(sched, longest_first_one_long_item_at_a_time)
 	world_free(&w);
 }
 
+/* The order of binary bin's pool, as "0 1 2" (indexes). */
+static const char *
+pool_order(struct world *w, int bin)
+{
+	static char buf[512];
+	const struct pool *p = sched_pool(w->s, &w->bins[bin]);
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < p->len; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%u", i ? " " : "",
+					unit_v(&p->u[p->head + i])[0]->idx);
+	return buf;
+}
+
+TEST(sched, longest_first_by_module_then_suite_then_item)
+{
+	struct world w;
+	struct binary *b;
+	/* m0: 1.9 s in all, m1: 1.1 s, m2: 2.1 s; a worker's share 5.1 s. */
+	static const double est[] = { 0.2, 0.2, 1.5, 0.5, 0.6, 1, 1, 0.1 };
+	static const double suites[] = { 0.3, 0.3, 0.3, 0.1, 0.4, 0.45 };
+	size_t i;
+
+	world_init(&w, DIST_LOAD, 1);
+	w.o.order_by_time = 1;
+	b = bin_init(&w, 0, 8, 1, 1);
+	modules(&w, 0, (const size_t[]){ 3, 2, 3, 0 });
+	for (i = 0; i < 8; i++)
+		b->items[i].est = est[i];
+	world_start(&w, 1);
+	/* Item 2 is long (over a quarter of the share): first, alone. Then m2,
+	 * m1, and what is left of m0. Item by item it would be 2 5 6 4 3 0 1 7:
+	 * m2 and m0 set up twice. */
+	CHECK_STR_EQ(pool_order(&w, 0), "2 5 6 7 4 3 0 1");
+	world_free(&w);
+
+	/* In one file, suites (classes) the same way: s1 (0.95 s) before s0 (0.9 s). */
+	world_init(&w, DIST_LOAD, 1);
+	w.o.order_by_time = 1;
+	b = bin_init(&w, 0, 6, 1, 1);
+	for (i = 0; i < 6; i++) {
+		b->items[i].est = suites[i];
+		w.decls[0][i].suite = i < 3 ? "s0" : "s1";
+	}
+	world_start(&w, 1);
+	CHECK_STR_EQ(pool_order(&w, 0), "5 4 3 0 1 2");
+	world_free(&w);
+
+	/* --ff still puts a failed item before every scope. */
+	world_init(&w, DIST_LOAD, 1);
+	w.o.order_by_time = 1;
+	w.o.ff = 1;
+	b = bin_init(&w, 0, 8, 1, 1);
+	modules(&w, 0, (const size_t[]){ 3, 2, 3, 0 });
+	for (i = 0; i < 8; i++)
+		b->items[i].est = est[i];
+	b->items[3].lastfailed = 1;
+	world_start(&w, 1);
+	CHECK_STR_EQ(pool_order(&w, 0), "3 2 5 6 7 4 0 1");
+	world_free(&w);
+}
+
 TEST(sched, failed_first_and_bisect_order)
 {
 	struct world w;
