@@ -706,7 +706,8 @@ static void
 poll_round(void)
 {
 	struct pollfd *pfd = xcalloc(2 + 3 * r.nw, sizeof(*pfd));
-	struct rworker **who = xcalloc(2 + 3 * r.nw, sizeof(*who));
+	/* Indexes, not pointers: read_stdin() may start a worker, and r.w move. */
+	size_t *who = xcalloc(2 + 3 * r.nw, sizeof(*who));
 	int backlog = r.obuf.len > RELAY_BACKLOG;
 	double now = hd_now(), left;
 	struct timespec ts;
@@ -732,7 +733,7 @@ poll_round(void)
 			if (fds[j] >= 0) {
 				pfd[n].fd = fds[j];
 				pfd[n].events = POLLIN | (j == 0 && w->wbuf.len ? POLLOUT : 0);
-				who[n++] = w;
+				who[n++] = i;
 			}
 	}
 	left = r.last_ping + r.timeout / 4 - now;
@@ -748,7 +749,7 @@ poll_round(void)
 	if (pfd[0].revents)
 		read_stdin();
 	for (k = 2; k < n; k++) {
-		struct rworker *w = who[k];
+		struct rworker *w = &r.w[who[k]];
 
 		if (!pfd[k].revents || w->state != R_RUNNING)
 			continue;
