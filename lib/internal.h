@@ -89,6 +89,12 @@ char *hd_arena_strdup(const char *s);
  * there dies of SIGSEGV. Nothing may be collected after.
  */
 void hd_registry_seal(void);
+/*
+ * 1 when a TEST, TASK, SUITE or FIXTURE is declared outside the program's
+ * own file, in a shared object it loads: its list can change while the
+ * program does not (herd build keeps no copy of such a list).
+ */
+int hd_registry_outside(void);
 
 /* ---- task.c ---- */
 

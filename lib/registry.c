@@ -5,6 +5,7 @@
  * node id. A task is collected as a test of no suite, with its lists beside.
  * What the collection makes lives in lib/arena.c's shared mappings.
  */
+#include <link.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -631,6 +632,61 @@ same_suite(const struct herd_suite *a, const struct herd_suite *b)
 	       a->timeout == b->timeout && same_str(a->group, b->group) &&
 	       a->strategy == b->strategy && same_str(a->resources, b->resources) &&
 	       same_str(a->skip, b->skip) && same_str(a->xfail, b->xfail);
+}
+
+/* The program's own loaded segments: the first object dl_iterate_phdr names. */
+struct segments {
+	uintptr_t lo[16], hi[16];
+	int n;
+};
+
+static int
+program_segments(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct segments *s = arg;
+	int i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum && s->n < 16; i++)
+		if (info->dlpi_phdr[i].p_type == PT_LOAD) {
+			s->lo[s->n] = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+			s->hi[s->n] = s->lo[s->n] + info->dlpi_phdr[i].p_memsz;
+			s->n++;
+		}
+	return 1;	/* the program alone */
+}
+
+static int
+in_program(const struct segments *s, const void *p)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if ((uintptr_t)p >= s->lo[i] && (uintptr_t)p < s->hi[i])
+			return 1;
+	return 0;
+}
+
+int
+hd_registry_outside(void)
+{
+	struct segments s = { { 0 }, { 0 }, 0 };
+	size_t i;
+
+	dl_iterate_phdr(program_segments, &s);
+	for (i = 0; i < ntests; i++) {
+		const struct herd_task *k = task_of(tests[i]);
+
+		if (!in_program(&s, k ? (const void *)k : (const void *)tests[i]))
+			return 1;
+	}
+	for (i = 0; i < nfixtures; i++)
+		if (!in_program(&s, fixtures[i]))
+			return 1;
+	for (i = 0; i < nsuites; i++)
+		if (!in_program(&s, suites[i]))
+			return 1;
+	return 0;
 }
 
 /* The first word of list that no FIXTURE defines, or NULL. */

@@ -161,6 +161,8 @@ send_items(struct worker *w)
 	hd_enc_fmt(b, "%d", HD_PROTO_VERSION);
 	hd_enc_fmt(b, "pid=%ld", (long)getpid());
 	hd_enc_str(b, "impl=libherd/" HERD_VERSION);
+	if (hd_registry_outside())
+		hd_enc_str(b, "outside=1");
 	hd_enc_end(b);
 	for (i = 0; i < w->nitems && !same; i++) {
 		const struct hd_item *it = &w->items[i];

@@ -6,7 +6,9 @@
  * be: a cached binary ends up collected exactly as a listed one. Only
  * libherd's lists are kept, and only of herd's own version: libherd lists
  * what the binary's bytes declare and nothing else, where an adapter
- * (herd_pytest, a test's fake worker) may list what it reads when it runs.
+ * (herd_pytest, a test's fake worker) may list what it reads when it runs;
+ * and not when libherd says some of it is declared in shared objects the
+ * binary loads (hello's outside=1), which can change without it.
  *
  * The key is the binary's identity (state.h, struct binid), taken before its
  * worker starts, so that a binary rebuilt while it lists is never paired
@@ -139,7 +141,8 @@ listing_hello(struct listing *l, const struct hd_msg *m)
 {
 	const char *impl = hd_msg_kv(m, 2, "impl");
 
-	if (l && (!impl || strcmp(impl, "libherd/" HERD_VERSION)))
+	/* A list declared in part by shared objects can change with them alone. */
+	if (l && (!impl || strcmp(impl, "libherd/" HERD_VERSION) || hd_msg_kv(m, 2, "outside")))
 		l->keep = 0;
 }
 

@@ -5,7 +5,8 @@
 # changed input run from the cached list; a binary rebuilt with a changed
 # dependency and a new task, another herd, a plugin that configures workers
 # and a damaged cache row are listed by a worker again, and the change is
-# honoured.
+# honoured; a program whose tasks are declared in part in a shared object
+# is listed by a worker on every build.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init tasks_cache
@@ -123,5 +124,37 @@ PY
 	build
 	workers 0 "damaged cache row: stored again"
 fi
+
+# Tasks declared in a shared object the program loads: it can change while
+# the program does not, so its list is never kept and a worker lists it on
+# every build; a task added to the shared object alone is seen and run.
+far=$T_WORK/far
+mkdir -p "$far/data"
+: >"$far/herd.ini"
+echo in >"$far/data/in.txt"
+# so [-DFARTHER]: libfar.so and the program u that loads it, both on libherd.so.
+so() {
+	# shellcheck disable=SC2086 # CFLAGS and LDFLAGS are lists of words
+	(cd "$HERD_SRC" && $CC $CFLAGS -fPIC -shared -I include "$@" tests/e2e/tasks_cache_far.c \
+		-L"$HERD_BUILD" -lherd ${LDFLAGS-} -o "$far/libfar.so" &&
+		$CC $CFLAGS -I include $src -L"$far" -Wl,--no-as-needed -lfar -L"$HERD_BUILD" -lherd ${LDFLAGS-} \
+			-Wl,-rpath,"$far:$HERD_BUILD" -o "$far/u") >"$T_WORK/so.log" 2>&1 ||
+		t_bail "build libfar.so and u" "they build" "they do not"
+}
+so
+: >"$far/workers"
+t_run env -C "$far" E2E_DIR="$far" "$HERD_BUILD/herd" build ./u
+t_status 0 "shared object: first build, exit 0"
+t_summary "3 succeeded" "shared object: its task and the program's run"
+: >"$far/workers"
+t_run env -C "$far" E2E_DIR="$far" "$HERD_BUILD/herd" build ./u
+t_summary "3 skipped unchanged" "shared object: then nothing to do"
+t_eq "$(wc -l <"$far/workers" | tr -d ' ')" 1 "shared object: a worker lists the program again"
+so -DFARTHER
+t_run env -C "$far" E2E_DIR="$far" "$HERD_BUILD/herd" build ./u
+t_status 0 "shared object changed alone: exit 0"
+t_has out "collected 4 tasks" "shared object changed alone: its new task is seen"
+t_has "$far/bld/farther.txt" "tests/e2e/tasks_cache_far.c::farther" \
+	"shared object changed alone: its new task ran"
 
 t_finish
