@@ -10,11 +10,13 @@
  * comes back here (build_task_done) to be checked and recorded in
  * .herd/state.db (state.c), one transaction per task.
  */
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "build.h"
@@ -754,6 +756,39 @@ want_lists(const struct ctl *c)
 		early.paths[i] = xstrdup(c->bins[i].path);
 }
 
+/*
+ * A build's heap: malloc's top grown in one step, by HEAP_PAD, and that
+ * region given transparent huge pages. A no-op rebuild of 10,000 tasks
+ * touches some 20 MB of heap; in 4 KiB pages that was 5,000 page faults,
+ * about half its time (a fault costs 13-36 us on a VM). Untouched, the
+ * region costs nothing; each 2 MiB page touched is resident whole.
+ * One arena: the state's thread allocates from the same region.
+ */
+#define HEAP_PAD (64 << 20)
+#define HUGE_PAGE (2 << 20)
+
+static void
+heap_for_build(void)
+{
+	char *old = sbrk(0), *end, *lo, *hi;
+	void *held[8];
+	size_t n = 0;
+
+	mallopt(M_ARENA_MAX, 1);
+	mallopt(M_TOP_PAD, HEAP_PAD);
+	/* Blocks below the mmap threshold, until malloc has had to extend
+	 * its top: it then asks for HEAP_PAD more at once. */
+	while (n < 8 && sbrk(0) == old)
+		held[n++] = malloc(64 << 10);
+	while (n)
+		free(held[--n]);
+	end = sbrk(0);
+	lo = (char *)(((uintptr_t)old + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+	hi = (char *)((uintptr_t)end & ~(uintptr_t)(HUGE_PAGE - 1));
+	if (hi > lo)
+		madvise(lo, (size_t)(hi - lo), MADV_HUGEPAGE);
+}
+
 void
 build_open_early(const struct ctl *c, const struct verb_opts *o)
 {
@@ -761,6 +796,7 @@ build_open_early(const struct ctl *c, const struct verb_opts *o)
 
 	if (o->verb != VERB_BUILD || early.started)
 		return;
+	heap_for_build();
 	early.root = c->rootdir;
 	early.dry_run = o->dry_run;
 	want_lists(c);
