@@ -871,6 +871,12 @@ run(int argc, char **argv)
 	ini_plugin_keys(&ini);
 	a.paths = xcalloc(nall + ini.ntestpaths + 1, sizeof(*a.paths));
 	parse_args(&c, &a, (int)nall, all);
+	if (verbo.verb && c.tap) {
+		/* TAP must be the whole output, and a verb prints its own. */
+		fprintf(stderr, "herd: --tap is for test runs: herd %s prints its own report "
+			"(--junit-xml and --json work with herd build)\n", argv[0]);
+		return HD_EXIT_USAGE;
+	}
 	/* A bad -k or -m is a usage error before anything starts. */
 	hd_expr_free(hd_opt_expr("-k", c.kexpr));
 	hd_expr_free(hd_opt_expr("-m", c.mexpr));
@@ -945,6 +951,13 @@ run(int argc, char **argv)
 	if (plug_collection_modifyitems(&c) < 0) {
 		ctl_stop_all(&c);
 		return HD_EXIT_INTERNAL;
+	}
+	if (verbo.verb == VERB_BUILD && !verbo.dry_run) {
+		status = verb_main(&c, &verbo);
+		if (status > HD_EXIT_INTERRUPTED && status != HD_EXIT_NOTESTS)
+			return status;	/* a graph error: no task ran, nothing to report */
+		reporting.dist = "graph";
+		return report_build(&c, &reporting, hd_now() - c.t0, status);
 	}
 	if (verbo.verb)
 		return verb_main(&c, &verbo);
