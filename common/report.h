@@ -148,6 +148,9 @@ int hd_junit_family_parse(const char *s, enum hd_junit_family *f);
 int hd_junit_write(const char *path, const struct hd_ritem *items, size_t n,
 		   double elapsed, const struct hd_junit_opts *opts);
 
+/* How much of a file's path a classname keeps: all but ".c" or ".py". */
+size_t hd_junit_module_len(const char *file);
+
 /* Appends s to buf escaped for XML text and attributes: control characters and
  * invalid UTF-8 become \xNN, the five specials entities. */
 struct buf;

@@ -260,3 +260,23 @@ report_run(struct ctl *c, const struct report_settings *rs, double elapsed)
 	rep_all = NULL;
 	return status;
 }
+
+int
+report_build(struct ctl *c, const struct report_settings *rs, double elapsed, int status)
+{
+	size_t i, j;
+
+	rep_c = c;
+	rep_set = rs;
+	rep_elapsed = elapsed;
+	count_items(c, &rep_counts);
+	rep_counts.deselected = 0;
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].ntotal; j++)
+			rep_counts.deselected += c->bins[i].items[j].decl->task &&
+						 !c->bins[i].items[j].selected;
+	plug_sessionfinish(all_reports, &status);
+	free(rep_all);
+	rep_all = NULL;
+	return status;
+}

@@ -15,7 +15,7 @@
 # shellcheck source=pytest.inc
 . "$(dirname "$0")/pytest.inc"
 t_init pytest_fidelity
-pt_init summary serial modules width
+pt_init summary serial modules width scopes
 log=$T_WORK/serial.log
 
 # ---- the short summary's lines, as pytest prints them ----
@@ -33,6 +33,18 @@ for iso in none fork; do
 	t_xml_eq "$T_WORK/$iso.xml" "string(//testcase[@name='test_compare']/failure/@message)" \
 		"assert [1, 2, 3] == [1, 2, 4]" "$iso: JUnit's message is that line, as pytest's junitxml"
 done
+# JUnit's classname and name are pytest's junitxml's: module dotted without
+# .py, then the classes; parametrized names whole.
+t_run "$py" -m pytest -p no:cacheprovider --junit-xml "$T_WORK/pytest-scopes.xml" scopes
+t_run "$herd" --pytest --python "$py" -n 2 --junit-xml "$T_WORK/herd-scopes.xml" scopes
+for who in pytest herd; do
+	xmllint --xpath '//testcase/@classname | //testcase/@name' "$T_WORK/$who-scopes.xml" |
+		tr ' ' '\n' | grep . | paste - - | sort >"$T_WORK/$who-scopes.names"
+done
+t_count "$T_WORK/pytest-scopes.names" 'classname="scopes.test_mod_a.TestA"' 6 "pytest names a class's tests module.Class"
+t_same "$T_WORK/herd-scopes.names" "$T_WORK/pytest-scopes.names" \
+	"JUnit: every testcase's classname and name as pytest's"
+
 # The isolation check runs test_teardown_error (a pass, then an error at
 # teardown) again in a fresh worker: pytest's -r lines still list it once.
 t_run "$herd" --pytest --python "$py" -n 1 summary -- -rA
