@@ -565,6 +565,21 @@ print_failures(const struct build *b)
 	}
 }
 
+/* s, then blanks up to width columns: a row of the table (printf's "%-*s"
+ * was most of the table's cost, a row a task). */
+static void
+put_padded(const char *s, size_t width)
+{
+	static const char blanks[64] = "                                                               ";
+	size_t len = strlen(s), n;
+
+	fwrite(s, 1, len, stdout);
+	for (; len < width; len += n) {
+		n = width - len < sizeof(blanks) ? width - len : sizeof(blanks);
+		fwrite(blanks, 1, n, stdout);
+	}
+}
+
 /* The table of tasks and outcomes, and the summary line; returns the exit status. */
 static int
 print_table(const struct build *b, double elapsed)
@@ -586,7 +601,8 @@ print_table(const struct build *b, double elapsed)
 		if (!b->d.t[i].selected)
 			continue;
 		counts[o]++;
-		printf("%-*s  %s", (int)w, t->it->id, outcome_names[o]);
+		put_padded(t->it->id, w + 2);
+		fputs(outcome_names[o], stdout);
 		if (b->o->explain && t->why)
 			printf("  (%s)", t->why);
 		putchar('\n');
@@ -752,6 +768,9 @@ heap_for_build(void)
 
 	mallopt(M_ARENA_MAX, 1);
 	mallopt(M_TOP_PAD, HEAP_PAD);
+	/* The big tables too (the tasks, the graph, the state's): mmap()ed
+	 * apart, they were faulted in 4 KiB at a time. */
+	mallopt(M_MMAP_THRESHOLD, HEAP_PAD / 2);
 	/* Blocks below the mmap threshold, until malloc has had to extend
 	 * its top: it then asks for HEAP_PAD more at once. */
 	while (n < 8 && sbrk(0) == old)
