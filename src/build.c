@@ -433,11 +433,32 @@ build_settle(struct build *b)
 	state_release(b->st);
 }
 
+/*
+ * Each task's expected duration from the state (when there is one), then
+ * the critical paths the scheduler orders the ready tasks by (sched_dag.c):
+ * once, when the first task must run. A no-op rebuild never needs them
+ * (a lookup of each task in the state, and the paths, were a twentieth of
+ * its instructions after the state was read).
+ */
+static void
+estimate(struct build *b)
+{
+	size_t i;
+
+	if (b->st)
+		for (i = 0; i < b->d.n; i++)
+			b->in[i].est = state_duration(b->st, b->in[i].id);
+	dag_critical_paths(&b->d);
+	b->estimated = 1;
+}
+
 void
 build_ready(struct build *b, size_t i)
 {
 	if (b->t[i].ready)
 		return;
+	if (!b->estimated)
+		estimate(b);
 	b->ready = xreallocarray(b->ready, b->nready + 1, sizeof(*b->ready));
 	b->ready[b->nready++] = i;
 	b->t[i].ready = 1;
@@ -846,20 +867,6 @@ open_state(struct build *b)
 	return 0;
 }
 
-/* Each task's expected duration from the state (when there is one), then
- * the critical paths the scheduler orders by (sched_dag.c): once, when the
- * state has been read. */
-static void
-estimate(struct build *b)
-{
-	size_t i;
-
-	if (b->st)
-		for (i = 0; i < b->d.n; i++)
-			b->in[i].est = state_duration(b->st, b->in[i].id);
-	dag_critical_paths(&b->d);
-}
-
 /* The graph of the collected tasks, the selection taken upstream; -1: a
  * DAG error, said. */
 static int
@@ -945,8 +952,6 @@ verb_main(struct ctl *c, const struct verb_opts *o)
 		state_close_exiting(b.st);
 		return HD_EXIT_INTERNAL;
 	}
-	if (o->verb == VERB_BUILD)
-		estimate(&b);
 	if (o->verb != VERB_BUILD || o->dry_run)
 		ctl_stop_all(c);
 	switch (o->verb) {
@@ -1120,7 +1125,6 @@ build_for_tests(struct ctl *c)
 			status = HD_EXIT_INTERNAL;
 	if (!status) {
 		dag_select(&b.d, sel);
-		estimate(&b);
 		run_tasks(&b);
 		status = c->interrupted ? HD_EXIT_INTERRUPTED : c->aborted ? HD_EXIT_INTERNAL : 0;
 	}
