@@ -906,6 +906,7 @@ run(int argc, char **argv)
 	if (opt_auto && plug_auto_num_workers(&a.nworkers) < 0)
 		return HD_EXIT_INTERNAL;
 	open_slots(&c, &a);
+	c.ncpus = count_logical();
 	if (opt_pytest)
 		pytest_setup(&c, opt_python, a.paths, a.npaths, all, nall);
 	else

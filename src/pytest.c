@@ -17,10 +17,15 @@
 
 #include "binaries.h"
 #include "ctl.h"
+#include "history.h"
 #include "pytest.h"
 #include "quote.h"
 
 static char *pytest_dir;	/* the run's private folder */
+
+/* Seconds of work per worker, known from history, that start every worker
+ * at once: a worker's start (a fork of the collection) costs a few tenths. */
+#define LONG_SHARE 1.0
 
 /* The worker's launcher: $HERD_PYTEST_WORKER, else beside the herd executable
  * in the source tree (build folder/../python), or where make install puts it
@@ -195,6 +200,26 @@ pytest_warnings(void)
 }
 
 /*
+ * When b's workers start. Those that leave no CPU without one start with the
+ * first, while it collects: their start overlaps the collection. Those
+ * beyond the CPUs (-n above them) start with it too when history knows
+ * enough work for each to repay its start many times over; else after the
+ * list, when the work is worth it (sched.c, worth_a_worker) and the workers
+ * that run leave a CPU idle (cpu.c): for quick tests that compute, one more
+ * would only share the CPUs and pay its start.
+ */
+static void
+pytest_workers(struct ctl *c, struct binary *b)
+{
+	int cpus = c->nslots < c->ncpus ? c->nslots : c->ncpus;
+
+	b->cpu_gated = c->dist != DIST_EACH;
+	b->eager = cpus - 1;
+	if (!b->cpu_gated || history_known_seconds() / c->nslots >= LONG_SHARE)
+		b->eager = c->nslots - 1;
+}
+
+/*
  * Instead of finding binaries: the launcher is the one binary, started with
  * what pytest needs. -k and -m go to pytest; the items pytest deselects come
  * marked herd_deselected, and herd's own -m leaves them out, so that the
@@ -239,8 +264,7 @@ pytest_setup(struct ctl *c, const char *python, char **paths, size_t npaths, cha
 	if (stat(launcher, &st) < 0)
 		hd_fatal(HD_EXIT_INTERNAL, "%s:", launcher);
 	binaries_add(c, launcher, &st);
-	/* The other workers start with the first: they wait for its collection. */
-	c->bins[c->nbins - 1].eager = 1;
+	pytest_workers(c, &c->bins[c->nbins - 1]);
 	free(launcher);
 }
 
