@@ -54,7 +54,7 @@ static const char usage_text[] =
 "  --resource NAME=N    N tokens of resource NAME (default 1 each)\n"
 "selection:\n"
 "  -k EXPR              tests whose node id matches EXPR (and, or, not, ())\n"
-"  -m EXPR              tests whose marks match EXPR\n"
+"  -m EXPR              tests whose marks match EXPR (also --marker-expression)\n"
 "  --collect-only       list the selected node ids and exit\n"
 "running:\n"
 "  -x, --exitfirst      stop at the first failure\n"
@@ -343,6 +343,8 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			c->max_restart = hd_opt_count("--max-worker-restart", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strncmp(arg, "-k", 2) && !eq) {
 			c->kexpr = arg[2] ? arg + 2 : hd_opt_value(argc, argv, &i, NULL);
+		} else if (!strcmp(name, "--marker-expression")) {
+			c->mexpr = hd_opt_value(argc, argv, &i, eq);	/* pytask's name for -m */
 		} else if (!strncmp(arg, "-m", 2) && !eq && strncmp(arg, "--", 2)) {
 			c->mexpr = arg[2] ? arg + 2 : hd_opt_value(argc, argv, &i, NULL);
 		} else if (!strcmp(name, "--collect-only") || !strcmp(name, "--co")) {
@@ -904,6 +906,7 @@ run(int argc, char **argv)
 	if (opt_auto && plug_auto_num_workers(&a.nworkers) < 0)
 		return HD_EXIT_INTERNAL;
 	open_slots(&c, &a);
+	c.ncpus = count_logical();
 	if (opt_pytest)
 		pytest_setup(&c, opt_python, a.paths, a.npaths, all, nall);
 	else

@@ -97,6 +97,8 @@ tk_ran "up mid" "-k mid runs mid and what it needs upstream"
 t_has out "collected 4 tasks (2 deselected)" "-k: the others are deselected"
 tk_build -m fast --force
 tk_ran "up mid" "-m fast: the same selection by marker"
+tk_build --marker-expression=fast --force
+tk_ran "up mid" "--marker-expression fast (pytask's name for -m): the same"
 
 # The reports a test run writes, herd build writes too: JUnit, JSON and
 # --trace hold every selected task, with its outcome (unchanged and ancestor
