@@ -88,20 +88,41 @@ attr(struct buf *b, const char *name, const char *value)
 	buf_addc(b, '"');
 }
 
-/* classname as pytest builds it: the file's path dotted, then the suite. */
+/*
+ * classname as pytest builds it: the file's path dotted, without ".py" (or
+ * ".c"), then its classes (herd's suite), each after a dot; none for an item
+ * of no class or suite (a pytest function, a task).
+ */
 static void
 classname(struct buf *b, const struct hd_ritem *it)
 {
 	struct buf c = BUF_INIT;
-	size_t n = strlen(it->file), i;
+	size_t n = hd_junit_module_len(it->file), i;
 
-	if (n > 2 && !strcmp(it->file + n - 2, ".c"))
-		n -= 2;
 	for (i = 0; i < n; i++)
 		buf_addc(&c, it->file[i] == '/' ? '.' : it->file[i]);
-	buf_printf(&c, ".%s", it->suite);
+	for (i = 0; it->suite && it->suite[i]; i++) {
+		if (i == 0)
+			buf_addc(&c, '.');
+		if (!strncmp(it->suite + i, "::", 2))
+			buf_addc(&c, '.'), i++;	/* pytest's nested classes */
+		else
+			buf_addc(&c, it->suite[i]);
+	}
 	attr(b, "classname", c.data);
 	buf_clear(&c);
+}
+
+size_t
+hd_junit_module_len(const char *file)
+{
+	size_t n = strlen(file);
+
+	if (n > 2 && !strcmp(file + n - 2, ".c"))
+		return n - 2;
+	if (n > 3 && !strcmp(file + n - 3, ".py"))
+		return n - 3;
+	return n;
 }
 
 static void

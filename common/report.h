@@ -83,6 +83,12 @@ struct hd_term {
 	struct hd_counts counts;
 	/* Sections of plugins, after the short summary, before the closing line. */
 	void (*summary_extra)(FILE *out);
+	/* herd --pytest: sections before the short summary (pytest's warnings
+	 * summary), and pytest's closing line: its order of counts, the
+	 * warnings among them, and under -q no rule around it. */
+	void (*summary_pre)(FILE *out);
+	int pytest;
+	size_t warnings;
 };
 
 /* Decides colour: a terminal, NO_COLOR unset, TERM not "dumb". */
@@ -147,6 +153,9 @@ int hd_junit_family_parse(const char *s, enum hd_junit_family *f);
  */
 int hd_junit_write(const char *path, const struct hd_ritem *items, size_t n,
 		   double elapsed, const struct hd_junit_opts *opts);
+
+/* How much of a file's path a classname keeps: all but ".c" or ".py". */
+size_t hd_junit_module_len(const char *file);
 
 /* Appends s to buf escaped for XML text and attributes: control characters and
  * invalid UTF-8 become \xNN, the five specials entities. */

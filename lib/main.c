@@ -15,6 +15,7 @@
 #include "ini.h"
 #include "internal.h"
 #include "project.h"
+#include "quote.h"
 
 struct opts {
 	int list, verbose, quiet, capture, maxfail, durations, color;
@@ -606,6 +607,38 @@ check_task_names(const struct opts *o, const struct hd_item *items, size_t n)
 	}
 }
 
+/*
+ * Two selected items with one node id: herd refuses them (src/select.c), as
+ * any report, --lf or the history would mix them up; alone, the same.
+ */
+static int
+check_ids(const struct hd_item *const *sel, size_t n)
+{
+	const struct hd_item **slot;
+	char q[HD_QUOTE_SIZE];
+	size_t nslot = 2, i, h;
+	int r = 0;
+
+	while (nslot < 2 * n)
+		nslot *= 2;
+	slot = xcalloc(nslot, sizeof(*slot));
+	for (i = 0; i < n && !r; i++) {
+		h = (size_t)hd_fnv1a(HD_FNV_BASIS, sel[i]->id, strlen(sel[i]->id));
+		for (h &= nslot - 1; slot[h]; h = (h + 1) & (nslot - 1))
+			if (!strcmp(slot[h]->id, sel[i]->id))
+				break;
+		if (!slot[h]) {
+			slot[h] = sel[i];
+			continue;
+		}
+		fprintf(stderr, "%s: two items have the node id '%s'\n", hd_progname,
+			hd_quote_str(q, sel[i]->id));
+		r = -1;
+	}
+	free(slot);
+	return r;
+}
+
 /* Lets the controller tell a herd test binary from any other executable. */
 const char hd_binary_marker[] = "herd-test-binary-v1";
 
@@ -661,6 +694,10 @@ herd_main(int argc, char **argv)
 	}
 	hd_expr_free(k);
 	hd_expr_free(m);
+	if (check_ids(sel, nsel) < 0) {
+		free(sel);
+		return 4;
+	}
 	/* The history is the tests': a task's run is herd build's business. */
 	have_cache = !o.ntasks && open_cache(&o, &cache);
 	if (have_cache)

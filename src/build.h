@@ -70,7 +70,6 @@ struct build {
 	size_t *arrive;		/* tasks whose upstream finished, to decide */
 	size_t narrive;
 	size_t *left;		/* per binary: selected tasks not yet sent or finished */
-	size_t *by_item;	/* task indexes sorted by their item's address */
 	struct srchash *src;	/* the source files' hashes, each read once */
 	size_t nsrc;
 	struct buf scratch;	/* task_state's text */

@@ -165,7 +165,8 @@ struct binary {
 	size_t ntotal;		/* n, or n per worker with --dist each */
 	int collected;
 	int collecting;		/* a worker is collecting it */
-	int eager;		/* its other workers start while it is listed (W_WAITING), once */
+	int eager;		/* how many of its other workers start while it is listed (W_WAITING) */
+	int cpu_gated;		/* its workers beyond the CPUs wait for an idle one (cpu.c) */
 	char first[16];		/* the worker whose list is the reference */
 	size_t workers;		/* live run workers of this binary */
 	int parked;		/* 1 + the slot whose listed worker of it waits; 0 none */
@@ -211,6 +212,10 @@ struct worker {
 	int fed;		/* has been sent items */
 	char *garbage;		/* why we killed it for a protocol error */
 	double spawned;		/* when it was started */
+	pid_t runner;		/* the process running its items (hello's pid), local; 0 unknown */
+	double cpu_since;	/* the start of its current window, from its first item; 0 none (cpu.c) */
+	double cpu_at_since;	/* the CPU seconds its runner wanted by then; -1 unknown */
+	double cpu_demand;	/* the CPUs it wanted in the last window (cpu.c) */
 	struct hist *hist;	/* what this process ran (none isolation) */
 	struct host *host;	/* where it runs: NULL here, else its process has no pid here */
 	uint32_t chan;		/* its channel on the host's stream */
@@ -247,6 +252,7 @@ worker_usable(const struct worker *w)
 struct ctl {
 	/* options */
 	int nslots;
+	int ncpus;		/* the CPUs herd may run on */
 	enum dist dist;
 	int isolation_none;
 	double timeout, grace, collect_timeout;
@@ -282,6 +288,7 @@ struct ctl {
 	struct citem **batch;	/* room for what next() answers */
 	size_t batch_cap;
 	size_t unsent;		/* items the scheduler holds: given, not yet sent */
+	double cpu_recheck;	/* when cpu.c can judge a worker it could not; 0 none */
 	struct buf warnings;	/* said again at the end */
 	struct worker *w;	/* one per slot */
 	struct worker *park;	/* listed, idle, waiting for their slot's turn */

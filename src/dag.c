@@ -3,69 +3,81 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "dag.h"
 
-/* The words of a space-separated list, malloc()ed; *n of them. */
+#define BLANKS " \t\n"
+
+/*
+ * The words of a space-separated list, *n of them: one malloc()ed block,
+ * the pointers then the strings (a malloc a path was a tenth of making the
+ * graph of 10,000 tasks).
+ */
 static char **
 words(const char *s, size_t *n)
 {
-	char **v = NULL;
-	size_t k = 0;
+	const char *p = s ? s : "";
+	size_t k = 0, bytes = 0, len;
+	char **v, *at;
 
-	while (s && *s) {
-		size_t len;
-
-		s += strspn(s, " \t\n");
-		len = strcspn(s, " \t\n");
-		if (!len)
-			break;
-		if (!(k & (k - 1)))	/* 0, 1, 2, 4 ...: full */
-			v = xreallocarray(v, k ? 2 * k : 1, sizeof(*v));
-		v[k++] = xstrndup(s, len);
-		s += len;
-	}
+	for (; (len = strcspn(p += strspn(p, BLANKS), BLANKS)); p += len)
+		k++, bytes += len + 1;
 	*n = k;
+	if (!k)
+		return NULL;
+	v = xmalloc(k * sizeof(*v) + bytes);
+	at = (char *)(v + k);
+	for (p = s, k = 0; (len = strcspn(p += strspn(p, BLANKS), BLANKS)); p += len) {
+		v[k++] = memcpy(at, p, len);
+		at[len] = '\0';
+		at += len + 1;
+	}
 	return v;
 }
 
-char *
-dag_path(const char *path)
+/* path as dag_path makes it, in place (it never grows); -1 when it leaves
+ * the root or is empty. */
+static int
+normalise(char *path)
 {
-	char *out = xcalloc(strlen(path) + 2, 1);
-	size_t len = 0;
 	const char *p = path;
+	size_t len = 0;
 
-	if (*p == '/') {
-		free(out);
-		return NULL;	/* absolute: the caller made it relative if it could */
-	}
+	if (*p == '/')
+		return -1;	/* absolute: the caller made it relative if it could */
 	while (*p) {
 		size_t n = strcspn(p, "/");
 
 		if (n == 0 || (n == 1 && p[0] == '.')) {
 			/* "" or ".": nothing */
 		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			if (!len) {
-				free(out);
-				return NULL;	/* above the root */
-			}
-			while (len && out[len - 1] != '/')
+			if (!len)
+				return -1;	/* above the root */
+			while (len && path[len - 1] != '/')
 				len--;
 			if (len)
 				len--;	/* the '/' before it */
 		} else {
 			if (len)
-				out[len++] = '/';
-			memcpy(out + len, p, n);
+				path[len++] = '/';
+			memmove(path + len, p, n);
 			len += n;
 		}
 		p += n;
 		if (*p == '/')
 			p++;
 	}
-	out[len] = '\0';
-	if (!len) {
+	path[len] = '\0';
+	return len ? 0 : -1;
+}
+
+char *
+dag_path(const char *path)
+{
+	char *out = xstrdup(path);
+
+	if (normalise(out) < 0) {
 		free(out);
 		return NULL;
 	}
@@ -90,24 +102,24 @@ add_edge(struct dag *d, size_t from, size_t to)
 	a->down[a->ndown++] = to;
 }
 
+/* The slot of path among the products: its own, or the empty one for it. */
+static struct dag_product *
+product_slot(const struct dag *d, const char *path)
+{
+	size_t i = (size_t)XXH3_64bits(path, strlen(path)) & (d->pcap - 1);
+
+	while (d->products[i].path && strcmp(d->products[i].path, path))
+		i = (i + 1) & (d->pcap - 1);
+	return &d->products[i];
+}
+
 /* The producer of path, or (size_t)-1. */
 static size_t
 producer_of(const struct dag *d, const char *path)
 {
-	size_t lo = 0, hi = d->nproducts;
+	const struct dag_product *p = product_slot(d, path);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(d->products[mid], path);
-
-		if (!c)
-			return d->producer[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (size_t)-1;
+	return p->path ? p->task : (size_t)-1;
 }
 
 /* Whether path is as dag_path would make it: relative, no empty, "." or
@@ -130,7 +142,8 @@ is_normal(const char *path)
 	}
 }
 
-/* Normalised paths of a list; an error for each one outside the root. */
+/* Normalised paths of a list; an error for each one outside the root
+ * (left as written). */
 static char **
 paths(const char *list, size_t *n, const char *task, const char *what, struct buf *err)
 {
@@ -142,58 +155,40 @@ paths(const char *list, size_t *n, const char *task, const char *what, struct bu
 
 		if (is_normal(v[i]))
 			continue;
-		if (!(p = dag_path(v[i]))) {
+		p = dag_path(v[i]);
+		if (p)
+			strcpy(v[i], p);	/* never longer */
+		else
 			buf_printf(err, "%s: %s '%s' is outside the project root\n", task, what, v[i]);
-			p = xstrdup(v[i]);
-		}
-		free(v[i]);
-		v[i] = p;
+		free(p);
 	}
 	return v;
 }
 
-struct prod {
-	char *path;
-	size_t task;
-};
-
-static int
-cmp_prod(const void *a, const void *b)
-{
-	const struct prod *x = a, *y = b;
-	int c = strcmp(x->path, y->path);
-
-	return c ? c : (x->task > y->task) - (x->task < y->task);
-}
-
+/* Every product with the task making it, in a table at most half full; a
+ * product of two tasks is an error, said with the first task to make it. */
 static void
 map_products(struct dag *d, struct buf *err)
 {
-	struct prod *p = NULL;
-	size_t n = 0, i, j, k = 0;
+	size_t n = 0, i, j;
 
 	for (i = 0; i < d->n; i++)
+		n += d->t[i].nprods;
+	for (d->pcap = 16; d->pcap < 2 * n; d->pcap *= 2)
+		;
+	d->products = xcalloc(d->pcap, sizeof(*d->products));
+	for (i = 0; i < d->n; i++)
 		for (j = 0; j < d->t[i].nprods; j++) {
-			p = xreallocarray(p, n + 1, sizeof(*p));
-			p[n].path = d->t[i].prods[j];
-			p[n++].task = i;
+			struct dag_product *p = product_slot(d, d->t[i].prods[j]);
+
+			if (!p->path) {
+				p->path = d->t[i].prods[j];
+				p->task = i;
+			} else if (p->task != i) {
+				buf_printf(err, "%s: produced by two tasks, %s and %s\n", p->path,
+					   d->t[p->task].in->id, d->t[i].in->id);
+			}
 		}
-	if (n)
-		qsort(p, n, sizeof(*p), cmp_prod);
-	d->products = xcalloc(n + 1, sizeof(*d->products));
-	d->producer = xcalloc(n + 1, sizeof(*d->producer));
-	for (i = 0; i < n; i++) {
-		if (k && !strcmp(d->products[k - 1], p[i].path)) {
-			if (d->producer[k - 1] != p[i].task)
-				buf_printf(err, "%s: produced by two tasks, %s and %s\n", p[i].path,
-					   d->t[d->producer[k - 1]].in->id, d->t[p[i].task].in->id);
-			continue;
-		}
-		d->products[k] = p[i].path;
-		d->producer[k++] = p[i].task;
-	}
-	d->nproducts = k;
-	free(p);
 }
 
 size_t
@@ -244,7 +239,6 @@ resolve_after(struct dag *d, size_t i, struct buf *err)
 		}
 		if (!hits)
 			buf_printf(err, "%s: .after names '%s', which is no task\n", d->t[i].in->id, v[k]);
-		free(v[k]);
 	}
 	free(v);
 }
@@ -358,24 +352,17 @@ dag_build(struct dag *d, const struct dag_in *in, size_t n,
 	for (i = 0; i < n; i++)
 		if (in[i].after && *in[i].after)
 			resolve_after(d, i, err);
-	if (err->len > before || find_cycle(d, err))
-		return -1;
-	dag_critical_paths(d);
-	return 0;
+	return err->len > before || find_cycle(d, err) ? -1 : 0;
 }
 
 void
 dag_free(struct dag *d)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < d->n; i++) {
 		struct dag_task *t = &d->t[i];
 
-		for (k = 0; k < t->ndeps; k++)
-			free(t->deps[k]);
-		for (k = 0; k < t->nprods; k++)
-			free(t->prods[k]);
 		free(t->deps);
 		free(t->prods);
 		free(t->up);
@@ -383,7 +370,6 @@ dag_free(struct dag *d)
 	}
 	free(d->t);
 	free(d->products);
-	free(d->producer);
 	memset(d, 0, sizeof(*d));
 }
 

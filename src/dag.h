@@ -24,7 +24,7 @@ struct dag_in {
 
 struct dag_task {
 	const struct dag_in *in;
-	char **deps;		/* normalised paths */
+	char **deps;		/* normalised paths, in one block with their strings */
 	size_t ndeps;
 	char **prods;
 	size_t nprods;
@@ -36,12 +36,17 @@ struct dag_task {
 	int selected;
 };
 
+/* A product and the task that makes it. */
+struct dag_product {
+	const char *path;	/* NULL: an empty slot */
+	size_t task;
+};
+
 struct dag {
 	struct dag_task *t;
 	size_t n;
-	char **products;	/* every product, sorted, with ... */
-	size_t *producer;	/* ... the task that makes it */
-	size_t nproducts;
+	struct dag_product *products;	/* by path: open addressing, at most half full */
+	size_t pcap;
 };
 
 /*
@@ -57,7 +62,8 @@ void dag_free(struct dag *d);
 
 /* Each task's path: the longest expected chain from its start to an end,
  * from the tasks' est (a task of unknown est counts as the mean of the
- * known). dag_build computes it; again when the est changed. */
+ * known). Called after dag_build, once the est are known, and again when
+ * they change. */
 void dag_critical_paths(struct dag *d);
 
 /*

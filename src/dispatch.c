@@ -64,6 +64,7 @@ worker_send_run(struct ctl *c, struct worker *w, struct citem **v, size_t n)
 		w->deadline = 0;
 	}
 	w->fed = 1;
+	cpu_mark(w);
 	hd_enc_begin(&w->wbuf, HD_MSG_RUN);
 	for (i = 0; i < n; i++) {
 		hd_enc_uint(&w->wbuf, NULL, v[i]->idx);
@@ -230,6 +231,18 @@ handle_released(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	free(back);
 }
 
+/* The pid a hello names (pid=), which runs the items; 0 if none. */
+static pid_t
+hello_pid(const struct hd_msg *m)
+{
+	size_t i;
+
+	for (i = 2; i < m->nf; i++)
+		if (!strncmp(m->f[i], "pid=", 4))
+			return (pid_t)atol(m->f[i] + 4);
+	return 0;
+}
+
 static void
 handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 {
@@ -247,6 +260,7 @@ handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		}
 		if (!w->bin->collected)
 			listing_hello(w->bin->listing, m);
+		w->runner = hello_pid(m);
 		w->state = W_COLLECTING;
 		return;
 	}

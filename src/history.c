@@ -81,13 +81,15 @@ mix(unsigned long seed, const char *id)
 	return (unsigned)(h ^ (h >> 32));
 }
 
-void
-history_apply(struct ctl *c)
+/* Reads the cache and the durations file, once. */
+static void
+history_load(void)
 {
+	static int done;
 	struct buf warn = BUF_INIT, err = BUF_INIT;
-	double sum = 0;
-	size_t i, j, known = 0, failed = 0;
 
+	if (done++)
+		return;
 	if (!opt->no_cache)
 		hd_cache_load(&cache, cache_dir, &warn);
 	if (warn.len)
@@ -100,6 +102,32 @@ history_apply(struct ctl *c)
 		if (hd_durations_import(&cache, durations_path(), &err) < 0)
 			fprintf(stderr, "herd: warning: %s\n", err.data);
 	}
+	buf_clear(&warn);
+	buf_clear(&err);
+}
+
+double
+history_known_seconds(void)
+{
+	const char **ids;
+	double sum = 0;
+	size_t i, n;
+
+	history_load();
+	ids = hd_cache_timed_ids(&cache, &n);
+	for (i = 0; i < n; i++)
+		sum += hd_cache_duration(&cache, ids[i]);
+	free(ids);
+	return sum;
+}
+
+void
+history_apply(struct ctl *c)
+{
+	double sum = 0;
+	size_t i, j, known = 0, failed = 0;
+
+	history_load();
 	for (i = 0; i < c->nbins; i++)
 		for (j = 0; j < c->bins[i].n; j++) {
 			struct citem *it = &c->bins[i].items[j];
@@ -133,8 +161,6 @@ history_apply(struct ctl *c)
 	 * as with --ff, unless the user asked for an order of their own. */
 	if (c->maxfail > 0 && failed && !c->random_order && !c->nf)
 		c->ff = 1;
-	buf_clear(&warn);
-	buf_clear(&err);
 }
 
 void

@@ -36,6 +36,8 @@ void history_show(FILE *out);
  * last-failed and new flags, and its shuffle rank.
  */
 void history_apply(struct ctl *c);
+/* The seconds of every item whose duration history knows, this run's or not. */
+double history_known_seconds(void);
 /*
  * --shard K/N: keeps the K-th part of the selection, the same on every
  * machine for the same inputs, and puts the shard's facts in rs.

@@ -45,6 +45,12 @@ intern_keep(struct intern *t, const char *s, size_t len)
 	return p;
 }
 
+void *
+intern_room(struct intern *t, size_t len)
+{
+	return room(t, len ? len : 1, ALIGN);
+}
+
 static void
 grow(struct intern *t)
 {

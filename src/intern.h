@@ -35,6 +35,8 @@ const void *intern(struct intern *t, const void *p, size_t len);
 const char *intern_str(struct intern *t, const char *s);
 /* An unshared, NUL-terminated copy of len bytes at s, packed with no alignment. */
 char *intern_keep(struct intern *t, const char *s, size_t len);
+/* Room for len bytes of the caller's, unshared, aligned for any record. */
+void *intern_room(struct intern *t, size_t len);
 /* Frees every copy: the pointers handed out are no longer valid. */
 void intern_clear(struct intern *t);
 

@@ -176,6 +176,8 @@ next_deadline(struct ctl *c)
 		next = t;
 	if ((t = spare_slot_due(c, hd_now())) > 0 && (!next || t < next))
 		next = t;
+	if (c->cpu_recheck > 0 && (!next || c->cpu_recheck < next))
+		next = c->cpu_recheck;
 
 	for (i = 0; i < c->nslots; i++) {
 		struct worker *w = &c->w[i];
@@ -354,12 +356,12 @@ eager_lister(const struct ctl *c)
 }
 
 /*
- * The free local slots start their workers of an eager binary (herd --pytest)
- * while its lister lists it: their start-up overlaps the collection (pytest's
- * launchers are ready for the lister's fork server when it comes up), and
- * they are read once the list is in. Not before the lister's hello: by then
- * it is listening for them. Once: one that dies waiting is started again the
- * usual way, after the list.
+ * Free local slots start the workers of an eager binary (herd --pytest)
+ * while its lister lists it, as many as it asks for: their start-up overlaps
+ * the collection (pytest's launchers are ready for the lister's fork server
+ * when it comes up), and they are read once the list is in. Not before the
+ * lister's hello: by then it is listening for them. Once: one that dies
+ * waiting is started again the usual way, after the list.
  */
 static void
 start_waiting(struct ctl *c)
@@ -369,10 +371,12 @@ start_waiting(struct ctl *c)
 
 	if (c->collect_only || !(lister = eager_lister(c)))
 		return;
-	lister->bin->eager = 0;
-	for (i = 0; i < c->nslots; i++)
-		if (!worker_alive(&c->w[i]) && !slot_down(c, i) && !slot_host(c, i))
+	for (i = 0; i < c->nslots && lister->bin->eager > 0; i++)
+		if (!worker_alive(&c->w[i]) && !slot_down(c, i) && !slot_host(c, i)) {
 			worker_start_waiting(c, &c->w[i], lister);
+			lister->bin->eager--;
+		}
+	lister->bin->eager = 0;
 }
 
 int
@@ -487,7 +491,8 @@ tend(struct ctl *c, struct worker *w, int due)
 			w->state = W_IDLE;
 		return sent > 0;
 	}
-	if (!worker_alive(w) && !slot_down(c, w->slot) && (b = ctl_sched_pick_binary(c, w->slot)))
+	if (!worker_alive(w) && !slot_down(c, w->slot) && (b = ctl_sched_pick_binary(c, w->slot)) &&
+	    (!b->cpu_gated || cpu_to_spare(c, &c->cpu_recheck)))
 		worker_start(c, w, b, 0);
 	return 0;
 }
@@ -501,6 +506,7 @@ run_loop(struct ctl *c)
 	for (;;) {
 		int busy = 0, sent = 0, due = gfix_pending(c), was_stopping = c->stopping;
 
+		c->cpu_recheck = 0;
 		if (c->stopping)
 			stop_all(c);
 		for (i = 0; i < c->nslots && !c->stopping && !c->aborted; i++)

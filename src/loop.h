@@ -33,6 +33,13 @@ int live_workers(const struct ctl *c);
 /* How long an item may run: its own limit, else --timeout; 0 none. */
 double item_timeout(const struct ctl *c, const struct citem *it);
 
+/* cpu.c */
+/* Notes, at w's first item, what its process has wanted of the CPUs so far. */
+void cpu_mark(struct worker *w);
+/* Whether one more worker would find a CPU that the live ones leave idle;
+ * when not, *recheck (kept when earlier) is when to ask again. */
+int cpu_to_spare(struct ctl *c, double *recheck);
+
 /* spawn.c */
 void signals_init(void);
 /* A worker's capture file (a memfd, else an unlinked temporary file); -1 if none. */

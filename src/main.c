@@ -54,7 +54,7 @@ static const char usage_text[] =
 "  --resource NAME=N    N tokens of resource NAME (default 1 each)\n"
 "selection:\n"
 "  -k EXPR              tests whose node id matches EXPR (and, or, not, ())\n"
-"  -m EXPR              tests whose marks match EXPR\n"
+"  -m EXPR              tests whose marks match EXPR (also --marker-expression)\n"
 "  --collect-only       list the selected node ids and exit\n"
 "running:\n"
 "  -x, --exitfirst      stop at the first failure\n"
@@ -343,6 +343,8 @@ parse_args(struct ctl *c, struct args *a, int argc, char **argv)
 			c->max_restart = hd_opt_count("--max-worker-restart", hd_opt_value(argc, argv, &i, eq));
 		} else if (!strncmp(arg, "-k", 2) && !eq) {
 			c->kexpr = arg[2] ? arg + 2 : hd_opt_value(argc, argv, &i, NULL);
+		} else if (!strcmp(name, "--marker-expression")) {
+			c->mexpr = hd_opt_value(argc, argv, &i, eq);	/* pytask's name for -m */
 		} else if (!strncmp(arg, "-m", 2) && !eq && strncmp(arg, "--", 2)) {
 			c->mexpr = arg[2] ? arg + 2 : hd_opt_value(argc, argv, &i, NULL);
 		} else if (!strcmp(name, "--collect-only") || !strcmp(name, "--co")) {
@@ -871,6 +873,12 @@ run(int argc, char **argv)
 	ini_plugin_keys(&ini);
 	a.paths = xcalloc(nall + ini.ntestpaths + 1, sizeof(*a.paths));
 	parse_args(&c, &a, (int)nall, all);
+	if (verbo.verb && c.tap) {
+		/* TAP must be the whole output, and a verb prints its own. */
+		fprintf(stderr, "herd: --tap is for test runs: herd %s prints its own report "
+			"(--junit-xml and --json work with herd build)\n", argv[0]);
+		return HD_EXIT_USAGE;
+	}
 	/* A bad -k or -m is a usage error before anything starts. */
 	hd_expr_free(hd_opt_expr("-k", c.kexpr));
 	hd_expr_free(hd_opt_expr("-m", c.mexpr));
@@ -898,6 +906,7 @@ run(int argc, char **argv)
 	if (opt_auto && plug_auto_num_workers(&a.nworkers) < 0)
 		return HD_EXIT_INTERNAL;
 	open_slots(&c, &a);
+	c.ncpus = count_logical();
 	if (opt_pytest)
 		pytest_setup(&c, opt_python, a.paths, a.npaths, all, nall);
 	else
@@ -945,6 +954,13 @@ run(int argc, char **argv)
 	if (plug_collection_modifyitems(&c) < 0) {
 		ctl_stop_all(&c);
 		return HD_EXIT_INTERNAL;
+	}
+	if (verbo.verb == VERB_BUILD && !verbo.dry_run) {
+		status = verb_main(&c, &verbo);
+		if (status > HD_EXIT_INTERRUPTED && status != HD_EXIT_NOTESTS)
+			return status;	/* a graph error: no task ran, nothing to report */
+		reporting.dist = "graph";
+		return report_build(&c, &reporting, hd_now() - c.t0, status);
 	}
 	if (verbo.verb)
 		return verb_main(&c, &verbo);

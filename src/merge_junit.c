@@ -72,28 +72,35 @@ attr_of(const XML_Char **attrs, const char *name)
 }
 
 /* The node id of a <testcase>: junit.c writes a classname that is the file
- * dotted (without ".c") then the suite, and in the xunit1 family the file.
- * Without a file attribute (xunit2) the id is classname::name. */
+ * dotted (without ".c" or ".py"), then the suite or pytest's classes, each
+ * after a dot, and in the xunit1 family the file. Without a file attribute
+ * (xunit2) the id is classname::name. */
 static char *
 testcase_id(const char *file, const char *cls, const char *name)
 {
-	struct buf dotted = BUF_INIT;
-	size_t n, i;
-	char *id;
+	struct buf dotted = BUF_INIT, id = BUF_INIT;
+	const char *p;
+	size_t i, n;
 
 	if (file && cls) {
-		n = strlen(file);
-		if (n > 2 && !strcmp(file + n - 2, ".c"))
-			n -= 2;
+		n = hd_junit_module_len(file);
 		for (i = 0; i < n; i++)
 			buf_addc(&dotted, file[i] == '/' ? '.' : file[i]);
 	}
-	if (dotted.len && !strncmp(cls, dotted.data, dotted.len) && cls[dotted.len] == '.')
-		id = xasprintf("%s::%s::%s", file, cls + dotted.len + 1, name ? name : "");
-	else
-		id = xasprintf("%s::%s", cls ? cls : "", name ? name : "");
+	if (dotted.len && !strncmp(cls, dotted.data, dotted.len) &&
+	    (!cls[dotted.len] || cls[dotted.len] == '.')) {
+		buf_adds(&id, file);
+		for (p = cls + dotted.len; *p; p++)
+			if (*p == '.')
+				buf_adds(&id, "::");
+			else
+				buf_addc(&id, *p);
+	} else {
+		buf_adds(&id, cls ? cls : "");
+	}
+	buf_printf(&id, "::%s", name ? name : "");
 	buf_clear(&dotted);
-	return id;
+	return id.data;
 }
 
 static void

@@ -17,10 +17,15 @@
 
 #include "binaries.h"
 #include "ctl.h"
+#include "history.h"
 #include "pytest.h"
 #include "quote.h"
 
 static char *pytest_dir;	/* the run's private folder */
+
+/* Seconds of work per worker, known from history, that start every worker
+ * at once: a worker's start (a fork of the collection) costs a few tenths. */
+#define LONG_SHARE 1.0
 
 /* The worker's launcher: $HERD_PYTEST_WORKER, else beside the herd executable
  * in the source tree (build folder/../python), or where make install puts it
@@ -146,26 +151,72 @@ pytest_print_part(const char *path, void *cookie)
 }
 
 /*
- * The end of pytest's report that herd's lacks, left by each worker in the
- * run's folder (python/herd_pytest/worker.py, leave_summary): the lines of
- * the short summary for pytest's -r letters other than f and E (skipped,
- * xfailed, xpassed, passed), one file per letter and worker, named so that
- * the letters keep pytest's order; then the warnings summary.
+ * The parts of pytest's report that herd's lacks, left by each worker in the
+ * run's folder (python/herd_pytest/worker.py, leave_summary): the warnings
+ * summary, which pytest prints before the short summary; then, after herd's
+ * lines of the short summary, those for pytest's -r letters other than f and
+ * E (skipped, xfailed, xpassed, passed), one file per letter and worker,
+ * named so that the letters keep pytest's order.
  */
+void
+pytest_summary_warnings(FILE *out)
+{
+	struct pytest_part warnp = { out, "warnings summary", 0 };
+
+	pytest_files("warnings.", pytest_print_part, &warnp);
+	if (warnp.shown)
+		fputs("-- Docs: https://docs.pytest.org/en/stable/how-to/capture-warnings.html\n", out);
+}
+
 void
 pytest_summary(FILE *out, const struct ctl *c)
 {
 	struct pytest_part shortp = { out, "short test summary info", 0 };
-	struct pytest_part warnp = { out, "warnings summary", 0 };
 	int o;
 
 	for (o = 0; o < HD_NOUTCOMES; o++)	/* did herd's summary list failures? */
 		if (hd_outcome_fails(o) || o == HD_FLAKY)
 			shortp.shown += c->term.counts.n[o] > 0;
 	pytest_files("short.", pytest_print_part, &shortp);
-	pytest_files("warnings.", pytest_print_part, &warnp);
-	if (warnp.shown)
-		fputs("-- Docs: https://docs.pytest.org/en/stable/how-to/capture-warnings.html\n", out);
+}
+
+static void
+pytest_add_count(const char *path, void *cookie)
+{
+	char *text = hd_read_file(path, NULL);
+
+	if (text)
+		*(size_t *)cookie += strtoul(text, NULL, 10);
+	free(text);
+}
+
+size_t
+pytest_warnings(void)
+{
+	size_t n = 0;
+
+	pytest_files("nwarnings.", pytest_add_count, &n);
+	return n;
+}
+
+/*
+ * When b's workers start. Those that leave no CPU without one start with the
+ * first, while it collects: their start overlaps the collection. Those
+ * beyond the CPUs (-n above them) start with it too when history knows
+ * enough work for each to repay its start many times over; else after the
+ * list, when the work is worth it (sched.c, worth_a_worker) and the workers
+ * that run leave a CPU idle (cpu.c): for quick tests that compute, one more
+ * would only share the CPUs and pay its start.
+ */
+static void
+pytest_workers(struct ctl *c, struct binary *b)
+{
+	int cpus = c->nslots < c->ncpus ? c->nslots : c->ncpus;
+
+	b->cpu_gated = c->dist != DIST_EACH;
+	b->eager = cpus - 1;
+	if (!b->cpu_gated || history_known_seconds() / c->nslots >= LONG_SHARE)
+		b->eager = c->nslots - 1;
 }
 
 /*
@@ -213,8 +264,7 @@ pytest_setup(struct ctl *c, const char *python, char **paths, size_t npaths, cha
 	if (stat(launcher, &st) < 0)
 		hd_fatal(HD_EXIT_INTERNAL, "%s:", launcher);
 	binaries_add(c, launcher, &st);
-	/* The other workers start with the first: they wait for its collection. */
-	c->bins[c->nbins - 1].eager = 1;
+	pytest_workers(c, &c->bins[c->nbins - 1]);
 	free(launcher);
 }
 

@@ -245,6 +245,11 @@ report_run(struct ctl *c, const struct report_settings *rs, double elapsed)
 		if (c->stop_reason && !c->interrupted)
 			fprintf(stdout, "\n!!!!!!!!!!!!!!!!!!!! %s !!!!!!!!!!!!!!!!!!!!\n", c->stop_reason);
 		c->term.summary_extra = summary_extra;
+		if (rs->pytest) {
+			c->term.summary_pre = pytest_summary_warnings;
+			c->term.pytest = 1;
+			c->term.warnings = pytest_warnings();
+		}
 		count_items(c, &c->term.counts);
 		/* --durations ranks every item; else the summary names the failures alone. */
 		r = c->term.durations >= 0 ? all_reports(&n) : (some = ritems(c, &n, 0));
@@ -256,6 +261,26 @@ report_run(struct ctl *c, const struct report_settings *rs, double elapsed)
 	/* The reporters (JUnit, JSON, TAP) and every plugin's sessionfinish. */
 	plug_sessionfinish(all_reports, &status);
 	free(some);
+	free(rep_all);
+	rep_all = NULL;
+	return status;
+}
+
+int
+report_build(struct ctl *c, const struct report_settings *rs, double elapsed, int status)
+{
+	size_t i, j;
+
+	rep_c = c;
+	rep_set = rs;
+	rep_elapsed = elapsed;
+	count_items(c, &rep_counts);
+	rep_counts.deselected = 0;
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].ntotal; j++)
+			rep_counts.deselected += c->bins[i].items[j].decl->task &&
+						 !c->bins[i].items[j].selected;
+	plug_sessionfinish(all_reports, &status);
 	free(rep_all);
 	rep_all = NULL;
 	return status;

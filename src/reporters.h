@@ -36,6 +36,13 @@ struct report_settings {
  */
 int report_run(struct ctl *c, const struct report_settings *rs, double elapsed);
 
+/*
+ * The end of herd build, whose table build.c printed: the reporters and
+ * every plugin's sessionfinish, on the tasks' reports. Returns status, or 3
+ * when a reporter cannot write.
+ */
+int report_build(struct ctl *c, const struct report_settings *rs, double elapsed, int status);
+
 /* The built-in reporters, for plug_builtin. */
 extern const struct herd_plugin plug_terminal, plug_junit, plug_json, plug_tap;
 

@@ -203,6 +203,8 @@ worker_reset(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	free(w->why_remote), w->why_remote = NULL;
 	w->host_lost = 0;
 	w->host = NULL;
+	w->runner = 0;
+	w->cpu_since = 0;
 	w->chan = 0;
 	hd_dec_init(&w->dec);
 	buf_reset(&w->wbuf);

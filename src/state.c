@@ -13,9 +13,18 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "intern.h"
 #include "state.h"
 
-#define SCHEMA "herd-state-1"
+/*
+ * The layout, in meta's row 'schema'. herd-state-1 kept a row of task_file
+ * per file of a task (three a task in a fan-out: half the rows a no-op
+ * rebuild read); herd-state-2 keeps them in the task's row (task.files, see
+ * files_parse). A herd-state-1 file is migrated when opened to write, and
+ * read as it is when opened only to read.
+ */
+#define SCHEMA "herd-state-2"
+#define SCHEMA_1 "herd-state-1"
 
 /*
  * SQLite is loaded when a verb first opens the state, not when herd starts:
@@ -69,19 +78,19 @@ struct seen {
 	uint64_t hash;
 };
 
-/* A file of a task's last success: a task_file row. */
+/* A file of a task's last success: a line of its files. */
 struct rec {
 	int role;		/* 0 a dependency, 1 a product */
-	char *path;
+	const char *path;
 	uint64_t hash;
 };
 
-/* What the state holds of a task: its task row and its task_file rows. */
+/* What the state holds of a task: its task row. */
 struct prior {
-	char *id;		/* NULL: an empty slot */
+	const char *id;		/* NULL: an empty slot */
 	int has_state;		/* it succeeded (or persisted) once: state is set */
 	uint64_t state;
-	char *outcome;		/* its last, or NULL */
+	const char *outcome;	/* its last, or NULL */
 	double duration;	/* of its last success, or -1 */
 	struct rec *files;
 	size_t nfiles;
@@ -94,6 +103,7 @@ struct prior {
  */
 struct state {
 	sqlite3 *db;
+	int schema;		/* 2, or 1: a herd-state-1 file opened only to read */
 	char *root;
 	int rootfd;		/* files are looked at from it: no root/path strings made */
 	int lockfd;
@@ -102,7 +112,8 @@ struct state {
 	void *cookie;
 	int writing;		/* inside state_record's */
 	sqlite3_stmt *memo_put;
-	sqlite3_stmt *rec_del, *rec_ins, *rec_task;	/* state_record's, made at its first */
+	sqlite3_stmt *rec_task;	/* state_record's, made at its first */
+	struct intern pool;	/* the strings and files read or recorded: no malloc each */
 	struct seen *seen;	/* the memo and the files seen: open addressing, nseen < cap / 2 */
 	size_t nseen, cap;
 	struct prior *prior;	/* the tasks, by id: open addressing, nprior < pcap / 2 */
@@ -114,9 +125,7 @@ static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS memo(path TEXT PRIMARY KEY, mtime INTEGER, size INTEGER,"
 	" hash TEXT);"
 	"CREATE TABLE IF NOT EXISTS task(id TEXT PRIMARY KEY, state TEXT, duration REAL,"
-	" outcome TEXT, done INTEGER);"
-	"CREATE TABLE IF NOT EXISTS task_file(task TEXT, role INTEGER, path TEXT, hash TEXT,"
-	" PRIMARY KEY(task, role, path));"
+	" outcome TEXT, done INTEGER, files TEXT);"
 	"CREATE TABLE IF NOT EXISTS listing(binary TEXT PRIMARY KEY, herd TEXT, dev INTEGER,"
 	" ino INTEGER, size INTEGER, mtime INTEGER, ctime INTEGER, content TEXT, sum TEXT,"
 	" data BLOB);";
@@ -161,25 +170,27 @@ take_lock(struct state *s, int wait, struct buf *err)
 }
 
 /*
- * Nonzero when db is ours: a herd state of this schema. Its pages are
- * checked only when the last connection did not close cleanly (its -wal
- * file is still there: a crash or a power cut), where a torn page could
- * be; the scans of every table that opening does (load) find the rest.
+ * The layout of db when it is ours, a herd state: 2 (SCHEMA) or 1
+ * (SCHEMA_1); else 0. Its pages are checked only when the last connection
+ * did not close cleanly (its -wal file is still there: a crash or a power
+ * cut), where a torn page could be; the scans of every table that opening
+ * does (load) find the rest.
  */
 static int
-is_ours(sqlite3 *db, int unclean)
+schema_of(sqlite3 *db, int unclean)
 {
 	sqlite3_stmt *st;
+	const char *v;
 	int ok = 0;
 
 	if (sq.prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema'", -1, &st, NULL))
 		return 0;
-	if (sq.step(st) == SQLITE_ROW)
-		ok = !strcmp((const char *)sq.column_text(st, 0), SCHEMA);
+	if (sq.step(st) == SQLITE_ROW && (v = (const char *)sq.column_text(st, 0)))
+		ok = !strcmp(v, SCHEMA) ? 2 : !strcmp(v, SCHEMA_1);
 	sq.finalize(st);
 	if (ok && unclean && sq.prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL) == SQLITE_OK) {
-		ok = sq.step(st) == SQLITE_ROW &&
-		     !strcmp((const char *)sq.column_text(st, 0), "ok");
+		if (sq.step(st) != SQLITE_ROW || strcmp((const char *)sq.column_text(st, 0), "ok"))
+			ok = 0;
 		sq.finalize(st);
 	}
 	return ok;
@@ -251,7 +262,7 @@ seen_add(struct state *s, const char *path)
 		seen_grow(s);
 	e = seen_slot(s, path);
 	if (!e->path) {
-		e->path = xstrdup(path);
+		e->path = intern_keep(&s->pool, path, strlen(path));
 		e->stale = 1;
 		s->nseen++;
 	}
@@ -302,7 +313,7 @@ prior_add(struct state *s, const char *id)
 	}
 	p = prior_slot(s, id);
 	if (!p->id) {
-		p->id = xstrdup(id);
+		p->id = intern_keep(&s->pool, id, strlen(id));
 		p->duration = -1;
 		s->nprior++;
 	}
@@ -310,51 +321,16 @@ prior_add(struct state *s, const char *id)
 }
 
 static void
-drop_files(struct prior *p)
+set_outcome(struct state *s, struct prior *p, const char *outcome)
 {
-	size_t k;
-
-	for (k = 0; k < p->nfiles; k++)
-		free(p->files[k].path);
-	free(p->files);
-	p->files = NULL;
-	p->nfiles = 0;
-}
-
-static void
-add_file(struct prior *p, int role, const char *path, uint64_t hash)
-{
-	size_t n = p->nfiles;
-
-	if (!(n & (n - 1)))	/* 0, 1, 2, 4 ...: full */
-		p->files = xreallocarray(p->files, n ? 2 * n : 1, sizeof(*p->files));
-	p->files[n].role = role;
-	p->files[n].path = xstrdup(path);
-	p->files[n].hash = hash;
-	p->nfiles++;
-}
-
-static void
-set_outcome(struct prior *p, const char *outcome)
-{
-	free(p->outcome);
-	p->outcome = outcome ? xstrdup(outcome) : NULL;
+	p->outcome = intern_str(&s->pool, outcome);
 }
 
 /* Forgets what was loaded: the memo and the tasks. */
 static void
 unload(struct state *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->cap; i++)
-		free(s->seen[i].path);
-	for (i = 0; i < s->pcap; i++)
-		if (s->prior[i].id) {
-			free(s->prior[i].id);
-			free(s->prior[i].outcome);
-			drop_files(&s->prior[i]);
-		}
+	intern_clear(&s->pool);
 	free(s->seen);
 	free(s->prior);
 	s->seen = NULL;
@@ -374,6 +350,58 @@ hex64(const unsigned char *text)
 	for (; text && *text; text++)
 		h = h << 4 | (uint64_t)(*text <= '9' ? *text - '0' : (*text | 0x20) - 'a' + 10);
 	return h;
+}
+
+/*
+ * A task's files, as task.files keeps them: a line a file, "R HASH PATH",
+ * R the role (0 a dependency, 1 a product) and HASH its content's, 16 hex
+ * digits; a path holds no blank (docs/tasks.md, Paths). One text a task
+ * where herd-state-1 had a row a file: SQLite's step per row was most of
+ * reading the state.
+ */
+#define FILE_LINE_MIN 20	/* "0 " HASH " " and a path of one byte */
+
+/* The files of text (len bytes, in the form above) into p, kept in the
+ * pool; a line that is not in that form is left out, so that its file is
+ * "new to the task" and the task runs. */
+static void
+files_parse(struct state *s, struct prior *p, const char *text, size_t len)
+{
+	char *copy, *line, *end;
+	size_t n = 0, k;
+
+	p->files = NULL;
+	p->nfiles = 0;
+	if (!text || !len)
+		return;
+	for (k = 0; k < len; k++)
+		n += text[k] == '\n';
+	p->files = intern_room(&s->pool, (n + 1) * sizeof(*p->files));
+	copy = intern_keep(&s->pool, text, len);
+	for (line = copy; line < copy + len; line = end + 1) {
+		struct rec *r = &p->files[p->nfiles];
+		char hash[17];
+
+		if (!(end = memchr(line, '\n', (size_t)(copy + len - line))))
+			end = copy + len;
+		*end = '\0';
+		if (end - line < FILE_LINE_MIN || (line[0] != '0' && line[0] != '1') ||
+		    line[1] != ' ' || line[18] != ' ')
+			continue;
+		memcpy(hash, line + 2, 16);
+		hash[16] = '\0';
+		r->role = line[0] - '0';
+		r->hash = hex64((const unsigned char *)hash);
+		r->path = line + 19;
+		p->nfiles++;
+	}
+}
+
+/* One line of files_parse's text. */
+static void
+files_add(struct buf *text, int role, uint64_t hash, const char *path)
+{
+	buf_printf(text, "%d %016llx %s\n", role, (unsigned long long)hash, path);
 }
 
 /* Runs sql, calling row(s, st) for each row; -1 when a step fails. */
@@ -409,16 +437,31 @@ task_row(struct state *s, sqlite3_stmt *st)
 
 	p->has_state = sq.column_text(st, 1) != NULL;
 	p->state = hex64(sq.column_text(st, 1));
-	set_outcome(p, (const char *)sq.column_text(st, 2));
+	set_outcome(s, p, (const char *)sq.column_text(st, 2));
 	p->duration = sq.column_double(st, 3);
+	files_parse(s, p, (const char *)sq.column_text(st, 4), (size_t)sq.column_bytes(st, 4));
 }
 
-static void
-file_row(struct state *s, sqlite3_stmt *st)
-{
-	add_file(prior_add(s, (const char *)sq.column_text(st, 0)), sq.column_int(st, 1),
-		 (const char *)sq.column_text(st, 2), hex64(sq.column_text(st, 3)));
-}
+/* The task rows with their files, as SCHEMA has them; and as SCHEMA_1 had
+ * them, in a row of task_file each, put in SCHEMA's form. */
+#define TASK_COLUMNS "SELECT id, state, outcome, ifnull(duration, -1), "
+static const char task_scan[] = TASK_COLUMNS "files FROM task";
+#define FILES_1 "(SELECT group_concat(role || ' ' || hash || ' ' || path, char(10))" \
+	" FROM task_file WHERE task_file.task = task.id)"
+static const char task_scan_1[] = TASK_COLUMNS FILES_1 " FROM task";
+
+/*
+ * A herd-state-1 file in SCHEMA's layout, in one transaction: the files of
+ * each task are its rows of task_file, as task_scan_1 reads them. Nothing
+ * is lost: every task is decided as it would have been.
+ */
+static const char migrate_1[] =
+	"BEGIN IMMEDIATE;"
+	"ALTER TABLE task ADD COLUMN files TEXT;"
+	"UPDATE task SET files = " FILES_1 ";"
+	"DROP TABLE task_file;"
+	"UPDATE meta SET value = '" SCHEMA "' WHERE key = 'schema';"
+	"COMMIT;";
 
 static void read_begin(struct state *s);
 
@@ -434,8 +477,7 @@ load(struct state *s)
 		hook(s, s->cookie);
 	read_begin(s);
 	return scan(s, "SELECT path, mtime, size, hash FROM memo", memo_row) ||
-	       scan(s, "SELECT id, state, outcome, ifnull(duration, -1) FROM task", task_row) ||
-	       scan(s, "SELECT task, role, path, hash FROM task_file", file_row) ? -1 : 0;
+	       scan(s, s->schema == 1 ? task_scan_1 : task_scan, task_row) ? -1 : 0;
 }
 
 /*
@@ -463,14 +505,12 @@ close_db(struct state *s)
 {
 	if (s->db) {	/* else SQLite may never have been loaded */
 		state_release(s);
-		sq.finalize(s->rec_del);
-		sq.finalize(s->rec_ins);
 		sq.finalize(s->rec_task);
 		sq.finalize(s->memo_put);
 		sq.close(s->db);
 	}
 	s->db = NULL;
-	s->rec_del = s->rec_ins = s->rec_task = s->memo_put = NULL;
+	s->rec_task = s->memo_put = NULL;
 }
 
 /* Closes s->db and forgets what it held. */
@@ -499,10 +539,11 @@ attach(struct state *s, const char *path, struct buf *err)
 	free(wal);
 	if (!(s->db = open_db(path)))
 		r = -1;
-	else if (!is_empty(s->db) && !is_ours(s->db, unclean))
+	else if (!(s->schema = is_empty(s->db) ? 2 : schema_of(s->db, unclean)))
 		return 1;
 	else if (sq.exec(s->db, pragmas, NULL, NULL, NULL) ||
-		 sq.exec(s->db, schema_sql, NULL, NULL, NULL) ||
+		 (s->schema == 1 && sq.exec(s->db, migrate_1, NULL, NULL, NULL)) ||
+		 (s->schema = 2, sq.exec(s->db, schema_sql, NULL, NULL, NULL)) ||
 		 sq.exec(s->db, "INSERT OR IGNORE INTO meta VALUES('schema', '" SCHEMA "')",
 			 NULL, NULL, NULL) ||
 		 prepare(s, &s->memo_put, "INSERT OR REPLACE INTO memo VALUES(?, ?, ?, ?)") ||
@@ -632,7 +673,8 @@ state_open_readonly_then(const char *root, state_hook *before_load, void *cookie
 		buf_adds(warn, "\n");
 		goto fail;
 	}
-	if (!(s->db = open_db_readonly(path)) || !is_ours(s->db, access(wal, F_OK) == 0) ||
+	if (!(s->db = open_db_readonly(path)) ||
+	    !(s->schema = schema_of(s->db, access(wal, F_OK) == 0)) ||
 	    prepare(s, &s->memo_put, "SELECT ?, ?, ?, ?") || load(s) < 0) {
 		buf_printf(warn, "herd: warning: %s is not a herd state database, or is damaged: "
 			   "taken as empty\n", ".herd/state.db");
@@ -859,26 +901,18 @@ state_why(struct state *s, const char *id, uint64_t task_state, char *const *dep
 	       files_changed(s, p, 1, prods, nprods, why);
 }
 
-/* Inserts the rows of p's files of role, and keeps them in p. */
+/* The lines of paths' files with role into text, as they are now; -1 when
+ * one is missing. */
 static int
-put_files(struct state *s, struct prior *p, int role, char *const *paths, size_t n)
+files_now(struct state *s, int role, char *const *paths, size_t n, struct buf *text)
 {
 	size_t i;
 	uint64_t h;
-	char hex[24];
 
 	for (i = 0; i < n; i++) {
 		if (state_file_hash(s, paths[i], &h) < 0)
 			return -1;
-		snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)h);
-		sq.reset(s->rec_ins);
-		sq.bind_text(s->rec_ins, 1, p->id, -1, SQLITE_STATIC);
-		sq.bind_int(s->rec_ins, 2, role);
-		sq.bind_text(s->rec_ins, 3, paths[i], -1, SQLITE_STATIC);
-		sq.bind_text(s->rec_ins, 4, hex, -1, SQLITE_TRANSIENT);
-		if (sq.step(s->rec_ins) != SQLITE_DONE)
-			return -1;
-		add_file(p, role, paths[i], h);
+		files_add(text, role, h, paths[i]);
 	}
 	return 0;
 }
@@ -888,35 +922,31 @@ state_record(struct state *s, const char *id, uint64_t task_state, double durati
 	     char *const *deps, size_t ndeps, char *const *prods, size_t nprods, struct buf *err)
 {
 	struct prior *p = prior_add(s, id);
+	struct buf files = BUF_INIT;
 	char hex[24];
 	int ok;
 
 	state_release(s);
 	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)task_state);
-	ok = (s->rec_del ||
-	      (!prepare(s, &s->rec_del, "DELETE FROM task_file WHERE task = ?") &&
-	       !prepare(s, &s->rec_ins, "INSERT OR REPLACE INTO task_file VALUES(?, ?, ?, ?)") &&
-	       !prepare(s, &s->rec_task, "INSERT OR REPLACE INTO task VALUES(?, ?, ?, "
-				       "'success', strftime('%s','now'))"))) &&
+	ok = (s->rec_task ||
+	      !prepare(s, &s->rec_task, "INSERT OR REPLACE INTO task(id, state, duration, outcome,"
+				       " done, files) VALUES(?, ?, ?, 'success',"
+				       " strftime('%s','now'), ?)")) &&
 	     !exec1(s, "BEGIN IMMEDIATE");
+	/* Within it, the memo rows of the files hashed now. */
 	s->writing = ok;
-	drop_files(p);
-	if (ok) {
-		sq.reset(s->rec_del);
-		sq.bind_text(s->rec_del, 1, id, -1, SQLITE_STATIC);
-		ok = sq.step(s->rec_del) == SQLITE_DONE && !put_files(s, p, 0, deps, ndeps) &&
-		     !put_files(s, p, 1, prods, nprods);
-	}
+	if (ok)
+		ok = !files_now(s, 0, deps, ndeps, &files) && !files_now(s, 1, prods, nprods, &files);
 	if (ok) {
 		sq.reset(s->rec_task);
 		sq.bind_text(s->rec_task, 1, id, -1, SQLITE_STATIC);
 		sq.bind_text(s->rec_task, 2, hex, -1, SQLITE_STATIC);
 		sq.bind_double(s->rec_task, 3, duration);
+		sq.bind_text(s->rec_task, 4, files.data ? files.data : "", (int)files.len,
+			     SQLITE_STATIC);
 		ok = sq.step(s->rec_task) == SQLITE_DONE;
+		sq.reset(s->rec_task);
 	}
-	sq.reset(s->rec_del);
-	sq.reset(s->rec_ins);
-	sq.reset(s->rec_task);
 	s->writing = 0;
 	if (ok)
 		ok = !exec1(s, "COMMIT");
@@ -924,12 +954,16 @@ state_record(struct state *s, const char *id, uint64_t task_state, double durati
 		buf_printf(err, "cannot record %s in .herd/state.db: %s", id, sq.errmsg(s->db));
 		exec1(s, "ROLLBACK");
 		p->has_state = 0;	/* what the file holds now is unknown: it reruns */
+		buf_clear(&files);
 		return -1;
 	}
+	/* What is kept is what was written, read as a load reads it. */
+	files_parse(s, p, files.data, files.len);
+	buf_clear(&files);
 	p->has_state = 1;
 	p->state = task_state;
 	p->duration = duration;
-	set_outcome(p, "success");
+	set_outcome(s, p, "success");
 	return 0;
 }
 
@@ -948,7 +982,7 @@ state_set_outcome(struct state *s, const char *id, const char *outcome)
 	ok = sq.step(st) == SQLITE_DONE;
 	sq.finalize(st);
 	if (ok)
-		set_outcome(prior_add(s, id), outcome);
+		set_outcome(s, prior_add(s, id), outcome);
 	return ok ? 0 : -1;
 }
 

@@ -22,7 +22,7 @@ log=$T_WORK/early.log
 t_run env HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 3 --dist each \
 	early/test_early.py -- -p no:timeout
 t_status 1 "the hangs time out: exit 1"
-t_summary "3 timeout, 3 passed" "each of the 3 workers ran test_who and timed out in test_hang"
+t_summary "3 passed, 3 timeout" "each of the 3 workers ran test_who and timed out in test_hang"
 t_count "$log" "^collector " 1 "one collection for the 3 workers"
 t_count "$log" "^launcher gw[12] " 2 "the 2 later workers' launchers ran while gw0 collected"
 for w in gw1 gw2; do
@@ -45,8 +45,10 @@ left=$(left_alive "$T_WORK/pids")
 t_eq "$left" 0 "every timed-out worker's process is gone, the forked ones too"
 
 # ---- a collection error while the launchers wait ----
+# --dist each: every worker starts with the collection, however many CPUs
+# the machine has (tests/e2e/pytest_cpus.sh).
 rm -f "$log"
-t_run env HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 3 early/broken
+t_run env HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 3 --dist each early/broken
 t_status 2 "a collection error with launchers waiting: exit 2, as pytest's"
 t_count "$log" "^launcher gw[12] " 2 "... the launchers were waiting for the collection"
 t_has out "ERROR collecting early/broken/test_broken.py" "... pytest's ERRORS section"

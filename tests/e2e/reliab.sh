@@ -177,6 +177,12 @@ t_eq "$(wc -l <"$T_ERR" | tr -d ' ')" 1 "the error is one line"
 t_run "$herd" -n 2 rdup
 t_status 4 "a TEST_P whose param ids repeat is a usage error"
 t_has err "two items have the node id 'tests/e2e/reliab.c::r::dup[x]'" "the error names the repeated id"
+t_run ./rdup
+t_status 4 "run alone, a TEST_P whose param ids repeat is a usage error too"
+t_has err "rdup: two items have the node id 'tests/e2e/reliab.c::r::dup[x]'" "alone, the error names the binary and the repeated id"
+t_eq "$(wc -l <"$T_ERR" | tr -d ' ')" 1 "alone, the error is one line"
+t_run ./rdup -k 'not dup'
+t_status 0 "alone, a selection without the repeated id runs"
 
 mkfifo "$T_WORK/fifo"
 chmod +x "$T_WORK/fifo"

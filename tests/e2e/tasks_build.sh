@@ -4,7 +4,8 @@
 # to one input reruns exactly what is below it (the tasks' own log says what
 # ran); touching without changing, nothing; a deleted product, its task;
 # a changed task source, its tasks; --dry-run writes nothing; --force and
-# --explain; a corrupt state.db is a warning and a full rebuild.
+# --explain; a state.db of the old layout (herd-state-1) is migrated,
+# nothing lost; a corrupt state.db is a warning and a full rebuild.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=tasks.inc
@@ -80,6 +81,44 @@ fi
 tk_build --force --explain
 tk_ran_sorted "clean left report right" "--force runs everything"
 t_match out '^t\.c::left +success +\(--force\)$' "--explain: --force"
+
+# herd-state-1 kept a task's files in rows of task_file, herd-state-2 keeps
+# them in the task's row: the state just written, put back in the old layout,
+# is read as it is by a dry run and migrated by a build, each task still up
+# to date, and a changed input still seen.
+if [ -z "$HERD_E2E_PYTHON" ]; then
+	t_skip "a state.db of the old layout" "python3 is not installed"
+else
+	python3 - "$P/.herd/state.db" <<'PY' || t_bail "put the state in the old layout"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TABLE task_file(task TEXT, role INTEGER, path TEXT, hash TEXT,"
+           " PRIMARY KEY(task, role, path))")
+for task, files in db.execute("SELECT id, files FROM task").fetchall():
+    for line in (files or "").splitlines():
+        role, h, path = line.split(" ", 2)
+        db.execute("INSERT INTO task_file VALUES(?, ?, ?, ?)", (task, int(role), path, h))
+db.execute("ALTER TABLE task DROP COLUMN files")
+db.execute("UPDATE meta SET value = 'herd-state-1' WHERE key = 'schema'")
+db.commit()
+PY
+	schema() {
+		python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); print(db.execute("SELECT value FROM meta").fetchone()[0], db.execute("SELECT count(*) FROM sqlite_master WHERE name = '"'task_file'"'").fetchone()[0])' "$P/.herd/state.db"
+	}
+	t_eq "$(schema)" "herd-state-1 1" "the state is in the old layout"
+	tk_build --dry-run
+	t_summary "4 skipped unchanged" "old layout: a dry run reads it as it is"
+	t_lacks err "warning" "old layout: no warning"
+	t_eq "$(schema)" "herd-state-1 1" "old layout: a dry run leaves it so"
+	tk_build
+	t_summary "4 skipped unchanged" "old layout: a build migrates it, nothing to run"
+	t_eq "$(schema)" "herd-state-2 0" "old layout: migrated"
+	echo five >"$P/data/b.txt"
+	tk_build
+	tk_ran "right report" "old layout, migrated: a changed input reruns what is below it"
+	tk_build
+	tk_ran "" "and is up to date again"
+fi
 
 printf 'this is not a database, just text long enough to be read as a header' >"$P/.herd/state.db"
 rm -f "$P/.herd/state.db-wal" "$P/.herd/state.db-shm"

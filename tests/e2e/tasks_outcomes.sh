@@ -87,5 +87,40 @@ tk_ran "up mid" "-k mid runs mid and what it needs upstream"
 t_has out "collected 4 tasks (2 deselected)" "-k: the others are deselected"
 tk_build -m fast --force
 tk_ran "up mid" "-m fast: the same selection by marker"
+tk_build --marker-expression=fast --force
+tk_ran "up mid" "--marker-expression fast (pytask's name for -m): the same"
+
+# The reports a test run writes, herd build writes too: JUnit, JSON and
+# --trace hold every selected task, with its outcome (unchanged and ancestor
+# failed as skipped, with the reason); a graph error writes none.
+: >"$P/t.tasks"
+rm -rf "$P/.herd" "$P/bld" && mkdir "$P/bld"
+tk_task ok 'produces=bld/ok.txt' 'echo o >bld/ok.txt'
+tk_build
+tk_task boom 'produces=bld/boom.txt' 'false'
+tk_task under 'depends_on=bld/boom.txt|produces=bld/under.txt' 'true'
+r=$T_WORK/reports
+mkdir -p "$r"
+tk_build --junit-xml "$r/b.xml" --json "$r/b.json" --trace "$r/b.trace.json" -k 'not ok or ok'
+t_status 1 "with reports, the build's status is the build's"
+t_junit_valid "$r/b.xml" "the build's JUnit is valid"
+t_xml_eq "$r/b.xml" "count(//testcase)" 3 "JUnit: a testcase a task"
+t_xml_eq "$r/b.xml" "string(//testcase[@name='boom']/@classname)" t "JUnit: a task's classname is its file, as a pytest function's module"
+t_xml_eq "$r/b.xml" "count(//testcase[@name='boom']/failure)" 1 "JUnit: the failed task is a failure"
+t_xml_eq "$r/b.xml" "string(//testcase[@name='ok']/skipped/@message)" unchanged "JUnit: an unchanged task is skipped, with the reason"
+t_xml_eq "$r/b.xml" "string(//testcase[@name='under']/skipped/@message)" "skipped ancestor failed: t.c::boom" "JUnit: a task below the failure is skipped, with the reason"
+t_eq "$(t_jx "$r/b.json" "(d['summary']['failed'], d['summary']['skipped'], W['t.c::ok']['outcome'])")" \
+	"(1, 2, 'skipped')" "JSON: the tasks' outcomes"
+t_eq "$(t_jx "$r/b.trace.json" "sorted(set(e['name'] for e in d['traceEvents'] if e.get('ph') == 'X' and e['name'].startswith('t.c::')))")" \
+	"['t.c::boom']" "--trace: the task that ran is a slice"
+tk_task loop1 'depends_on=bld/l2.txt|produces=bld/l1.txt' 'true'
+tk_task loop2 'depends_on=bld/l1.txt|produces=bld/l2.txt' 'true'
+rm -f "$r/c.xml"
+tk_build --junit-xml "$r/c.xml"
+t_status 3 "a cycle: exit 3"
+t_eq "$(ls "$r")" "$(printf "b.json\nb.trace.json\nb.xml")" "a graph error writes no report"
+tk_build --tap
+t_status 4 "herd build --tap: a usage error (TAP is a whole output; the build prints its table)"
+t_has err "herd: --tap is for test runs: herd build prints its own report" "--tap: one line says why"
 
 t_finish

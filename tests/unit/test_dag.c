@@ -101,6 +101,7 @@ TEST(dag, longest_path_first)
 	size_t order[3];
 
 	REQUIRE_EQ(dag_build(&d, in, 3, exists, (void *)sources, &err), 0);
+	dag_critical_paths(&d);
 	CHECK_DOUBLE_EQ(d.t[1].path, 11.0);
 	CHECK_DOUBLE_EQ(d.t[0].path, 5.0);
 	dag_topo(&d, order);

@@ -732,6 +732,49 @@ TEST(merge, reads_any_well_formed_junit)
 	scratch_remove(dir);
 }
 
+/* A pytest item's classname is pytest's (the module dotted without ".py",
+ * then its classes), a task's the file alone; merge reads each back to the
+ * id it was written from. */
+TEST(merge, pytest_and_task_classnames)
+{
+	struct hd_ritem it[3];
+	char *dir = scratch_dir("merge"), *got;
+	char *p1 = xasprintf("%s/one.xml", dir), *p2 = xasprintf("%s/two.xml", dir);
+	char *p3 = xasprintf("%s/three.xml", dir), *out = xasprintf("%s/out.xml", dir);
+	char *one, *two, *three;
+	struct buf err = BUF_INIT;
+	size_t i;
+
+	memset(it, 0, sizeof(it));
+	it[0].id = "sub/test_c.py::TestA::TestB::test_x", it[0].file = "sub/test_c.py";
+	it[0].suite = "TestA::TestB", it[0].name = "test_x";
+	it[1].id = "sub/test_c.py::test_top", it[1].file = "sub/test_c.py";
+	it[1].suite = "", it[1].name = "test_top";
+	it[2].id = "tasks.c::generate", it[2].file = "tasks.c", it[2].suite = "";
+	it[2].name = "generate";
+	for (i = 0; i < 3; i++)
+		it[i].outcome = HD_PASSED;
+	one = write_junit(p1, it, 1, 1, NULL, HD_JUNIT_XUNIT1);
+	two = write_junit(p2, it, 3, 1, NULL, HD_JUNIT_XUNIT1);
+	three = write_junit(p3, it + 1, 2, 1, NULL, HD_JUNIT_XUNIT1);
+	got = hd_read_file(two, NULL);
+	REQUIRE_NOT_NULL(got);
+	CHECK(strstr(got, "classname=\"sub.test_c.TestA.TestB\" name=\"test_x\"") != NULL, "%s", got);
+	CHECK(strstr(got, "classname=\"sub.test_c\" name=\"test_top\"") != NULL, "%s", got);
+	CHECK(strstr(got, "classname=\"tasks\" name=\"generate\"") != NULL, "%s", got);
+	CHECK_EQ(merge(out, &err, 2, one, two), 1);
+	CHECK(strstr(err.data, "shards overlap: sub/test_c.py::TestA::TestB::test_x is in") != NULL,
+	      "%s", err.data);
+	CHECK_EQ(merge(out, &err, 2, three, two), 1);
+	CHECK(strstr(err.data, "shards overlap: sub/test_c.py::test_top is in") != NULL,
+	      "%s", err.data);
+	free(got);
+	free(one), free(two), free(three);
+	free(p1), free(p2), free(p3), free(out);
+	buf_clear(&err);
+	scratch_remove(dir);
+}
+
 TEST(merge, usage_errors)
 {
 	char *dir = scratch_dir("merge"), *j = put(dir, "a.json", "{\"tests\": []}");

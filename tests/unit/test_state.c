@@ -115,6 +115,58 @@ TEST(state, content_not_mtime)
 	scratch_remove(root);
 }
 
+/* A task's files are kept in its row (state.c, files_parse): each, with its
+ * role and hash, comes back from a reopen; a change to any one of them, a
+ * file the task did not have, or one moved from dependency to product, is
+ * seen. */
+TEST(state, files_of_a_task_survive_a_reopen)
+{
+	static char *ins[] = { "in.txt", "sub/b.txt", "c.txt" }, *outs[] = { "out.txt", "o2" };
+	static char *moved[] = { "in.txt", "sub/b.txt" }, *moved_outs[] = { "out.txt", "o2", "c.txt" };
+	static char *more[] = { "in.txt", "sub/b.txt", "c.txt", "d.txt" };
+	char *root = scratch_dir("state"), *sub = xasprintf("%s/sub", root);
+	struct buf warn = BUF_INIT, err = BUF_INIT, why = BUF_INIT;
+	struct state *s;
+
+	REQUIRE_EQ(mkdir(sub, 0777), 0);
+	put(root, "in.txt", "a\n");
+	put(root, "sub/b.txt", "b\n");
+	put(root, "c.txt", "c\n");
+	put(root, "d.txt", "d\n");
+	put(root, "out.txt", "A\n");
+	put(root, "o2", "");
+	s = state_open(root, 0, &warn, &err);
+	REQUIRE_NOT_NULL(s);
+	REQUIRE_EQ(state_record(s, "t.c::x", 5, 0.1, ins, 3, outs, 2, &err), 0);
+	CHECK_EQ(state_why(s, "t.c::x", 5, ins, 3, outs, 2, &why), 0);
+	state_close(s);
+	s = state_open(root, 0, &warn, &err);
+	REQUIRE_NOT_NULL(s);
+	CHECK_EQ(state_why(s, "t.c::x", 5, ins, 3, outs, 2, &why), 0);
+	CHECK_EQ(state_why(s, "t.c::x", 5, moved, 2, moved_outs, 3, &why), 1);
+	CHECK_STR_EQ(why.data, "c.txt is new to the task");
+	buf_reset(&why);
+	CHECK_EQ(state_why(s, "t.c::x", 5, more, 4, outs, 2, &why), 1);
+	CHECK_STR_EQ(why.data, "d.txt is new to the task");
+	put(root, "sub/b.txt", "B\n");
+	state_changed(s, "sub/b.txt");
+	buf_reset(&why);
+	CHECK_EQ(state_why(s, "t.c::x", 5, ins, 3, outs, 2, &why), 1);
+	CHECK_STR_EQ(why.data, "sub/b.txt changed");
+	put(root, "sub/b.txt", "b\n");
+	put(root, "o2", "now");
+	state_changed(s, "sub/b.txt");
+	state_changed(s, "o2");
+	buf_reset(&why);
+	CHECK_EQ(state_why(s, "t.c::x", 5, ins, 3, outs, 2, &why), 1);
+	CHECK_STR_EQ(why.data, "o2 changed");
+	state_close(s);
+	CHECK_EQ(warn.len, 0);
+	free(sub);
+	buf_clear(&warn), buf_clear(&err), buf_clear(&why);
+	scratch_remove(root);
+}
+
 TEST(state, failure_forgets_success)
 {
 	char *root = scratch_dir("state");
