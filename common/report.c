@@ -370,6 +370,34 @@ hd_counts_text(const struct hd_counts *c, char *buf, size_t size)
 		snprintf(buf, size, "no tests ran");
 }
 
+/*
+ * The counts as pytest's closing line gives them: its outcomes in its order
+ * (failed, passed, skipped, deselected, xfailed, xpassed, warnings, errors),
+ * then herd's own, which pytest has not.
+ */
+static void
+pytest_counts_text(const struct hd_counts *c, size_t warnings, char *buf, size_t size)
+{
+	static const struct { int o; const char *one, *many; } order[] = {
+		{ HD_FAILED, "failed", "failed" }, { HD_PASSED, "passed", "passed" },
+		{ HD_SKIPPED, "skipped", "skipped" }, { -1, "deselected", "deselected" },
+		{ HD_XFAILED, "xfailed", "xfailed" }, { HD_XPASSED, "xpassed", "xpassed" },
+		{ -2, "warning", "warnings" }, { HD_ERROR, "error", "errors" },
+		{ HD_CRASHED, "crashed", "crashed" }, { HD_TIMEOUT, "timeout", "timeout" },
+		{ HD_FLAKY, "flaky", "flaky" }, { HD_NOTRUN, "not run", "not run" },
+	};
+	size_t i, k, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < LEN(order) && len < size; i++) {
+		k = order[i].o == -1 ? c->deselected : order[i].o == -2 ? warnings : c->n[order[i].o];
+		if (k)
+			len += (size_t)snprintf(buf + len, size - len, "%s%zu %s",
+						len ? ", " : "", k, k == 1 ? order[i].one : order[i].many);
+	}
+	if (!len)
+		snprintf(buf, size, "no tests ran");
+}
 
 static void
 failure_section(struct hd_term *t, const struct hd_ritem *items, size_t n, int errors)
@@ -489,13 +517,15 @@ hd_term_summary_counted(struct hd_term *t, const struct hd_ritem *items, size_t 
 {
 	size_t i, fails;
 	char text[512], line[640];
-	int c;
+	int c, col;
 
 	status_clear(t);
 	close_progress_line(t);
 	failure_section(t, items, n, 1);
 	failure_section(t, items, n, 0);
 	durations(t, items, n);
+	if (t->summary_pre)
+		t->summary_pre(t->out);
 	fails = 0;
 	for (i = 0; i < n; i++)
 		fails += hd_outcome_fails(items[i].outcome) || items[i].outcome == HD_FLAKY;
@@ -514,10 +544,22 @@ hd_term_summary_counted(struct hd_term *t, const struct hd_ritem *items, size_t 
 		snprintf(line, sizeof(line), "Interrupted: %s", interrupted);
 		rule(t, '!', line, RED);
 	}
-	hd_counts_text(&t->counts, text, sizeof(text));
+	if (t->pytest)
+		pytest_counts_text(&t->counts, t->warnings, text, sizeof(text));
+	else
+		hd_counts_text(&t->counts, text, sizeof(text));
 	snprintf(line, sizeof(line), "%s in %.2fs", text, elapsed);
 	c = hd_exit_status(&t->counts, interrupted != NULL);
-	rule(t, '=', line, c == 0 ? GREEN : c == 5 ? YELLOW : RED);
+	/* pytest's colours: yellow for warnings on a run that passed. */
+	col = c == 0 && !(t->pytest && t->warnings) ? GREEN : c == 0 || c == 5 ? YELLOW : RED;
+	if (t->pytest && t->quiet) {
+		color_on(t, col);
+		fputs(line, t->out);
+		color_off(t, col);
+		fputc('\n', t->out);
+	} else {
+		rule(t, '=', line, col);
+	}
 	fflush(t->out);
 	return c;
 }

@@ -83,6 +83,12 @@ struct hd_term {
 	struct hd_counts counts;
 	/* Sections of plugins, after the short summary, before the closing line. */
 	void (*summary_extra)(FILE *out);
+	/* herd --pytest: sections before the short summary (pytest's warnings
+	 * summary), and pytest's closing line: its order of counts, the
+	 * warnings among them, and under -q no rule around it. */
+	void (*summary_pre)(FILE *out);
+	int pytest;
+	size_t warnings;
 };
 
 /* Decides colour: a terminal, NO_COLOR unset, TERM not "dumb". */

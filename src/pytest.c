@@ -151,26 +151,52 @@ pytest_print_part(const char *path, void *cookie)
 }
 
 /*
- * The end of pytest's report that herd's lacks, left by each worker in the
- * run's folder (python/herd_pytest/worker.py, leave_summary): the lines of
- * the short summary for pytest's -r letters other than f and E (skipped,
- * xfailed, xpassed, passed), one file per letter and worker, named so that
- * the letters keep pytest's order; then the warnings summary.
+ * The parts of pytest's report that herd's lacks, left by each worker in the
+ * run's folder (python/herd_pytest/worker.py, leave_summary): the warnings
+ * summary, which pytest prints before the short summary; then, after herd's
+ * lines of the short summary, those for pytest's -r letters other than f and
+ * E (skipped, xfailed, xpassed, passed), one file per letter and worker,
+ * named so that the letters keep pytest's order.
  */
+void
+pytest_summary_warnings(FILE *out)
+{
+	struct pytest_part warnp = { out, "warnings summary", 0 };
+
+	pytest_files("warnings.", pytest_print_part, &warnp);
+	if (warnp.shown)
+		fputs("-- Docs: https://docs.pytest.org/en/stable/how-to/capture-warnings.html\n", out);
+}
+
 void
 pytest_summary(FILE *out, const struct ctl *c)
 {
 	struct pytest_part shortp = { out, "short test summary info", 0 };
-	struct pytest_part warnp = { out, "warnings summary", 0 };
 	int o;
 
 	for (o = 0; o < HD_NOUTCOMES; o++)	/* did herd's summary list failures? */
 		if (hd_outcome_fails(o) || o == HD_FLAKY)
 			shortp.shown += c->term.counts.n[o] > 0;
 	pytest_files("short.", pytest_print_part, &shortp);
-	pytest_files("warnings.", pytest_print_part, &warnp);
-	if (warnp.shown)
-		fputs("-- Docs: https://docs.pytest.org/en/stable/how-to/capture-warnings.html\n", out);
+}
+
+static void
+pytest_add_count(const char *path, void *cookie)
+{
+	char *text = hd_read_file(path, NULL);
+
+	if (text)
+		*(size_t *)cookie += strtoul(text, NULL, 10);
+	free(text);
+}
+
+size_t
+pytest_warnings(void)
+{
+	size_t n = 0;
+
+	pytest_files("nwarnings.", pytest_add_count, &n);
+	return n;
 }
 
 /*

@@ -24,5 +24,9 @@ void pytest_setup(struct ctl *c, const char *python, char **paths, size_t npaths
 int pytest_refused(void);
 /* The parts of pytest's summary herd's lacks, which the workers left. */
 void pytest_summary(FILE *out, const struct ctl *c);
+/* pytest's warnings summary, before the short summary; the workers' count
+ * of warnings, for the closing line. */
+void pytest_summary_warnings(FILE *out);
+size_t pytest_warnings(void);
 
 #endif

@@ -245,6 +245,11 @@ report_run(struct ctl *c, const struct report_settings *rs, double elapsed)
 		if (c->stop_reason && !c->interrupted)
 			fprintf(stdout, "\n!!!!!!!!!!!!!!!!!!!! %s !!!!!!!!!!!!!!!!!!!!\n", c->stop_reason);
 		c->term.summary_extra = summary_extra;
+		if (rs->pytest) {
+			c->term.summary_pre = pytest_summary_warnings;
+			c->term.pytest = 1;
+			c->term.warnings = pytest_warnings();
+		}
 		count_items(c, &c->term.counts);
 		/* --durations ranks every item; else the summary names the failures alone. */
 		r = c->term.durations >= 0 ? all_reports(&n) : (some = ritems(c, &n, 0));

@@ -182,8 +182,9 @@ def leave_summary(config):
     """Leaves, in the run's folder, what pytest prints at the end that herd's
     own report lacks: the lines of the short summary for the -r letters
     besides f and E (herd lists the failures), one file per letter, and the
-    warnings summary. herd --pytest prints them after its short summary
-    (main.c, pytest_summary), the workers' files of one kind together."""
+    warnings summary, and the count of warnings. herd --pytest prints the
+    warnings before its short summary and the lines after it, as pytest
+    (src/pytest.c), the workers' files of one kind together."""
     d = os.environ.get("HERD_PYTEST_DIR")
     tr = config.pluginmanager.get_plugin("terminalreporter")
     if not d or tr is None:
@@ -199,6 +200,10 @@ def leave_summary(config):
     tr.reportchars = chars
     if "w" in chars:
         write_part(d, "warnings.%s" % me, capture(tr, tr.summary_warnings, create_terminal_writer))
+    # pytest's closing line counts the warnings, shown or not.
+    nwarnings = len(tr.stats.get("warnings", ()))
+    if nwarnings:
+        write_part(d, "nwarnings.%s" % me, "%d\n" % nwarnings)
 
 
 def capture(tr, show, writer):

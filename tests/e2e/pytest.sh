@@ -16,7 +16,7 @@ t_init pytest
 pt_init outcomes scopes sync
 log=$T_WORK/fixtures.log
 mod=outcomes/test_outcomes.py
-all_counts="2 failed, 1 crashed, 1 timeout, 2 errors, 6 passed, 2 skipped, 1 xfailed, 1 xpassed"
+all_counts="2 failed, 6 passed, 2 skipped, 1 xfailed, 1 xpassed, 2 errors, 1 crashed, 1 timeout"
 
 # ---- outcomes, both isolations ----
 # Only test_hang has a time limit (its mark: 2 s); on a loaded machine a
@@ -118,6 +118,6 @@ done
 # A forked test killed while it waits for a lock (gw0 holds it): the next
 # test on that worker still gets the replies to its own requests.
 t_run "$herd" --pytest --python "$py" -n 2 --dist each --isolation fork sync/test_stale.py -- -p no:timeout
-t_summary "1 timeout, 5 passed" "fork: a test that dies waiting for a lock leaves no reply to the next"
+t_summary "5 passed, 1 timeout" "fork: a test that dies waiting for a lock leaves no reply to the next"
 
 t_finish

@@ -15,7 +15,7 @@
 # shellcheck source=pytest.inc
 . "$(dirname "$0")/pytest.inc"
 t_init pytest_fidelity
-pt_init summary serial modules width scopes
+pt_init summary serial modules width scopes closing
 log=$T_WORK/serial.log
 
 # ---- the short summary's lines, as pytest prints them ----
@@ -26,7 +26,7 @@ t_count "$T_WORK/pytest.lines" . 6 "pytest lists 4 failures and 2 errors"
 for iso in none fork; do
 	t_run "$herd" --pytest --python "$py" -n 2 --isolation $iso --no-isolation-check \
 		--junit-xml "$T_WORK/$iso.xml" summary
-	t_summary "4 failed, 2 errors, 1 passed" "$iso: the summary suite's outcomes"
+	t_summary "4 failed, 1 passed, 2 errors" "$iso: the summary suite's outcomes"
 	grep -E '^(FAILED|ERROR) ' "$T_OUT" | sort >"$T_WORK/herd.lines"
 	t_same "$T_WORK/herd.lines" "$T_WORK/pytest.lines" \
 		"$iso: FAILED and ERROR lines read as pytest's (the crash's message, its first line)"
@@ -44,6 +44,20 @@ done
 t_count "$T_WORK/pytest-scopes.names" 'classname="scopes.test_mod_a.TestA"' 6 "pytest names a class's tests module.Class"
 t_same "$T_WORK/herd-scopes.names" "$T_WORK/pytest-scopes.names" \
 	"JUnit: every testcase's classname and name as pytest's"
+
+# The closing line is pytest's: its order of counts, the warnings among
+# them, no rule under -q; the warnings summary comes before the short one.
+for q in "" -q; do
+	t_run "$py" -m pytest -p no:cacheprovider $q closing -k 'not deselected'
+	tail -n 1 "$T_OUT" | sed 's/ in [0-9.]*s / in T /; s/ in [0-9.]*s$/ in T/' >"$T_WORK/pytest.closing"
+	grep -E '^=+ (warnings summary|short test summary info) =+$' "$T_OUT" >"$T_WORK/pytest.order"
+	t_run "$herd" --pytest --python "$py" -n 2 $q closing -k 'not deselected'
+	tail -n 1 "$T_OUT" | sed 's/ in [0-9.]*s / in T /; s/ in [0-9.]*s$/ in T/' >"$T_WORK/herd.closing"
+	grep -E '^=+ (warnings summary|short test summary info) =+$' "$T_OUT" >"$T_WORK/herd.order"
+	t_same "$T_WORK/herd.closing" "$T_WORK/pytest.closing" "closing line${q:+ under $q} as pytest's"
+	t_same "$T_WORK/herd.order" "$T_WORK/pytest.order" "${q:-without -q}: warnings summary, then the short summary, as pytest"
+done
+t_has "$T_WORK/pytest.closing" "2 warnings, 1 error in T" "the closing suite has warnings and an error to count"
 
 # The isolation check runs test_teardown_error (a pass, then an error at
 # teardown) again in a fresh worker: pytest's -r lines still list it once.
@@ -143,7 +157,7 @@ t_eq $? 0 "fork: the group ran in a child, not in the worker"
 rm -f "$log"
 t_run env HERD_SERIAL_BREAK=1 HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 2 \
 	--isolation fork --json "$T_WORK/break.json" serial -- -p no:timeout
-t_summary "1 crashed, 1 timeout, 6 passed" "fork: a crash and a hang in the group are theirs alone"
+t_summary "6 passed, 1 crashed, 1 timeout" "fork: a crash and a hang in the group are theirs alone"
 t_eq "$(pid_of 'item second')" "$(pid_of 'item crash')" "fork: the items before the crash shared a child"
 t_eq "$(pid_of 'item after-crash')" "$(pid_of 'item hang')" "fork: the rest went on in another, across modules"
 t_eq "$(printf '%s\n%s\n%s\n' "$(pid_of 'item first')" "$(pid_of 'item after-crash')" "$(pid_of 'item last')" | sort -u | wc -l)" 3 \

@@ -22,7 +22,7 @@ log=$T_WORK/early.log
 t_run env HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 3 --dist each \
 	early/test_early.py -- -p no:timeout
 t_status 1 "the hangs time out: exit 1"
-t_summary "3 timeout, 3 passed" "each of the 3 workers ran test_who and timed out in test_hang"
+t_summary "3 passed, 3 timeout" "each of the 3 workers ran test_who and timed out in test_hang"
 t_count "$log" "^collector " 1 "one collection for the 3 workers"
 t_count "$log" "^launcher gw[12] " 2 "the 2 later workers' launchers ran while gw0 collected"
 for w in gw1 gw2; do
