@@ -433,11 +433,32 @@ build_settle(struct build *b)
 	state_release(b->st);
 }
 
+/*
+ * Each task's expected duration from the state (when there is one), then
+ * the critical paths the scheduler orders the ready tasks by (sched_dag.c):
+ * once, when the first task must run. A no-op rebuild never needs them
+ * (a lookup of each task in the state, and the paths, were a twentieth of
+ * its instructions after the state was read).
+ */
+static void
+estimate(struct build *b)
+{
+	size_t i;
+
+	if (b->st)
+		for (i = 0; i < b->d.n; i++)
+			b->in[i].est = state_duration(b->st, b->in[i].id);
+	dag_critical_paths(&b->d);
+	b->estimated = 1;
+}
+
 void
 build_ready(struct build *b, size_t i)
 {
 	if (b->t[i].ready)
 		return;
+	if (!b->estimated)
+		estimate(b);
 	b->ready = xreallocarray(b->ready, b->nready + 1, sizeof(*b->ready));
 	b->ready[b->nready++] = i;
 	b->t[i].ready = 1;
@@ -565,6 +586,21 @@ print_failures(const struct build *b)
 	}
 }
 
+/* s, then blanks up to width columns: a row of the table (printf's "%-*s"
+ * was most of the table's cost, a row a task). */
+static void
+put_padded(const char *s, size_t width)
+{
+	static const char blanks[64] = "                                                               ";
+	size_t len = strlen(s), n;
+
+	fwrite(s, 1, len, stdout);
+	for (; len < width; len += n) {
+		n = width - len < sizeof(blanks) ? width - len : sizeof(blanks);
+		fwrite(blanks, 1, n, stdout);
+	}
+}
+
 /* The table of tasks and outcomes, and the summary line; returns the exit status. */
 static int
 print_table(const struct build *b, double elapsed)
@@ -586,7 +622,8 @@ print_table(const struct build *b, double elapsed)
 		if (!b->d.t[i].selected)
 			continue;
 		counts[o]++;
-		printf("%-*s  %s", (int)w, t->it->id, outcome_names[o]);
+		put_padded(t->it->id, w + 2);
+		fputs(outcome_names[o], stdout);
 		if (b->o->explain && t->why)
 			printf("  (%s)", t->why);
 		putchar('\n');
@@ -752,6 +789,9 @@ heap_for_build(void)
 
 	mallopt(M_ARENA_MAX, 1);
 	mallopt(M_TOP_PAD, HEAP_PAD);
+	/* The big tables too (the tasks, the graph, the state's): mmap()ed
+	 * apart, they were faulted in 4 KiB at a time. */
+	mallopt(M_MMAP_THRESHOLD, HEAP_PAD / 2);
 	/* Blocks below the mmap threshold, until malloc has had to extend
 	 * its top: it then asks for HEAP_PAD more at once. */
 	while (n < 8 && sbrk(0) == old)
@@ -825,20 +865,6 @@ open_state(struct build *b)
 	}
 	buf_clear(&early.err);
 	return 0;
-}
-
-/* Each task's expected duration from the state (when there is one), then
- * the critical paths the scheduler orders by (sched_dag.c): once, when the
- * state has been read. */
-static void
-estimate(struct build *b)
-{
-	size_t i;
-
-	if (b->st)
-		for (i = 0; i < b->d.n; i++)
-			b->in[i].est = state_duration(b->st, b->in[i].id);
-	dag_critical_paths(&b->d);
 }
 
 /* The graph of the collected tasks, the selection taken upstream; -1: a
@@ -926,8 +952,6 @@ verb_main(struct ctl *c, const struct verb_opts *o)
 		state_close_exiting(b.st);
 		return HD_EXIT_INTERNAL;
 	}
-	if (o->verb == VERB_BUILD)
-		estimate(&b);
 	if (o->verb != VERB_BUILD || o->dry_run)
 		ctl_stop_all(c);
 	switch (o->verb) {
@@ -1101,7 +1125,6 @@ build_for_tests(struct ctl *c)
 			status = HD_EXIT_INTERNAL;
 	if (!status) {
 		dag_select(&b.d, sel);
-		estimate(&b);
 		run_tasks(&b);
 		status = c->interrupted ? HD_EXIT_INTERRUPTED : c->aborted ? HD_EXIT_INTERNAL : 0;
 	}

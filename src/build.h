@@ -74,6 +74,7 @@ struct build {
 	size_t nsrc;
 	struct buf scratch;	/* task_state's text */
 	int pretest;		/* for a test run's .after: tests follow */
+	int estimated;		/* the tasks' durations and paths are known (estimate) */
 };
 
 /* The verb argv[1] names, or VERB_NONE. */

@@ -7,7 +7,27 @@
 
 #include "dag.h"
 
-#define BLANKS " \t\n"
+static int
+is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n';
+}
+
+/* The next word at *p, *len bytes, and *p past it; NULL at the end (by
+ * hand: strspn and strcspn cost more than the words, which are short). */
+static const char *
+next_word(const char **p, size_t *len)
+{
+	const char *s = *p, *e;
+
+	while (is_blank(*s))
+		s++;
+	for (e = s; *e && !is_blank(*e); e++)
+		;
+	*p = e;
+	*len = (size_t)(e - s);
+	return e > s ? s : NULL;
+}
 
 /*
  * The words of a space-separated list, *n of them: one malloc()ed block,
@@ -17,21 +37,20 @@
 static char **
 words(const char *s, size_t *n)
 {
-	const char *p = s ? s : "";
+	const char *p = s ? s : "", *w;
 	size_t k = 0, bytes = 0, len;
 	char **v, *at;
 
-	for (; (len = strcspn(p += strspn(p, BLANKS), BLANKS)); p += len)
+	while (next_word(&p, &len))
 		k++, bytes += len + 1;
 	*n = k;
 	if (!k)
 		return NULL;
 	v = xmalloc(k * sizeof(*v) + bytes);
 	at = (char *)(v + k);
-	for (p = s, k = 0; (len = strcspn(p += strspn(p, BLANKS), BLANKS)); p += len) {
-		v[k++] = memcpy(at, p, len);
+	for (p = s, k = 0; (w = next_word(&p, &len)); at += len + 1) {
+		v[k++] = memcpy(at, w, len);
 		at[len] = '\0';
-		at += len + 1;
 	}
 	return v;
 }

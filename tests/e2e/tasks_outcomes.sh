@@ -2,8 +2,9 @@
 # tasks_outcomes.sh - what becomes of tasks: a failure finishes everything
 # below it as "skipped ancestor failed" without running it, and a rebuild
 # after the fix runs what did not succeed; a task that succeeds without
-# producing its product fails; persist, skip, try_first/try_last; -x; -k and
-# -m take what the selected tasks need upstream.
+# producing its product fails; persist, skip, try_first/try_last, the
+# longest chain first; -x; -k and -m take what the selected tasks need
+# upstream.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=tasks.inc
@@ -64,6 +65,15 @@ tk_task b '' 'true'
 tk_task c 'marks=try_first' 'true'
 tk_build -n 1
 tk_ran "c b a" "try_first starts first, try_last last"
+
+# Among tasks ready together, the start of the longest chain goes first (the
+# critical path; never timed, each task counts the same): head before lone.
+: >"$P/t.tasks"
+tk_task lone '' 'true'
+tk_task head 'produces=bld/head.txt' 'echo h >bld/head.txt'
+tk_task tail 'depends_on=bld/head.txt' 'true'
+tk_build -n 1
+tk_ran "head lone tail" "the start of the longest chain goes first"
 
 # -x stops at the first failure: nothing else starts
 : >"$P/t.tasks"
