@@ -543,6 +543,8 @@ hd_term_summary_counted(struct hd_term *t, const struct hd_ritem *items, size_t 
 	if (interrupted) {
 		snprintf(line, sizeof(line), "Interrupted: %s", interrupted);
 		rule(t, '!', line, RED);
+	} else if (t->stopped) {
+		rule(t, '!', t->stopped, RED);
 	}
 	if (t->pytest)
 		pytest_counts_text(&t->counts, t->warnings, text, sizeof(text));

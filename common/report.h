@@ -89,6 +89,7 @@ struct hd_term {
 	void (*summary_pre)(FILE *out);
 	int pytest;
 	size_t warnings;
+	const char *stopped;	/* pytest's "stopping after N failures" line */
 };
 
 /* Decides colour: a terminal, NO_COLOR unset, TERM not "dumb". */

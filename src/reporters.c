@@ -227,6 +227,7 @@ report_run(struct ctl *c, const struct report_settings *rs, double elapsed)
 	struct hd_ritem *some = NULL;
 	const struct hd_ritem *r;
 	const char *intr = NULL;
+	char *stop = NULL;
 	char tmp[32];
 	size_t n;
 	int status;
@@ -242,8 +243,13 @@ report_run(struct ctl *c, const struct report_settings *rs, double elapsed)
 		status = hd_exit_status(&rep_counts, c->interrupted);
 	} else {
 		hd_term_end_progress(&c->term);
-		if (c->stop_reason && !c->interrupted)
+		if (c->stop_reason && !c->interrupted && !rs->pytest)
 			fprintf(stdout, "\n!!!!!!!!!!!!!!!!!!!! %s !!!!!!!!!!!!!!!!!!!!\n", c->stop_reason);
+		/* pytest's words and place: "failures" whatever the count, last. */
+		if (c->stop_reason && rs->pytest && !strncmp(c->stop_reason, "stopping after ", 15))
+			c->term.stopped = stop = xasprintf("stopping after %d failures", c->maxfail);
+		else if (c->stop_reason && rs->pytest)
+			c->term.stopped = c->stop_reason;
 		c->term.summary_extra = summary_extra;
 		if (rs->pytest) {
 			c->term.summary_pre = pytest_summary_warnings;
@@ -261,6 +267,7 @@ report_run(struct ctl *c, const struct report_settings *rs, double elapsed)
 	/* The reporters (JUnit, JSON, TAP) and every plugin's sessionfinish. */
 	plug_sessionfinish(all_reports, &status);
 	free(some);
+	free(stop);
 	free(rep_all);
 	rep_all = NULL;
 	return status;

@@ -58,6 +58,13 @@ for q in "" -q; do
 	t_same "$T_WORK/herd.order" "$T_WORK/pytest.order" "${q:-without -q}: warnings summary, then the short summary, as pytest"
 done
 t_has "$T_WORK/pytest.closing" "2 warnings, 1 error in T" "the closing suite has warnings and an error to count"
+# -x: pytest's "stopping after 1 failures" is the line before the closing one.
+t_run "$py" -m pytest -p no:cacheprovider -x closing
+tail -n 2 "$T_OUT" | head -n 1 >"$T_WORK/pytest.stop"
+t_run "$herd" --pytest --python "$py" -n 1 -x closing
+tail -n 2 "$T_OUT" | head -n 1 >"$T_WORK/herd.stop"
+t_has "$T_WORK/pytest.stop" "! stopping after 1 failures !" "pytest -x says it stopped, before its closing line"
+t_same "$T_WORK/herd.stop" "$T_WORK/pytest.stop" "-x: herd says it in pytest's words and place"
 
 # The isolation check runs test_teardown_error (a pass, then an error at
 # teardown) again in a fresh worker: pytest's -r lines still list it once.
