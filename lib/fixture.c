@@ -389,6 +389,61 @@ hd_fixtures_up(struct hd_runner *r, const struct hd_item *it, struct hd_result *
 	return 0;
 }
 
+/* Whether fixture s, of scope SUITE, is set up for it's suite as it needs. */
+static int
+suite_fixture_ready(const struct hd_fixstate *s, const struct hd_item *it, size_t want)
+{
+	char *key = xasprintf("%s::%s", it->file, it->t->suite);
+	char *hkey = want == HD_NO_PARAM ? xstrdup(key) : xasprintf("%s[%zu]", key, want);
+	int ready = s->suite_key && !strcmp(s->suite_key, key) && !hung_suite(s, hkey);
+
+	free(key);
+	free(hkey);
+	return ready;
+}
+
+/* Whether a fixture set up for prev's suite is held (up, or failed). */
+static int
+suite_fixtures_held(const struct hd_runner *r, const struct hd_item *prev)
+{
+	char *key = xasprintf("%s::%s", prev->file, prev->t->suite);
+	size_t i;
+	int held = 0;
+
+	for (i = 0; i < r->nfxorder && !held; i++) {
+		const char *k = r->fx[r->fxorder[i]].suite_key;
+
+		held = k && !strcmp(k, key);
+	}
+	free(key);
+	return held;
+}
+
+int
+hd_fixtures_ready(const struct hd_runner *r, const struct hd_item *prev,
+		  const struct hd_item *it)
+{
+	const struct herd_fixture *fs[MAX_TEST_FIXTURES];
+	size_t i, n = hd_item_fixtures(it->t, fs, LEN(fs)), ulen;
+
+	if (prev && (strcmp(prev->file, it->file) || strcmp(prev->t->suite, it->t->suite)) &&
+	    suite_fixtures_held(r, prev))
+		return 0;
+	if (unknown_fixture(it->t, &ulen))
+		return 0;
+	for (i = 0; i < n; i++) {
+		const struct hd_fixstate *s = &r->fx[hd_fixture_index(fs[i])];
+		size_t want = hd_item_fixture_index(it, fs[i]);
+
+		if (fs[i]->scope == HERD_SCOPE_TEST)
+			continue;
+		if (!s->up || s->failed || s->param != want ||
+		    (fs[i]->scope == HERD_SCOPE_SUITE && !suite_fixture_ready(s, it, want)))
+			return 0;
+	}
+	return 1;
+}
+
 void
 hd_runner_suite_done(struct hd_runner *r, const struct hd_item *it)
 {

@@ -115,6 +115,8 @@ char *hd_task_abspath(const char *dir, const char *path, size_t len);
  * then failed, saying which and why.
  */
 int hd_task_make_dirs(const struct hd_item *it);
+/* Works out the paths of task it ahead (herd_depends_on, herd_produces). */
+void hd_task_resolve(const struct hd_item *it);
 
 /* ---- assert.c: the record a running test writes ---- */
 
@@ -133,6 +135,9 @@ struct hd_record {
 	const char *last_file;		/* last assertion: same binary, same address */
 	volatile int last_line;
 	volatile size_t msglen;
+	/* The ticket of the order a spare running on this record may still
+	 * claim, or the runner take back (run.c); 0: none. */
+	uint32_t order;
 	char msg[HD_MSG_MAX];
 };
 
@@ -181,7 +186,8 @@ struct hd_runner {
 	int input_fd;		/* watched while a forked test runs; -1 */
 	void (*on_input)(void *arg);	/* called when input_fd is readable */
 	void *input_arg;
-	struct hd_record *rec;	/* shared, one page-rounded mapping */
+	struct hd_record *rec;	/* shared: the record of the running (or last) item */
+	struct hd_shared *shared;	/* the mapping rec is in */
 	struct hd_fixstate *fx;	/* one per registered fixture */
 	size_t *fxorder;	/* set-up order, for teardown in reverse */
 	size_t nfxorder;
@@ -212,6 +218,28 @@ struct hd_runner {
 	pid_t spare;		/* 0: none */
 	int spare_line;		/* -1 */
 	pid_t exiting;		/* 0: none */
+	/*
+	 * The spare's own record and capture file (the other of two pairs,
+	 * swapped with rec and capfd when it takes over): an item handed to
+	 * it ahead starts the moment the running one ends, before this
+	 * process has read that one's.
+	 */
+	struct hd_record *spare_rec;
+	int spare_capfd;	/* -1 until the first spare */
+	/*
+	 * Handing ahead: the item the spare holds, to start when the running
+	 * one (running) ends, with the ticket it waits for its turn with;
+	 * tickets: the last one given. next, when set, is asked for that item
+	 * while the spare waits: it returns one that this process may start
+	 * with nothing done in between (no fixture of wider scope to set up
+	 * or tear down, no message to handle first) and takes it off its
+	 * queue, or NULL.
+	 */
+	const struct hd_item *(*next)(void *arg, const struct hd_item *running);
+	const struct hd_item *running;
+	const struct hd_item *armed;
+	uint32_t armed_ticket;
+	uint32_t tickets;
 };
 
 /* The result of one item. */
@@ -239,6 +267,13 @@ void hd_run_group(struct hd_runner *r, const struct hd_item *const *items, size_
 		  void *arg);
 /* Tears down the suite-scoped fixtures set up for it->file::suite. */
 void hd_runner_suite_done(struct hd_runner *r, const struct hd_item *it);
+/*
+ * Whether it may run next, after prev (NULL: none), with nothing set up or
+ * torn down in this process first: neither hd_runner_suite_done(prev) nor
+ * hd_fixtures_up(it) would do anything.
+ */
+int hd_fixtures_ready(const struct hd_runner *r, const struct hd_item *prev,
+		      const struct hd_item *it);
 /* Runs the teardown of global fixture name when the controller asks; -1 if it failed. */
 int hd_runner_global_teardown(struct hd_runner *r, const char *name, struct buf *why);
 /* Tears down every fixture still set up, in reverse order. */
@@ -249,6 +284,11 @@ void hd_runner_finish(struct hd_runner *r);
  * capture switched), so that no item runs in a copy taken before.
  */
 void hd_spare_drop(struct hd_runner *r);
+/*
+ * Takes back the item handed to the spare ahead, unless it has started (its
+ * spare gone): the item, or NULL.
+ */
+const struct hd_item *hd_spare_unhand(struct hd_runner *r);
 /* Frees what hd_runner_init took. */
 void hd_runner_free(struct hd_runner *r);
 /*

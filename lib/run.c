@@ -19,14 +19,20 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #ifdef __linux__
+#include <linux/futex.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#define HAND_AHEAD 1	/* futexes: a spare may wait for its turn */
 #endif
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -36,6 +42,17 @@
 #include "internal.h"
 
 #define OUT_KEEP (512 * 1024)	/* captured output kept from each end */
+
+/*
+ * What the runner shares with its forked children: two records, the running
+ * item's and the spare's (r->rec and r->spare_rec), and the turn, the ticket
+ * of the last item child that is over, which a spare handed its item ahead
+ * waits for ("the spare", below).
+ */
+struct hd_shared {
+	uint32_t turn;
+	struct hd_record rec[2];
+};
 
 static sigset_t runner_signals;	/* blocked in the runner but inside ppoll */
 static sigset_t child_mask;	/* the mask the test binary started with */
@@ -168,12 +185,15 @@ hd_runner_init(struct hd_runner *r, int capfd)
 	r->grace = 1.0;
 	r->capture = 1;
 	r->protofd = -1;
-	p = mmap(NULL, sizeof(struct hd_record), PROT_READ | PROT_WRITE,
+	p = mmap(NULL, sizeof(struct hd_shared), PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		hd_fatal(3, "mmap:");
-	r->rec = p;
+	r->shared = p;
+	r->rec = &r->shared->rec[0];
+	r->spare_rec = &r->shared->rec[1];
 	hd_record_reset(r->rec);
+	r->spare_capfd = -1;
 	if (capfd >= 0)
 		hd_cloexec(capfd);	/* inherited through exec; the tests' execs keep out */
 	r->capfd = capfd >= 0 ? capfd : make_capture_fd();
@@ -467,6 +487,8 @@ child_prepare(struct hd_runner *r)
 	close(r->chan[0]);
 	if (r->capfd > 2)
 		close(r->capfd);
+	if (r->spare_capfd > 2)
+		close(r->spare_capfd);
 	if (saved_out > 2)
 		close(saved_out);
 	if (saved_err > 2)
@@ -478,6 +500,7 @@ child_prepare(struct hd_runner *r)
 		close(r->spare_line);
 	r->line = r->spare_line = -1;
 	r->spare = r->exiting = 0;	/* siblings: not ours to run, kill or reap */
+	r->armed = NULL;
 	hd_ctx.chan_fd = r->chan[1];
 }
 
@@ -490,14 +513,30 @@ child_prepare(struct hd_runner *r)
  * one's start: for 50 ms tasks on 4 workers, a tenth of the makespan. So
  * once a forked item has run SPARE_AFTER and another is queued (prefork),
  * the runner, idle meanwhile, forks the next child ahead: the spare prepares
- * itself, then waits on its line, a socket pair, for its item's address (the
- * same in every fork of this process: the collection never moves). Shorter
- * items leave the runner no idle time to hide a fork in: for them it forks
- * as it always did.
+ * itself, then waits on its line, a socket pair, for its order: its item's
+ * address (the same in every fork of this process: the collection never
+ * moves) and its ticket. Shorter items leave the runner no idle time to
+ * hide a fork in: for them it forks as it always did.
  *
  * On its line, the spare also says it is done, its output flushed, before it
  * exits: the runner then reports the item and starts the next one at once,
  * the exit's teardown overlapping it, and reaps the child later (exiting).
+ *
+ * Even so, the runner stood between two items: woken by the child's word,
+ * it reported the item, then woke the spare, two hand-overs of the CPU that
+ * cost more than the fork did on a loaded machine. So, where it can (next,
+ * futexes), the runner hands the spare its item ahead, while the running one
+ * still runs; the spare then waits for its turn, which the running child
+ * gives as it ends (or the runner, once it is over however it ended), and
+ * starts at once, on the record and capture file of its own slot, while the
+ * runner reports the one before. Its requests (locks, board) wait in the
+ * channel until then, so that the controller hears of them after that
+ * result. An item is handed ahead only when nothing has to happen in this
+ * process before it: no fixture of wider scope to set up or tear down, no
+ * global teardown due (the worker's next() decides). Until its turn has come
+ * and the spare has claimed it, the runner may take it back (a steal, a
+ * stop): whichever of the two clears the order in the spare's record first
+ * has it.
  *
  * The spare is a copy of this process as it was when forked, which is what
  * the next item must inherit as long as nothing changes here in between:
@@ -505,12 +544,67 @@ child_prepare(struct hd_runner *r)
  * scope set up or torn down, the controller's config).
  */
 #define SPARE_AFTER 0.005	/* seconds */
+#define WARM_STACK (32 * 1024)	/* bytes of stack and heap a spare touches */
+#define WARM_HEAP (32 * 1024)
 
-/* The child's end: output flushed, the runner told, gone. */
+/* A spare's order: its item, and the ticket of its turn. */
+struct spare_order {
+	const struct hd_item *it;
+	uint32_t ticket;
+};
+
+/* Whether the turn has come to ticket: the item child that holds it is over. */
+static int
+turn_reached(const struct hd_shared *sh, uint32_t ticket)
+{
+	return (int32_t)(__atomic_load_n(&sh->turn, __ATOMIC_ACQUIRE) - ticket) >= 0;
+}
+
+/* The turn comes to ticket (unless it has: the child and the runner both pass it). */
+static void
+turn_pass(struct hd_shared *sh, uint32_t ticket)
+{
+	if (turn_reached(sh, ticket))
+		return;
+	__atomic_store_n(&sh->turn, ticket, __ATOMIC_RELEASE);
+#ifdef HAND_AHEAD
+	syscall(SYS_futex, &sh->turn, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+#endif
+}
+
+/* Waits until the turn has come to ticket. */
+static void
+turn_wait(struct hd_shared *sh, uint32_t ticket)
+{
+	uint32_t now;
+
+	while ((int32_t)((now = __atomic_load_n(&sh->turn, __ATOMIC_ACQUIRE)) - ticket) < 0) {
+#ifdef HAND_AHEAD
+		syscall(SYS_futex, &sh->turn, FUTEX_WAIT, now, NULL, NULL, 0);
+#else
+		sched_yield();	/* not reached: without futexes nothing is handed ahead */
+#endif
+	}
+}
+
+/* Clears the order of ticket from rec: nonzero if it was still there. */
+static int
+order_clear(struct hd_record *rec, uint32_t ticket)
+{
+	return __atomic_compare_exchange_n(&rec->order, &ticket, 0, 0, __ATOMIC_ACQ_REL,
+					   __ATOMIC_ACQUIRE);
+}
+
+/*
+ * The child's end: output flushed, its turn over (for the runner too: see
+ * wait_child), the runner woken, gone. The turn first: the next child then
+ * takes the idle CPU, and the runner, which only reports, waits for one.
+ */
 static NORETURN void
-child_done(int line)
+child_done(struct hd_runner *r, int line, uint32_t ticket)
 {
 	fflush(NULL);
+	turn_pass(r->shared, ticket);
 	/* Should the write fail, the runner learns of the end from the exit. */
 	while (line >= 0 && write(line, "d", 1) < 0 && errno == EINTR)
 		;
@@ -551,19 +645,63 @@ fork_child(struct hd_runner *r, const int sv[2])
 	return pid;
 }
 
-/* The spare, in the child: waits for its item, runs it. */
+/*
+ * Idle, the spare takes the page faults an item's first steps would take
+ * once its turn has come (a copy-on-write fault costs 50 to 100 us on a
+ * virtual machine, and a task that writes a file took about 20): the stack
+ * below here, the top of the heap, the libc state stdio writes.
+ */
+static void
+spare_warm(void)
+{
+	volatile char stack[WARM_STACK];
+	char *heap = malloc(WARM_HEAP);
+	FILE *f;
+	size_t i;
+
+	for (i = 0; i < sizeof(stack); i += 4096)
+		stack[i] = 0;
+	for (i = 0; heap && i < WARM_HEAP; i += 4096)
+		heap[i] = 0;
+	free(heap);
+	if ((f = fopen("/dev/null", "w")) != NULL)
+		fclose(f);
+}
+
+/* The spare, in the child: waits for its order, then for its turn; runs it. */
 static NORETURN void
 spare_child(struct hd_runner *r, int line)
 {
-	const struct hd_item *it;
+	struct spare_order o;
 	ssize_t n;
 
-	while ((n = read(line, &it, sizeof(it))) < 0 && errno == EINTR)
+	spare_warm();
+	while ((n = read(line, &o, sizeof(o))) < 0 && errno == EINTR)
 		;
-	if (n != (ssize_t)sizeof(it))
+	if (n != (ssize_t)sizeof(o))
 		_exit(0);	/* dismissed: the runner closed its end, or is gone */
-	run_body(r, it);
-	child_done(line);
+	hd_record_reset(r->rec);
+	/* Handed ahead, it has time to spare: a task's paths now. */
+	if (!turn_reached(r->shared, o.ticket - 1))
+		hd_task_resolve(o.it);
+	turn_wait(r->shared, o.ticket - 1);
+	if (!order_clear(r->rec, o.ticket))
+		_exit(0);	/* taken back */
+	run_body(r, o.it);
+	child_done(r, line, o.ticket);
+}
+
+/* The spare's slot and the runner's trade places. */
+static void
+slot_swap(struct hd_runner *r)
+{
+	struct hd_record *rec = r->rec;
+	int fd = r->capfd;
+
+	r->rec = r->spare_rec;
+	r->spare_rec = rec;
+	r->capfd = r->spare_capfd;
+	r->spare_capfd = fd;
 }
 
 static void
@@ -572,10 +710,16 @@ spare_fork(struct hd_runner *r)
 	int sv[2];
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+	if (r->spare_capfd < 0 && (r->spare_capfd = make_capture_fd()) < 0)
 		return;	/* no spare: the next item forks as it comes */
-	if ((pid = fork_child(r, sv)) == 0)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return;
+	/* The child is prepared on the spare's slot, which stays the spare's. */
+	slot_swap(r);
+	pid = fork_child(r, sv);
+	if (pid == 0)
 		spare_child(r, sv[1]);
+	slot_swap(r);
 	if (pid < 0) {
 		close(sv[0]);
 		return;
@@ -584,32 +728,80 @@ spare_fork(struct hd_runner *r)
 	r->spare_line = sv[0];
 }
 
-/* The spare, given it to run: its pid, its line in *line; -1 when there is
- * none, or it is gone. */
+/* Sends the spare its order; 0, or -1 (then the spare is dropped). */
+static int
+spare_order(struct hd_runner *r, const struct hd_item *it, uint32_t ticket)
+{
+	struct spare_order o;
+
+	memset(&o, 0, sizeof(o));
+	o.it = it;
+	o.ticket = ticket;
+	__atomic_store_n(&r->spare_rec->order, ticket, __ATOMIC_RELEASE);
+	/* A dead spare's socket has no reader: EPIPE (SIGPIPE is ignored). */
+	if (write(r->spare_line, &o, sizeof(o)) == (ssize_t)sizeof(o))
+		return 0;
+	hd_spare_drop(r);
+	return -1;
+}
+
+/*
+ * While a child runs: the spare, if there is one and nothing is handed to
+ * it yet, takes the item next() gives, to start when the running one ends.
+ */
+static void
+spare_arm(struct hd_runner *r)
+{
+#ifdef HAND_AHEAD
+	const struct hd_item *it;
+
+	if (!r->spare || r->armed || !r->next || !(it = r->next(r->worker, r->running)))
+		return;
+	r->armed = it;
+	r->armed_ticket = ++r->tickets;
+	/* Should the spare be gone, the item forks as it comes, ticket and all. */
+	spare_order(r, it, r->armed_ticket);
+#else
+	(void)r;
+#endif
+}
+
+/*
+ * The spare, given it to run with ticket (unless handed it already): its
+ * pid, its line in *line, its slot now the runner's; -1 when there is none,
+ * or it is gone.
+ */
 static pid_t
-spare_take(struct hd_runner *r, const struct hd_item *it, int *line)
+spare_take(struct hd_runner *r, const struct hd_item *it, uint32_t ticket, int handed,
+	   int *line)
 {
 	pid_t pid = r->spare;
 
-	if (!pid)
+	if (!pid || (!handed && spare_order(r, it, ticket) < 0))
 		return -1;
 	*line = r->spare_line;
 	r->spare = 0;
 	r->spare_line = -1;
-	/* A dead spare's socket has no reader: EPIPE (SIGPIPE is ignored). */
-	if (write(*line, &it, sizeof(it)) == (ssize_t)sizeof(it))
-		return pid;
-	close(*line);
-	*line = -1;
-	kill(pid, SIGKILL);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	return -1;
+	slot_swap(r);
+	return pid;
+}
+
+const struct hd_item *
+hd_spare_unhand(struct hd_runner *r)
+{
+	const struct hd_item *it = r->armed;
+
+	if (!it || (r->spare && !order_clear(r->spare_rec, r->armed_ticket)))
+		return NULL;	/* none, or it has started */
+	hd_spare_drop(r);
+	r->armed = NULL;
+	return it;
 }
 
 void
 hd_spare_drop(struct hd_runner *r)
 {
+	/* An item handed to it stays handed: it forks when it is run. */
 	if (!r->spare)
 		return;
 	kill(r->spare, SIGKILL);
@@ -663,19 +855,20 @@ static void group_input(struct hd_runner *r, struct group_wait *g);
 /*
  * Waits for the child, killing its group on timeout or interruption: TERM, then
  * KILL after the grace period. The leader is reaped only after its group was
- * killed, so that its pid, the group's id, cannot be reused in between. A
- * child that says on its line (r->line, or -1) that it is done is taken as
- * exited with status 0 (all it has left to do is _exit(0)): its group is
- * killed, and it is reaped later, while the next item runs.
+ * killed, so that its pid, the group's id, cannot be reused in between. An
+ * item child that passes its turn (ticket; 0: a group's child, which has
+ * none) is done, and says so on its line (r->line, or -1) to wake us: it is
+ * taken as exited with status 0 (all it has left to do is _exit(0)), its
+ * group is killed, and it is reaped later, while the next item runs.
  */
 static int
-wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status, struct group_wait *g)
+wait_child(struct hd_runner *r, pid_t pid, uint32_t ticket, double timeout, int *status,
+	   struct group_wait *g)
 {
 	double deadline = timeout > 0 ? hd_now() + timeout : 0;
 	double spare_at = hd_now() + SPARE_AFTER;
 	int stage = 0, why = END_EXITED, done = 0, spare_tried = 0;
 	siginfo_t si;
-	char b;
 
 	for (;;) {
 		struct pollfd p[4] = { { r->chan[0], POLLIN, 0 }, { g ? g->fd : -1, POLLIN, 0 },
@@ -691,8 +884,11 @@ wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status, struct g
 			spare_tried = 1;
 			want_spare = 0;
 		}
+		if (!g && !done && !stop_signal && why == END_EXITED)
+			spare_arm(r);
 		reap_exiting(r, 0);
 		memset(&si, 0, sizeof(si));
+		done = ticket && why == END_EXITED && turn_reached(r->shared, ticket);
 		if (done || (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
 			     si.si_pid == pid))
 			break;
@@ -722,19 +918,20 @@ wait_child(struct hd_runner *r, pid_t pid, double timeout, int *status, struct g
 		/* SIGCHLD, SIGINT and SIGTERM interrupt this ppoll and only it. */
 		/* A negative fd is skipped by ppoll: the array needs no compaction. */
 		if (ppoll(p, 4, wake > 0 ? &ts : NULL, &wait_mask) > 0) {
-			if (p[0].revents & POLLIN)
+			done = ticket && why == END_EXITED && turn_reached(r->shared, ticket);
+			/* Its word, or a hung-up line, polled no more: the exit tells. */
+			if (p[3].revents & (POLLIN | POLLHUP | POLLERR) && !done) {
+				close(r->line);
+				r->line = -1;
+			}
+			/* Done, the child asks no more: a request now is its
+			 * successor's, handed ahead, and waits for its report. */
+			if ((p[0].revents & POLLIN) && !done)
 				hd_chan_input(r);
 			if (p[1].revents & (POLLIN | POLLHUP))
 				group_input(r, g);
 			if ((p[2].revents & (POLLIN | POLLHUP | POLLERR)) && r->on_input)
 				r->on_input(r->input_arg);
-			/* A hung-up line is polled no more: the exit tells. */
-			if (p[3].revents & (POLLIN | POLLHUP | POLLERR) && r->line >= 0)
-				done = why == END_EXITED && read(r->line, &b, 1) == 1;
-			if (p[3].revents & (POLLIN | POLLHUP | POLLERR) && !done) {
-				close(r->line);
-				r->line = -1;
-			}
 		}
 		if (g && g->advanced && why == END_EXITED) {
 			/* The next item of a serial group has its own time. */
@@ -864,18 +1061,23 @@ judge_status(struct hd_runner *r, const struct hd_item *it, int end, int status,
 	add_last_assertion(rec, res);
 }
 
+/* Runs it in a child: the spare, holding it already with ticket handed (0: none), or not. */
 static void
-run_forked(struct hd_runner *r, const struct hd_item *it, double timeout,
+run_forked(struct hd_runner *r, const struct hd_item *it, uint32_t handed, double timeout,
 	   struct hd_result *res)
 {
 	static const int no_line[2] = { -1, -1 };
+	uint32_t ticket = handed ? handed : ++r->tickets;
 	int status = 0, end;
 	pid_t pid;
 
 	hd_runner_settle();	/* the wait needs the stop signals blocked */
-	if ((pid = spare_take(r, it, &r->line)) < 0 && (pid = fork_child(r, no_line)) == 0) {
+	/* Whatever ran before is over, however it ended: the turn is this one's. */
+	turn_pass(r->shared, ticket - 1);
+	pid = spare_take(r, it, ticket, handed != 0, &r->line);
+	if (pid < 0 && (pid = fork_child(r, no_line)) == 0) {
 		run_body(r, it);
-		child_done(-1);
+		child_done(r, -1, ticket);
 	}
 	if (pid < 0) {
 		res->outcome = HD_ERROR;
@@ -883,7 +1085,8 @@ run_forked(struct hd_runner *r, const struct hd_item *it, double timeout,
 		return;
 	}
 	running_pgid = pid;
-	end = wait_child(r, pid, timeout, &status, NULL);
+	r->running = it;
+	end = wait_child(r, pid, ticket, timeout, &status, NULL);
 	if (r->line >= 0)
 		close(r->line);
 	r->line = -1;
@@ -1167,7 +1370,7 @@ hd_run_group(struct hd_runner *r, const struct hd_item *const *items, size_t n,
 		running_pgid = pid;
 		close(done[1]);
 		close(go[0]);
-		end = wait_child(r, pid, g.timeout, &status, &g);
+		end = wait_child(r, pid, 0, g.timeout, &status, &g);
 		group_input(r, &g);	/* ends reported just before the exit */
 		if (g.fd >= 0)
 			close(g.fd);
@@ -1205,7 +1408,16 @@ hd_run_item(struct hd_runner *r, const struct hd_item *it, struct hd_result *res
 	double timeout = t->timeout > 0 ? t->timeout : r->timeout, t0;
 	int must_fork = r->isolation == HD_ISO_FORK || t->signal || t->exit_code ||
 			t->expect_exit;
+	uint32_t handed = r->armed == it ? r->armed_ticket : 0;
 
+	/*
+	 * The spare holds an order for another item, or for this one, which
+	 * does not fork after all: it goes, and never starts that item.
+	 * (next() hands ahead only items that run as they are: a safeguard.)
+	 */
+	if (r->armed && (!handed || t->skip || !must_fork))
+		hd_spare_drop(r), handed = 0;
+	r->armed = NULL;
 	res->outcome = HD_NONE;
 	res->duration = 0;
 	buf_reset(&res->msg);
@@ -1217,12 +1429,14 @@ hd_run_item(struct hd_runner *r, const struct hd_item *it, struct hd_result *res
 	}
 	t0 = hd_now();
 	if (hd_fixtures_up(r, it, res) < 0) {
+		if (handed)
+			hd_spare_drop(r);
 		res->duration = hd_now() - t0;
 		return;
 	}
 	hd_record_reset(r->rec);
 	if (must_fork)
-		run_forked(r, it, timeout, res);
+		run_forked(r, it, handed, timeout, res);
 	else
 		run_inproc(r, it, timeout, res);
 	res->duration = hd_now() - t0;
@@ -1256,8 +1470,11 @@ hd_runner_free(struct hd_runner *r)
 		close(r->chan[0]);
 		close(r->chan[1]);
 	}
-	munmap(r->rec, sizeof(struct hd_record));
-	r->rec = NULL;
+	munmap(r->shared, sizeof(struct hd_shared));
+	r->shared = NULL;
+	r->rec = r->spare_rec = NULL;
 	hd_ctx.rec = NULL;
 	close(r->capfd);
+	if (r->spare_capfd >= 0)
+		close(r->spare_capfd);
 }

@@ -211,6 +211,13 @@ make_parents(char *path)
 	return 0;
 }
 
+void
+hd_task_resolve(const struct hd_item *it)
+{
+	if (it->task && resolved.item != it)
+		resolve(it);
+}
+
 int
 hd_task_make_dirs(const struct hd_item *it)
 {

@@ -306,6 +306,7 @@ global_teardowns(struct worker *w)
 static void
 handle(struct worker *w, const struct hd_msg *m)
 {
+	const struct hd_item *it;
 	const char *type = m->f[0];
 	size_t i, n;
 
@@ -319,12 +320,19 @@ handle(struct worker *w, const struct hd_msg *m)
 	} else if (!strcmp(type, HD_MSG_RELEASE)) {
 		if (m->nf < 2 || hd_msg_size(m, 1, &n) < 0)
 			die("the controller sent a bad release%s", "");
-		/* The queue holds only unstarted items: the running one left it. */
+		/*
+		 * The queue holds only unstarted items: the running one left it.
+		 * One handed to the spare comes back last, if it has not started
+		 * and the one before runs still (once that is reported, the
+		 * controller takes the handed one to be running).
+		 */
 		hd_enc_begin(&w->out, HD_MSG_RELEASED);
-		while (n-- > 0 && w->qlen > 0) {
+		for (; n > 0 && w->qlen > 0; n--) {
 			w->qlen--;
 			hd_enc_uint(&w->out, NULL, w->queue[w->qhead + w->qlen]);
 		}
+		if (n > 0 && w->busy && (it = hd_spare_unhand(&w->r)) != NULL)
+			hd_enc_uint(&w->out, NULL, it->index);
 		hd_enc_end(&w->out);
 		flush_out(w);
 	} else if (!strcmp(type, HD_MSG_CONFIG)) {
@@ -332,6 +340,7 @@ handle(struct worker *w, const struct hd_msg *m)
 	} else if (!strcmp(type, HD_MSG_STOP)) {
 		w->stopping = 1;
 		w->qlen = 0;
+		hd_spare_unhand(&w->r);
 	} else if (is_reply(type)) {
 		/* Replies come in the order of requests: a test's come first. */
 		if (w->asking && !w->replied && !w->r.chan_stale && !w->r.chan_waiting) {
@@ -347,7 +356,8 @@ handle(struct worker *w, const struct hd_msg *m)
 	} else if (!strcmp(type, HD_MSG_FIXTURE_TEARDOWN) && m->nf > 1) {
 		w->due = xreallocarray(w->due, w->ndue + 1, sizeof(*w->due));
 		w->due[w->ndue++] = xstrdup(m->f[1]);
-		if (!w->busy)
+		/* An item handed ahead may have started: it runs as it was forked. */
+		if (!w->busy && !w->r.armed)
 			global_teardowns(w);
 	} else {
 		die("the controller sent an unknown message '%s'", type);
@@ -433,6 +443,27 @@ ask(void *arg, const struct buf *req, struct buf *reply)
 	w->asking = 0;
 	buf_reset(reply);
 	buf_add(reply, w->reply.data, w->reply.len);
+}
+
+/*
+ * The runner's next(): the queue's head, taken off it to be handed to the
+ * spare ahead, if it may run right after running with nothing done here
+ * in between; else NULL. A global teardown due waits for the queue's next
+ * item, which this would start unseen.
+ */
+static const struct hd_item *
+next_ready(void *arg, const struct hd_item *running)
+{
+	struct worker *w = arg;
+	const struct hd_item *it;
+
+	if (!w->qlen || w->ndue || w->stopping)
+		return NULL;
+	it = &w->items[w->queue[w->qhead]];
+	if (it->t->skip || hd_item_serial(it) || !hd_fixtures_ready(&w->r, running, it))
+		return NULL;
+	w->qhead++, w->qlen--;
+	return it;
 }
 
 /* While a forked test runs: answer release and stop at once. */
@@ -540,6 +571,7 @@ hd_worker_main(int fd, int capfd)
 	w.r.input_arg = &w;
 	w.r.forward = forward;
 	w.r.ask = ask;
+	w.r.next = next_ready;
 	w.r.worker = &w;
 	hd_collect(&w.items, &w.nitems);
 	if (hd_check_groups(w.items, w.nitems, err, sizeof(err)) < 0) {
@@ -548,11 +580,11 @@ hd_worker_main(int fd, int capfd)
 	}
 	hd_registry_seal();
 	send_items(&w);
-	while (!w.stopping || w.qlen) {
+	while (!w.stopping || w.qlen || w.r.armed) {
 		const struct hd_item *it;
 		size_t idx;
 
-		if (!w.qlen) {
+		if (!w.qlen && !w.r.armed) {
 			hd_runner_settle();
 			flush_out(&w);	/* held-back results, before we sleep */
 			receive(&w, 1);
@@ -562,11 +594,17 @@ hd_worker_main(int fd, int capfd)
 		hd_runner_poll_signals(&w.r);
 		if (w.r.interrupted)
 			break;
-		if (!w.qlen)
+		if (w.r.armed) {
+			/* Handed to the spare ahead: it left the queue then. */
+			it = w.r.armed;
+			idx = it->index;
+		} else if (w.qlen) {
+			idx = w.queue[w.qhead];
+			it = &w.items[idx];
+			w.qhead++, w.qlen--;
+		} else {
 			continue;
-		idx = w.queue[w.qhead];
-		it = &w.items[idx];
-		w.qhead++, w.qlen--;
+		}
 		batch_before(&w, it);
 		w.busy = 1;
 		/* Suite fixtures come down when the stream moves to another suite. */
@@ -592,7 +630,8 @@ hd_worker_main(int fd, int capfd)
 			send_result(&w, idx, &res);
 		}
 		w.busy = 0;
-		global_teardowns(&w);
+		if (!w.r.armed)
+			global_teardowns(&w);
 		if (w.r.interrupted)
 			break;
 	}

@@ -9,6 +9,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,6 +80,59 @@ TEST(ahead, first)
 TEST(ahead, second)
 {
 	note("items.log", "second", -1);
+}
+
+/*
+ * Whether process pid comes to wait in a futex within 10 s, as a spare handed
+ * its item ahead waits for its turn (a spare without one waits in read):
+ * "turn", "order", or "unknown" where /proc/PID/syscall cannot tell.
+ */
+static const char *
+waits_turn(long pid)
+{
+	struct timespec pause = { 0, 10000000 };
+	char path[64];
+	long nr = -1;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%ld/syscall", pid);
+	for (i = 0; i < 1000; i++) {
+		FILE *f = fopen(path, "r");
+
+		if (!f || fscanf(f, "%ld", &nr) != 1)
+			nr = -1;
+		if (f)
+			fclose(f);
+#ifdef SYS_futex
+		if (nr == SYS_futex)
+			return "turn";
+#endif
+		if (nr < 0)
+			return "unknown";
+		nanosleep(&pause, NULL);
+	}
+	return "order";
+}
+
+/*
+ * Handing ahead: while first runs, its spare holds second and waits for its
+ * turn. Each fails and prints: second starts as first ends, and neither's
+ * record or output may reach the other's report.
+ */
+TEST(handed, first)
+{
+	long spare = spare_pid();
+
+	printf("OUTPUT-OF-FIRST\n");
+	e2e_log("handed.log", "first %ld %s\n", spare, spare > 0 ? waits_turn(spare) : "none");
+	CHECK(0, "FAILURE-OF-FIRST");
+}
+
+TEST(handed, second)
+{
+	printf("OUTPUT-OF-SECOND\n");
+	note("handed.log", "second", -1);
+	CHECK(0, "FAILURE-OF-SECOND");
 }
 
 /* -x: fails once a spare waits behind it; the spare must not outlive the run. */

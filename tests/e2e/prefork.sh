@@ -3,9 +3,10 @@
 # one runs (lib/run.c, the spare): the spare runs the item it is given, as
 # that item, in the worker's folder and environment, or the next task with
 # that task's products; a fixture the worker sets up meanwhile makes it stale
-# (a fresh child runs the item); it does not outlive the run, -x and SIGINT
-# included. prefork.c's items find the spare among their worker's children
-# and log its pid.
+# (a fresh child runs the item); handed its item ahead, it waits for its turn
+# and starts as the running item ends, on a record and capture file of its
+# own; it does not outlive the run, -x and SIGINT included. prefork.c's items
+# find the spare among their worker's children and log its pid.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init prefork
@@ -37,13 +38,31 @@ gone() {
 
 t_run "$HERD_BUILD/herd" -n 1 -k ahead ./t
 t_status 0 "tests: exit 0"
-t_summary "2 passed, 4 deselected" "tests: closing line"
+t_summary "2 passed, 6 deselected" "tests: closing line"
 spare=$(field items.log first 3)
 t_eq "$(field items.log second 2)" "$spare" "ahead::second ran in the child forked while ahead::first ran"
 t_eq "$(field items.log second 6)" "$src::ahead::second" "the spare ran as the item it was given"
 t_eq "$(field items.log second 4)" gw0 "the spare has the worker's environment (herd_worker_id)"
 t_eq "$(field items.log second 5)" "$wd" "the spare has the worker's folder"
 t_eq "$(gone "$spare")" gone "no spare outlives the run"
+
+t_run "$HERD_BUILD/herd" -n 1 -k handed ./t
+t_status 1 "handed: exit 1"
+if [ "$(field handed.log first 3)" = unknown ]; then
+	t_skip "handed: the spare's wait" "/proc/PID/syscall cannot be read here"
+else
+	t_eq "$(field handed.log first 3)" turn \
+		"handed: while first ran, its spare held second and waited for its turn"
+fi
+t_eq "$(field handed.log second 2)" "$(field handed.log first 2)" "handed: second ran in that spare"
+t_section "$src::handed::first"
+t_has "$T_SECTION" FAILURE-OF-FIRST "handed: first's failure is its own"
+t_has "$T_SECTION" OUTPUT-OF-FIRST "handed: first's output is its own"
+t_lacks "$T_SECTION" OF-SECOND "handed: nothing of second in first's report"
+t_section "$src::handed::second"
+t_has "$T_SECTION" FAILURE-OF-SECOND "handed: second's failure is its own"
+t_has "$T_SECTION" OUTPUT-OF-SECOND "handed: second's output is its own"
+t_lacks "$T_SECTION" OF-FIRST "handed: nothing of first in second's report"
 
 t_run "$HERD_BUILD/herd" -n 1 -x -k stop ./t
 t_status 1 "-x: exit 1"

@@ -29,15 +29,19 @@ shorts_done(void)
 	return 1;
 }
 
+/* Logs the run before the product appears: the long task waits for the
+ * products, so its line is always after the short ones' (logged after, a
+ * short one's line could follow the long one's on a busy machine). */
 static void
 put(const char *text)
 {
-	FILE *f = fopen(herd_produces(0), "w");
+	FILE *f;
 
+	e2e_log("ran", "%s\n", text);
+	f = fopen(herd_produces(0), "w");
 	REQUIRE_NOT_NULL(f);
 	fprintf(f, "%s\n", text);
 	REQUIRE_EQ(fclose(f), 0);
-	e2e_log("ran", "%s\n", text);
 }
 
 /* Picked first (try_first): the first worker holds it, and a short one behind it. */
