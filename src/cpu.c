@@ -76,8 +76,8 @@ cpu_to_spare(struct ctl *c, double *recheck)
 	for (i = 0; i < c->nslots; i++) {
 		struct worker *w = &c->w[i];
 
-		if (!worker_alive(w))
-			continue;
+		if (!worker_alive(w) || slot_host(c, i))
+			continue;	/* a remote worker runs on another machine's CPUs */
 		running++;
 		wanted += w->state == W_RUNNING ? cpu_demand(w, now) : 1;
 	}

@@ -492,7 +492,7 @@ tend(struct ctl *c, struct worker *w, int due)
 		return sent > 0;
 	}
 	if (!worker_alive(w) && !slot_down(c, w->slot) && (b = ctl_sched_pick_binary(c, w->slot)) &&
-	    (!b->cpu_gated || cpu_to_spare(c, &c->cpu_recheck)))
+	    (!b->cpu_gated || slot_host(c, w->slot) || cpu_to_spare(c, &c->cpu_recheck)))
 		worker_start(c, w, b, 0);
 	return 0;
 }

@@ -12,6 +12,7 @@
  *	results.c	an item's result, reruns, and the isolation check
  *	death.c		a worker died: its item, its output, its leftovers
  *	status.c	the live status line and the state dump (SIGQUIT)
+ *	cpu.c		whether the workers leave a CPU for one more (herd --pytest)
  *	sched_api.c	the run's scheduler, called through struct herd_scheduler
  */
 #ifndef HERD_LOOP_H
@@ -36,8 +37,8 @@ double item_timeout(const struct ctl *c, const struct citem *it);
 /* cpu.c */
 /* Notes, at w's first item, what its process has wanted of the CPUs so far. */
 void cpu_mark(struct worker *w);
-/* Whether one more worker would find a CPU that the live ones leave idle;
- * when not, *recheck (kept when earlier) is when to ask again. */
+/* Whether one more local worker would find a CPU that the live local ones
+ * leave idle; when not, *recheck (kept when earlier) is when to ask again. */
 int cpu_to_spare(struct ctl *c, double *recheck);
 
 /* spawn.c */

@@ -238,15 +238,30 @@ seen_slot(struct state *s, const char *path)
 	return &s->seen[i];
 }
 
+/* The smallest table, a power of two from 1024, that holds n entries at
+ * most half full. */
+static size_t
+table_size(size_t n)
+{
+	size_t cap = 1024;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	return cap;
+}
+
+/* Room for n files seen, in one growth. */
 static void
-seen_grow(struct state *s)
+seen_reserve(struct state *s, size_t n)
 {
 	struct seen *old = s->seen;
-	size_t i, n = s->cap;
+	size_t i, was = s->cap;
 
-	s->cap = n ? 2 * n : 1024;
+	if (table_size(n) <= was)
+		return;
+	s->cap = table_size(n);
 	s->seen = xcalloc(s->cap, sizeof(*s->seen));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < was; i++)
 		if (old[i].path)
 			*seen_slot(s, old[i].path) = old[i];
 	free(old);
@@ -259,7 +274,7 @@ seen_add(struct state *s, const char *path)
 	struct seen *e;
 
 	if (2 * (s->nseen + 1) > s->cap)
-		seen_grow(s);
+		seen_reserve(s, 2 * (s->nseen + 1));
 	e = seen_slot(s, path);
 	if (!e->path) {
 		e->path = intern_keep(&s->pool, path, strlen(path));
@@ -294,23 +309,31 @@ prior_find(const struct state *s, const char *id)
 	return p->id ? p : NULL;
 }
 
+/* Room for n tasks, in one growth. */
+static void
+prior_reserve(struct state *s, size_t n)
+{
+	struct prior *old = s->prior;
+	size_t i, was = s->pcap;
+
+	if (table_size(n) <= was)
+		return;
+	s->pcap = table_size(n);
+	s->prior = xcalloc(s->pcap, sizeof(*s->prior));
+	for (i = 0; i < was; i++)
+		if (old[i].id)
+			*prior_slot(s, old[i].id) = old[i];
+	free(old);
+}
+
 /* id's entry, made empty (never ran) if it has none. */
 static struct prior *
 prior_add(struct state *s, const char *id)
 {
 	struct prior *p;
 
-	if (2 * (s->nprior + 1) > s->pcap) {
-		struct prior *old = s->prior;
-		size_t i, n = s->pcap;
-
-		s->pcap = n ? 2 * n : 1024;
-		s->prior = xcalloc(s->pcap, sizeof(*s->prior));
-		for (i = 0; i < n; i++)
-			if (old[i].id)
-				*prior_slot(s, old[i].id) = old[i];
-		free(old);
-	}
+	if (2 * (s->nprior + 1) > s->pcap)
+		prior_reserve(s, 2 * (s->nprior + 1));
 	p = prior_slot(s, id);
 	if (!p->id) {
 		p->id = intern_keep(&s->pool, id, strlen(id));
@@ -465,6 +488,21 @@ static const char migrate_1[] =
 
 static void read_begin(struct state *s);
 
+/* The rows of a table, or 0. */
+static size_t
+rows(struct state *s, const char *count_sql)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 n = 0;
+
+	if (prepare(s, &st, count_sql))
+		return 0;
+	if (sq.step(st) == SQLITE_ROW)
+		n = sq.column_int64(st, 0);
+	sq.finalize(st);
+	return n > 0 ? (size_t)n : 0;
+}
+
 /* The memo and the tasks into memory, in the read transaction; -1 on an
  * error. The hook of state_open_then goes first. */
 static int
@@ -476,6 +514,10 @@ load(struct state *s)
 	if (hook)
 		hook(s, s->cookie);
 	read_begin(s);
+	/* Counted first, the tables grow once (a growth is a rehash and a
+	 * cleared array: a tenth of reading the state, growing by doubling). */
+	seen_reserve(s, rows(s, "SELECT count(*) FROM memo"));
+	prior_reserve(s, rows(s, "SELECT count(*) FROM task"));
 	return scan(s, "SELECT path, mtime, size, hash FROM memo", memo_row) ||
 	       scan(s, s->schema == 1 ? task_scan_1 : task_scan, task_row) ? -1 : 0;
 }
