@@ -5,6 +5,7 @@ run loop, as pytest-xdist's workers do: the list is sent, and each item the
 controller sends runs through pytest's own runtest protocol."""
 import atexit
 import collections
+import gc
 import io
 import json
 import mmap
@@ -438,12 +439,16 @@ class Loop:
         self.relay = None	# the socketpair forked tests ask through
         self.relay_in = b""
         self.asked = 0
+        # Forked items' reports and warnings, serialized, not yet replayed
+        # to the worker's plugins (replay_child_stats).
+        self.child_stats_due = []
         herd_pytest._ask = self.ask
 
     def run(self):
         while True:
             if not self.queue:
                 self.held.flush()
+                self.replay_child_stats()
             self.handle(self.chan.read(wait=not self.queue and not self.teardowns))
             if self.chan.eof:
                 os._exit(0)	# the controller is gone
@@ -457,6 +462,7 @@ class Loop:
                     self.run_one(k)
             elif self.stopping:
                 break
+        self.replay_child_stats()
         self.teardown_all()
         self.restore()
         try:
@@ -726,7 +732,12 @@ class Loop:
         self.relay[0].close()
         herd_pytest._ask = child_asker(self.relay[1])
         self.plugin.in_child = True
-        disown_worker_setup(self.session)
+        # The worker's objects leave this process's garbage collector: a
+        # collection that walked them would write to, and so copy, every
+        # page they are on, and the child ends with os._exit, which frees
+        # nothing anyway. Its own objects are collected as usual.
+        gc.freeze()
+        disown_worker_setup(self.session, [self.items[k] for k in ks])
         for j, k in enumerate(ks):
             item = self.items[k]
             nextitem = self.items[ks[j + 1]] if j + 1 < len(ks) else None
@@ -752,6 +763,18 @@ class Loop:
                         for r in self.plugin.reports],
             "warnings": [[warning_record_to_str(w), when, nodeid, list(loc) if loc else None]
                          for w, when, nodeid, loc in self.plugin.warnings]})
+
+    def replay_child_stats(self):
+        """Replays the forked items' reports and warnings to the worker's
+        plugins, in order: in batches, when the queue runs dry and at the
+        end, not item by item. Each fork write-protects the worker's pages,
+        so that the worker pays a page fault for each page it writes between
+        two forks: the replay's code would add hundreds per item. The
+        plugins that keep what they see for the end (the terminal summary,
+        junitxml) see it all before the session ends, as before."""
+        due, self.child_stats_due = self.child_stats_due, []
+        for data in due:
+            self.take_child_stats(data)
 
     def take_child_stats(self, data):
         config = self.session.config
@@ -925,7 +948,7 @@ class ChildRun:
             return False
         loop, k = self.loop, self.ks[self.done]
         outcome, msg = f[1].decode(), f[2]
-        loop.take_child_stats(f[3])
+        loop.child_stats_due.append(f[3])
         self.done += 1
         if self.done == len(self.ks):
             self.last = (k, outcome, msg)
@@ -941,19 +964,23 @@ class ChildRun:
         return True
 
 
-def disown_worker_setup(session):
-    """In a forked child: what the worker set up is the worker's to tear down
-    (it does after the child, Loop.teardown_wide), so the child drops those
-    finalizers, the collectors' and the fixtures' alike, and runs only its
-    own. A fixture the child tears down (a group's run moving on to another
-    module) is set up again in the child if needed."""
+def disown_worker_setup(session, items):
+    """In a forked child running items: what the worker set up is the
+    worker's to tear down (it does after the child, Loop.teardown_wide), so
+    the child drops those finalizers, the collectors' and the fixtures' alike,
+    and runs only its own. A fixture the child tears down (a group's run
+    moving on to another module) is set up again in the child if needed.
+    Only the fixtures the items use are looked at: touching every fixture
+    of the session would copy the pages they are on."""
     state = session._setupstate
     for node, (_, exc) in list(state.stack.items()):
         state.stack[node] = ([], exc)
-    for defs in session._fixturemanager._arg2fixturedefs.values():
-        for d in defs:
-            if d.cached_result is not None:
-                d._finalizers.clear()
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        for defs in (info.name2fixturedefs.values() if info is not None else ()):
+            for d in defs:
+                if d.cached_result is not None:
+                    d._finalizers.clear()
 
 
 def serial_group(item):

@@ -91,6 +91,37 @@ t_count "$log" "^run a 3 " 2 "fork: the items ran in children"
 pids=$(awk '$1 == "run" && $2 == "a" { print $5 }' "$log" | sort -u | wc -l)
 t_eq "$pids" 12 "fork: ... each in a process of its own"
 
+# A forked item's garbage collector leaves the worker's objects alone (a
+# collection that walked them would copy every page they are on): the
+# 100,000 objects a module fixture made in the worker are out of its sight,
+# while the item's own garbage is still collected.
+mkdir -p "$T_WORK/gc" && cat >"$T_WORK/gc/test_gc.py" <<'EOT'
+import gc
+import weakref
+import pytest
+
+@pytest.fixture(scope="module")
+def held():
+    return [[i] for i in range(100000)]	# lists: tracked by the collector
+
+def test_worker_objects_out_of_sight(held):
+    assert len(gc.get_objects()) < len(held)
+
+def test_own_garbage_collected(held):
+    class Cycle:
+        pass
+    c = Cycle()
+    c.me = c
+    ref = weakref.ref(c)
+    del c
+    gc.collect()
+    assert ref() is None
+EOT
+t_run "$herd" --pytest --python "$py" -n 1 --isolation fork gc
+t_summary "2 passed" "fork: the child's collector sees its own objects, not the worker's"
+t_run "$herd" --pytest --python "$py" -n 1 --isolation none gc
+t_summary "1 failed, 1 passed" "none: the same test sees the worker's objects (the check can fail)"
+
 # ---- locks, board, trails, global fixtures (herd_pytest's API) ----
 # test_exclusive runs on both workers at once (--dist each); inside the lock
 # each waits until the other has arrived, so without mutual exclusion two
