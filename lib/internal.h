@@ -279,6 +279,39 @@ int hd_runner_global_teardown(struct hd_runner *r, const char *name, struct buf 
 /* Tears down every fixture still set up, in reverse order. */
 void hd_runner_finish(struct hd_runner *r);
 /*
+ * What the runner shares with its forked children: two records, the running
+ * item's and the spare's (r->rec and r->spare_rec), and the turn, the ticket
+ * of the last item child that is over, which a spare handed its item ahead
+ * waits for ("the spare", below).
+ */
+struct hd_shared {
+	uint32_t turn;
+	struct hd_record rec[2];
+};
+
+/* The runner's side of a forked item (run.c), which spare.c uses too. */
+int hd_make_capture_fd(void);
+void hd_run_body(struct hd_runner *r, const struct hd_item *it);
+/* Forks a child for the runner, in its own process group; sv, a socket pair
+ * (or two -1), becomes its line: the child keeps sv[1], the runner sv[0]. */
+pid_t hd_fork_child(struct hd_runner *r, const int sv[2]);
+
+/*
+ * spare.c: the next item's child, forked ahead once a forked item has run
+ * SPARE_AFTER seconds and another is queued; handed its item ahead, it
+ * waits for its turn, the ticket of the child before it.
+ */
+#define SPARE_AFTER 0.005
+void hd_spare_fork(struct hd_runner *r);
+void hd_spare_arm(struct hd_runner *r);
+/* The spare, given it (unless handed it already): its pid and line, or -1. */
+pid_t hd_spare_take(struct hd_runner *r, const struct hd_item *it, uint32_t ticket, int handed,
+		    int *line);
+int hd_turn_reached(const struct hd_shared *sh, uint32_t ticket);
+void hd_turn_pass(struct hd_shared *sh, uint32_t ticket);
+/* A forked item's child's end: output flushed, its turn passed, the runner told. */
+NORETURN void hd_child_done(struct hd_runner *r, int line, uint32_t ticket);
+/*
  * Kills the spare child, if any. Due before this process changes what a
  * forked item inherits (a fixture of wider scope set up or torn down, the
  * capture switched), so that no item runs in a copy taken before.

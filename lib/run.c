@@ -16,6 +16,9 @@
  * such item to the next (checked after each: a test may close or replace
  * fd 1), and are undone by hd_runner_settle() before anything else runs or
  * waits: four dup2() and two sigprocmask() an item were most of its cost.
+ *
+ * The next item's child may be forked ahead and handed its item while this
+ * one runs: spare.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,10 +32,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #ifdef __linux__
-#include <linux/futex.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
-#define HAND_AHEAD 1	/* futexes: a spare may wait for its turn */
 #endif
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -42,17 +42,6 @@
 #include "internal.h"
 
 #define OUT_KEEP (512 * 1024)	/* captured output kept from each end */
-
-/*
- * What the runner shares with its forked children: two records, the running
- * item's and the spare's (r->rec and r->spare_rec), and the turn, the ticket
- * of the last item child that is over, which a spare handed its item ahead
- * waits for ("the spare", below).
- */
-struct hd_shared {
-	uint32_t turn;
-	struct hd_record rec[2];
-};
 
 static sigset_t runner_signals;	/* blocked in the runner but inside ppoll */
 static sigset_t child_mask;	/* the mask the test binary started with */
@@ -150,8 +139,8 @@ hd_runner_watch_parent(pid_t parent)
 		hd_runner_orphaned();
 }
 
-static int
-make_capture_fd(void)
+int
+hd_make_capture_fd(void)
 {
 	char path[] = "/tmp/herd-output-XXXXXX";
 	const char *dir = getenv("TMPDIR");
@@ -196,7 +185,7 @@ hd_runner_init(struct hd_runner *r, int capfd)
 	r->spare_capfd = -1;
 	if (capfd >= 0)
 		hd_cloexec(capfd);	/* inherited through exec; the tests' execs keep out */
-	r->capfd = capfd >= 0 ? capfd : make_capture_fd();
+	r->capfd = capfd >= 0 ? capfd : hd_make_capture_fd();
 	if (r->capfd < 0)
 		hd_fatal(3, "cannot create a file to capture test output:");
 	r->fx = xcalloc(nfx, sizeof(*r->fx));
@@ -404,8 +393,8 @@ reset:
 /* ---- the item itself ---- */
 
 /* Test fixtures, the test, test fixtures' teardown: in the child, or in-process. */
-static void
-run_body(struct hd_runner *r, const struct hd_item *it)
+void
+hd_run_body(struct hd_runner *r, const struct hd_item *it)
 {
 	const struct herd_fixture *fs[MAX_TEST_FIXTURES];
 	struct hd_record *rec = r->rec;
@@ -504,113 +493,6 @@ child_prepare(struct hd_runner *r)
 	hd_ctx.chan_fd = r->chan[1];
 }
 
-/* ---- the spare: the next item's child, forked ahead ---- */
-
-/*
- * A fork, the child's preparation and the last child's exit cost a
- * millisecond or more each on a virtual machine (page faults, TLB
- * shootdowns), which the runner paid between one item's end and the next
- * one's start: for 50 ms tasks on 4 workers, a tenth of the makespan. So
- * once a forked item has run SPARE_AFTER and another is queued (prefork),
- * the runner, idle meanwhile, forks the next child ahead: the spare prepares
- * itself, then waits on its line, a socket pair, for its order: its item's
- * address (the same in every fork of this process: the collection never
- * moves) and its ticket. Shorter items leave the runner no idle time to
- * hide a fork in: for them it forks as it always did.
- *
- * On its line, the spare also says it is done, its output flushed, before it
- * exits: the runner then reports the item and starts the next one at once,
- * the exit's teardown overlapping it, and reaps the child later (exiting).
- *
- * Even so, the runner stood between two items: woken by the child's word,
- * it reported the item, then woke the spare, two hand-overs of the CPU that
- * cost more than the fork did on a loaded machine. So, where it can (next,
- * futexes), the runner hands the spare its item ahead, while the running one
- * still runs; the spare then waits for its turn, which the running child
- * gives as it ends (or the runner, once it is over however it ended), and
- * starts at once, on the record and capture file of its own slot, while the
- * runner reports the one before. Its requests (locks, board) wait in the
- * channel until then, so that the controller hears of them after that
- * result. An item is handed ahead only when nothing has to happen in this
- * process before it: no fixture of wider scope to set up or tear down, no
- * global teardown due (the worker's next() decides). Until its turn has come
- * and the spare has claimed it, the runner may take it back (a steal, a
- * stop): whichever of the two clears the order in the spare's record first
- * has it.
- *
- * The spare is a copy of this process as it was when forked, which is what
- * the next item must inherit as long as nothing changes here in between:
- * hd_spare_drop kills it first whenever something does (a fixture of wider
- * scope set up or torn down, the controller's config).
- */
-#define SPARE_AFTER 0.005	/* seconds */
-#define WARM_STACK (32 * 1024)	/* bytes of stack and heap a spare touches */
-#define WARM_HEAP (32 * 1024)
-
-/* A spare's order: its item, and the ticket of its turn. */
-struct spare_order {
-	const struct hd_item *it;
-	uint32_t ticket;
-};
-
-/* Whether the turn has come to ticket: the item child that holds it is over. */
-static int
-turn_reached(const struct hd_shared *sh, uint32_t ticket)
-{
-	return (int32_t)(__atomic_load_n(&sh->turn, __ATOMIC_ACQUIRE) - ticket) >= 0;
-}
-
-/* The turn comes to ticket (unless it has: the child and the runner both pass it). */
-static void
-turn_pass(struct hd_shared *sh, uint32_t ticket)
-{
-	if (turn_reached(sh, ticket))
-		return;
-	__atomic_store_n(&sh->turn, ticket, __ATOMIC_RELEASE);
-#ifdef HAND_AHEAD
-	syscall(SYS_futex, &sh->turn, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
-#endif
-}
-
-/* Waits until the turn has come to ticket. */
-static void
-turn_wait(struct hd_shared *sh, uint32_t ticket)
-{
-	uint32_t now;
-
-	while ((int32_t)((now = __atomic_load_n(&sh->turn, __ATOMIC_ACQUIRE)) - ticket) < 0) {
-#ifdef HAND_AHEAD
-		syscall(SYS_futex, &sh->turn, FUTEX_WAIT, now, NULL, NULL, 0);
-#else
-		sched_yield();	/* not reached: without futexes nothing is handed ahead */
-#endif
-	}
-}
-
-/* Clears the order of ticket from rec: nonzero if it was still there. */
-static int
-order_clear(struct hd_record *rec, uint32_t ticket)
-{
-	return __atomic_compare_exchange_n(&rec->order, &ticket, 0, 0, __ATOMIC_ACQ_REL,
-					   __ATOMIC_ACQUIRE);
-}
-
-/*
- * The child's end: output flushed, its turn over (for the runner too: see
- * wait_child), the runner woken, gone. The turn first: the next child then
- * takes the idle CPU, and the runner, which only reports, waits for one.
- */
-static NORETURN void
-child_done(struct hd_runner *r, int line, uint32_t ticket)
-{
-	fflush(NULL);
-	turn_pass(r->shared, ticket);
-	/* Should the write fail, the runner learns of the end from the exit. */
-	while (line >= 0 && write(line, "d", 1) < 0 && errno == EINTR)
-		;
-	_exit(0);
-}
-
 /*
  * The channel a forked test asks through, made before the first fork: a
  * worker that runs its tests in its own process never needs one.
@@ -624,8 +506,8 @@ chan_open(struct hd_runner *r)
 
 /* Forks a child for the runner, in its own process group; sv, a socket pair
  * (or two -1), becomes its line: the child keeps sv[1], the runner sv[0]. */
-static pid_t
-fork_child(struct hd_runner *r, const int sv[2])
+pid_t
+hd_fork_child(struct hd_runner *r, const int sv[2])
 {
 	pid_t pid;
 
@@ -643,173 +525,6 @@ fork_child(struct hd_runner *r, const int sv[2])
 	if (pid > 0)
 		setpgid(pid, pid);	/* also in the child: whichever runs first */
 	return pid;
-}
-
-/*
- * Idle, the spare takes the page faults an item's first steps would take
- * once its turn has come (a copy-on-write fault costs 50 to 100 us on a
- * virtual machine, and a task that writes a file took about 20): the stack
- * below here, the top of the heap, the libc state stdio writes.
- */
-static void
-spare_warm(void)
-{
-	volatile char stack[WARM_STACK];
-	char *heap = malloc(WARM_HEAP);
-	FILE *f;
-	size_t i;
-
-	for (i = 0; i < sizeof(stack); i += 4096)
-		stack[i] = 0;
-	for (i = 0; heap && i < WARM_HEAP; i += 4096)
-		heap[i] = 0;
-	free(heap);
-	if ((f = fopen("/dev/null", "w")) != NULL)
-		fclose(f);
-}
-
-/* The spare, in the child: waits for its order, then for its turn; runs it. */
-static NORETURN void
-spare_child(struct hd_runner *r, int line)
-{
-	struct spare_order o;
-	ssize_t n;
-
-	spare_warm();
-	while ((n = read(line, &o, sizeof(o))) < 0 && errno == EINTR)
-		;
-	if (n != (ssize_t)sizeof(o))
-		_exit(0);	/* dismissed: the runner closed its end, or is gone */
-	hd_record_reset(r->rec);
-	/* Handed ahead, it has time to spare: a task's paths now. */
-	if (!turn_reached(r->shared, o.ticket - 1))
-		hd_task_resolve(o.it);
-	turn_wait(r->shared, o.ticket - 1);
-	if (!order_clear(r->rec, o.ticket))
-		_exit(0);	/* taken back */
-	run_body(r, o.it);
-	child_done(r, line, o.ticket);
-}
-
-/* The spare's slot and the runner's trade places. */
-static void
-slot_swap(struct hd_runner *r)
-{
-	struct hd_record *rec = r->rec;
-	int fd = r->capfd;
-
-	r->rec = r->spare_rec;
-	r->spare_rec = rec;
-	r->capfd = r->spare_capfd;
-	r->spare_capfd = fd;
-}
-
-static void
-spare_fork(struct hd_runner *r)
-{
-	int sv[2];
-	pid_t pid;
-
-	if (r->spare_capfd < 0 && (r->spare_capfd = make_capture_fd()) < 0)
-		return;	/* no spare: the next item forks as it comes */
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		return;
-	/* The child is prepared on the spare's slot, which stays the spare's. */
-	slot_swap(r);
-	pid = fork_child(r, sv);
-	if (pid == 0)
-		spare_child(r, sv[1]);
-	slot_swap(r);
-	if (pid < 0) {
-		close(sv[0]);
-		return;
-	}
-	r->spare = pid;
-	r->spare_line = sv[0];
-}
-
-/* Sends the spare its order; 0, or -1 (then the spare is dropped). */
-static int
-spare_order(struct hd_runner *r, const struct hd_item *it, uint32_t ticket)
-{
-	struct spare_order o;
-
-	memset(&o, 0, sizeof(o));
-	o.it = it;
-	o.ticket = ticket;
-	__atomic_store_n(&r->spare_rec->order, ticket, __ATOMIC_RELEASE);
-	/* A dead spare's socket has no reader: EPIPE (SIGPIPE is ignored). */
-	if (write(r->spare_line, &o, sizeof(o)) == (ssize_t)sizeof(o))
-		return 0;
-	hd_spare_drop(r);
-	return -1;
-}
-
-/*
- * While a child runs: the spare, if there is one and nothing is handed to
- * it yet, takes the item next() gives, to start when the running one ends.
- */
-static void
-spare_arm(struct hd_runner *r)
-{
-#ifdef HAND_AHEAD
-	const struct hd_item *it;
-
-	if (!r->spare || r->armed || !r->next || !(it = r->next(r->worker, r->running)))
-		return;
-	r->armed = it;
-	r->armed_ticket = ++r->tickets;
-	/* Should the spare be gone, the item forks as it comes, ticket and all. */
-	spare_order(r, it, r->armed_ticket);
-#else
-	(void)r;
-#endif
-}
-
-/*
- * The spare, given it to run with ticket (unless handed it already): its
- * pid, its line in *line, its slot now the runner's; -1 when there is none,
- * or it is gone.
- */
-static pid_t
-spare_take(struct hd_runner *r, const struct hd_item *it, uint32_t ticket, int handed,
-	   int *line)
-{
-	pid_t pid = r->spare;
-
-	if (!pid || (!handed && spare_order(r, it, ticket) < 0))
-		return -1;
-	*line = r->spare_line;
-	r->spare = 0;
-	r->spare_line = -1;
-	slot_swap(r);
-	return pid;
-}
-
-const struct hd_item *
-hd_spare_unhand(struct hd_runner *r)
-{
-	const struct hd_item *it = r->armed;
-
-	if (!it || (r->spare && !order_clear(r->spare_rec, r->armed_ticket)))
-		return NULL;	/* none, or it has started */
-	hd_spare_drop(r);
-	r->armed = NULL;
-	return it;
-}
-
-void
-hd_spare_drop(struct hd_runner *r)
-{
-	/* An item handed to it stays handed: it forks when it is run. */
-	if (!r->spare)
-		return;
-	kill(r->spare, SIGKILL);
-	while (waitpid(r->spare, NULL, 0) < 0 && errno == EINTR)
-		;
-	close(r->spare_line);
-	r->spare = 0;
-	r->spare_line = -1;
 }
 
 /* The child that said it was done, reaped once it has exited (hang: waits). */
@@ -880,15 +595,15 @@ wait_child(struct hd_runner *r, pid_t pid, uint32_t ticket, double timeout, int 
 
 		/* Run SPARE_AFTER, the item leaves the runner idle: the next child now. */
 		if (want_spare && hd_now() >= spare_at) {
-			spare_fork(r);
+			hd_spare_fork(r);
 			spare_tried = 1;
 			want_spare = 0;
 		}
 		if (!g && !done && !stop_signal && why == END_EXITED)
-			spare_arm(r);
+			hd_spare_arm(r);
 		reap_exiting(r, 0);
 		memset(&si, 0, sizeof(si));
-		done = ticket && why == END_EXITED && turn_reached(r->shared, ticket);
+		done = ticket && why == END_EXITED && hd_turn_reached(r->shared, ticket);
 		if (done || (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
 			     si.si_pid == pid))
 			break;
@@ -918,7 +633,7 @@ wait_child(struct hd_runner *r, pid_t pid, uint32_t ticket, double timeout, int 
 		/* SIGCHLD, SIGINT and SIGTERM interrupt this ppoll and only it. */
 		/* A negative fd is skipped by ppoll: the array needs no compaction. */
 		if (ppoll(p, 4, wake > 0 ? &ts : NULL, &wait_mask) > 0) {
-			done = ticket && why == END_EXITED && turn_reached(r->shared, ticket);
+			done = ticket && why == END_EXITED && hd_turn_reached(r->shared, ticket);
 			/* Its word, or a hung-up line, polled no more: the exit tells. */
 			if (p[3].revents & (POLLIN | POLLHUP | POLLERR) && !done) {
 				close(r->line);
@@ -1073,11 +788,11 @@ run_forked(struct hd_runner *r, const struct hd_item *it, uint32_t handed, doubl
 
 	hd_runner_settle();	/* the wait needs the stop signals blocked */
 	/* Whatever ran before is over, however it ended: the turn is this one's. */
-	turn_pass(r->shared, ticket - 1);
-	pid = spare_take(r, it, ticket, handed != 0, &r->line);
-	if (pid < 0 && (pid = fork_child(r, no_line)) == 0) {
-		run_body(r, it);
-		child_done(r, -1, ticket);
+	hd_turn_pass(r->shared, ticket - 1);
+	pid = hd_spare_take(r, it, ticket, handed != 0, &r->line);
+	if (pid < 0 && (pid = hd_fork_child(r, no_line)) == 0) {
+		hd_run_body(r, it);
+		hd_child_done(r, -1, ticket);
 	}
 	if (pid < 0) {
 		res->outcome = HD_ERROR;
@@ -1183,7 +898,7 @@ run_inproc(struct hd_runner *r, const struct hd_item *it, double timeout,
 	else
 		hd_worker_stoppable(r, 1);
 	hd_capture_on(r);
-	run_body(r, it);
+	hd_run_body(r, it);
 	hd_capture_off(r);
 	if (!r->capture)
 		fflush(stdout);	/* -s: the test's lines before the report's */
@@ -1306,7 +1021,7 @@ group_child(struct hd_runner *r, struct group_wait *g, int done, int go)
 	child_prepare(r);
 	for (c = g->cur; c < g->nrun; c++) {
 		hd_record_reset(r->rec);
-		run_body(r, g->items[g->run[c]]);
+		hd_run_body(r, g->items[g->run[c]]);
 		fflush(NULL);
 		if (write(done, "d", 1) < 0 || (c + 1 < g->nrun && read(go, &b, 1) != 1))
 			break;

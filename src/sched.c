@@ -706,8 +706,9 @@ ran_a_start(const struct sched *s, const struct binary *b)
  * not when each of its workers would get less work than starting a worker of
  * b costs (measured while it listed), from the cache's durations, else from
  * this run's, else (none finished yet) once a worker of b has been on an item
- * for as long as that start; at once when none runs b (it is parked in a
- * slot that is busy with another binary).
+ * for as long as that start, or at once when b's workers wait for an idle CPU
+ * instead (binary.cpu_gated: cpu.c judges them within 50 ms); at once when
+ * none runs b (it is parked in a slot that is busy with another binary).
  */
 static int
 worth_a_worker(const struct sched *s, const struct binary *b, size_t n)
@@ -720,7 +721,7 @@ worth_a_worker(const struct sched *s, const struct binary *b, size_t n)
 		return 1;
 	if (!s->o.order_by_time) {
 		if ((work = run_estimate(s, b, n)) < 0)
-			return !b->workers || ran_a_start(s, b);
+			return !b->workers || b->cpu_gated || ran_a_start(s, b);
 		return work / (double)(workers + 1) > b->startup;
 	}
 	for (i = 0; i < s->o.nslots; i++)

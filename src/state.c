@@ -442,6 +442,24 @@ scan(struct state *s, const char *sql, void (*row)(struct state *, sqlite3_stmt 
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * A memoised file looked at as it is loaded: herd build loads the state on
+ * a thread of its own while the main one makes the graph, so the stat() of
+ * every file (a quarter of a no-op rebuild) is off the main thread. One as
+ * the memo has it needs no other look (look() would find the same); any
+ * other is left for look(), which hashes it only if a task asks.
+ */
+static void
+prelook(struct state *s, struct seen *e)
+{
+	struct stat st;
+
+	if (fstatat(s->rootfd, e->path, &st, 0) == 0 && S_ISREG(st.st_mode) &&
+	    (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec == e->mtime &&
+	    (long long)st.st_size == e->size)
+		e->stale = e->missing = 0;
+}
+
 static void
 memo_row(struct state *s, sqlite3_stmt *st)
 {
@@ -451,6 +469,7 @@ memo_row(struct state *s, sqlite3_stmt *st)
 	e->mtime = sq.column_int64(st, 1);
 	e->size = sq.column_int64(st, 2);
 	e->hash = hex64(sq.column_text(st, 3));
+	prelook(s, e);
 }
 
 static void
