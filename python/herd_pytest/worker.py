@@ -812,6 +812,7 @@ class Loop:
             return
         if not item._request:
             item._initrequest()	# a rerun: pytest dropped the last one
+        lend_testcase(item)
         try:
             for name in item.fixturenames:
                 defs = info.name2fixturedefs.get(name)
@@ -823,6 +824,7 @@ class Loop:
         except BaseException:  # noqa: B902 - pytest caches it; the child reports it
             pass
         finally:
+            take_testcase_back(item)
             item._initrequest()	# the child starts from a fresh request
 
     def teardown_wide(self, nextitem, outcome, msg):
@@ -962,6 +964,24 @@ class ChildRun:
         except OSError:
             pass	# the child is gone: its exit says the rest
         return True
+
+
+def lend_testcase(item):
+    """A unittest.TestCase's item makes its TestCase in its setup, and
+    pytest binds the class's fixtures (setUpClass's) to that instance: set up
+    ahead, in the worker, they need one too. The item gets one as its setup
+    would make it; take_testcase_back drops it, so that the child's setup
+    makes its own."""
+    cls = getattr(item.parent, "obj", None)
+    if "_testcase" in dir(type(item)) and isinstance(cls, type) and item._testcase is None:
+        item._testcase = cls(item.name)
+        item._obj = getattr(item._testcase, item.name)
+
+
+def take_testcase_back(item):
+    if "_testcase" in dir(type(item)):
+        item._testcase = None
+        item._obj = None
 
 
 def disown_worker_setup(session, items):

@@ -13,7 +13,7 @@
 # shellcheck source=pytest.inc
 . "$(dirname "$0")/pytest.inc"
 t_init pytest
-pt_init outcomes scopes sync
+pt_init outcomes scopes sync unittests
 log=$T_WORK/fixtures.log
 mod=outcomes/test_outcomes.py
 all_counts="2 failed, 6 passed, 2 skipped, 1 xfailed, 1 xpassed, 2 errors, 1 crashed, 1 timeout"
@@ -150,5 +150,22 @@ done
 # test on that worker still gets the replies to its own requests.
 t_run "$herd" --pytest --python "$py" -n 2 --dist each --isolation fork sync/test_stale.py -- -p no:timeout
 t_summary "5 passed, 1 timeout" "fork: a test that dies waiting for a lock leaves no reply to the next"
+
+# ---- unittest.TestCase classes ----
+# Their class fixture (setUpClass) is bound to the TestCase an item makes in
+# its setup: set up ahead in the worker under fork, it once failed every
+# such item ("fixture() missing 1 required positional argument: 'self'").
+t_run "$py" -m pytest -p no:cacheprovider -rA unittests
+grep -E '^(PASSED|FAILED|SKIPPED|ERROR) ' "$T_OUT" | sed 's/ - .*//' | sort >"$T_WORK/ut.pytest"
+t_count "$T_WORK/ut.pytest" . 4 "pytest: the unittest suite's 4 outcomes"
+for iso in none fork; do
+	rm -f "$log"
+	t_run env HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 1 --isolation $iso \
+		--no-isolation-check unittests -- -rA
+	grep -E '^(PASSED|FAILED|SKIPPED|ERROR) ' "$T_OUT" | sed 's/ - .*//' | sort >"$T_WORK/ut.herd"
+	t_same "$T_WORK/ut.herd" "$T_WORK/ut.pytest" "$iso: unittest.TestCase items end as under pytest"
+	t_count "$log" "^setUpClass gw0\$" 1 "$iso: setUpClass runs once on the worker"
+	t_count "$log" "^tearDownClass gw0\$" 1 "$iso: ... and tearDownClass once"
+done
 
 t_finish
