@@ -72,13 +72,27 @@ hd_turn_reached(const struct hd_shared *sh, uint32_t ticket)
 	return (int32_t)(__atomic_load_n(&sh->turn, __ATOMIC_ACQUIRE) - ticket) >= 0;
 }
 
-/* The turn comes to ticket (unless it has: the child and the runner both pass it). */
+/* The turn comes to ticket (unless it has: the child and the runner both
+ * pass it). It only moves forward: a compare-and-swap, not a store. */
 void
 hd_turn_pass(struct hd_shared *sh, uint32_t ticket)
 {
-	if (hd_turn_reached(sh, ticket))
-		return;
-	__atomic_store_n(&sh->turn, ticket, __ATOMIC_RELEASE);
+	uint32_t now = __atomic_load_n(&sh->turn, __ATOMIC_ACQUIRE);
+
+	do {
+		if ((int32_t)(now - ticket) >= 0)
+			return;
+	} while (!__atomic_compare_exchange_n(&sh->turn, &now, ticket, 0, __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE));
+#ifdef HAND_AHEAD
+	syscall(SYS_futex, &sh->turn, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+#endif
+}
+
+void
+hd_turn_remind(struct hd_shared *sh, uint32_t ticket)
+{
+	hd_turn_pass(sh, ticket);
 #ifdef HAND_AHEAD
 	syscall(SYS_futex, &sh->turn, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 #endif
