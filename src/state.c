@@ -449,13 +449,20 @@ scan(struct state *s, const char *sql, void (*row)(struct state *, sqlite3_stmt 
  * the memo has it needs no other look (look() would find the same); any
  * other is left for look(), which hashes it only if a task asks.
  */
+/* A file's modification time as the memo keeps it: nanoseconds. */
+static long long
+mtime_ns(const struct stat *st)
+{
+	return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
 static void
 prelook(struct state *s, struct seen *e)
 {
 	struct stat st;
 
 	if (fstatat(s->rootfd, e->path, &st, 0) == 0 && S_ISREG(st.st_mode) &&
-	    (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec == e->mtime &&
+	    mtime_ns(&st) == e->mtime &&
 	    (long long)st.st_size == e->size)
 		e->stale = e->missing = 0;
 }
@@ -847,7 +854,7 @@ look(struct state *s, struct seen *e)
 
 	if (fstatat(s->rootfd, e->path, &st, 0) < 0 || !S_ISREG(st.st_mode))
 		return -1;
-	mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	mtime = mtime_ns(&st);
 	if (e->memo && e->mtime == mtime && e->size == (long long)st.st_size)
 		return 0;
 	if (hash_file(s->rootfd, e->path, &h) < 0)
