@@ -16,10 +16,18 @@ import socket
 import struct
 import sys
 import time
+import types
 
 import pytest
 from _pytest.terminal import WarningReport
 from _pytest.warnings import warning_record_to_str
+
+try:	# what item_line needs to find a line as pytest does; else it asks pytest
+    from _pytest import nodes as _nodes
+    from _pytest.compat import get_real_func as _get_real_func
+    from _pytest.python import PyobjMixin as _PyobjMixin
+except ImportError:
+    _get_real_func = None
 
 import herd_pytest
 from herd_pytest import bad, proto
@@ -267,9 +275,9 @@ def item_keys(item):
     keys = ["file=" + parts[0], "name=" + parts[-1]]
     if len(parts) > 2:
         keys.append("suite=" + "::".join(parts[1:-1]))
-    loc = item.location
-    if loc and loc[1] is not None:
-        keys.append("line=%d" % (loc[1] + 1))
+    line = item_line(item)
+    if line is not None:
+        keys.append("line=%d" % line)
     closest = {}	# one walk up the chain: a name's first mark is its closest
     for m in item.iter_markers():
         closest.setdefault(m.name, m)
@@ -290,6 +298,35 @@ def item_keys(item):
     if globals_:
         keys.append("fixtures=" + " ".join(globals_))
     return keys
+
+
+def item_line(item):
+    """The 1-based line of item.location, which pytest computes with its
+    path made relative to the root: a third of the collector's listing time
+    on a suite of small tests, spent before any worker may start. A plain
+    test function's line is its code's first line, as pytest's reportinfo
+    finds it; anything else asks pytest."""
+    cls = type(item)
+    if _plain_location(cls):
+        obj = getattr(item, "obj", None)
+        if not isinstance(getattr(obj, "compat_co_firstlineno", None), int):
+            real = _get_real_func(obj)
+            code = getattr(real, "__code__", None)
+            if isinstance(code, types.CodeType) and not hasattr(real, "place_as"):
+                return code.co_firstlineno
+    loc = item.location
+    return loc[1] + 1 if loc and loc[1] is not None else None
+
+
+def _plain_location(cls, cache={}):
+    """Whether cls's location is pytest's, from PyobjMixin's reportinfo."""
+    plain = cache.get(cls)
+    if plain is None:
+        owner = next((k for k in cls.__mro__ if "location" in k.__dict__), None)
+        plain = (_get_real_func is not None and owner in (_nodes.Item, _nodes.Node) and
+                 getattr(cls, "reportinfo", None) is _PyobjMixin.reportinfo)
+        cache[cls] = plain
+    return plain
 
 
 def global_fixtures(item):
