@@ -69,6 +69,14 @@ for iso in none fork; do
 done
 t_has "$T_WORK/pytest.closing" "4 passed, " "the closing suite has tests that passed and whose teardown failed (a function's, a module's) ..."
 t_has "$T_WORK/pytest.closing" "2 warnings, 4 errors in T" "... and warnings and errors to count"
+# scripts/pytest-compare, which the real suites' comparisons run, on the
+# closing suite: serial pytest and herd judged alike, item by item.
+t_run "$py" "$HERD_SRC/scripts/pytest-compare" --herd "$herd" --python "$py" -n 2 --dist load \
+	--isolation none,fork -- closing
+t_status 0 "pytest-compare: no difference on the closing suite"
+t_match out "^serial pytest: 11 items: " "pytest-compare: the serial run judged every item"
+t_count out "^herd --dist load --isolation (none|fork): 11 items, 0 differences\$" 2 \
+	"pytest-compare: herd's runs in both isolations, every item the same"
 # -x: pytest's "stopping after 1 failures" is the line before the closing one.
 t_run "$py" -m pytest -p no:cacheprovider -x closing
 tail -n 2 "$T_OUT" | head -n 1 >"$T_WORK/pytest.stop"
