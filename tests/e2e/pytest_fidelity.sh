@@ -50,21 +50,24 @@ t_same "$T_WORK/herd-scopes.names" "$T_WORK/pytest-scopes.names" \
 # no rule under -q; the warnings summary comes before the short one, which
 # lists failures, then errors. (pytest lists a test that failed and whose
 # teardown failed twice there, FAILED and ERROR; herd once, FAILED.)
-for iso in none fork; do
-	for q in "" -q; do
-		t_run "$py" -m pytest -p no:cacheprovider $q closing -k 'not deselected'
-		tail -n 1 "$T_OUT" | sed 's/ in [0-9.]*s / in T /; s/ in [0-9.]*s$/ in T/' >"$T_WORK/pytest.closing"
-		grep -E '^=+ (warnings summary|short test summary info) =+$' "$T_OUT" >"$T_WORK/pytest.order"
-		grep -E '^(FAILED|ERROR) ' "$T_OUT" | cut -d' ' -f1-2 |
-			grep -v '^ERROR closing/test_closing.py::test_fail_teardown_fails$' >"$T_WORK/pytest.short"
+# ends WHO: the closing line, the order of the last sections and the short
+# summary's lines of $T_OUT, in $T_WORK/WHO.closing, .order and .short.
+ends() {
+	tail -n 1 "$T_OUT" | sed 's/ in [0-9.]*s / in T /; s/ in [0-9.]*s$/ in T/' >"$T_WORK/$1.closing"
+	grep -E '^=+ (warnings summary|short test summary info) =+$' "$T_OUT" >"$T_WORK/$1.order"
+	grep -E '^(FAILED|ERROR) ' "$T_OUT" | cut -d' ' -f1-2 >"$T_WORK/$1.short"
+}
+for q in "" -q; do
+	t_run "$py" -m pytest -p no:cacheprovider $q closing -k 'not deselected'
+	ends pytest
+	grep -v '^ERROR closing/test_closing.py::test_fail_teardown_fails$' "$T_WORK/pytest.short" >"$T_WORK/pytest.short1"
+	for iso in none fork; do
 		t_run "$herd" --pytest --python "$py" -n 2 --isolation $iso $q closing -k 'not deselected'
-		tail -n 1 "$T_OUT" | sed 's/ in [0-9.]*s / in T /; s/ in [0-9.]*s$/ in T/' >"$T_WORK/herd.closing"
-		grep -E '^=+ (warnings summary|short test summary info) =+$' "$T_OUT" >"$T_WORK/herd.order"
-		grep -E '^(FAILED|ERROR) ' "$T_OUT" | cut -d' ' -f1-2 >"$T_WORK/herd.short"
+		ends herd
 		t_same "$T_WORK/herd.closing" "$T_WORK/pytest.closing" "$iso: closing line${q:+ under $q} as pytest's"
 		t_same "$T_WORK/herd.order" "$T_WORK/pytest.order" \
 			"$iso ${q:-without -q}: warnings summary, then the short summary, as pytest"
-		t_same "$T_WORK/herd.short" "$T_WORK/pytest.short" "$iso ${q:-without -q}: the short summary's failures, then errors"
+		t_same "$T_WORK/herd.short" "$T_WORK/pytest.short1" "$iso ${q:-without -q}: the short summary's failures, then errors"
 	done
 done
 t_has "$T_WORK/pytest.closing" "4 passed, " "the closing suite has tests that passed and whose teardown failed (a function's, a module's) ..."
