@@ -517,7 +517,7 @@ hd_term_summary_counted(struct hd_term *t, const struct hd_ritem *items, size_t 
 {
 	size_t i, fails;
 	char text[512], line[640];
-	int c, col;
+	int c, col, pass;
 
 	status_clear(t);
 	close_progress_line(t);
@@ -531,12 +531,15 @@ hd_term_summary_counted(struct hd_term *t, const struct hd_ritem *items, size_t 
 		fails += hd_outcome_fails(items[i].outcome) || items[i].outcome == HD_FLAKY;
 	if (fails) {
 		rule(t, '=', "short test summary info", 0);
-		for (i = 0; i < n; i++) {
-			const struct hd_ritem *it = &items[i];
+		/* pytest's order (its -r letters f, then E): failures, then errors. */
+		for (pass = 0; pass <= t->pytest; pass++)
+			for (i = 0; i < n; i++) {
+				const struct hd_ritem *it = &items[i];
 
-			if (hd_outcome_fails(it->outcome) || it->outcome == HD_FLAKY)
-				summary_line(t, it);
-		}
+				if ((hd_outcome_fails(it->outcome) || it->outcome == HD_FLAKY) &&
+				    (!t->pytest || (it->outcome == HD_ERROR) == pass))
+					summary_line(t, it);
+			}
 	}
 	if (t->summary_extra)
 		t->summary_extra(t->out);

@@ -71,6 +71,8 @@ struct cresult {
 	struct hist *hist;	/* none isolation: its failing process's history ... */
 	size_t nbefore;		/* ... and how many items ran there before it */
 	double not_before;	/* a rerun waits for --reruns-delay */
+	unsigned char tally[4];	/* its last result's tally= (herd --pytest's counts) ... */
+	unsigned char ntally;	/* ... of this many outcomes; 0: none */
 };
 
 /*

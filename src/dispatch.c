@@ -69,6 +69,8 @@ worker_send_run(struct ctl *c, struct worker *w, struct citem **v, size_t n)
 	for (i = 0; i < n; i++) {
 		hd_enc_uint(&w->wbuf, NULL, v[i]->idx);
 		v[i]->queued = 1;
+		if (v[i]->res)
+			v[i]->res->ntally = 0;	/* a try that ends without a result has none */
 		q_push(w, v[i]);
 	}
 	hd_enc_end(&w->wbuf);
@@ -156,6 +158,39 @@ promote(struct ctl *c, struct worker *w)
 		plug_testnodeready(c, w);
 }
 
+/*
+ * A result's tally= (docs/protocol.md): what pytest's closing line counts the
+ * item as when that is more than its outcome, kept for herd --pytest's. Each
+ * try's result says it anew; a name herd has no outcome for is left out.
+ */
+static void
+note_tally(struct citem *it, const struct hd_msg *m)
+{
+	unsigned char t[sizeof(it->res->tally)];
+	char name[16];
+	const char *p;
+	size_t i, len, n = 0;
+	enum hd_outcome o;
+
+	for (i = 6; i < m->nf; i++) {
+		if (strncmp(m->f[i], "tally=", 6))
+			continue;
+		for (p = m->f[i] + 6; *p && n < sizeof(t); p += len + (p[len] == ',')) {
+			len = strcspn(p, ",");
+			if (len >= sizeof(name))
+				continue;
+			memcpy(name, p, len);
+			name[len] = '\0';
+			if ((o = hd_outcome_parse(name)) != HD_NONE)
+				t[n++] = (unsigned char)o;
+		}
+	}
+	if (!n && !it->res)
+		return;
+	memcpy(citem_res(it)->tally, t, n);
+	it->res->ntally = (unsigned char)n;
+}
+
 static void
 handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
 {
@@ -171,6 +206,7 @@ handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		return;
 	}
 	d = hd_parse_seconds(m->f[3]);
+	note_tally(it, m);
 	worker_pop(w);
 	held = after_item(c, w, it);
 	if (held) {

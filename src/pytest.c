@@ -180,6 +180,28 @@ pytest_summary(FILE *out, const struct ctl *c)
 	pytest_files("short.", pytest_print_part, &shortp);
 }
 
+/*
+ * pytest's counts for the closing line: an item whose result carried a tally
+ * counts as what it names instead of its outcome (a test that passed and
+ * whose teardown failed is herd's error, and pytest's "1 passed, 1 error").
+ */
+void
+pytest_tally(const struct ctl *c, struct hd_counts *k)
+{
+	size_t i, j, t;
+
+	for (i = 0; i < c->nbins; i++)
+		for (j = 0; j < c->bins[i].ntotal; j++) {
+			const struct citem *it = &c->bins[i].items[j];
+
+			if (!it->selected || !it->res || !it->res->ntally)
+				continue;
+			k->n[it->outcome]--;
+			for (t = 0; t < it->res->ntally; t++)
+				k->n[it->res->tally[t]]++;
+		}
+}
+
 static void
 pytest_add_count(const char *path, void *cookie)
 {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 struct ctl;
+struct hd_counts;
 
 /*
  * Instead of finding binaries: makes the launcher c's one binary, and hands
@@ -22,6 +23,8 @@ void pytest_setup(struct ctl *c, const char *python, char **paths, size_t npaths
 /* After the collection: the status of a worker that could not start pytest
  * (its reason printed), or 0 when every worker did. */
 int pytest_refused(void);
+/* pytest's counts in k (counted by outcome), after the workers' tallies. */
+void pytest_tally(const struct ctl *c, struct hd_counts *k);
 /* The parts of pytest's summary herd's lacks, which the workers left. */
 void pytest_summary(FILE *out, const struct ctl *c);
 /* pytest's warnings summary, before the short summary; the workers' count

@@ -257,6 +257,8 @@ report_run(struct ctl *c, const struct report_settings *rs, double elapsed)
 			c->term.warnings = pytest_warnings();
 		}
 		count_items(c, &c->term.counts);
+		if (rs->pytest)
+			pytest_tally(c, &c->term.counts);
 		/* --durations ranks every item; else the summary names the failures alone. */
 		r = c->term.durations >= 0 ? all_reports(&n) : (some = ritems(c, &n, 0));
 		status = hd_term_summary_counted(&c->term, r, n, elapsed, intr);

@@ -7,12 +7,13 @@ hello, and collects; before it sends its list it forks a server that keeps
 that collection and takes over the socket. A later worker starts as a thin
 launcher that never imports pytest: the ones the controller starts with the
 first (HERD_LISTED_BY) while it collects, the ones it starts after the list
-(HERD_COLLECT_HASH). A launcher passes its fds 0-4 and its environment to the
-server (SCM_RIGHTS; a connection made before the server is up waits in the
-socket's queue), the server forks a child that takes them, joins the
-launcher's process group (so that the controller's kill of the group reaches
-it) and works on; the launcher waits for the child's exit status, which the
-server sends it, and ends the same way. A launcher that cannot reach the
+(HERD_COLLECT_HASH). A launcher passes its fds (0-2, the protocol's, the
+capture and the results file) and its environment to the server (SCM_RIGHTS;
+a connection made before the server is up waits in the socket's queue), the
+server forks a child that takes them, joins the launcher's process group (so
+that the controller's kill of the group reaches it) and works on; the
+launcher waits for the child's exit status, which the server sends it, and
+ends the same way. A launcher that cannot reach the
 socket collects by itself, as a first worker does."""
 import array
 import fcntl
@@ -26,7 +27,7 @@ import sys
 
 NAME = "fork.sock"
 HEADER = struct.Struct("=iI")	# the launcher's process group, the payload's length
-NFDS = 5			# stdin, stdout, stderr, protocol and capture fds
+NFDS = 6			# stdin, stdout, stderr, protocol, capture and results fds
 
 
 _listener = None	# the first worker's socket, until the server takes it
@@ -68,16 +69,27 @@ def launch():
     """Runs as a worker forked from the collection; returns only if it cannot."""
     if not enabled() or "HERD_PROTOCOL_FD" not in os.environ:
         return
+    if os.environ.get("HWARM"):
+        import mmap, time
+        t = time.perf_counter()
+        size = int(os.environ["HWARM"]) << 20
+        m = mmap.mmap(-1, size)
+        for i in range(0, size, 4096):
+            m[i] = 1
+        m.close()
+        with open('/tmp/tim', 'a') as f:
+            f.write('%.4f %d warm %.3f\n' % (time.time(), os.getpid(), time.perf_counter() - t))
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         s.connect(os.path.join(os.environ["HERD_PYTEST_DIR"], NAME))
     except OSError:
         s.close()
         return
-    fds = [0, 1, 2, int(os.environ["HERD_PROTOCOL_FD"]), int(os.environ.get("HERD_CAPTURE_FD", "-1"))]
-    if fds[4] < 0:
-        fds[4] = fds[0]
-    env = b"\0".join(k + b"=" + v for k, v in os.environb.items() if k != b"HERD_RESULTS_FD")
+    # A fd the controller did not give stands in as stdin: the child
+    # duplicates it onto 0 again, and its variable names nothing.
+    fds = [0, 1, 2, int(os.environ["HERD_PROTOCOL_FD"]), int(os.environ.get("HERD_CAPTURE_FD", "0")),
+           int(os.environ.get("HERD_RESULTS_FD", "0"))]
+    env = b"\0".join(k + b"=" + v for k, v in os.environb.items())
     payload = os.getcwdb() + b"\0" + b" ".join(b"%d" % f for f in fds) + b"\0" + env
     try:
         s.sendmsg([HEADER.pack(os.getpgrp(), len(payload)) + payload],
@@ -86,7 +98,7 @@ def launch():
         s.close()
         return
     # The child has the channel now; this process only waits.
-    for fd in set(fds[3:]):
+    for fd in set(fds[3:]) - {0, 1, 2}:
         os.close(fd)
     data = b""
     while len(data) < 4:

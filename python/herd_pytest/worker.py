@@ -16,10 +16,18 @@ import socket
 import struct
 import sys
 import time
+import types
 
 import pytest
 from _pytest.terminal import WarningReport
 from _pytest.warnings import warning_record_to_str
+
+try:	# what item_line needs to find a line as pytest does; else it asks pytest
+    from _pytest import nodes as _nodes
+    from _pytest.compat import get_real_func as _get_real_func
+    from _pytest.python import PyobjMixin as _PyobjMixin
+except ImportError:
+    _get_real_func = None
 
 import herd_pytest
 from herd_pytest import bad, proto
@@ -267,9 +275,9 @@ def item_keys(item):
     keys = ["file=" + parts[0], "name=" + parts[-1]]
     if len(parts) > 2:
         keys.append("suite=" + "::".join(parts[1:-1]))
-    loc = item.location
-    if loc and loc[1] is not None:
-        keys.append("line=%d" % (loc[1] + 1))
+    line = item_line(item)
+    if line is not None:
+        keys.append("line=%d" % line)
     closest = {}	# one walk up the chain: a name's first mark is its closest
     for m in item.iter_markers():
         closest.setdefault(m.name, m)
@@ -290,6 +298,35 @@ def item_keys(item):
     if globals_:
         keys.append("fixtures=" + " ".join(globals_))
     return keys
+
+
+def item_line(item):
+    """The 1-based line of item.location, which pytest computes with its
+    path made relative to the root: a third of the collector's listing time
+    on a suite of small tests, spent before any worker may start. A plain
+    test function's line is its code's first line, as pytest's reportinfo
+    finds it; anything else asks pytest."""
+    cls = type(item)
+    if _plain_location(cls):
+        obj = getattr(item, "obj", None)
+        if not isinstance(getattr(obj, "compat_co_firstlineno", None), int):
+            real = _get_real_func(obj)
+            code = getattr(real, "__code__", None)
+            if isinstance(code, types.CodeType) and not hasattr(real, "place_as"):
+                return code.co_firstlineno
+    loc = item.location
+    return loc[1] + 1 if loc and loc[1] is not None else None
+
+
+def _plain_location(cls, cache={}):
+    """Whether cls's location is pytest's, from PyobjMixin's reportinfo."""
+    plain = cache.get(cls)
+    if plain is None:
+        owner = next((k for k in cls.__mro__ if "location" in k.__dict__), None)
+        plain = (_get_real_func is not None and owner in (_nodes.Item, _nodes.Node) and
+                 getattr(cls, "reportinfo", None) is _PyobjMixin.reportinfo)
+        cache[cls] = plain
+    return plain
 
 
 def global_fixtures(item):
@@ -592,17 +629,18 @@ class Loop:
         t0 = time.monotonic()
         left = self.leftover_teardown(item)
         asked = self.asked
-        outcome, msg = self.run_here(item, self.next_item(k))
-        res = self.result(k, outcome, t0, msg, left)
+        outcome, msg, tally = self.run_here(item, self.next_item(k))
+        res = self.result(k, outcome, t0, msg, left, tally)
         # A test that used requests may have left a lock for the controller
         # to release, which it does when the result arrives: send it now.
         if self.asked != asked or not self.held.hold(res, limit):
             self.chan.write(res)
 
-    def result(self, k, outcome, t0, msg, before=b""):
+    def result(self, k, outcome, t0, msg, before=b"", tally=""):
         """Item k's result message, with what it wrote since the last one."""
         out = cut(before + self.output())
-        return proto.message("result", k, outcome, "%.6f" % (time.monotonic() - t0), msg, out)
+        return proto.message("result", k, outcome, "%.6f" % (time.monotonic() - t0), msg, out,
+                             *(["tally=" + tally] if tally else []))
 
     def leftover_teardown(self, item):
         """Tears down what the guessed next item kept and item does not need."""
@@ -662,7 +700,7 @@ class Loop:
     def run_here(self, item, nextitem):
         self.plugin.reports = []
         item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
-        return judge(self.plugin.reports)
+        return judge(self.plugin.reports, item.config)
 
     def take_group_run(self, k):
         """The queued items after k of k's serial group, up to the first item
@@ -708,8 +746,9 @@ class Loop:
         run.take_said()
         os.close(said_r)
         os.close(go_w)
+        tally = ""
         if run.done == len(ks):
-            k, outcome, msg = run.last
+            k, outcome, msg, tally = run.last
             left = []
         else:	# the child died in ks[run.done]
             k = ks[run.done]
@@ -719,8 +758,8 @@ class Loop:
                 outcome, msg = "crashed", describe(status)
             left = ks[run.done + 1:]
         nextitem = self.items[left[0]] if left else self.next_item(ks[-1])
-        outcome, msg = self.teardown_wide(nextitem, outcome, msg)
-        self.chan.write(self.result(k, outcome, run.t0, msg, run.before))
+        outcome, msg, tally = self.teardown_wide(nextitem, outcome, msg, tally)
+        self.chan.write(self.result(k, outcome, run.t0, msg, run.before, tally))
         return left
 
     def child(self, ks, said, go):
@@ -744,12 +783,12 @@ class Loop:
             self.plugin.reports, self.plugin.warnings = [], []
             try:
                 item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
-                outcome, msg = judge(self.plugin.reports)
+                outcome, msg, tally = judge(self.plugin.reports, item.config)
             except BaseException as e:  # noqa: B902
-                outcome, msg = "failed", repr(e)
+                outcome, msg, tally = "failed", repr(e), ""
             sys.stdout.flush()
             sys.stderr.flush()
-            write_all(said, proto.message(k, outcome, msg, self.child_stats()))
+            write_all(said, proto.message(k, outcome, msg, self.child_stats(), tally))
             if nextitem is not None and os.read(go, 1) != b"g":
                 break	# the worker is gone
         os._exit(0)
@@ -827,19 +866,20 @@ class Loop:
             take_testcase_back(item)
             item._initrequest()	# the child starts from a fresh request
 
-    def teardown_wide(self, nextitem, outcome, msg):
+    def teardown_wide(self, nextitem, outcome, msg, tally):
         """After the child: what nextitem does not share is torn down here; a
-        failure is the item's error, as pytest counts it."""
+        failure is the item's error, as pytest counts it: one error more."""
         try:
             self.session._setupstate.teardown_exact(nextitem)
         except BaseException as e:  # noqa: B902 - a teardown may raise anything
             import traceback
             text = "".join(traceback.format_exception(type(e), e, e.__traceback__))
+            tally = (tally or outcome) + ",error"
             if outcome in ("passed", "skipped", "xfailed", "xpassed"):
                 outcome = "error"
             msg = (msg.decode(errors="replace") if isinstance(msg, bytes) else msg)
             msg = (msg + "\n" if msg else "") + "error at teardown:\n" + text
-        return outcome, msg
+        return outcome, msg, tally
 
     def limit(self, item):
         t = mark_arg(item.get_closest_marker("timeout"), 0, "timeout")
@@ -914,7 +954,7 @@ class ChildRun:
         self.ks = ks
         self.before = before	# output of the teardown before the first item
         self.done = 0		# ks[done] is running
-        self.last = None	# (k, outcome, msg) of ks[-1], once said
+        self.last = None	# (k, outcome, msg, tally) of ks[-1], once said
         self.fd = self.go = -1
         self.said = b""
         self.t0 = time.monotonic()
@@ -949,13 +989,13 @@ class ChildRun:
         if self.done >= len(self.ks):
             return False
         loop, k = self.loop, self.ks[self.done]
-        outcome, msg = f[1].decode(), f[2]
+        outcome, msg, tally = f[1].decode(), f[2], f[4].decode()
         loop.child_stats_due.append(f[3])
         self.done += 1
         if self.done == len(self.ks):
-            self.last = (k, outcome, msg)
+            self.last = (k, outcome, msg, tally)
             return False
-        loop.chan.write(loop.result(k, outcome, self.t0, msg, self.before))
+        loop.chan.write(loop.result(k, outcome, self.t0, msg, self.before, tally))
         self.before = b""
         self.t0 = time.monotonic()
         self.limit = loop.limit(loop.items[self.ks[self.done]])
@@ -1019,11 +1059,14 @@ def write_all(fd, data):
         view = view[os.write(fd, view):]
 
 
-def judge(reports):
-    """One herd outcome and message from an item's setup, call and teardown.
-    A failure's message starts with the line pytest's short summary shows
-    after the id (the exception's message, "assert 1 == 2"): herd's short
-    summary and JUnit's message attribute take the message's first line."""
+def judge(reports, config):
+    """One herd outcome and message from an item's setup, call and teardown,
+    and the tally: what pytest's closing line counts the item as (its
+    reports' categories, "passed,error"), when that is more than its outcome:
+    after a failed teardown. A failure's message starts with the line
+    pytest's short summary shows after the id (the exception's message,
+    "assert 1 == 2"): herd's short summary and JUnit's message attribute
+    take the message's first line."""
     outcome, msg, crash = "passed", "", None
     extra = []
     for r in reports:
@@ -1056,7 +1099,11 @@ def judge(reports):
         msg = crash + "\n\n" + msg
     if msg and not msg.endswith("\n"):
         msg += "\n"
-    return outcome, msg
+    tally = ""
+    if any(r.when == "teardown" and r.failed for r in reports):
+        cats = [config.hook.pytest_report_teststatus(report=r, config=config)[0] for r in reports]
+        tally = ",".join(c for c in cats if c)
+    return outcome, msg, tally
 
 
 def crash_line(report):

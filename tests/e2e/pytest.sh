@@ -16,7 +16,7 @@ t_init pytest
 pt_init outcomes scopes sync unittests
 log=$T_WORK/fixtures.log
 mod=outcomes/test_outcomes.py
-all_counts="2 failed, 6 passed, 2 skipped, 1 xfailed, 1 xpassed, 2 errors, 1 crashed, 1 timeout"
+all_counts="2 failed, 7 passed, 2 skipped, 1 xfailed, 1 xpassed, 2 errors, 1 crashed, 1 timeout"
 
 # ---- outcomes, both isolations ----
 # Only test_hang has a time limit (its mark: 2 s); on a loaded machine a
@@ -76,6 +76,25 @@ rm -f "$log"
 t_run env HERD_PYTEST_LOG="$log" HERD_PYTEST_FORKSERVER=0 "$herd" --pytest --python "$py" -n 2 \
 	--dist each scopes
 t_count "$log" "^conftest-import " 2 "HERD_PYTEST_FORKSERVER=0: each worker collects"
+
+# Every worker, a fork of the collection or not, keeps its results in the
+# results file the controller gave it (docs/protocol.md, Batched results):
+# the worker maps it, so that its items' results go in batches.
+mkdir -p "$T_WORK/batched" && cat >"$T_WORK/batched/test_batched.py" <<'EOT'
+import os
+
+
+def test_results_file_mapped():
+    with open("/proc/self/maps") as f:
+        maps = [l.split() for l in f if "herd-capture" in l]
+    mapped = [m for m in maps if m[1] == "rw-s"]
+    with open(os.environ["HERD_PYTEST_LOG"], "a") as f:
+        f.write("results-mapped %s %d\n" % (os.environ["PYTEST_XDIST_WORKER"], len(mapped)))
+EOT
+rm -f "$log"
+t_run env HERD_PYTEST_LOG="$log" "$herd" --pytest --python "$py" -n 2 --dist each batched
+t_count "$log" "^results-mapped gw0 1\$" 1 "gw0, the collector: its results file is mapped"
+t_count "$log" "^results-mapped gw1 1\$" 1 "gw1, a fork of the collection: its own results file is mapped too"
 
 # ---- --isolation fork: wider fixtures in the worker, inherited ----
 rm -f "$log"

@@ -26,7 +26,7 @@ t_count "$T_WORK/pytest.lines" . 6 "pytest lists 4 failures and 2 errors"
 for iso in none fork; do
 	t_run "$herd" --pytest --python "$py" -n 2 --isolation $iso --no-isolation-check \
 		--junit-xml "$T_WORK/$iso.xml" summary
-	t_summary "4 failed, 1 passed, 2 errors" "$iso: the summary suite's outcomes"
+	t_summary "4 failed, 2 passed, 2 errors" "$iso: the summary suite's outcomes, counted as pytest's"
 	grep -E '^(FAILED|ERROR) ' "$T_OUT" | sort >"$T_WORK/herd.lines"
 	t_same "$T_WORK/herd.lines" "$T_WORK/pytest.lines" \
 		"$iso: FAILED and ERROR lines read as pytest's (the crash's message, its first line)"
@@ -46,18 +46,40 @@ t_same "$T_WORK/herd-scopes.names" "$T_WORK/pytest-scopes.names" \
 	"JUnit: every testcase's classname and name as pytest's"
 
 # The closing line is pytest's: its order of counts, the warnings among
-# them, no rule under -q; the warnings summary comes before the short one.
+# them, a test whose teardown failed counted for its call and as an error,
+# no rule under -q; the warnings summary comes before the short one, which
+# lists failures, then errors. (pytest lists a test that failed and whose
+# teardown failed twice there, FAILED and ERROR; herd once, FAILED.)
+# ends WHO: the closing line, the order of the last sections and the short
+# summary's lines of $T_OUT, in $T_WORK/WHO.closing, .order and .short.
+ends() {
+	tail -n 1 "$T_OUT" | sed 's/ in [0-9.]*s / in T /; s/ in [0-9.]*s$/ in T/' >"$T_WORK/$1.closing"
+	grep -E '^=+ (warnings summary|short test summary info) =+$' "$T_OUT" >"$T_WORK/$1.order"
+	grep -E '^(FAILED|ERROR) ' "$T_OUT" | cut -d' ' -f1-2 >"$T_WORK/$1.short"
+}
 for q in "" -q; do
 	t_run "$py" -m pytest -p no:cacheprovider $q closing -k 'not deselected'
-	tail -n 1 "$T_OUT" | sed 's/ in [0-9.]*s / in T /; s/ in [0-9.]*s$/ in T/' >"$T_WORK/pytest.closing"
-	grep -E '^=+ (warnings summary|short test summary info) =+$' "$T_OUT" >"$T_WORK/pytest.order"
-	t_run "$herd" --pytest --python "$py" -n 2 $q closing -k 'not deselected'
-	tail -n 1 "$T_OUT" | sed 's/ in [0-9.]*s / in T /; s/ in [0-9.]*s$/ in T/' >"$T_WORK/herd.closing"
-	grep -E '^=+ (warnings summary|short test summary info) =+$' "$T_OUT" >"$T_WORK/herd.order"
-	t_same "$T_WORK/herd.closing" "$T_WORK/pytest.closing" "closing line${q:+ under $q} as pytest's"
-	t_same "$T_WORK/herd.order" "$T_WORK/pytest.order" "${q:-without -q}: warnings summary, then the short summary, as pytest"
+	ends pytest
+	grep -v '^ERROR closing/test_closing.py::test_fail_teardown_fails$' "$T_WORK/pytest.short" >"$T_WORK/pytest.short1"
+	for iso in none fork; do
+		t_run "$herd" --pytest --python "$py" -n 2 --isolation $iso $q closing -k 'not deselected'
+		ends herd
+		t_same "$T_WORK/herd.closing" "$T_WORK/pytest.closing" "$iso: closing line${q:+ under $q} as pytest's"
+		t_same "$T_WORK/herd.order" "$T_WORK/pytest.order" \
+			"$iso ${q:-without -q}: warnings summary, then the short summary, as pytest"
+		t_same "$T_WORK/herd.short" "$T_WORK/pytest.short1" "$iso ${q:-without -q}: the short summary's failures, then errors"
+	done
 done
-t_has "$T_WORK/pytest.closing" "2 warnings, 1 error in T" "the closing suite has warnings and an error to count"
+t_has "$T_WORK/pytest.closing" "4 passed, " "the closing suite has tests that passed and whose teardown failed (a function's, a module's) ..."
+t_has "$T_WORK/pytest.closing" "2 warnings, 4 errors in T" "... and warnings and errors to count"
+# scripts/pytest-compare, which the real suites' comparisons run, on the
+# closing suite: serial pytest and herd judged alike, item by item.
+t_run "$py" "$HERD_SRC/scripts/pytest-compare" --herd "$herd" --python "$py" -n 2 --dist load \
+	--isolation none,fork -- closing
+t_status 0 "pytest-compare: no difference on the closing suite"
+t_match out "^serial pytest: 11 items: " "pytest-compare: the serial run judged every item"
+t_count out "^herd --dist load --isolation (none|fork): 11 items, 0 differences\$" 2 \
+	"pytest-compare: herd's runs in both isolations, every item the same"
 # -x: pytest's "stopping after 1 failures" is the line before the closing one.
 t_run "$py" -m pytest -p no:cacheprovider -x closing
 tail -n 2 "$T_OUT" | head -n 1 >"$T_WORK/pytest.stop"

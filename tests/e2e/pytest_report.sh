@@ -11,7 +11,7 @@
 # shellcheck source=pytest.inc
 . "$(dirname "$0")/pytest.inc"
 t_init pytest_report
-pt_init outcomes groups bad_collect bad_conftest report importmode
+pt_init outcomes groups bad_collect bad_conftest report importmode lines
 
 # ---- the end of pytest's report: -r lines, warnings summary ----
 rep=report/test_report.py
@@ -115,6 +115,25 @@ t_run env HERD_PYTEST_PYTHON="$py" HERD_PYTEST_ARGS="groups	-k	plain" "$py" \
 t_match out "^item	groups/test_groups.py::test_plain	file=groups/test_groups.py	" "-k: the item kept is listed with its keys"
 t_match out "^item	groups/test_groups.py::test_limited	marks=herd_deselected\$" \
 	"... one pytest deselected by its id and the mark alone"
+
+# Each item's line= is the line of pytest's own item.location, which the
+# worker does not ask pytest for when the item is a plain function.
+t_run env HERD_PYTEST_PYTHON="$py" HERD_PYTEST_ARGS=lines "$py" "$HERD_SRC/tests/pytest/listing.py" \
+	"$HERD_SRC/python/herd-pytest-worker"
+sed -n 's/^item	\([^	]*\)	.*	line=\([0-9]*\).*/\1 \2/p' "$T_OUT" >"$T_WORK/lines.herd"
+(cd "$T_WORK" && "$py" - lines.pytest) >/dev/null 2>&1 <<'EOF'
+import sys
+import pytest
+class Locations:
+    def pytest_collection_finish(self, session):
+        with open(sys.argv[1], "w") as f:
+            for i in session.items:
+                f.write("%s %d\n" % (i.nodeid, i.location[1] + 1))
+pytest.main(["-q", "--co", "-p", "no:cacheprovider", "lines"], plugins=[Locations()])
+EOF
+t_eq "$(wc -l <"$T_WORK/lines.herd" | tr -d ' ')" 9 "lines: every item of tests/pytest/lines is listed with a line"
+t_eq "$(cat "$T_WORK/lines.herd")" "$(cat "$T_WORK/lines.pytest" 2>/dev/null)" \
+	"lines: each item's line is pytest's location (plain, wrapped, unwrapped, parametrized, method, unittest, place_as, compat)"
 
 # ---- bad input ----
 t_run "$herd" --pytest --python "$py" bad_collect

@@ -1,6 +1,7 @@
 """herd --pytest's closing line and the order of its last sections, against
 pytest's own (tests/e2e/pytest_fidelity.sh): one of each outcome that pytest
-counts once an item, and two warnings."""
+counts once an item, two that it counts twice (a teardown that fails after
+the test passed, or failed), and two warnings."""
 import warnings
 
 import pytest
@@ -9,6 +10,12 @@ import pytest
 @pytest.fixture
 def broken():
     raise RuntimeError("set-up fails")
+
+
+@pytest.fixture
+def breaks_after():
+    yield
+    raise RuntimeError("tear-down fails")
 
 
 def test_pass():
@@ -41,6 +48,14 @@ def test_xfail():
 @pytest.mark.xfail(reason="fixed")
 def test_xpass():
     pass
+
+
+def test_pass_teardown_fails(breaks_after):
+    pass
+
+
+def test_fail_teardown_fails(breaks_after):
+    assert 0
 
 
 def test_deselected_by_k():
