@@ -309,8 +309,8 @@ pid_t hd_spare_take(struct hd_runner *r, const struct hd_item *it, uint32_t tick
 		    int *line);
 int hd_turn_reached(const struct hd_shared *sh, uint32_t ticket);
 void hd_turn_pass(struct hd_shared *sh, uint32_t ticket);
-/* The turn passed again, and its waiters woken however it stood: see wait_child. */
-void hd_turn_remind(struct hd_shared *sh, uint32_t ticket);
+/* Waits until the turn has come to ticket (a spare handed its item ahead). */
+void hd_turn_wait(struct hd_shared *sh, uint32_t ticket);
 /* A forked item's child's end: output flushed, its turn passed, the runner told. */
 NORETURN void hd_child_done(struct hd_runner *r, int line, uint32_t ticket);
 /*

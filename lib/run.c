@@ -543,8 +543,6 @@ reap_exiting(struct hd_runner *r, int hang)
 
 enum { END_EXITED, END_TIMEOUT, END_INTERRUPTED };
 
-#define REMIND 0.02	/* seconds: see wait_child */
-
 /*
  * A serial group runs in one child, one item after another: the child writes
  * a byte on done after each item and waits for a byte on go, so the parent
@@ -628,18 +626,6 @@ wait_child(struct hd_runner *r, pid_t pid, uint32_t ticket, double timeout, int 
 		wake = deadline;
 		if (want_spare && (wake == 0 || spare_at < wake))
 			wake = spare_at;
-		/*
-		 * A child handed its item ahead that has not claimed it yet
-		 * waits for a turn that is already its own (the one before is
-		 * over: we waited for it). Passed again and woken every
-		 * REMIND seconds: a run under ssh once stalled minutes with
-		 * such a child asleep on the futex, the cause not found.
-		 */
-		if (ticket && !g && __atomic_load_n(&r->rec->order, __ATOMIC_ACQUIRE) == ticket) {
-			hd_turn_remind(r->shared, ticket - 1);
-			if (wake == 0 || hd_now() + REMIND < wake)
-				wake = hd_now() + REMIND;
-		}
 		if (wake > 0 && (left = wake - hd_now()) < 0)
 			left = 0;
 		ts.tv_sec = (time_t)left;

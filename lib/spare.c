@@ -72,35 +72,30 @@ hd_turn_reached(const struct hd_shared *sh, uint32_t ticket)
 	return (int32_t)(__atomic_load_n(&sh->turn, __ATOMIC_ACQUIRE) - ticket) >= 0;
 }
 
-/* The turn comes to ticket (unless it has: the child and the runner both
- * pass it). It only moves forward: a compare-and-swap, not a store. */
+/*
+ * The turn comes to ticket, unless it has (the child and the runner both pass
+ * it; a compare-and-swap: it only moves forward), and whoever waits for it is
+ * woken, even when it had come. The runner kills a child's group as soon as
+ * it sees the child's turn passed, which can be between the child's store and
+ * its wake: the runner's own pass, before it takes the handed child, is then
+ * the only wake that child gets.
+ */
 void
 hd_turn_pass(struct hd_shared *sh, uint32_t ticket)
 {
 	uint32_t now = __atomic_load_n(&sh->turn, __ATOMIC_ACQUIRE);
 
-	do {
-		if ((int32_t)(now - ticket) >= 0)
-			return;
-	} while (!__atomic_compare_exchange_n(&sh->turn, &now, ticket, 0, __ATOMIC_ACQ_REL,
-					      __ATOMIC_ACQUIRE));
+	while ((int32_t)(now - ticket) < 0 &&
+	       !__atomic_compare_exchange_n(&sh->turn, &now, ticket, 0, __ATOMIC_ACQ_REL,
+					    __ATOMIC_ACQUIRE))
+		;
 #ifdef HAND_AHEAD
 	syscall(SYS_futex, &sh->turn, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 #endif
 }
 
 void
-hd_turn_remind(struct hd_shared *sh, uint32_t ticket)
-{
-	hd_turn_pass(sh, ticket);
-#ifdef HAND_AHEAD
-	syscall(SYS_futex, &sh->turn, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
-#endif
-}
-
-/* Waits until the turn has come to ticket. */
-static void
-turn_wait(struct hd_shared *sh, uint32_t ticket)
+hd_turn_wait(struct hd_shared *sh, uint32_t ticket)
 {
 	uint32_t now;
 
@@ -176,7 +171,7 @@ spare_child(struct hd_runner *r, int line)
 	/* Handed ahead, it has time to spare: a task's paths now. */
 	if (!hd_turn_reached(r->shared, o.ticket - 1))
 		hd_task_resolve(o.it);
-	turn_wait(r->shared, o.ticket - 1);
+	hd_turn_wait(r->shared, o.ticket - 1);
 	if (!order_clear(r->rec, o.ticket))
 		_exit(0);	/* taken back */
 	hd_run_body(r, o.it);

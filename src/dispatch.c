@@ -69,7 +69,7 @@ worker_send_run(struct ctl *c, struct worker *w, struct citem **v, size_t n)
 	for (i = 0; i < n; i++) {
 		hd_enc_uint(&w->wbuf, NULL, v[i]->idx);
 		v[i]->queued = 1;
-		if (v[i]->res)
+		if (v[i]->res && !v[i]->checking)
 			v[i]->res->ntally = 0;	/* a try that ends without a result has none */
 		q_push(w, v[i]);
 	}
@@ -206,7 +206,8 @@ handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		return;
 	}
 	d = hd_parse_seconds(m->f[3]);
-	note_tally(it, m);
+	if (!it->checking)	/* the isolation check's run changes no count */
+		note_tally(it, m);
 	worker_pop(w);
 	held = after_item(c, w, it);
 	if (held) {

@@ -194,7 +194,7 @@ pytest_tally(const struct ctl *c, struct hd_counts *k)
 		for (j = 0; j < c->bins[i].ntotal; j++) {
 			const struct citem *it = &c->bins[i].items[j];
 
-			if (!it->selected || !it->res || !it->res->ntally)
+			if (!it->selected || it->outcome == HD_NONE || !it->res || !it->res->ntally)
 				continue;
 			k->n[it->outcome]--;
 			for (t = 0; t < it->res->ntally; t++)

@@ -42,10 +42,13 @@ for iso in none fork; do
 done
 
 # 2. Known durations: the two long items go to two workers, though six items
-#    would otherwise make a first batch of two.
+#    would otherwise make a first batch of two. Long enough that each
+#    worker's share repays a worker's start however slow the machine: below
+#    the start's cost, the whole binary would go to one worker (sched.c,
+#    worth_a_worker), and a would wait in vain for b queued behind it.
 rm -f "$T_WORK"/started-*
 mkdir -p "$T_WORK/cache/v1"
-printf '0.300000\t%s\n0.300000\t%s\n' "$a" "$b" >"$T_WORK/cache/v1/durations"
+printf '30.000000\t%s\n30.000000\t%s\n' "$a" "$b" >"$T_WORK/cache/v1/durations"
 for q in q1 q2 q3 q4; do
 	printf '0.000010\ttests/e2e/ctl_sched.c::quick::%s\n' "$q" >>"$T_WORK/cache/v1/durations"
 done
