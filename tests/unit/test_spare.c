@@ -90,6 +90,33 @@ exits(pid_t pid)
 	return 0;
 }
 
+/* A child waiting for ticket; -1 if it cannot be forked. */
+static pid_t
+fork_waiter(struct hd_shared *sh, uint32_t ticket)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		hd_turn_wait(sh, ticket);
+		_exit(0);
+	}
+	return pid;
+}
+
+/* sleeps_on, the test skipped (the waiter killed) when /proc cannot tell. */
+static int
+seen_asleep(pid_t pid, uint32_t *addr, uint32_t value)
+{
+	int asleep = sleeps_on(pid, addr, value);
+
+	if (asleep < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		herd_skip("/proc/PID/syscall cannot tell where the waiter sleeps");
+	}
+	return asleep;
+}
+
 /*
  * The child holding turn 25 stores it, then is killed before its wake: the
  * runner, woken by anything else, sees the turn passed and kills the child's
@@ -104,18 +131,9 @@ TEST(turn, pass_wakes_when_the_turn_had_come)
 	int asleep;
 
 	sh->turn = 24;
-	pid = fork();
+	pid = fork_waiter(sh, 25);
 	REQUIRE_GE(pid, 0);
-	if (pid == 0) {
-		hd_turn_wait(sh, 25);
-		_exit(0);
-	}
-	asleep = sleeps_on(pid, &sh->turn, 24);
-	if (asleep < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		herd_skip("/proc/PID/syscall cannot tell where the waiter sleeps");
-	}
+	asleep = seen_asleep(pid, &sh->turn, 24);
 	CHECK(asleep, "the waiter sleeps on the futex, having read 24");
 	__atomic_store_n(&sh->turn, 25, __ATOMIC_RELEASE);	/* the killed child's store */
 	hd_turn_pass(sh, 25);	/* the runner's */
@@ -130,17 +148,9 @@ TEST(turn, waits_for_its_own_turn)
 	pid_t pid;
 
 	sh->turn = 23;
-	pid = fork();
+	pid = fork_waiter(sh, 25);
 	REQUIRE_GE(pid, 0);
-	if (pid == 0) {
-		hd_turn_wait(sh, 25);
-		_exit(0);
-	}
-	if (sleeps_on(pid, &sh->turn, 23) < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		herd_skip("/proc/PID/syscall cannot tell where the waiter sleeps");
-	}
+	seen_asleep(pid, &sh->turn, 23);
 	hd_turn_pass(sh, 24);
 	CHECK_EQ(sleeps_on(pid, &sh->turn, 24), 1, "woken by 24, it sleeps again");
 	hd_turn_pass(sh, 25);
