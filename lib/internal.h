@@ -175,12 +175,15 @@ struct hd_fixstate {
 	char *hung_why;		/* ... and what their items are told */
 };
 
+struct hd_result;
+
 struct hd_runner {
 	enum hd_isolation isolation;
 	double timeout;		/* default per-item timeout, 0 = none */
 	double grace;		/* TERM to KILL */
 	int capture;		/* 0 with -s */
 	int guard;		/* run alone, no isolation: name a crash or hang, then die */
+	int hold;		/* a failure's successor waits for the worker (see hd_child_done) */
 	int capfd;		/* where a test's stdout and stderr go */
 	int protofd;		/* the controller's socket, kept from tests; -1 */
 	int input_fd;		/* watched while a forked test runs; -1 */
@@ -240,6 +243,23 @@ struct hd_runner {
 	const struct hd_item *armed;
 	uint32_t armed_ticket;
 	uint32_t tickets;
+	/*
+	 * keep, when set, is called in an item child that ran to its end, with
+	 * the result the runner will send, before the child passes its turn:
+	 * a child handed ahead starts then, and may kill this process before
+	 * it has sent that result (the worker keeps it where the controller
+	 * finds it then). done_ticket: the ticket of the last item forked.
+	 */
+	void (*keep)(void *arg, const struct hd_item *it, uint32_t ticket,
+		     const struct hd_result *res);
+	uint32_t done_ticket;
+	/*
+	 * claim, when set, is called in an item child as its item starts:
+	 * mine says whether its output goes to the capture file the runner
+	 * was given (rec[0]'s slot), which the controller reads should this
+	 * process die while it runs, or to the spare's own.
+	 */
+	void (*claim)(void *arg, const struct hd_item *it, int mine);
 };
 
 /* The result of one item. */
@@ -311,8 +331,17 @@ int hd_turn_reached(const struct hd_shared *sh, uint32_t ticket);
 void hd_turn_pass(struct hd_shared *sh, uint32_t ticket);
 /* Waits until the turn has come to ticket (a spare handed its item ahead). */
 void hd_turn_wait(struct hd_shared *sh, uint32_t ticket);
-/* A forked item's child's end: output flushed, its turn passed, the runner told. */
-NORETURN void hd_child_done(struct hd_runner *r, int line, uint32_t ticket);
+/*
+ * A forked item's child's end, it having started at t0: output flushed, its
+ * result kept (r->keep), its turn passed, the runner told.
+ */
+NORETURN void hd_child_done(struct hd_runner *r, const struct hd_item *it, int line,
+			    uint32_t ticket, double t0);
+/* An item child's start: its capture file claimed (r->claim). */
+void hd_child_claim(struct hd_runner *r, const struct hd_item *it);
+/* The result of it, run to its end in this child from t0, as the runner will judge it. */
+void hd_child_result(struct hd_runner *r, const struct hd_item *it, double t0,
+		     struct hd_result *res);
 /*
  * Kills the spare child, if any. Due before this process changes what a
  * forked item inherits (a fixture of wider scope set up or torn down, the

@@ -63,6 +63,9 @@ static dev_t cap_dev;
 static ino_t cap_ino;
 /* The capture file's size as hd_capture_off() saw it, for hd_take_output(); -1: unknown. */
 static off_t cap_size = -1;
+/* In an item child: its capture file (ino 0: none), where fds 1 and 2 point. */
+static dev_t child_cap_dev;
+static ino_t child_cap_ino;
 /* SIGINT and SIGTERM are unblocked: an in-process item ran since the last settle. */
 static int stops_open;
 
@@ -354,12 +357,32 @@ hd_runner_settle(void)
 	stops_block();
 }
 
+/* The size bytes of output in the capture file fd, the middle cut if long. */
+static void
+capture_read(int fd, size_t size, struct buf *out)
+{
+	ssize_t n;
+
+	if (size <= 2 * OUT_KEEP) {
+		buf_grow(out, size);
+		n = pread(fd, out->data, size, 0);
+		out->len = n > 0 ? (size_t)n : 0;
+	} else {
+		buf_grow(out, 2 * OUT_KEEP + 128);
+		n = pread(fd, out->data, OUT_KEEP, 0);
+		out->len = n > 0 ? (size_t)n : 0;
+		out->data[out->len] = '\0';
+		buf_printf(out, "\n[... %zu bytes of output cut ...]\n", size - 2 * OUT_KEEP);
+		n = pread(fd, out->data + out->len, OUT_KEEP, (off_t)(size - OUT_KEEP));
+		out->len += n > 0 ? (size_t)n : 0;
+	}
+	out->data[out->len] = '\0';
+}
+
 void
 hd_take_output(struct hd_runner *r, struct buf *out)
 {
 	struct stat st;
-	size_t size;
-	ssize_t n;
 
 	if (cap_size >= 0) {
 		st.st_size = cap_size;	/* hd_capture_off() looked */
@@ -369,21 +392,7 @@ hd_take_output(struct hd_runner *r, struct buf *out)
 	}
 	if (st.st_size <= 0)
 		return;	/* nothing written: nothing to reset */
-	size = (size_t)st.st_size;
-	if (size <= 2 * OUT_KEEP) {
-		buf_grow(out, size);
-		n = pread(r->capfd, out->data, size, 0);
-		out->len = n > 0 ? (size_t)n : 0;
-	} else {
-		buf_grow(out, 2 * OUT_KEEP + 128);
-		n = pread(r->capfd, out->data, OUT_KEEP, 0);
-		out->len = n > 0 ? (size_t)n : 0;
-		out->data[out->len] = '\0';
-		buf_printf(out, "\n[... %zu bytes of output cut ...]\n", size - 2 * OUT_KEEP);
-		n = pread(r->capfd, out->data + out->len, OUT_KEEP, (off_t)(size - OUT_KEEP));
-		out->len += n > 0 ? (size_t)n : 0;
-	}
-	out->data[out->len] = '\0';
+	capture_read(r->capfd, (size_t)st.st_size, out);
 reset:
 	if (ftruncate(r->capfd, 0) < 0)
 		hd_warn("cannot truncate the capture file:");
@@ -441,6 +450,7 @@ child_prepare(struct hd_runner *r)
 {
 	static const int sigs[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGALRM,
 				    SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct stat st;
 	size_t i;
 	int fd;
 
@@ -474,6 +484,11 @@ child_prepare(struct hd_runner *r)
 	if (r->protofd > 2)
 		close(r->protofd);
 	close(r->chan[0]);
+	child_cap_ino = 0;
+	if (r->capture && fstat(r->capfd, &st) == 0) {
+		child_cap_dev = st.st_dev;	/* for hd_child_result */
+		child_cap_ino = st.st_ino;
+	}
 	if (r->capfd > 2)
 		close(r->capfd);
 	if (r->spare_capfd > 2)
@@ -791,9 +806,13 @@ run_forked(struct hd_runner *r, const struct hd_item *it, uint32_t handed, doubl
 	hd_turn_pass(r->shared, ticket - 1);
 	pid = hd_spare_take(r, it, ticket, handed != 0, &r->line);
 	if (pid < 0 && (pid = hd_fork_child(r, no_line)) == 0) {
+		double t0 = hd_now();
+
+		hd_child_claim(r, it);
 		hd_run_body(r, it);
-		hd_child_done(r, -1, ticket);
+		hd_child_done(r, it, -1, ticket, t0);
 	}
+	r->done_ticket = ticket;
 	if (pid < 0) {
 		res->outcome = HD_ERROR;
 		buf_printf(&res->msg, "cannot fork: %s\n", strerror(errno));
@@ -932,6 +951,20 @@ apply_xfail(const struct herd_test *t, struct hd_result *res)
 		buf_reset(&res->msg);
 		buf_printf(&res->msg, "%s%s\n", t->strict ? "[XPASS(strict)] " : "", t->xfail);
 	}
+}
+
+void
+hd_child_result(struct hd_runner *r, const struct hd_item *it, double t0, struct hd_result *res)
+{
+	struct stat st;
+
+	judge_status(r, it, END_EXITED, 0, 0, res);
+	res->duration = hd_now() - t0;
+	/* Fd 1 still the capture file (the test may have closed or moved it). */
+	if (child_cap_ino && fstat(1, &st) == 0 && st.st_dev == child_cap_dev &&
+	    st.st_ino == child_cap_ino && st.st_size > 0)
+		capture_read(1, (size_t)st.st_size, &res->out);
+	apply_xfail(it->t, res);
 }
 
 /* ---- serial groups ---- */

@@ -120,12 +120,37 @@ order_clear(struct hd_record *rec, uint32_t ticket)
  * The child's end: output flushed, its turn over (for the runner too: see
  * wait_child), the runner woken, gone. The turn first: the next child then
  * takes the idle CPU, and the runner, which only reports, waits for one.
+ * Its result is kept before: that next child may kill the runner (a test
+ * can) before it has reported this one, which would then be blamed. A
+ * failure under hold keeps the turn: the runner passes it once the
+ * controller has said the run goes on.
  */
-NORETURN void
-hd_child_done(struct hd_runner *r, int line, uint32_t ticket)
+void
+hd_child_claim(struct hd_runner *r, const struct hd_item *it)
 {
+	if (r->claim && r->isolation == HD_ISO_FORK)
+		r->claim(r->worker, it, r->rec == &r->shared->rec[0]);
+}
+
+NORETURN void
+hd_child_done(struct hd_runner *r, const struct hd_item *it, int line, uint32_t ticket,
+	      double t0)
+{
+	int failed = 0;
+
 	fflush(NULL);
-	hd_turn_pass(r->shared, ticket);
+	if ((r->keep || r->hold) && r->isolation == HD_ISO_FORK) {
+		struct hd_result res;
+
+		memset(&res, 0, sizeof(res));
+		hd_child_result(r, it, t0, &res);
+		if (r->keep)
+			r->keep(r->worker, it, ticket, &res);
+		failed = hd_outcome_fails(res.outcome);
+	}
+	/* With hold (-x), a failure's successor waits for the runner to say. */
+	if (!(failed && r->hold))
+		hd_turn_pass(r->shared, ticket);
 	/* Should the write fail, the runner learns of the end from the exit. */
 	while (line >= 0 && write(line, "d", 1) < 0 && errno == EINTR)
 		;
@@ -160,6 +185,7 @@ static NORETURN void
 spare_child(struct hd_runner *r, int line)
 {
 	struct spare_order o;
+	double t0;
 	ssize_t n;
 
 	spare_warm();
@@ -174,8 +200,10 @@ spare_child(struct hd_runner *r, int line)
 	hd_turn_wait(r->shared, o.ticket - 1);
 	if (!order_clear(r->rec, o.ticket))
 		_exit(0);	/* taken back */
+	hd_child_claim(r, o.it);
+	t0 = hd_now();
 	hd_run_body(r, o.it);
-	hd_child_done(r, line, o.ticket);
+	hd_child_done(r, o.it, line, o.ticket, t0);
 }
 
 /* The spare's slot and the runner's trade places. */

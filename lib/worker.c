@@ -49,6 +49,12 @@ struct worker {
 	double held_timeout;	/* their items' timeout key */
 	size_t low;		/* a queue shorter than this sends them (batch_before) */
 	double next_poll;	/* in-process items: the socket is polled from then */
+	/*
+	 * config's hold=1 (-x, --maxfail): after a failure nothing starts until
+	 * the controller has said to go on (an empty run) or to stop; owed is
+	 * the failures it has not answered yet.
+	 */
+	size_t owed;
 };
 
 #define BATCH_HEADER 64		/* the length, then messages from this offset */
@@ -161,6 +167,7 @@ send_items(struct worker *w)
 	hd_enc_fmt(b, "%d", HD_PROTO_VERSION);
 	hd_enc_fmt(b, "pid=%ld", (long)getpid());
 	hd_enc_str(b, "impl=libherd/" HERD_VERSION);
+	hd_enc_str(b, "hold=1");	/* it can wait after a failure (config's hold) */
 	if (hd_registry_outside())
 		hd_enc_str(b, "outside=1");
 	hd_enc_end(b);
@@ -277,6 +284,8 @@ apply_config(struct worker *w, const struct hd_msg *m)
 		w->r.grace = d;
 	if ((v = hd_msg_kv(m, 1, "capture")))
 		w->r.capture = strcmp(v, "0") != 0;
+	if ((v = hd_msg_kv(m, 1, "hold")))
+		w->r.hold = !strcmp(v, "1");
 	hd_spare_drop(&w->r);	/* prepared for the old settings */
 }
 
@@ -311,6 +320,9 @@ handle(struct worker *w, const struct hd_msg *m)
 	size_t i, n;
 
 	if (!strcmp(type, HD_MSG_RUN)) {
+		/* None: the word to go on after a failure (hold). */
+		if (m->nf == 1 && w->owed)
+			w->owed--;
 		for (i = 1; i < m->nf; i++) {
 			if (hd_msg_size(m, i, &n) < 0 || n >= w->nitems)
 				die("the controller sent a bad item index '%s'", m->f[i]);
@@ -477,10 +489,8 @@ on_input(void *arg)
 }
 
 static void
-send_result(struct worker *w, size_t idx, const struct hd_result *res)
+encode_result(struct buf *b, size_t idx, const struct hd_result *res)
 {
-	struct buf *b = &w->out;
-
 	hd_enc_begin(b, HD_MSG_RESULT);
 	hd_enc_uint(b, NULL, idx);
 	hd_enc_str(b, hd_outcome_name(res->outcome));
@@ -488,6 +498,77 @@ send_result(struct worker *w, size_t idx, const struct hd_result *res)
 	hd_enc_mem(b, res->msg.data ? res->msg.data : "", res->msg.len);
 	hd_enc_mem(b, res->out.data ? res->out.data : "", res->out.len);
 	hd_enc_end(b);
+}
+
+/*
+ * The runner's keep(), in a forked item's child that ran to its end: its
+ * result, appended to the controller's file before the next child may start
+ * (the turn), so that the controller finds it should that child kill this
+ * worker before it has sent the result. Appends follow the turns: only one
+ * child at a time appends; the ticket of the last one is kept beside the
+ * length, so that forget_kept() empties the file only of results it sent.
+ */
+static void
+keep_result(void *arg, const struct hd_item *it, uint32_t ticket, const struct hd_result *res)
+{
+	struct worker *w = arg;
+	uint64_t *head = (uint64_t *)(void *)w->batch;
+	struct buf b = BUF_INIT;
+	uint64_t len;
+
+	encode_result(&b, it->index, res);
+	len = __atomic_load_n(&head[0], __ATOMIC_ACQUIRE);
+	if (len + b.len <= w->batchcap) {
+		memcpy(w->batch + BATCH_HEADER + len, b.data, b.len);
+		__atomic_store_n(&head[1], (uint64_t)ticket, __ATOMIC_RELEASE);
+		__atomic_store_n(&head[0], len + b.len, __ATOMIC_RELEASE);
+	}
+	buf_clear(&b);
+}
+
+/*
+ * The runner's claim(), in a forked item's child as its item starts: whose
+ * output the controller's capture file holds, for the controller to show
+ * should this worker die now. A child handed ahead writes to the spare's own
+ * file, while the controller's may still hold the output of the one before.
+ */
+static void
+claim_capture(void *arg, const struct hd_item *it, int mine)
+{
+	struct worker *w = arg;
+
+	__atomic_store_n((uint64_t *)(void *)(w->batch + 16),
+			 mine ? (uint64_t)it->index + 1 : UINT64_MAX, __ATOMIC_RELEASE);
+}
+
+/*
+ * The forked item of ticket reported: the file is emptied if what it holds
+ * ends with that item's result. A child handed ahead may append its own
+ * meanwhile: then the length has moved, the swap fails, and both stay (the
+ * controller skips results it has had already).
+ */
+static void
+forget_kept(struct worker *w, uint32_t ticket)
+{
+	uint64_t *head = (uint64_t *)(void *)w->batch;
+	uint64_t len = __atomic_load_n(&head[0], __ATOMIC_ACQUIRE);
+
+	if (len && __atomic_load_n(&head[1], __ATOMIC_ACQUIRE) == ticket)
+		__atomic_compare_exchange_n(&head[0], &len, (uint64_t)0, 0, __ATOMIC_ACQ_REL,
+					    __ATOMIC_ACQUIRE);
+}
+
+static void
+send_result(struct worker *w, size_t idx, const struct hd_result *res)
+{
+	struct buf *b = &w->out;
+
+	encode_result(b, idx, res);
+	if (w->r.hold && hd_outcome_fails(res->outcome)) {
+		w->owed++;	/* sent now: the controller is to answer it */
+		flush_out(w);
+		return;
+	}
 	/*
 	 * Held back only where the controller can find it should we die before
 	 * sending it, else a passed item would be blamed for the crash. A forked
@@ -505,6 +586,9 @@ send_result(struct worker *w, size_t idx, const struct hd_result *res)
 		return;
 	}
 	flush_out(w);
+	if (w->r.keep && w->r.isolation == HD_ISO_FORK && w->r.done_ticket)
+		forget_kept(w, w->r.done_ticket);
+	w->r.done_ticket = 0;
 }
 
 static void
@@ -573,6 +657,10 @@ hd_worker_main(int fd, int capfd)
 	w.r.ask = ask;
 	w.r.next = next_ready;
 	w.r.worker = &w;
+	if (w.batch) {
+		w.r.keep = keep_result;
+		w.r.claim = claim_capture;
+	}
 	hd_collect(&w.items, &w.nitems);
 	if (hd_check_groups(w.items, w.nitems, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", hd_progname, err);
@@ -630,6 +718,8 @@ hd_worker_main(int fd, int capfd)
 			send_result(&w, idx, &res);
 		}
 		w.busy = 0;
+		while (w.owed && !w.stopping)
+			receive(&w, 1);	/* after a failure, to go on or to stop */
 		if (!w.r.armed)
 			global_teardowns(&w);
 		if (w.r.interrupted)

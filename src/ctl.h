@@ -209,6 +209,8 @@ struct worker {
 	double started;		/* when the head item started, roughly */
 	double deadline;	/* kill at; 0: none */
 	int releasing;		/* a release was sent, its answer is awaited */
+	int holds;		/* hello's hold=1: it waits after a failure (config's hold) */
+	int dying;		/* found dead: what it left is read, nothing is sent */
 	int timed_out;		/* we killed it for the head item's timeout */
 	int said_bye;		/* left cleanly: what it held was not started */
 	int fed;		/* has been sent items */

@@ -33,6 +33,22 @@ capture_tail(struct worker *w, struct buf *out)
 	out->data[out->len] = '\0';
 }
 
+/*
+ * Whether the capture file holds it's output. A libherd worker running forked
+ * items says whose output it holds (docs/protocol.md, Batched results): an
+ * item handed ahead writes to a file of the worker's own, while ours may
+ * still hold the output of the item before it.
+ */
+static int
+capture_is(const struct worker *w, const struct citem *it)
+{
+	uint64_t owner = 0;
+
+	if (w->resfd <= 2 || pread(w->resfd, &owner, sizeof(owner), 16) != (ssize_t)sizeof(owner))
+		return 1;
+	return owner == 0 || owner == (uint64_t)it->idx + 1;
+}
+
 static void
 describe_status(int status, struct buf *b)
 {
@@ -136,7 +152,8 @@ died_running(struct ctl *c, struct worker *w, struct citem *it, struct buf *msg)
 			describe_status(w->status, msg);
 		buf_addc(msg, '\n');
 	}
-	capture_tail(w, &out);
+	if (capture_is(w, it))
+		capture_tail(w, &out);
 	worker_pop(w);
 	if ((g = gfix_owned(c, w))) {
 		/* It died setting up a global fixture: that is the fixture's failure. */
@@ -187,6 +204,7 @@ worker_died(struct ctl *c, struct worker *w)
 		worker_close(w);
 		return;
 	}
+	w->dying = 1;	/* nothing more is sent to it */
 	if (w->sock >= 0)
 		read_sock(c, w);	/* results it wrote before dying */
 	read_held(c, w);	/* ... and those it held back */

@@ -151,6 +151,8 @@ promote(struct ctl *c, struct worker *w)
 	hd_enc_str(&w->wbuf, c->capture ? "capture=1" : "capture=0");
 	if (c->alone)
 		hd_enc_str(&w->wbuf, "again=1");	/* the isolation check's items, reported already */
+	if (c->maxfail && w->holds)
+		hd_enc_str(&w->wbuf, "hold=1");	/* -x: nothing starts after a failure unseen */
 	hd_enc_end(&w->wbuf);
 	w->collect_only = 0;
 	w->bin->workers++;
@@ -191,6 +193,20 @@ note_tally(struct citem *it, const struct hd_msg *m)
 	it->res->ntally = (unsigned char)n;
 }
 
+/*
+ * A worker told hold=1 waits after a failure for the word to go on: stop, if
+ * it made the run stop (-x, --maxfail), else an empty run (docs/protocol.md).
+ * A run that stopped otherwise sends stop to every worker anyway.
+ */
+static void
+answer_hold(struct ctl *c, struct worker *w)
+{
+	if (c->stopping)
+		worker_stop(w);
+	else if (w->state == W_RUNNING)
+		worker_send(w, HD_MSG_RUN, NULL);
+}
+
 static void
 handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
 {
@@ -223,6 +239,8 @@ handle_result(struct ctl *c, struct worker *w, const struct hd_msg *m)
 	}
 	/* The next one starts after this one's report: plugins see them in order. */
 	start_head(c, w);
+	if (c->maxfail && w->holds && hd_outcome_fails(o) && !w->dying)
+		answer_hold(c, w);
 }
 
 static void
@@ -280,6 +298,18 @@ hello_pid(const struct hd_msg *m)
 	return 0;
 }
 
+/* hello's hold=1: the worker can wait after a failure (config's hold). */
+static int
+hello_holds(const struct hd_msg *m)
+{
+	size_t i;
+
+	for (i = 2; i < m->nf; i++)
+		if (!strcmp(m->f[i], "hold=1"))
+			return 1;
+	return 0;
+}
+
 static void
 handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 {
@@ -298,6 +328,7 @@ handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		if (!w->bin->collected)
 			listing_hello(w->bin->listing, m);
 		w->runner = hello_pid(m);
+		w->holds = hello_holds(m);
 		w->state = W_COLLECTING;
 		return;
 	}

@@ -199,6 +199,7 @@ worker_reset(struct ctl *c, struct worker *w, struct binary *b, int collect_only
 	w->ncollected = 0;
 	w->qhead = w->qlen = 0;
 	w->releasing = w->timed_out = w->status = w->said_bye = w->fed = 0;
+	w->holds = w->dying = 0;
 	free(w->garbage), w->garbage = NULL;
 	free(w->why_remote), w->why_remote = NULL;
 	w->host_lost = 0;
@@ -262,9 +263,9 @@ start(struct ctl *c, struct worker *w, struct binary *b, int collect_only,
 		w->capfd = make_capture();
 		if (w->capfd < 0)
 			hd_fatal(3, "cannot create a capture file:");
-		/* Without it the worker sends each result at once, as it does a
-		 * forked test's anyway: only in-process results are held back. */
-		w->resfd = c->isolation_none ? make_results() : -1;
+		/* In-process results are held back there; a forked item's child
+		 * keeps its result there before the next one may start. */
+		w->resfd = make_results();
 	}
 	snprintf(env[0], sizeof(env[0]), "HERD_WORKER=%s", w->name);
 	snprintf(env[1], sizeof(env[1]), "HERD_WORKER_COUNT=%d", c->nslots);
