@@ -14,6 +14,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "loop.h"
 
@@ -34,6 +35,27 @@ cpu_wanted(pid_t pid)
 		secs = (double)(ran + waited) / 1e9;
 	free(text);
 	return secs;
+}
+
+/*
+ * Whether pid is runnable now: running, or waiting for a CPU. schedstat
+ * counts a wait only once it is over, so a worker kept waiting at the end of
+ * a window (a machine loaded by others) looks idle by its figures alone.
+ */
+static int
+cpu_runnable(pid_t pid)
+{
+	char path[64], *text, *p;
+	int r = 0;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if (!(text = hd_read_file(path, NULL)))
+		return 0;
+	/* "pid (comm) S ...": comm may hold anything, so from the last ')'. */
+	if ((p = strrchr(text, ')')) && p[1] == ' ')
+		r = p[2] == 'R';
+	free(text);
+	return r;
 }
 
 void
@@ -61,6 +83,8 @@ cpu_demand(struct worker *w, double now)
 	if (now - w->cpu_since >= CPU_WINDOW && (cpu = cpu_wanted(w->runner)) >= 0) {
 		w->cpu_demand = (cpu - w->cpu_at_since) / (now - w->cpu_since);
 		w->cpu_demand = w->cpu_demand < 0 ? 0 : w->cpu_demand > 1 ? 1 : w->cpu_demand;
+		if (w->cpu_demand < 1 && cpu_runnable(w->runner))
+			w->cpu_demand = 1;
 		w->cpu_since = now;
 		w->cpu_at_since = cpu;
 	}
