@@ -116,6 +116,13 @@ order_clear(struct hd_record *rec, uint32_t ticket)
 					   __ATOMIC_ACQUIRE);
 }
 
+void
+hd_child_claim(struct hd_runner *r, const struct hd_item *it)
+{
+	if (r->claim && r->isolation == HD_ISO_FORK)
+		r->claim(r->worker, it, r->rec == &r->shared->rec[0]);
+}
+
 /*
  * The child's end: output flushed, its turn over (for the runner too: see
  * wait_child), the runner woken, gone. The turn first: the next child then
@@ -125,13 +132,6 @@ order_clear(struct hd_record *rec, uint32_t ticket)
  * failure under hold keeps the turn: the runner passes it once the
  * controller has said the run goes on.
  */
-void
-hd_child_claim(struct hd_runner *r, const struct hd_item *it)
-{
-	if (r->claim && r->isolation == HD_ISO_FORK)
-		r->claim(r->worker, it, r->rec == &r->shared->rec[0]);
-}
-
 NORETURN void
 hd_child_done(struct hd_runner *r, const struct hd_item *it, int line, uint32_t ticket,
 	      double t0)

@@ -564,17 +564,15 @@ send_result(struct worker *w, size_t idx, const struct hd_result *res)
 	struct buf *b = &w->out;
 
 	encode_result(b, idx, res);
-	if (w->r.hold && hd_outcome_fails(res->outcome)) {
-		w->owed++;	/* sent now: the controller is to answer it */
-		flush_out(w);
-		return;
-	}
 	/*
 	 * Held back only where the controller can find it should we die before
 	 * sending it, else a passed item would be blamed for the crash. A forked
 	 * item's result goes at once: its fork costs far more than the write.
+	 * A failure under hold goes at once too: the controller is to answer it.
 	 */
-	if (w->batch && w->r.isolation == HD_ISO_NONE && b->len <= w->batchcap) {
+	if (w->r.hold && hd_outcome_fails(res->outcome)) {
+		w->owed++;
+	} else if (w->batch && w->r.isolation == HD_ISO_NONE && b->len <= w->batchcap) {
 		size_t old = w->held ? *(uint64_t *)(void *)w->batch : 0;
 
 		memcpy(w->batch + BATCH_HEADER + old, b->data + old, b->len - old);
