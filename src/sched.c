@@ -517,8 +517,9 @@ sched_give_back(struct sched *s, int slot, struct citem *const *v, size_t n)
 	sl = &s->slots[slot];
 	for (i = 0; i < n; i++)
 		q_remove(sl, v[i]);
-	if (!sl->thief) {
-		to_pool(s, v, n);
+	if (sl->thief <= 0) {
+		to_pool(s, v, n);	/* not for a steal, or for one whose thief is gone */
+		sl->thief = 0;
 		return;
 	}
 	/* Released for a steal: straight to the slot that asked, or it would come back here. */
@@ -534,15 +535,13 @@ void
 sched_node_down(struct sched *s, int slot)
 {
 	struct slot *sl = &s->slots[slot];
-	int i;
 
 	release_tokens(s, sl);
-	/* A steal for it that is still on its way goes to the pool when it comes. */
-	for (i = 0; i < s->o.nslots; i++)
-		if (s->slots[i].thief == slot + 1)
-			s->slots[i].thief = 0;
+	/* A steal for it that is still on its way goes to the pool when it
+	 * comes; until then its victim is asked for no other (it answers one
+	 * release at a time, and herd refuses to send a second). */
 	if (sl->victim) {
-		s->slots[sl->victim - 1].thief = 0;
+		s->slots[sl->victim - 1].thief = THIEF_GONE;
 		sl->victim = 0;
 	}
 	to_pool(s, sl->stash, sl->nstash);

@@ -111,6 +111,8 @@ struct pool {
 };
 
 /* What the scheduler knows of one worker slot. */
+#define THIEF_GONE (-1)	/* slot.thief: released items go to the pool */
+
 struct slot {
 	struct citem **q;	/* sent, not done, in order */
 	size_t qhead, qlen, qcap;
@@ -118,7 +120,7 @@ struct slot {
 	double est;		/* expected seconds of q */
 	int fed;		/* sent something since its worker started */
 	int victim;		/* 1 + the slot asked to release items for it; 0 */
-	int thief;		/* 1 + the slot it releases items for; 0 */
+	int thief;		/* 1 + the slot it releases items for; 0; THIEF_GONE */
 	struct citem **stash;	/* released to it, not yet sent */
 	size_t nstash;
 	struct demand *held;	/* tokens its running unit holds */

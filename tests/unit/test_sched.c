@@ -381,6 +381,9 @@ TEST(sched, a_dead_thief_leaves_the_stolen_items_to_the_pool)
 	}
 	CHECK_EQ(sched_steal(w.s, 1, b, &victim), 2);
 	sched_node_down(w.s, 1);
+	/* Until slot 0 has answered that release, no steal asks it again
+	 * (herd would refuse to send it a second one, and end the run). */
+	CHECK_EQ(sched_steal(w.s, 1, b, &victim), 0);
 	sched_give_back(w.s, 0, (struct citem *[]){ &b->items[3], &b->items[4] }, 2);
 	/* Back in the pool, in order: whoever comes next gets them (worksteal's
 	 * first batch for a fresh worker: half of the two). */
