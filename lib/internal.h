@@ -138,6 +138,12 @@ struct hd_record {
 	/* The ticket of the order a spare running on this record may still
 	 * claim, or the runner take back (run.c); 0: none. */
 	uint32_t order;
+	/* The ticket of the item child that ran to its end on this record:
+	 * all it has left to do is exit (run.c, wait_child). */
+	uint32_t finished;
+	/* The ticket of the item handed to the spare to follow the one running
+	 * on this record (read there, on a page it has touched). */
+	uint32_t handed;
 	char msg[HD_MSG_MAX];
 };
 
@@ -176,6 +182,12 @@ struct hd_fixstate {
 };
 
 struct hd_result;
+
+/* A file, as fstat names it: fd 1 is the capture file while these match. */
+struct hd_fileid {
+	dev_t dev;
+	ino_t ino;	/* 0: none known */
+};
 
 struct hd_runner {
 	enum hd_isolation isolation;
@@ -229,6 +241,7 @@ struct hd_runner {
 	 */
 	struct hd_record *spare_rec;
 	int spare_capfd;	/* -1 until the first spare */
+	struct hd_fileid capid, spare_capid;	/* which files capfd and spare_capfd are */
 	/*
 	 * Handing ahead: the item the spare holds, to start when the running
 	 * one (running) ends, with the ticket it waits for its turn with;
@@ -244,19 +257,20 @@ struct hd_runner {
 	uint32_t armed_ticket;
 	uint32_t tickets;
 	/*
-	 * keep, when set, is called in an item child that ran to its end, with
-	 * the result the runner will send, before the child passes its turn:
-	 * a child handed ahead starts then, and may kill this process before
-	 * it has sent that result (the worker keeps it where the controller
-	 * finds it then). done_ticket: the ticket of the last item forked.
+	 * keep, when set, is called in an item child that ran to its end while
+	 * the next item waits handed ahead, with the result the runner will
+	 * send, before the child passes its turn: the next item starts then,
+	 * and may kill this process before it has sent that result (the worker
+	 * keeps it where the controller finds it then). done_ticket: the
+	 * ticket of the last item forked.
 	 */
 	void (*keep)(void *arg, const struct hd_item *it, uint32_t ticket,
 		     const struct hd_result *res);
 	uint32_t done_ticket;
 	/*
-	 * claim, when set, is called in an item child as its item starts:
-	 * mine says whether its output goes to the capture file the runner
-	 * was given (rec[0]'s slot), which the controller reads should this
+	 * claim, when set, is called as a forked item is given its slot: mine
+	 * says whether its output goes to the capture file the runner was
+	 * given (rec[0]'s slot), which the controller reads should this
 	 * process die while it runs, or to the spare's own.
 	 */
 	void (*claim)(void *arg, const struct hd_item *it, int mine);
@@ -311,6 +325,8 @@ struct hd_shared {
 
 /* The runner's side of a forked item (run.c), which spare.c uses too. */
 int hd_make_capture_fd(void);
+/* Which file fd is (id->ino 0 if fstat fails). */
+void hd_file_id(int fd, struct hd_fileid *id);
 void hd_run_body(struct hd_runner *r, const struct hd_item *it);
 /* Forks a child for the runner, in its own process group; sv, a socket pair
  * (or two -1), becomes its line: the child keeps sv[1], the runner sv[0]. */
@@ -332,13 +348,13 @@ void hd_turn_pass(struct hd_shared *sh, uint32_t ticket);
 /* Waits until the turn has come to ticket (a spare handed its item ahead). */
 void hd_turn_wait(struct hd_shared *sh, uint32_t ticket);
 /*
- * A forked item's child's end, it having started at t0: output flushed, its
- * result kept (r->keep), its turn passed, the runner told.
+ * A forked item's child's end, it having started at t0: output flushed; if
+ * the next item waits for its turn, its result kept (r->keep) and its turn
+ * passed (else the runner passes it, having reported this one); the runner
+ * told.
  */
 NORETURN void hd_child_done(struct hd_runner *r, const struct hd_item *it, int line,
 			    uint32_t ticket, double t0);
-/* An item child's start: its capture file claimed (r->claim). */
-void hd_child_claim(struct hd_runner *r, const struct hd_item *it);
 /* The result of it, run to its end in this child from t0, as the runner will judge it. */
 void hd_child_result(struct hd_runner *r, const struct hd_item *it, double t0,
 		     struct hd_result *res);

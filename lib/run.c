@@ -63,9 +63,6 @@ static dev_t cap_dev;
 static ino_t cap_ino;
 /* The capture file's size as hd_capture_off() saw it, for hd_take_output(); -1: unknown. */
 static off_t cap_size = -1;
-/* In an item child: its capture file (ino 0: none), where fds 1 and 2 point. */
-static dev_t child_cap_dev;
-static ino_t child_cap_ino;
 /* SIGINT and SIGTERM are unblocked: an in-process item ran since the last settle. */
 static int stops_open;
 
@@ -166,6 +163,18 @@ hd_make_capture_fd(void)
 }
 
 void
+hd_file_id(int fd, struct hd_fileid *id)
+{
+	struct stat st;
+
+	id->ino = 0;
+	if (fstat(fd, &st) == 0) {
+		id->dev = st.st_dev;
+		id->ino = st.st_ino;
+	}
+}
+
+void
 hd_runner_init(struct hd_runner *r, int capfd)
 {
 	struct sigaction sa;
@@ -191,6 +200,7 @@ hd_runner_init(struct hd_runner *r, int capfd)
 	r->capfd = capfd >= 0 ? capfd : hd_make_capture_fd();
 	if (r->capfd < 0)
 		hd_fatal(3, "cannot create a file to capture test output:");
+	hd_file_id(r->capfd, &r->capid);
 	r->fx = xcalloc(nfx, sizeof(*r->fx));
 	for (i = 0; i < nfx; i++)
 		r->fx[i].param = HD_NO_PARAM;
@@ -450,7 +460,6 @@ child_prepare(struct hd_runner *r)
 {
 	static const int sigs[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGALRM,
 				    SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
-	struct stat st;
 	size_t i;
 	int fd;
 
@@ -484,11 +493,6 @@ child_prepare(struct hd_runner *r)
 	if (r->protofd > 2)
 		close(r->protofd);
 	close(r->chan[0]);
-	child_cap_ino = 0;
-	if (r->capture && fstat(r->capfd, &st) == 0) {
-		child_cap_dev = st.st_dev;	/* for hd_child_result */
-		child_cap_ino = st.st_ino;
-	}
 	if (r->capfd > 2)
 		close(r->capfd);
 	if (r->spare_capfd > 2)
@@ -582,12 +586,20 @@ struct group_wait {
 
 static void group_input(struct hd_runner *r, struct group_wait *g);
 
+/* Whether the item child of ticket ran to its end: it passed its turn, or said so. */
+static int
+child_finished(const struct hd_runner *r, uint32_t ticket)
+{
+	return hd_turn_reached(r->shared, ticket) ||
+	       __atomic_load_n(&r->rec->finished, __ATOMIC_ACQUIRE) == ticket;
+}
+
 /*
  * Waits for the child, killing its group on timeout or interruption: TERM, then
  * KILL after the grace period. The leader is reaped only after its group was
  * killed, so that its pid, the group's id, cannot be reused in between. An
- * item child that passes its turn (ticket; 0: a group's child, which has
- * none) is done, and says so on its line (r->line, or -1) to wake us: it is
+ * item child that finished (ticket; 0: a group's child, which has none) is
+ * done, and says so on its line (r->line, or -1) to wake us: it is
  * taken as exited with status 0 (all it has left to do is _exit(0)), its
  * group is killed, and it is reaped later, while the next item runs.
  */
@@ -618,7 +630,7 @@ wait_child(struct hd_runner *r, pid_t pid, uint32_t ticket, double timeout, int 
 			hd_spare_arm(r);
 		reap_exiting(r, 0);
 		memset(&si, 0, sizeof(si));
-		done = ticket && why == END_EXITED && hd_turn_reached(r->shared, ticket);
+		done = ticket && why == END_EXITED && child_finished(r, ticket);
 		if (done || (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
 			     si.si_pid == pid))
 			break;
@@ -648,7 +660,7 @@ wait_child(struct hd_runner *r, pid_t pid, uint32_t ticket, double timeout, int 
 		/* SIGCHLD, SIGINT and SIGTERM interrupt this ppoll and only it. */
 		/* A negative fd is skipped by ppoll: the array needs no compaction. */
 		if (ppoll(p, 4, wake > 0 ? &ts : NULL, &wait_mask) > 0) {
-			done = ticket && why == END_EXITED && hd_turn_reached(r->shared, ticket);
+			done = ticket && why == END_EXITED && child_finished(r, ticket);
 			/* Its word, or a hung-up line, polled no more: the exit tells. */
 			if (p[3].revents & (POLLIN | POLLHUP | POLLERR) && !done) {
 				close(r->line);
@@ -791,6 +803,19 @@ judge_status(struct hd_runner *r, const struct hd_item *it, int end, int status,
 	add_last_assertion(rec, res);
 }
 
+/*
+ * it is to run on the slot of rec: the worker is told whether that is the
+ * capture file it was given (r->claim). An item handed ahead may have
+ * started already: until now the controller is told the file is the one
+ * before's, whose output it then does not show with this one's crash.
+ */
+static void
+claim_slot(struct hd_runner *r, const struct hd_item *it, const struct hd_record *rec)
+{
+	if (r->claim && r->isolation == HD_ISO_FORK)
+		r->claim(r->worker, it, rec == &r->shared->rec[0]);
+}
+
 /* Runs it in a child: the spare, holding it already with ticket handed (0: none), or not. */
 static void
 run_forked(struct hd_runner *r, const struct hd_item *it, uint32_t handed, double timeout,
@@ -799,16 +824,19 @@ run_forked(struct hd_runner *r, const struct hd_item *it, uint32_t handed, doubl
 	static const int no_line[2] = { -1, -1 };
 	uint32_t ticket = handed ? handed : ++r->tickets;
 	int status = 0, end;
+	double t0;
 	pid_t pid;
 
 	hd_runner_settle();	/* the wait needs the stop signals blocked */
 	/* Whatever ran before is over, however it ended: the turn is this one's. */
 	hd_turn_pass(r->shared, ticket - 1);
+	if (r->spare)
+		claim_slot(r, it, r->spare_rec);
 	pid = hd_spare_take(r, it, ticket, handed != 0, &r->line);
+	if (pid < 0)
+		claim_slot(r, it, r->rec);
+	t0 = hd_now();	/* the child's start, near enough, without its clock's faults */
 	if (pid < 0 && (pid = hd_fork_child(r, no_line)) == 0) {
-		double t0 = hd_now();
-
-		hd_child_claim(r, it);
 		hd_run_body(r, it);
 		hd_child_done(r, it, -1, ticket, t0);
 	}
@@ -961,8 +989,8 @@ hd_child_result(struct hd_runner *r, const struct hd_item *it, double t0, struct
 	judge_status(r, it, END_EXITED, 0, 0, res);
 	res->duration = hd_now() - t0;
 	/* Fd 1 still the capture file (the test may have closed or moved it). */
-	if (child_cap_ino && fstat(1, &st) == 0 && st.st_dev == child_cap_dev &&
-	    st.st_ino == child_cap_ino && st.st_size > 0)
+	if (r->capture && r->capid.ino && fstat(1, &st) == 0 && st.st_dev == r->capid.dev &&
+	    st.st_ino == r->capid.ino && st.st_size > 0)
 		capture_read(1, (size_t)st.st_size, &res->out);
 	apply_xfail(it->t, res);
 }

@@ -116,41 +116,37 @@ order_clear(struct hd_record *rec, uint32_t ticket)
 					   __ATOMIC_ACQUIRE);
 }
 
-void
-hd_child_claim(struct hd_runner *r, const struct hd_item *it)
-{
-	if (r->claim && r->isolation == HD_ISO_FORK)
-		r->claim(r->worker, it, r->rec == &r->shared->rec[0]);
-}
-
 /*
  * The child's end: output flushed, its turn over (for the runner too: see
- * wait_child), the runner woken, gone. The turn first: the next child then
- * takes the idle CPU, and the runner, which only reports, waits for one.
- * Its result is kept before: that next child may kill the runner (a test
- * can) before it has reported this one, which would then be blamed. A
- * failure under hold keeps the turn: the runner passes it once the
- * controller has said the run goes on.
+ * wait_child), the runner woken, gone. When the next item waits handed
+ * ahead, the turn goes first: that child then takes the idle CPU, and the
+ * runner, which only reports, waits for one. But that child may kill the
+ * runner (a test can) before it has reported this one, which would then be
+ * blamed: this one's result is kept first. Else the runner passes the turn
+ * once it has reported this one, and nothing is kept: an item handed ahead
+ * just now waits for that. A failure under hold (-x) keeps the turn too,
+ * until the controller has said the run goes on.
  */
 NORETURN void
 hd_child_done(struct hd_runner *r, const struct hd_item *it, int line, uint32_t ticket,
 	      double t0)
 {
+	int handed = __atomic_load_n(&r->rec->handed, __ATOMIC_ACQUIRE) == ticket + 1;
 	int failed = 0;
 
 	fflush(NULL);
-	if ((r->keep || r->hold) && r->isolation == HD_ISO_FORK) {
+	if ((handed && r->keep) || r->hold) {
 		struct hd_result res;
 
 		memset(&res, 0, sizeof(res));
 		hd_child_result(r, it, t0, &res);
-		if (r->keep)
+		if (handed && r->keep)
 			r->keep(r->worker, it, ticket, &res);
 		failed = hd_outcome_fails(res.outcome);
 	}
-	/* With hold (-x), a failure's successor waits for the runner to say. */
-	if (!(failed && r->hold))
+	if (handed && !(failed && r->hold))
 		hd_turn_pass(r->shared, ticket);
+	__atomic_store_n(&r->rec->finished, ticket, __ATOMIC_RELEASE);
 	/* Should the write fail, the runner learns of the end from the exit. */
 	while (line >= 0 && write(line, "d", 1) < 0 && errno == EINTR)
 		;
@@ -176,6 +172,7 @@ spare_warm(void)
 	for (i = 0; heap && i < WARM_HEAP; i += 4096)
 		heap[i] = 0;
 	free(heap);
+	(void)hd_now();	/* its clock's pages: the item's start is timed */
 	if ((f = fopen("/dev/null", "w")) != NULL)
 		fclose(f);
 }
@@ -200,7 +197,6 @@ spare_child(struct hd_runner *r, int line)
 	hd_turn_wait(r->shared, o.ticket - 1);
 	if (!order_clear(r->rec, o.ticket))
 		_exit(0);	/* taken back */
-	hd_child_claim(r, o.it);
 	t0 = hd_now();
 	hd_run_body(r, o.it);
 	hd_child_done(r, o.it, line, o.ticket, t0);
@@ -211,12 +207,16 @@ static void
 slot_swap(struct hd_runner *r)
 {
 	struct hd_record *rec = r->rec;
+	struct hd_fileid id;
 	int fd = r->capfd;
 
 	r->rec = r->spare_rec;
 	r->spare_rec = rec;
 	r->capfd = r->spare_capfd;
 	r->spare_capfd = fd;
+	id = r->capid;
+	r->capid = r->spare_capid;
+	r->spare_capid = id;
 }
 
 void
@@ -227,6 +227,8 @@ hd_spare_fork(struct hd_runner *r)
 
 	if (r->spare_capfd < 0 && (r->spare_capfd = hd_make_capture_fd()) < 0)
 		return;	/* no spare: the next item forks as it comes */
+	if (!r->spare_capid.ino)
+		hd_file_id(r->spare_capfd, &r->spare_capid);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return;
 	/* The child is prepared on the spare's slot, which stays the spare's. */
@@ -275,7 +277,8 @@ hd_spare_arm(struct hd_runner *r)
 	r->armed = it;
 	r->armed_ticket = ++r->tickets;
 	/* Should the spare be gone, the item forks as it comes, ticket and all. */
-	spare_order(r, it, r->armed_ticket);
+	if (spare_order(r, it, r->armed_ticket) == 0)
+		__atomic_store_n(&r->rec->handed, r->armed_ticket, __ATOMIC_RELEASE);
 #else
 	(void)r;
 #endif

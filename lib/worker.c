@@ -501,10 +501,10 @@ encode_result(struct buf *b, size_t idx, const struct hd_result *res)
 }
 
 /*
- * The runner's keep(), in a forked item's child that ran to its end: its
- * result, appended to the controller's file before the next child may start
- * (the turn), so that the controller finds it should that child kill this
- * worker before it has sent the result. Appends follow the turns: only one
+ * The runner's keep(), in a forked item's child that ran to its end while
+ * the next waits handed ahead: its result, appended to the controller's file
+ * before the next child may start (the turn), so that the controller finds
+ * it should that child kill this worker before it has sent the result. Appends follow the turns: only one
  * child at a time appends; the ticket of the last one is kept beside the
  * length, so that forget_kept() empties the file only of results it sent.
  */
@@ -527,10 +527,10 @@ keep_result(void *arg, const struct hd_item *it, uint32_t ticket, const struct h
 }
 
 /*
- * The runner's claim(), in a forked item's child as its item starts: whose
- * output the controller's capture file holds, for the controller to show
- * should this worker die now. A child handed ahead writes to the spare's own
- * file, while the controller's may still hold the output of the one before.
+ * The runner's claim(), as a forked item is given its slot: whose output
+ * the controller's capture file holds, for the controller to show should
+ * this worker die now. A child handed ahead writes to the spare's own file,
+ * while the controller's may still hold the output of the one before.
  */
 static void
 claim_capture(void *arg, const struct hd_item *it, int mine)
