@@ -19,11 +19,12 @@ class ProtocolError(Exception):
 
 def hello(fd):
     """Says hello on the protocol fd, once per process: at once, before
-    anything slow (docs/protocol.md). A forked worker says its own."""
+    anything slow (docs/protocol.md). A forked worker says its own. hold=1:
+    it can wait after a failure until the controller answers (config's hold)."""
     global _greeted
     if _greeted != os.getpid():
         _greeted = os.getpid()
-        Channel(fd).send("hello", 1, "pid=%d" % _greeted, "impl=herd_pytest/0.1")
+        Channel(fd).send("hello", 1, "pid=%d" % _greeted, "impl=herd_pytest/0.1", "hold=1")
 
 
 def field(v):

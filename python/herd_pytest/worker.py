@@ -39,6 +39,9 @@ REPLIES = (b"ok", b"locked", b"fail", b"board", b"trail", b"fixture")
 # an unlock of this name, answered "ok" whatever happens, marks where the
 # replies to the next requests begin.
 BARRIER = "herd_pytest.after-a-dead-test"
+# The outcomes herd counts as failures (hd_outcome_fails): under config's
+# hold each result with one is answered, and nothing starts until it is.
+FAILS = ("failed", "error", "crashed", "timeout")
 # The requests a forked test may relay, and how many fields each has.
 REQUESTS = {b"lock": 2, b"unlock": 2, b"board-set": 3, b"board-get": 2, b"trail-start": 2,
             b"trail-finish": 2, b"fixture-setup": 2, b"fixture-done": 4}
@@ -462,6 +465,11 @@ class Loop:
         self.grace = 1.0
         self.capture = True
         self.again = False	# the isolation check's worker: items reported already
+        # config's hold=1 (-x, --maxfail): after a failure nothing starts
+        # until the controller says to go on (an empty run) or to stop; owed
+        # is the failures it has not answered yet.
+        self.hold = False
+        self.owed = 0
         self.capfd = capture_fd()
         self.saved = None
         self.held = Held(chan)
@@ -486,7 +494,10 @@ class Loop:
             if not self.queue:
                 self.held.flush()
                 self.replay_child_stats()
-            self.handle(self.chan.read(wait=not self.queue and not self.teardowns))
+            # A stop read during an item (a test's request, a forked child's
+            # wait, a failure's answer) leaves nothing to wait for.
+            idle = not self.queue and not self.teardowns and not self.stopping
+            self.handle(self.chan.read(wait=idle))
             if self.chan.eof:
                 os._exit(0)	# the controller is gone
             self.run_teardowns()
@@ -497,6 +508,7 @@ class Loop:
                     self.run_forked([k] + self.take_group_run(k))
                 else:
                     self.run_one(k)
+                self.await_answers()
             elif self.stopping:
                 break
         self.replay_child_stats()
@@ -594,7 +606,10 @@ class Loop:
                 self.grace = float(kv.get(b"grace", b"1") or 1)
                 self.capture = kv.get(b"capture", b"1") != b"0"
                 self.again = kv.get(b"again") == b"1"
+                self.hold = kv.get(b"hold") == b"1"
             elif t == b"run":
+                if len(m) == 1 and self.owed:
+                    self.owed -= 1	# none: the word to go on after a failure
                 self.queue += [int(i) for i in m[1:]]
             elif t == b"release":
                 # The first queued item counts as running: never give it back.
@@ -632,9 +647,29 @@ class Loop:
         outcome, msg, tally = self.run_here(item, self.next_item(k))
         res = self.result(k, outcome, t0, msg, left, tally)
         # A test that used requests may have left a lock for the controller
-        # to release, which it does when the result arrives: send it now.
-        if self.asked != asked or not self.held.hold(res, limit):
-            self.chan.write(res)
+        # to release, which it does when the result arrives: send it now. So
+        # goes a failure under hold: held back, it would never be answered.
+        if (self.asked != asked or self.holds(outcome) or
+                not self.held.hold(res, limit)):
+            self.send_result(res, outcome)
+
+    def holds(self, outcome):
+        """Whether a result of outcome is to be answered (config's hold)."""
+        return self.hold and outcome in FAILS
+
+    def send_result(self, res, outcome):
+        if self.holds(outcome):
+            self.owed += 1
+        self.chan.write(res)	# what Held kept goes first (Channel.before_write)
+
+    def await_answers(self):
+        """Under hold, after an item (or a forked group): reads the channel
+        until the controller has answered every failure sent, so that under
+        -x nothing starts after the failure that stops the run, as in pytest."""
+        while self.owed and not self.stopping:
+            self.handle(self.chan.read(wait=True))
+            if self.chan.eof:
+                os._exit(0)	# the controller is gone
 
     def result(self, k, outcome, t0, msg, before=b"", tally=""):
         """Item k's result message, with what it wrote since the last one."""
@@ -718,9 +753,14 @@ class Loop:
         (the collectors above it, its fixtures of class, module, package and
         session scope) is set up here, in the worker, and inherited: once per
         worker, as without fork. When a child dies, the items it had left run
-        on in a fresh one."""
+        on in a fresh one. Under hold a group's child runs on after a failure
+        in it: the wait for the answers comes once it has ended."""
         while ks:
             ks = self.fork_child(ks)
+            if ks:	# the child died: hold, and a stop, apply before the rest
+                self.await_answers()
+                if self.stopping:
+                    break
 
     def fork_child(self, ks):
         """Runs ks in one child and sends each result as its item ends;
@@ -759,7 +799,7 @@ class Loop:
             left = ks[run.done + 1:]
         nextitem = self.items[left[0]] if left else self.next_item(ks[-1])
         outcome, msg, tally = self.teardown_wide(nextitem, outcome, msg, tally)
-        self.chan.write(self.result(k, outcome, run.t0, msg, run.before, tally))
+        self.send_result(self.result(k, outcome, run.t0, msg, run.before, tally), outcome)
         return left
 
     def child(self, ks, said, go):
@@ -995,7 +1035,7 @@ class ChildRun:
         if self.done == len(self.ks):
             self.last = (k, outcome, msg, tally)
             return False
-        loop.chan.write(loop.result(k, outcome, self.t0, msg, self.before, tally))
+        loop.send_result(loop.result(k, outcome, self.t0, msg, self.before, tally), outcome)
         self.before = b""
         self.t0 = time.monotonic()
         self.limit = loop.limit(loop.items[self.ks[self.done]])
