@@ -97,6 +97,22 @@ static inline void e2e_nap_ms(long ms)
 }
 #endif
 
+/* The state letter of process pid in /proc/PID/stat ('S', 'T', ...); 0 if unknown. */
+static inline char e2e_proc_state(long pid)
+{
+	char path[64], state = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	/* "pid (comm) S ...": comm may hold spaces, so up to the ')'. */
+	if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
+		state = 0;
+	fclose(f);
+	return state;
+}
+
 /* 10 MB on stdout, with markers at both ends. */
 static inline void e2e_flood(void)
 {

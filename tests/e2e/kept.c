@@ -69,16 +69,8 @@ spare_armed(void)
 static int
 stopped(long pid)
 {
-	char path[64], state = 0;
-	FILE *f;
+	char state = e2e_proc_state(pid);
 
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	if (!(f = fopen(path, "r")))
-		return 0;
-	/* "pid (comm) S ...": comm may hold spaces, so from the last ')'. */
-	if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
-		state = 0;
-	fclose(f);
 	return state == 'T' || state == 't';
 }
 

@@ -22,16 +22,7 @@
 static int
 sleeping(long pid)
 {
-	char path[64], state = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	if (!(f = fopen(path, "r")))
-		return 0;
-	if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
-		state = 0;
-	fclose(f);
-	return state == 'S';
+	return e2e_proc_state(pid) == 'S';
 }
 
 /* A sleeping child of our worker other than us, waited for 10 s at most; -1 if none came. */
