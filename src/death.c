@@ -34,7 +34,7 @@ capture_tail(struct worker *w, struct buf *out)
 }
 
 /*
- * Whether the capture file holds it's output. A libherd worker running forked
+ * Whether the capture file holds its output. A libherd worker running forked
  * items says whose output it holds (docs/protocol.md, Batched results): an
  * item handed ahead writes to a file of the worker's own, while ours may
  * still hold the output of the item before it.

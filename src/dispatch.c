@@ -298,22 +298,10 @@ hello_pid(const struct hd_msg *m)
 	return 0;
 }
 
-/* hello's hold=1: the worker can wait after a failure (config's hold). */
-static int
-hello_holds(const struct hd_msg *m)
-{
-	size_t i;
-
-	for (i = 2; i < m->nf; i++)
-		if (!strcmp(m->f[i], "hold=1"))
-			return 1;
-	return 0;
-}
-
 static void
 handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 {
-	const char *type = m->f[0];
+	const char *type = m->f[0], *v;
 	int r;
 
 	if (w->state == W_HELLO) {
@@ -328,7 +316,8 @@ handle(struct ctl *c, struct worker *w, const struct hd_msg *m)
 		if (!w->bin->collected)
 			listing_hello(w->bin->listing, m);
 		w->runner = hello_pid(m);
-		w->holds = hello_holds(m);
+		v = hd_msg_kv(m, 2, "hold");	/* it can wait after a failure (config's hold) */
+		w->holds = v && !strcmp(v, "1");
 		w->state = W_COLLECTING;
 		return;
 	}
